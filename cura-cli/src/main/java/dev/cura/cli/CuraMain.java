@@ -1,0 +1,41 @@
+package dev.cura.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code ./cura} command line: offline model work, benchmarks, the local stack, a client. */
+@Command(
+    name = "cura",
+    mixinStandardHelpOptions = true,
+    version = "cura 0.1.0",
+    description = "QLoRA fine-tuning: NF4 quantization, LoRA training, and the CURA services.",
+    subcommands = {
+      DemoCommand.class,
+      UpCommand.class,
+      DownCommand.class,
+      StatusCommand.class,
+      QuantizeCommand.class,
+      SynthCommand.class,
+      TrainCommand.class,
+      PretrainCommand.class,
+      EvalCommand.class,
+      GenerateCommand.class,
+      LogitsCommand.class,
+      KeysCommand.class,
+      JobsCommand.class,
+      AdaptersCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class CuraMain implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new CuraMain()).execute(args));
+  }
+}
