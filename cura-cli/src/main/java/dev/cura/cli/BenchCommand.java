@@ -1,14 +1,18 @@
 package dev.cura.cli;
 
-import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code ./cura bench}: Benchmarks: quantize, train, gateway. */
-@Command(name = "bench", description = "Benchmarks: quantize, train, gateway.")
-public final class BenchCommand implements Callable<Integer> {
+/** {@code ./cura bench}: the benchmarks of DESIGN.md §8, each a subcommand. */
+@Command(
+    name = "bench",
+    description = "Benchmarks: quantize, train, gateway (ratios measured side by side in one run).",
+    subcommands = {BenchQuantizeCommand.class, BenchTrainCommand.class, BenchGatewayCommand.class})
+public final class BenchCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   @Override
-  public Integer call() {
-    System.err.println("cura bench: not available in this build yet");
-    return 2;
+  public void run() {
+    spec.commandLine().usage(System.out);
   }
 }
