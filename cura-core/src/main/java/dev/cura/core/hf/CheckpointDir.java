@@ -243,6 +243,12 @@ public final class CheckpointDir implements AutoCloseable {
     return fileOf(name).readFloats(name);
   }
 
+  /** A small tensor copied into memory, or null if absent (a {@code QuantState} lookup). */
+  public dev.cura.core.safetensors.TensorBytes tensorBytesOrNull(String name) {
+    SafetensorsFile f = fileOf.get(name);
+    return f == null ? null : f.tensorBytes(name);
+  }
+
   /** Tokenizer/generation files present in the directory (names from {@link #AUXILIARY_FILES}). */
   public List<Path> auxiliaryFiles() {
     List<Path> out = new ArrayList<>();
@@ -253,6 +259,15 @@ public final class CheckpointDir implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /** Total bytes of all tensors' data (headers excluded). */
+  public long tensorBytes() {
+    long total = 0;
+    for (String n : fileOf.keySet()) {
+      total += info(n).byteSize();
+    }
+    return total;
   }
 
   /** Total bytes of the weight files. */

@@ -217,6 +217,12 @@ public final class SafetensorsFile implements AutoCloseable {
     return readBytes(name);
   }
 
+  /** A small tensor copied into memory with its dtype and shape. */
+  public TensorBytes tensorBytes(String name) {
+    TensorInfo t = info(name);
+    return new TensorBytes(t.dtype(), t.shape(), readBytes(name));
+  }
+
   @Override
   public void close() throws IOException {
     try {
