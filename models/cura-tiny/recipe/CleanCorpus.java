@@ -6,7 +6,7 @@
 // Writes OUT_DIR/pretrain.txt (KJV chapters, fortunes, YouTube comments only) and
 // OUT_DIR/tokenizer-corpus.txt (the same, with the YouTube comment+reply pairs counted 4 times).
 // Documents are separated by one blank line and shuffled with a fixed seed; no document contains
-// a blank line. Any JDK >= 17.
+// a blank line. FORTUNES_DIR "-" leaves the fortunes out. Any JDK >= 17.
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +41,9 @@ public class CleanCorpus {
     }
     List<String> kjv = kjvChapters(Path.of(args[0]));
     List<String> fortunes = new ArrayList<>();
-    for (String f : FORTUNE_FILES) fortunes.addAll(fortunes(Path.of(args[1], f)));
+    if (!args[1].equals("-")) { // "-": leave the fortunes out (public-domain KJV only)
+      for (String f : FORTUNE_FILES) fortunes.addAll(fortunes(Path.of(args[1], f)));
+    }
     List<String[]> pairs = youtube(Path.of(args[2]));
     Path out = Path.of(args[3]);
     Files.createDirectories(out);

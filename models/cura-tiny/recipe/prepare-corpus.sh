@@ -3,7 +3,8 @@
 # download` + `dpkg-deb -x` into a gitignored folder), and cleans them into
 #   $CORPUS/pretrain.txt          KJV chapters + fortunes + YouTube training comments
 #   $CORPUS/tokenizer-corpus.txt  the same + the YouTube training replies
-# CORPUS defaults to .cura/corpus. Needs: apt-get (with package lists), dpkg-deb, a JDK 17+.
+# CORPUS defaults to .cura/corpus. CURA_CORPUS_FORTUNES=0 leaves the fortunes out (KJV only, which
+# is public domain; the fortunes are free (Debian main, BSD) but not all public domain). Needs: apt-get (with package lists), dpkg-deb, a JDK 17+.
 # See README.md beside this script for sources, licenses and sizes.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
@@ -30,8 +31,10 @@ for p in bible-kjv fortunes-min fortunes; do dpkg-deb -f "${p}"_*.deb Package Ve
 # The KJV ships compressed for the BRS reader; its own `bible` program prints it back as text.
 "$CORPUS/root/usr/bin/bible" -f -l 0 -p "$CORPUS/root/usr/lib" 'gen1:1-rev22:21' > "$CORPUS/kjv-verses.txt"
 
+FORTUNES="$CORPUS/root/usr/share/games/fortunes"
+[ "${CURA_CORPUS_FORTUNES:-1}" = 0 ] && FORTUNES=-
 "$JAVA" "$ROOT/models/cura-tiny/recipe/CleanCorpus.java" \
-  "$CORPUS/kjv-verses.txt" "$CORPUS/root/usr/share/games/fortunes" \
+  "$CORPUS/kjv-verses.txt" "$FORTUNES" \
   "$ROOT/datasets/youtube-replies/train.jsonl" "$CORPUS"
 ls -l "$CORPUS/pretrain.txt" "$CORPUS/tokenizer-corpus.txt"
 (cd "$CORPUS" && sha256sum pretrain.txt tokenizer-corpus.txt)
