@@ -89,6 +89,12 @@ public final class TokenizerCommand implements Runnable {
           return 2;
         }
       }
+      for (Path p : eval) {
+        if (!Files.isRegularFile(p)) {
+          System.err.println("cura tokenizer train: --eval must be a file, got " + p);
+          return 2;
+        }
+      }
       long t0 = System.nanoTime();
       PreTokenCounts counts = new PreTokenCounts();
       long bytes = 0;
@@ -126,7 +132,14 @@ public final class TokenizerCommand implements Runnable {
           (System.nanoTime() - t0) / 1e9);
       BpeEncoder encoder = new BpeEncoder(model);
       for (Path p : eval) {
-        String text = evalText(p);
+        String text;
+        try {
+          text = evalText(p);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+          System.err.println(
+              "cura tokenizer train: --eval " + p + " must be JSON lines, got: " + e.getMessage());
+          return 2;
+        }
         long n = encoder.encode(text).length;
         long b = text.getBytes(StandardCharsets.UTF_8).length;
         System.out.printf(
