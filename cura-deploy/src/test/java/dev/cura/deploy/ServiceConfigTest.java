@@ -81,7 +81,8 @@ class ServiceConfigTest {
       }
       Matcher m =
           Pattern.compile(
-                  "mp\\.messaging\\.(incoming|outgoing)\\.([^.]+)\\.(topic|dead-letter-queue\\.topic)")
+                  "mp\\.messaging\\.(incoming|outgoing|connector)\\.([^.]+)\\."
+                      + "(topics?|dead-letter-queue\\.topic)")
               .matcher(key);
       if (m.matches()) {
         String topic = resolve(p.getProperty(key));
@@ -95,7 +96,7 @@ class ServiceConfigTest {
                   + t
                   + " has no KafkaTopic in k8s/base/kafka/topics.yaml");
         }
-        if (m.group(1).equals("incoming") && m.group(3).equals("topic")) {
+        if (m.group(1).equals("incoming") && m.group(3).startsWith("topic")) {
           channelTopics.put(m.group(2), topic);
         }
       }
