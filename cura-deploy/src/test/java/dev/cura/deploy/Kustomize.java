@@ -1,7 +1,5 @@
 package dev.cura.deploy;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,25 +15,9 @@ final class Kustomize {
 
   private static final ConcurrentHashMap<String, Manifests> CACHE = new ConcurrentHashMap<>();
 
-  static boolean available() {
-    return findKubectl() != null;
-  }
-
-  private static Path findKubectl() {
-    String pathEnv = System.getenv().getOrDefault("PATH", "");
-    for (String dir : pathEnv.split(java.io.File.pathSeparator)) {
-      Path candidate = Path.of(dir, "kubectl");
-      if (Files.isExecutable(candidate)) {
-        return candidate;
-      }
-    }
-    return null;
-  }
-
   /** {@code kubectl kustomize <dir>}, parsed; skips the calling test when kubectl is missing. */
   static Manifests render(String dir) {
-    Path kubectl = findKubectl();
-    assumeTrue(kubectl != null, "kubectl is not on PATH: rendered-overlay checks skipped");
+    Path kubectl = Tools.require("kubectl", "it renders kustomizations offline");
     return CACHE.computeIfAbsent(dir, d -> run(kubectl, d));
   }
 
