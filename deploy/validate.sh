@@ -30,7 +30,8 @@ apt_install() { # COMMAND PACKAGE
 apt_install docker-compose docker-compose
 echo "== docker-compose $(docker-compose version --short 2>/dev/null || true): docker-compose.yml"
 docker-compose -f docker-compose.yml config -q
-echo "   valid"
+docker-compose -f docker-compose.yml -f deploy/docker-compose.gpu.yml config -q
+echo "   valid (also with deploy/docker-compose.gpu.yml)"
 
 # --- 2. Prometheus rules and config -----------------------------------------------------------
 apt_install promtool prometheus

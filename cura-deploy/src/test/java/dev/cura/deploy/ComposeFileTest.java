@@ -172,6 +172,23 @@ class ComposeFileTest {
         "service_healthy", init.path("depends_on").path("kafka").path("condition").asText());
   }
 
+  @Test
+  void gpuOverrideGivesTheTrainerAGpuAndTheCudaImage() {
+    JsonNode override = Repo.yaml("deploy/docker-compose.gpu.yml");
+    Set<String> services = new TreeSet<>();
+    override.path("services").fieldNames().forEachRemaining(services::add);
+    assertEquals(Set.of("trainer-service"), services, "the override changes only the trainer");
+    JsonNode trainer = override.path("services").path("trainer-service");
+    assertTrue(trainer.path("image").asText().startsWith("cura/trainer-service-gpu:"));
+    // paths in an override resolve against the first file's folder, the repository root
+    Repo.existing(trainer.path("build").path("dockerfile").asText());
+    assertEquals(".", trainer.path("build").path("context").asText());
+    JsonNode device =
+        trainer.path("deploy").path("resources").path("reservations").path("devices").path(0);
+    assertEquals("nvidia", device.path("driver").asText());
+    assertTrue(device.path("capabilities").toString().contains("gpu"), "GPU capability");
+  }
+
   /** host:port of the PLAINTEXT listener the broker advertises to the other containers. */
   private static String plaintextAdvertisedListener() {
     String advertised = Compose.env(Compose.service("kafka")).get("KAFKA_ADVERTISED_LISTENERS");

@@ -22,4 +22,23 @@ class ComposeToolTest {
             Repo.root(), List.of(compose.toString(), "-f", "docker-compose.yml", "config", "-q"));
     assertEquals(0, r.exitCode(), "docker-compose config -q:\n" + r.output());
   }
+
+  @Test
+  void composeFileWithTheGpuOverrideValidates() {
+    Path compose =
+        Tools.require(
+            "docker-compose", "apt-get install -y --no-install-recommends docker-compose");
+    Tools.Result r =
+        Tools.run(
+            Repo.root(),
+            List.of(
+                compose.toString(),
+                "-f",
+                "docker-compose.yml",
+                "-f",
+                "deploy/docker-compose.gpu.yml",
+                "config",
+                "-q"));
+    assertEquals(0, r.exitCode(), "docker-compose config -q with the GPU override:\n" + r.output());
+  }
 }
