@@ -151,4 +151,27 @@ class ServiceConfigTest {
       assertTrue(k8sEnv.contains(var), s.module + " needs " + var + ": set it in k8s/base");
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Service.class,
+      names = {"QUANTIZER", "TRAINER"})
+  void autoscaledPoolsStartNewGroupsWhereKedaCountsLag(Service s) throws IOException {
+    Properties p = config(s);
+    String reset =
+        p.getProperty(
+            "mp.messaging.connector.smallrye-kafka.auto.offset.reset",
+            p.getProperty("kafka.auto.offset.reset", "latest"));
+    String so =
+        Manifests.ofKustomizationResources(KubernetesBaseTest.BASE)
+            .get("ScaledObject", s.module)
+            .path("spec")
+            .path("triggers")
+            .path(0)
+            .path("metadata")
+            .path("offsetResetPolicy")
+            .asText();
+    assertEquals(
+        so, resolve(reset), s.module + ": auto.offset.reset must equal KEDA's offsetResetPolicy");
+  }
 }
