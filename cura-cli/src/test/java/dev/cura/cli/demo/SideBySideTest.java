@@ -34,8 +34,9 @@ class SideBySideTest {
     // the reference reply follows every rule that applies (short, thanks, kind, sign-off)
     assertTrue(
         lines[1].matches(" {3}base \\(\\d/4 rules\\) +│ fine-tuned \\(4/4 rules\\)"), lines[1]);
-    assertEquals("   and the LORD said unto Moses │ Thanks, @maria_k! So glad you", lines[2]);
-    assertEquals("                                │ enjoyed the ramen video. ~Jo", lines[3]);
+    // each column is padded to the width (30), then " │ "
+    assertEquals("   and the LORD said unto Moses   │ Thanks, @maria_k! So glad you", lines[2]);
+    assertEquals("   " + " ".repeat(30) + " │ enjoyed the ramen video. ~Jo", lines[3]);
   }
 
   @Test
