@@ -261,6 +261,15 @@ public final class CheckpointDir implements AutoCloseable {
     return out;
   }
 
+  /** Total bytes of all tensors' data (headers excluded). */
+  public long tensorBytes() {
+    long total = 0;
+    for (String n : fileOf.keySet()) {
+      total += info(n).byteSize();
+    }
+    return total;
+  }
+
   /** Total bytes of the weight files. */
   public long weightBytes() throws IOException {
     long total = 0;

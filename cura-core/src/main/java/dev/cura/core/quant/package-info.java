@@ -14,8 +14,8 @@
  *
  * <p>Semantics are those of the bitsandbytes default (pure-PyTorch / CPU) backend; tests compare
  * bit for bit with {@code src/test/python/bnb_reference.py}'s golden files. Known differences of
- * the CUDA backend: an all-zero block gets code 0 there (code 7 = 0.0 here; both decode to 0);
- * the mean for double quantization is a float32 reduction whose order depends on PyTorch version
- * and device (±1 ulp in {@code nested_offset}; here: the correctly rounded mean).
+ * the CUDA backend: an all-zero block gets code 0 there (code 7 = 0.0 here; both decode to 0); the
+ * mean for double quantization is a float32 reduction whose order depends on PyTorch version and
+ * device (±1 ulp in {@code nested_offset}; here: the correctly rounded mean).
  */
 package dev.cura.core.quant;

@@ -12,6 +12,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,11 @@ public final class SafetensorsWriter implements AutoCloseable {
   private final Path path;
   private final FileChannel channel;
   private final List<TensorSpec> specs;
-  private final long[] sizes;
+  private final List<Long> sizes = new ArrayList<>();
+  private final Set<String> names = new HashSet<>();
+  // deferred mode: header written at close into this many reserved bytes (0 = header first)
+  private final long reservedHeader;
+  private final Map<String, String> metadata;
   private final ByteBuffer staging = ByteBuffer.allocateDirect(STAGING);
   // the whole staging buffer as a segment (fixed at creation: ofBuffer covers position..limit)
   private final MemorySegment stagingSeg = MemorySegment.ofBuffer(staging);
@@ -44,14 +49,60 @@ public final class SafetensorsWriter implements AutoCloseable {
   private long bytesWritten;
   private boolean closed;
 
-  private SafetensorsWriter(Path path, FileChannel channel, List<TensorSpec> specs) {
+  private SafetensorsWriter(
+      Path path,
+      FileChannel channel,
+      List<TensorSpec> specs,
+      long reservedHeader,
+      Map<String, String> metadata) {
     this.path = path;
     this.channel = channel;
-    this.specs = specs;
-    this.sizes = new long[specs.size()];
-    for (int i = 0; i < sizes.length; i++) {
-      sizes[i] = specs.get(i).byteSize();
+    this.specs = new ArrayList<>(specs);
+    this.reservedHeader = reservedHeader;
+    this.metadata = metadata;
+    for (TensorSpec s : specs) {
+      sizes.add(s.byteSize());
+      names.add(s.name());
     }
+  }
+
+  /**
+   * Creates a writer whose tensors are declared as they come ({@link #declare}) and whose header is
+   * written at {@link #close} into {@code reservedHeaderBytes} reserved at the start (padded with
+   * spaces, which JSON allows). For producers that learn a tensor's size only after earlier tensors
+   * are written (the bitsandbytes JSON blob holds the mean absmax). Fails at close if the header
+   * does not fit.
+   */
+  public static SafetensorsWriter createDeferred(
+      Path path, long reservedHeaderBytes, Map<String, String> metadata) throws IOException {
+    if (reservedHeaderBytes < 8 || reservedHeaderBytes % 8 != 0) {
+      throw new IllegalArgumentException(
+          "reserved header must be a positive multiple of 8, got " + reservedHeaderBytes);
+    }
+    FileChannel ch =
+        FileChannel.open(
+            path,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE);
+    ch.position(8 + reservedHeaderBytes);
+    SafetensorsWriter w =
+        new SafetensorsWriter(path, ch, List.of(), reservedHeaderBytes, Map.copyOf(metadata));
+    w.bytesWritten = 8 + reservedHeaderBytes;
+    return w;
+  }
+
+  /** Declares the next tensor (deferred mode only); its bytes follow with {@link #append}. */
+  public void declare(TensorSpec spec) {
+    if (reservedHeader == 0) {
+      throw new IllegalStateException("declare() is only for writers made by createDeferred()");
+    }
+    if (!names.add(spec.name())) {
+      throw new IllegalArgumentException("tensor " + spec.name() + " declared twice");
+    }
+    specs.add(spec);
+    sizes.add(spec.byteSize());
+    skipEmpty();
   }
 
   /** Creates (or truncates) {@code path} and writes the header. */
@@ -70,7 +121,7 @@ public final class SafetensorsWriter implements AutoCloseable {
             StandardOpenOption.CREATE,
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE);
-    SafetensorsWriter w = new SafetensorsWriter(path, ch, List.copyOf(specs));
+    SafetensorsWriter w = new SafetensorsWriter(path, ch, List.copyOf(specs), 0, metadata);
     try {
       ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
       len.putLong(0, header.length);
@@ -221,12 +272,12 @@ public final class SafetensorsWriter implements AutoCloseable {
       throw new IllegalStateException(
           "tensors must be written in declared order: expected " + s.name() + ", got " + name);
     }
-    if (writtenInCurrent + len > sizes[current]) {
+    if (writtenInCurrent + len > sizes.get(current)) {
       throw new IllegalStateException(
           "tensor "
               + name
               + " is "
-              + sizes[current]
+              + sizes.get(current)
               + " bytes; "
               + writtenInCurrent
               + " written, "
@@ -238,7 +289,7 @@ public final class SafetensorsWriter implements AutoCloseable {
   private void advance(long len) {
     writtenInCurrent += len;
     bytesWritten += len;
-    if (writtenInCurrent == sizes[current]) {
+    if (writtenInCurrent == sizes.get(current).longValue()) {
       current++;
       writtenInCurrent = 0;
       skipEmpty();
@@ -246,7 +297,7 @@ public final class SafetensorsWriter implements AutoCloseable {
   }
 
   private void skipEmpty() {
-    while (current < specs.size() && sizes[current] == 0) {
+    while (current < specs.size() && sizes.get(current) == 0L) {
       current++;
     }
   }
@@ -285,6 +336,29 @@ public final class SafetensorsWriter implements AutoCloseable {
     closed = true;
     try {
       flushStaging();
+      if (reservedHeader > 0 && current == specs.size()) {
+        byte[] header = headerBytes(specs, metadata);
+        if (header.length > reservedHeader) {
+          throw new IOException(
+              path
+                  + ": header needs "
+                  + header.length
+                  + " bytes but only "
+                  + reservedHeader
+                  + " were reserved");
+        }
+        ByteBuffer hb =
+            ByteBuffer.allocate((int) (8 + reservedHeader)).order(ByteOrder.LITTLE_ENDIAN);
+        hb.putLong(reservedHeader).put(header);
+        while (hb.hasRemaining()) {
+          hb.put((byte) ' ');
+        }
+        hb.flip();
+        long pos = 0;
+        while (hb.hasRemaining()) {
+          pos += channel.write(hb, pos);
+        }
+      }
     } finally {
       channel.close();
     }
@@ -296,7 +370,7 @@ public final class SafetensorsWriter implements AutoCloseable {
               + " incomplete ("
               + writtenInCurrent
               + " of "
-              + sizes[current]
+              + sizes.get(current)
               + " bytes) at close");
     }
   }
