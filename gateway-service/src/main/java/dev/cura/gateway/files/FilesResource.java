@@ -100,7 +100,7 @@ public class FilesResource {
                 throw new ApiException(
                     400, "invalid_file", filename + ": " + result.summary(), "file");
               }
-              return new Validated(result, store.put(file.uploadedFile(), "data.jsonl"));
+              return new Validated(result, store.put(file.uploadedFile()));
             })
         .flatMap(
             v -> {
