@@ -36,6 +36,7 @@ final class JobFixture {
   final Path trainFile;
   final String trainSha;
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  final TrainerMetrics metrics = new TrainerMetrics(meters, "cpu", () -> 0);
 
   JobFixture(Path tmp) throws IOException {
     root = tmp.resolve("artifacts");
@@ -86,7 +87,7 @@ final class JobFixture {
         new StoreJobArtifacts(store),
         engine,
         events,
-        new TrainerMetrics(meters, "cpu", () -> 0),
+        metrics,
         settings(work));
   }
 
