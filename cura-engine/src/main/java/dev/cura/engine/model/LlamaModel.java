@@ -101,7 +101,10 @@ public final class LlamaModel implements AutoCloseable {
     Shape s = hidden.getShape();
     NDArray normed = DecoderLayer.rmsNorm(hidden, norm, config.rmsNormEps());
     NDArray logits = lmHead.apply(normed.reshape(s.get(0) * s.get(1), s.get(2)), m);
-    return logits.toType(DataType.FLOAT32, false).reshape(s.get(0), s.get(1), config.vocabSize());
+    // DJL's toType is not differentiable (the cast drops the graph), so only half types are cast
+    NDArray wide =
+        logits.getDataType() == DataType.FLOAT64 ? logits : logits.toType(DataType.FLOAT32, false);
+    return wide.reshape(s.get(0), s.get(1), config.vocabSize());
   }
 
   /** A full forward without recording: ids [B, T] → logits [B, T, V] float32 in {@code m}. */
