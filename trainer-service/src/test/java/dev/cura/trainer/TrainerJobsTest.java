@@ -35,6 +35,7 @@ import dev.cura.events.TrainingConfig;
 import dev.cura.events.TrainingProgress;
 import dev.cura.testinfra.KafkaTestResource;
 import dev.cura.testinfra.TestKafka;
+import dev.cura.trainer.job.HoldingEngine;
 import dev.cura.trainer.job.TrainingPlan;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -67,7 +68,8 @@ class TrainerJobsTest {
   private final ObjectMapper json = new ObjectMapper();
 
   @Inject TrainerService trainer;
-  @Inject TestTrainingEngine engine;
+  @Inject TestTrainingEngine testEngine;
+  private HoldingEngine engine;
 
   private ArtifactStore store;
   private String baseKey;
@@ -75,6 +77,7 @@ class TrainerJobsTest {
 
   @BeforeEach
   void storeHoldsBaseAndDataset() throws Exception {
+    engine = testEngine.engine;
     store =
         new ArtifactStore(
             Path.of(ConfigProvider.getConfig().getValue("cura.artifact-root", String.class)));
@@ -138,6 +141,19 @@ class TrainerJobsTest {
         .body(containsString("cura_optimizer_paged_bytes_total{optimizer=\"paged_adamw_32bit\"}"))
         .body(containsString("cura_train_peak_memory_bytes{device=\"cpu\"}"))
         .body(containsString("cura_train_jobs_total{outcome=\"trained\"}"));
+
+    // every trainer family the dashboards and KEDA query (deploy/metrics-catalog.txt) is exported
+    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    List<String> families =
+        Files.readAllLines(Path.of("..", "deploy", "metrics-catalog.txt")).stream()
+            .filter(l -> l.endsWith(" trainer-service"))
+            .map(l -> l.split(" ")[0])
+            .filter(f -> f.startsWith("cura_train") || f.startsWith("cura_optimizer"))
+            .toList();
+    assertEquals(8, families.size(), "the catalog's trainer families: " + families);
+    for (String family : families) {
+      assertTrue(metrics.contains("\n" + family), family + " is not exported");
+    }
   }
 
   @Test
@@ -160,7 +176,7 @@ class TrainerJobsTest {
   @Test
   void aTrainerStoppedMidJobResumesFromItsCheckpointWithExactlyOneAdapter() throws Exception {
     String job = newJobId();
-    var held = engine.holdAfterCheckpoint(job, 2);
+    var held = engine.holdAfterStep(job, 3);
     var sent = TestKafka.send(encode(job, 6, 2));
     assertTrue(held.await(WAIT.toSeconds(), TimeUnit.SECONDS), "job reached its checkpoint");
 
@@ -181,19 +197,28 @@ class TrainerJobsTest {
     assertEquals(2, plans.size());
     assertNull(plans.get(0).resumeFrom());
     assertNotNull(plans.get(1).resumeFrom(), "the restart resumed from the checkpoint");
+    List<CuraEvent> events =
+        decodeAll(TopicReader.all(Topics.JOB_PROGRESS, r -> job.equals(r.key())));
     List<Long> steps =
-        decodeAll(TopicReader.all(Topics.JOB_PROGRESS, r -> job.equals(r.key()))).stream()
+        events.stream()
             .filter(TrainingProgress.class::isInstance)
             .map(e -> ((TrainingProgress) e).step())
             .toList();
     assertEquals(LongStream.rangeClosed(1, 6).boxed().toList(), steps, "no step trained twice");
+    assertEquals(
+        List.of(2L, 3L, 4L),
+        events.stream()
+            .filter(CheckpointSaved.class::isInstance)
+            .map(e -> ((CheckpointSaved) e).step())
+            .toList(),
+        "checkpoints every 2 steps, plus one on stopping after step 3");
     assertEquals(1, TopicReader.all(Topics.ADAPTER_TRAINED, r -> job.equals(r.key())).size());
   }
 
   @Test
   void cancelMidTrainingEndsTheJob() throws Exception {
     String job = newJobId();
-    var held = engine.holdAfterCheckpoint(job, 2);
+    var held = engine.holdAfterStep(job, 3);
     var sent = TestKafka.send(encode(job, 50, 2));
     assertTrue(held.await(WAIT.toSeconds(), TimeUnit.SECONDS), "job reached its checkpoint");
 
@@ -206,6 +231,19 @@ class TrainerJobsTest {
     assertEquals("cancelled", failed.message());
     awaitCommittedPast(sent.offset());
     assertTrue(TopicReader.all(Topics.ADAPTER_TRAINED, r -> job.equals(r.key())).isEmpty());
+  }
+
+  @Test
+  void drainAnswersWithTheJobsHandedBack() {
+    try {
+      given()
+          .post("/v1/trainer/drain")
+          .then()
+          .statusCode(200)
+          .body("handed_back.size()", equalTo(0));
+    } finally {
+      trainer.worker().start();
+    }
   }
 
   @Test

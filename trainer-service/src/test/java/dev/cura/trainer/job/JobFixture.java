@@ -83,12 +83,7 @@ final class JobFixture {
   }
 
   JobRunner runner(TrainingEngine engine, Recorded events, Path work) {
-    return new JobRunner(
-        new StoreJobArtifacts(store),
-        engine,
-        events,
-        metrics,
-        settings(work));
+    return new JobRunner(new StoreJobArtifacts(store), engine, events, metrics, settings(work));
   }
 
   /** Events in publishing order. */
