@@ -168,7 +168,8 @@ public final class PretrainCommand implements Callable<Integer> {
               evalEvery,
               evalWindows,
               saveEvery,
-              maxMinutes);
+              maxMinutes,
+              stopAfter);
       storeAs =
           switch (dtype.toLowerCase(Locale.ROOT)) {
             case "bf16", "bfloat16" -> DType.BF16;
@@ -277,7 +278,7 @@ public final class PretrainCommand implements Callable<Integer> {
           result.steps().size(),
           result.tokensSeen(),
           result.seconds(),
-          result.stoppedEarly() ? " (stopped at --max-minutes)" : "",
+          result.stoppedEarly() ? " (stopped early, of " + steps + " scheduled)" : "",
           out.toAbsolutePath());
       if (!result.evals().isEmpty()) {
         System.out.printf(
