@@ -139,6 +139,12 @@ public final class PretrainCommand implements Callable<Integer> {
   double maxMinutes;
 
   @Option(
+      names = "--stop-after",
+      defaultValue = "0",
+      description = "stop (and save) after this step, keeping the --steps schedule; 0 = all")
+  int stopAfter;
+
+  @Option(
       names = "--dtype",
       defaultValue = "bf16",
       description = "stored weights: bf16, f16 or f32 (${DEFAULT-VALUE})")
