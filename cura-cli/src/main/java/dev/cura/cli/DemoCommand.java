@@ -49,7 +49,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--steps",
-      defaultValue = "200",
+      defaultValue = "150",
       description = "training steps (${DEFAULT-VALUE})")
   int steps;
 
