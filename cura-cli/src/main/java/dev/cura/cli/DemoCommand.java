@@ -47,6 +47,9 @@ public final class DemoCommand implements Callable<Integer> {
   static final String MODEL_DIR = "models/cura-tiny";
   static final String DATA_DIR = "datasets/youtube-replies";
 
+  /** Longest youtube-replies example with the cura-tiny chat template is 66 tokens (README). */
+  static final int SEQ_LEN = 96;
+
   @Option(
       names = "--steps",
       defaultValue = "150",
@@ -202,7 +205,8 @@ public final class DemoCommand implements Callable<Integer> {
         .put("learning_rate", lr)
         .put("lora_r", rank)
         .put("lora_alpha", 2 * rank)
-        .put("lora_dropout", 0.05);
+        .put("lora_dropout", 0.05)
+        .put("seq_len", SEQ_LEN);
     req.putObject("quantization").put("type", "nf4").put("double_quant", true);
     req.put("optimizer", "paged_adamw_32bit");
     req.put("suffix", "youtube-replies");
