@@ -29,7 +29,9 @@ public final class DemoReport {
         b.append(String.format(Locale.ROOT, "            registry digest %s%n", digest.asText()));
       }
     }
-    b.append(String.format(Locale.ROOT, "            %s%n", adapterDir));
+    b.append(
+        String.format(
+            Locale.ROOT, registered == null ? "adapter     %s%n" : "            %s%n", adapterDir));
     b.append(
         String.format(
             Locale.ROOT,
