@@ -24,6 +24,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
 /**
@@ -69,8 +73,8 @@ public final class CheckpointQuantizer {
       listener.started(ckpt.tensorBytes());
       Map<String, String> weightMap = new TreeMap<>();
       long totalSize = 0;
-      try (Arena arena = Arena.ofShared()) {
-        Buffers buf = new Buffers(arena);
+      try (Arena arena = Arena.ofShared();
+          Buffers buf = new Buffers(arena)) {
         for (int s = 0; s < shards.size(); s++) {
           String fileName =
               shards.size() == 1
@@ -235,14 +239,81 @@ public final class CheckpointQuantizer {
 
   // ---- streaming ----------------------------------------------------------------------------
 
-  /** Reusable chunk buffers (bounded memory). */
-  private static final class Buffers {
-    final MemorySegment raw; // [CHUNK_ELEMS * 4] bytes: input chunk as stored
+  /**
+   * Reusable chunk buffers (bounded memory): two raw input buffers so the next chunk is read (on
+   * the {@code io} thread) while the current one is quantized and written.
+   */
+  private static final class Buffers implements AutoCloseable {
+    final MemorySegment[] raw = new MemorySegment[2]; // [CHUNK_ELEMS * 4] bytes each
     final float[] floats = new float[CHUNK_ELEMS];
     final byte[] packed = new byte[CHUNK_ELEMS / 2];
+    // error sample of the current tensor, reused so a tensor leaves little garbage behind
+    final float[] sample = new float[ERROR_SAMPLE];
+    final byte[] samplePacked = new byte[ERROR_SAMPLE / 2];
+    final float[] sampleDeq = new float[ERROR_SAMPLE];
+    final ExecutorService io =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "quantize-read");
+              t.setDaemon(true);
+              return t;
+            });
 
     Buffers(Arena arena) {
-      raw = arena.allocate((long) CHUNK_ELEMS * 4, 64);
+      raw[0] = arena.allocate((long) CHUNK_ELEMS * 4, 64);
+      raw[1] = arena.allocate((long) CHUNK_ELEMS * 4, 64);
+    }
+
+    @Override
+    public void close() {
+      io.shutdownNow();
+    }
+  }
+
+  /** Receives one chunk of a tensor's bytes. */
+  private interface ChunkConsumer {
+    void accept(MemorySegment chunk, long byteOffset) throws IOException;
+  }
+
+  /** Streams a tensor's bytes in chunks of {@code chunkBytes}, reading one chunk ahead. */
+  private static void streamChunks(
+      SafetensorsFile f, TensorInfo t, long chunkBytes, Buffers buf, ChunkConsumer consumer)
+      throws IOException {
+    long total = t.byteSize();
+    long chunks = (total + chunkBytes - 1) / chunkBytes;
+    Future<?> pending = chunks > 0 ? readAhead(f, t, 0, chunkBytes, buf.raw[0], buf) : null;
+    for (long k = 0; k < chunks; k++) {
+      long off = k * chunkBytes;
+      long len = Math.min(chunkBytes, total - off);
+      await(pending);
+      if (k + 1 < chunks) {
+        pending = readAhead(f, t, off + chunkBytes, chunkBytes, buf.raw[(int) ((k + 1) % 2)], buf);
+      }
+      consumer.accept(buf.raw[(int) (k % 2)].asSlice(0, len), off);
+    }
+  }
+
+  private static Future<?> readAhead(
+      SafetensorsFile f, TensorInfo t, long off, long chunkBytes, MemorySegment dst, Buffers buf) {
+    long len = Math.min(chunkBytes, t.byteSize() - off);
+    return buf.io.submit(
+        () -> {
+          f.read(t, off, dst.asSlice(0, len));
+          return null;
+        });
+  }
+
+  private static void await(Future<?> f) throws IOException {
+    try {
+      f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while reading", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException("read failed: " + e.getCause(), e.getCause());
     }
   }
 
@@ -264,15 +335,16 @@ public final class CheckpointQuantizer {
       Entry e, SafetensorsWriter w, Buffers buf, Stats st, QuantizeListener l) throws IOException {
     TensorInfo t = e.info;
     w.declare(new TensorSpec(t.name(), t.dtype(), t.shape()));
-    long total = t.byteSize();
-    for (long off = 0; off < total; off += buf.raw.byteSize()) {
-      long len = Math.min(buf.raw.byteSize(), total - off);
-      MemorySegment slice = buf.raw.asSlice(0, len);
-      e.file.read(t, off, slice);
-      w.append(t.name(), slice);
-      st.bytesRead += len;
-      l.progress(st.bytesRead, t.name());
-    }
+    streamChunks(
+        e.file,
+        t,
+        buf.raw[0].byteSize(),
+        buf,
+        (chunk, off) -> {
+          w.append(t.name(), chunk);
+          st.bytesRead += chunk.byteSize();
+          l.progress(st.bytesRead, t.name());
+        });
     st.totalParams += t.numel();
   }
 
@@ -297,24 +369,28 @@ public final class CheckpointQuantizer {
     float[] absmax = new float[(int) QuantType.blocks(n, b)];
     w.declare(new TensorSpec(key, DType.U8, new long[] {QuantType.packedBytes(n), 1}));
     int sampleN = (int) Math.min(n, ERROR_SAMPLE);
-    float[] sample = new float[sampleN];
-    byte[] samplePacked = new byte[(sampleN + 1) / 2];
-    for (long off = 0; off < n; off += CHUNK_ELEMS) {
-      int len = (int) Math.min(CHUNK_ELEMS, n - off);
-      MemorySegment raw = buf.raw.asSlice(0, (long) len * esize);
-      e.file.read(t, off * esize, raw);
-      toFloatsParallel(t.dtype(), raw, buf.floats, len);
-      Blockwise4bit.quantize(
-          s.quantType(), b, buf.floats, 0, len, buf.packed, 0, absmax, (int) (off / b));
-      int packedLen = (len + 1) / 2;
-      w.append(key, MemorySegment.ofArray(buf.packed).asSlice(0, packedLen));
-      if (off == 0) {
-        System.arraycopy(buf.floats, 0, sample, 0, sampleN);
-        System.arraycopy(buf.packed, 0, samplePacked, 0, (sampleN + 1) / 2);
-      }
-      st.bytesRead += (long) len * esize;
-      l.progress(st.bytesRead, key);
-    }
+    float[] sample = buf.sample;
+    byte[] samplePacked = buf.samplePacked;
+    streamChunks(
+        e.file,
+        t,
+        (long) CHUNK_ELEMS * esize,
+        buf,
+        (raw, byteOff) -> {
+          long off = byteOff / esize;
+          int len = (int) (raw.byteSize() / esize);
+          toFloatsParallel(t.dtype(), raw, buf.floats, len);
+          Blockwise4bit.quantize(
+              s.quantType(), b, buf.floats, 0, len, buf.packed, 0, absmax, (int) (off / b));
+          int packedLen = (len + 1) / 2;
+          w.append(key, MemorySegment.ofArray(buf.packed).asSlice(0, packedLen));
+          if (off == 0) {
+            System.arraycopy(buf.floats, 0, sample, 0, sampleN);
+            System.arraycopy(buf.packed, 0, samplePacked, 0, (sampleN + 1) / 2);
+          }
+          st.bytesRead += (long) len * esize;
+          l.progress(st.bytesRead, key);
+        });
     QuantState state =
         s.doubleQuant()
             ? QuantState.nested(s.quantType(), b, t.dtype(), t.shape(), absmax)
@@ -334,7 +410,7 @@ public final class CheckpointQuantizer {
     }
     weightMap.put(key, fileName);
     // error on the sample, with the final (possibly double-quantized) absmax
-    float[] deq = new float[sampleN];
+    float[] deq = buf.sampleDeq;
     Blockwise4bit.dequantize(
         s.quantType(), b, samplePacked, 0, state.effectiveAbsmax(), 0, deq, 0, sampleN);
     double err = 0;
