@@ -74,6 +74,10 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
     r.put(
         "quantize_read_plus_write_gb_per_s",
         (q.get("bytes_read").asLong() + q.get("bytes_written").asLong()) / qs / 1e9);
+    r.put("quantize_cpu_seconds", q.get("cpu_seconds").asDouble());
+    r.put(
+        "load_average_at_end",
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     r.put("copy_seconds", copy);
     r.put("copy_seconds_runs", copy1 + "," + copy2);
     r.put("copy_gb_per_s", bytes / copy / 1e9);
@@ -87,10 +91,12 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
     Files.writeString(work.resolve("bench-quantize-" + params + ".json"), json + "\n");
     System.out.println(json);
     System.out.printf(
-        "quantize %s: %.2f s (%.2f GB/s in), copy %.2f s → ratio %.2f; peak RSS %d MiB%n",
+        "quantize %s: %.2f s (%.2f GB/s in, %.1f CPU-s), copy %.2f s → ratio %.2f; peak RSS %d"
+            + " MiB%n",
         params,
         qs,
         q.get("bytes_read").asLong() / qs / 1e9,
+        q.get("cpu_seconds").asDouble(),
         copy,
         qs / copy,
         q.get("peak_rss_bytes").asLong() >> 20);
@@ -129,14 +135,18 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
       throw new IOException("cura quantize exited with " + rc + ": " + stdout);
     }
     long rss = -1;
+    double cpu = -1;
     for (String line : stdout.split("\n")) {
       if (line.startsWith("peak_rss_bytes=")) {
         rss = Long.parseLong(line.substring("peak_rss_bytes=".length()).trim());
+      } else if (line.startsWith("cpu_seconds=")) {
+        cpu = Double.parseDouble(line.substring("cpu_seconds=".length()).trim());
       }
     }
     JsonNode rep = Json.MAPPER.readTree(out.resolve("quantization_report.json").toFile());
     ObjectNode n = (ObjectNode) rep;
     n.put("peak_rss_bytes", rss);
+    n.put("cpu_seconds", cpu);
     n.put("wall_seconds", wall);
     return n;
   }
