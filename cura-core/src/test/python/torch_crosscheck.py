@@ -2,8 +2,8 @@
 """Cross-check of the golden files with real PyTorch ops (torch.bucketize(right=False),
 torch.argsort, torch.clamp, 1/absmax.clamp(min=1e-38)) — a second, independent implementation of
 the bitsandbytes default-backend 4-bit quantizer next to bnb_reference.py's numpy one.
-Needs torch (verified with Debian's python3-torch 1.13: all 26 golden files agree on packed codes
-and absmax; torch's float32 mean() differs from the golden nested_offset by 1 ulp in 2 of 14).
+Needs torch (verified with Debian's python3-torch 1.13: all 30 golden files agree on packed codes
+and absmax; torch's float32 mean() differs from the golden nested_offset by 1 ulp in 2 of 15).
 Run: /usr/bin/python3 torch_crosscheck.py
 """
 import glob
@@ -20,7 +20,7 @@ def read_st(p):
     out={}
     for k,v in h.items():
         if k=='__metadata__': continue
-        s,e=v['data_offsets']; dt={'F32':np.float32,'U8':np.uint8,'BF16':np.uint16}[v['dtype']]
+        s,e=v['data_offsets']; dt={'F32':np.float32,'U8':np.uint8,'BF16':np.uint16,'F16':np.float16}[v['dtype']]
         out[k]=np.frombuffer(d[s:e],dtype=dt).reshape(v['shape'])
     return out
 NF4=torch.tensor([-1.0,-0.6961928009986877,-0.5250730514526367,-0.39491748809814453,-0.28444138169288635,-0.18477343022823334,-0.09105003625154495,0.0,0.07958029955625534,0.16093020141124725,0.24611230194568634,0.33791524171829224,0.44070982933044434,0.5626170039176941,0.7229568362236023,1.0])
@@ -38,7 +38,7 @@ def q4(A,B,code):
 bad=0; offd=0; tot=0
 for p in sorted(glob.glob(G+"/*_??4_*dq.safetensors")):
     t=read_st(p); name=os.path.basename(p)
-    x=t['x']; x=torch.from_numpy((x.astype(np.uint32)<<16).view(np.float32) if x.dtype==np.uint16 else x.copy())
+    x=t['x']; x=torch.from_numpy((x.astype(np.uint32)<<16).view(np.float32) if x.dtype==np.uint16 else x.astype(np.float32))
     js=json.loads(bytes(t[[k for k in t if 'quant_state' in k][0]]))
     code=NF4 if js['quant_type']=='nf4' else FP4
     packed,absmax=q4(x,js['blocksize'],code)
