@@ -24,10 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 
 /**
@@ -74,7 +70,8 @@ public final class CheckpointQuantizer {
       Map<String, String> weightMap = new TreeMap<>();
       long totalSize = 0;
       try (Arena arena = Arena.ofShared();
-          Buffers buf = new Buffers(arena)) {
+          ChunkReader reader = new ChunkReader(arena, (long) CHUNK_ELEMS * 4)) {
+        Buffers buf = new Buffers(reader);
         for (int s = 0; s < shards.size(); s++) {
           String fileName =
               shards.size() == 1
@@ -106,7 +103,9 @@ public final class CheckpointQuantizer {
         st.bytesWritten += writeJson(out.resolve(CheckpointDir.INDEX), idx);
       }
       st.bytesWritten +=
-          writeJson(out.resolve(CheckpointDir.CONFIG), configWithQuant(ckpt, settings));
+          writeJson(
+              out.resolve(CheckpointDir.CONFIG),
+              BnbConfig.withQuantizationConfig(ckpt.config(), settings));
       for (Path aux : ckpt.auxiliaryFiles()) {
         Files.copy(aux, out.resolve(aux.getFileName().toString()));
         st.bytesWritten += Files.size(aux);
@@ -239,81 +238,18 @@ public final class CheckpointQuantizer {
 
   // ---- streaming ----------------------------------------------------------------------------
 
-  /**
-   * Reusable chunk buffers (bounded memory): two raw input buffers so the next chunk is read (on
-   * the {@code io} thread) while the current one is quantized and written.
-   */
-  private static final class Buffers implements AutoCloseable {
-    final MemorySegment[] raw = new MemorySegment[2]; // [CHUNK_ELEMS * 4] bytes each
+  /** Reusable buffers (bounded memory), and the read-ahead reader. */
+  private static final class Buffers {
+    final ChunkReader reader;
     final float[] floats = new float[CHUNK_ELEMS];
     final byte[] packed = new byte[CHUNK_ELEMS / 2];
     // error sample of the current tensor, reused so a tensor leaves little garbage behind
     final float[] sample = new float[ERROR_SAMPLE];
     final byte[] samplePacked = new byte[ERROR_SAMPLE / 2];
     final float[] sampleDeq = new float[ERROR_SAMPLE];
-    final ExecutorService io =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "quantize-read");
-              t.setDaemon(true);
-              return t;
-            });
 
-    Buffers(Arena arena) {
-      raw[0] = arena.allocate((long) CHUNK_ELEMS * 4, 64);
-      raw[1] = arena.allocate((long) CHUNK_ELEMS * 4, 64);
-    }
-
-    @Override
-    public void close() {
-      io.shutdownNow();
-    }
-  }
-
-  /** Receives one chunk of a tensor's bytes. */
-  private interface ChunkConsumer {
-    void accept(MemorySegment chunk, long byteOffset) throws IOException;
-  }
-
-  /** Streams a tensor's bytes in chunks of {@code chunkBytes}, reading one chunk ahead. */
-  private static void streamChunks(
-      SafetensorsFile f, TensorInfo t, long chunkBytes, Buffers buf, ChunkConsumer consumer)
-      throws IOException {
-    long total = t.byteSize();
-    long chunks = (total + chunkBytes - 1) / chunkBytes;
-    Future<?> pending = chunks > 0 ? readAhead(f, t, 0, chunkBytes, buf.raw[0], buf) : null;
-    for (long k = 0; k < chunks; k++) {
-      long off = k * chunkBytes;
-      long len = Math.min(chunkBytes, total - off);
-      await(pending);
-      if (k + 1 < chunks) {
-        pending = readAhead(f, t, off + chunkBytes, chunkBytes, buf.raw[(int) ((k + 1) % 2)], buf);
-      }
-      consumer.accept(buf.raw[(int) (k % 2)].asSlice(0, len), off);
-    }
-  }
-
-  private static Future<?> readAhead(
-      SafetensorsFile f, TensorInfo t, long off, long chunkBytes, MemorySegment dst, Buffers buf) {
-    long len = Math.min(chunkBytes, t.byteSize() - off);
-    return buf.io.submit(
-        () -> {
-          f.read(t, off, dst.asSlice(0, len));
-          return null;
-        });
-  }
-
-  private static void await(Future<?> f) throws IOException {
-    try {
-      f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while reading", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      throw new IOException("read failed: " + e.getCause(), e.getCause());
+    Buffers(ChunkReader reader) {
+      this.reader = reader;
     }
   }
 
@@ -335,11 +271,10 @@ public final class CheckpointQuantizer {
       Entry e, SafetensorsWriter w, Buffers buf, Stats st, QuantizeListener l) throws IOException {
     TensorInfo t = e.info;
     w.declare(new TensorSpec(t.name(), t.dtype(), t.shape()));
-    streamChunks(
+    buf.reader.stream(
         e.file,
         t,
-        buf.raw[0].byteSize(),
-        buf,
+        buf.reader.bufferBytes(),
         (chunk, off) -> {
           w.append(t.name(), chunk);
           st.bytesRead += chunk.byteSize();
@@ -371,11 +306,10 @@ public final class CheckpointQuantizer {
     int sampleN = (int) Math.min(n, ERROR_SAMPLE);
     float[] sample = buf.sample;
     byte[] samplePacked = buf.samplePacked;
-    streamChunks(
+    buf.reader.stream(
         e.file,
         t,
         (long) CHUNK_ELEMS * esize,
-        buf,
         (raw, byteOff) -> {
           long off = byteOff / esize;
           int len = (int) (raw.byteSize() / esize);
@@ -450,33 +384,7 @@ public final class CheckpointQuantizer {
             });
   }
 
-  // ---- config and files ---------------------------------------------------------------------
-
-  /**
-   * config.json with the {@code quantization_config} that transformers' {@code
-   * BitsAndBytesConfig.to_dict()} writes for 4-bit (keys sorted, as transformers sorts them).
-   */
-  static ObjectNode configWithQuant(CheckpointDir ckpt, QuantizeSettings s) {
-    ObjectNode cfg = ((ObjectNode) ckpt.config()).deepCopy();
-    ObjectNode q = Json.MAPPER.createObjectNode();
-    q.put("_load_in_4bit", true);
-    q.put("_load_in_8bit", false);
-    q.put("bnb_4bit_compute_dtype", s.computeDtype().torchName());
-    q.put("bnb_4bit_quant_storage", "uint8");
-    q.put("bnb_4bit_quant_type", s.quantType().jsonName());
-    q.put("bnb_4bit_use_double_quant", s.doubleQuant());
-    q.put("llm_int8_enable_fp32_cpu_offload", false);
-    q.put("llm_int8_has_fp16_weight", false);
-    q.putNull("llm_int8_skip_modules");
-    q.put("llm_int8_threshold", 6.0);
-    q.put("load_in_4bit", true);
-    q.put("load_in_8bit", false);
-    q.put("quant_method", "bitsandbytes");
-    // CURA's own record of the block size (transformers always uses 64 and ignores this key)
-    q.put("cura_blocksize", s.blocksize());
-    cfg.set("quantization_config", q);
-    return cfg;
-  }
+  // ---- files ------------------------------------------------------------------------------
 
   private static long writeJson(Path p, JsonNode n) throws IOException {
     byte[] b =
