@@ -111,6 +111,27 @@ class QuantizationJobsTest {
   }
 
   @Test
+  void environmentFailuresAreInternalWithoutInternals() throws Exception {
+    Path notADir = Files.writeString(tmp.resolve("store-is-a-file"), "x");
+    QuantizationJobs broken =
+        new QuantizationJobs(
+            new ArtifactStore(notADir),
+            new BaseModelResolver(List.of(tmp.resolve("models"))),
+            workers,
+            new SimpleMeterRegistry());
+    JobFailed f =
+        assertInstanceOf(
+                QuantizeOutcome.Failed.class,
+                broken
+                    .submit(request("j9", "tiny", new QuantConfig("nf4", true, 64)))
+                    .get(60, TimeUnit.SECONDS))
+            .event();
+    assertEquals(JobFailed.Code.INTERNAL, f.code());
+    assertTrue(f.message().startsWith("internal error while quantizing"), f.message());
+    assertTrue(!f.message().contains("Exception") && !f.message().contains(tmp.toString()));
+  }
+
+  @Test
   void badInputIsAUserError() throws Exception {
     JobFailed f =
         assertInstanceOf(
