@@ -42,6 +42,6 @@ public class EventPublisher {
                   "the gateway publishes FineTuneRequested, CancelRequested and JobFailed, got "
                       + event.getClass().getSimpleName());
         };
-    return emitter.sendMessage(events.message(event)).invoke(() -> events.published(event));
+    return emitter.sendMessage(events.message(event));
   }
 }

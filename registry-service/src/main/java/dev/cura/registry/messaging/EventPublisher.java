@@ -38,6 +38,6 @@ public class EventPublisher {
                   "the registry publishes AdapterRegistered and JobFailed, got "
                       + event.getClass().getSimpleName());
         };
-    return emitter.sendMessage(events.message(event)).invoke(() -> events.published(event));
+    return emitter.sendMessage(events.message(event));
   }
 }

@@ -110,17 +110,13 @@ public class KafkaEvents {
     EncodedEvent encoded = codec.encode(envelope);
     var headers = new RecordHeaders();
     encoded.headerBytes().forEach(headers::add);
+    count("cura.events.published", envelope.type().eventName(), "ok");
     return Message.of(encoded.value())
         .addMetadata(
             OutgoingKafkaRecordMetadata.<String>builder()
                 .withKey(encoded.key())
                 .withHeaders(headers)
                 .build());
-  }
-
-  /** Counts one event the broker acknowledged ({@code cura_events_published_total{type}}). */
-  public void published(CuraEvent event) {
-    meters.counter("cura.events.published", "type", event.getClass().getSimpleName()).increment();
   }
 
   private static Uni<Void> deadLetter(

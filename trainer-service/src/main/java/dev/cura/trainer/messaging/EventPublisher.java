@@ -43,6 +43,6 @@ public class EventPublisher {
                       + " JobFailed, got "
                       + event.getClass().getSimpleName());
         };
-    return emitter.sendMessage(events.message(event)).invoke(() -> events.published(event));
+    return emitter.sendMessage(events.message(event));
   }
 }
