@@ -1,7 +1,7 @@
 package dev.cura.trainer.messaging;
 
 import dev.cura.events.CuraEvent;
-import dev.cura.events.EventType;
+import dev.cura.events.EventEnvelope;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,8 +32,18 @@ public class EventPublisher {
    * @throws IllegalArgumentException for an event type the trainer does not publish
    */
   public Uni<Void> publish(CuraEvent event) {
+    return publish(EventEnvelope.create(events.source(), event));
+  }
+
+  /**
+   * Sends {@code envelope} as it is (same event id: a re-published terminal event is recognised as
+   * the same event by consumers that dedupe on ids).
+   *
+   * @throws IllegalArgumentException for an event type the trainer does not publish
+   */
+  public Uni<Void> publish(EventEnvelope<? extends CuraEvent> envelope) {
     MutinyEmitter<byte[]> emitter =
-        switch (EventType.of(event)) {
+        switch (envelope.type()) {
           case TRAINING_PROGRESS, CHECKPOINT_SAVED -> progress;
           case ADAPTER_TRAINED -> trained;
           case JOB_FAILED -> failed;
@@ -41,8 +51,8 @@ public class EventPublisher {
               throw new IllegalArgumentException(
                   "the trainer publishes TrainingProgress, CheckpointSaved, AdapterTrained and"
                       + " JobFailed, got "
-                      + event.getClass().getSimpleName());
+                      + envelope.type().eventName());
         };
-    return emitter.sendMessage(events.message(event));
+    return emitter.sendMessage(events.message(envelope));
   }
 }

@@ -74,6 +74,17 @@ public class KafkaEvents {
    */
   public <E extends CuraEvent> Uni<Void> handle(
       Message<byte[]> message, Class<E> type, Function<EventEnvelope<E>, Uni<Void>> handler) {
+    return handleThenAckIf(message, type, e -> handler.apply(e).replaceWith(Boolean.TRUE));
+  }
+
+  /**
+   * {@link #handle} for a handler that may decline the acknowledgement: when its Uni yields false
+   * the record is neither acked nor dead-lettered, so its offset stays uncommitted and the record
+   * is delivered again to whoever owns the partition next (the trainer: a run stopped because its
+   * partition moved to another instance). Trainer-only addition to the shared adapter.
+   */
+  public <E extends CuraEvent> Uni<Void> handleThenAckIf(
+      Message<byte[]> message, Class<E> type, Function<EventEnvelope<E>, Uni<Boolean>> handler) {
     EventEnvelope<E> envelope;
     try {
       envelope = codec.decode(headersOf(message), message.getPayload(), type);
@@ -87,7 +98,11 @@ public class KafkaEvents {
         .deferred(() -> handler.apply(envelope))
         .onItem()
         .transformToUni(
-            ignored -> {
+            ack -> {
+              if (!Boolean.TRUE.equals(ack)) {
+                count("cura.events.consumed", name, "left");
+                return Uni.createFrom().voidItem();
+              }
               count("cura.events.consumed", name, "ok");
               return Uni.createFrom().completionStage(message.ack());
             })

@@ -1,0 +1,412 @@
+package dev.cura.core.quantize;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cura.core.hf.CheckpointDir;
+import dev.cura.core.quant.Blockwise4bit;
+import dev.cura.core.quant.QuantState;
+import dev.cura.core.quant.QuantType;
+import dev.cura.core.safetensors.SafetensorsFile;
+import dev.cura.core.safetensors.SafetensorsWriter;
+import dev.cura.core.safetensors.TensorBytes;
+import dev.cura.core.safetensors.TensorInfo;
+import dev.cura.core.safetensors.TensorSpec;
+import dev.cura.core.tensor.DType;
+import dev.cura.core.tensor.FloatConvert;
+import dev.cura.core.util.FormatException;
+import dev.cura.core.util.Json;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
+
+/**
+ * Streams a Hugging Face checkpoint into a bitsandbytes 4-bit checkpoint (DESIGN §4): every
+ * decoder-layer linear ({@link LinearSelector}) is quantized and stored under the bitsandbytes keys
+ * ({@link QuantState#toTensors}); every other tensor is copied byte for byte; config.json gains the
+ * {@code quantization_config} transformers writes; tokenizer files are copied; big outputs are
+ * sharded with a {@code model.safetensors.index.json}.
+ *
+ * <p>Memory is bounded independently of model size: input is read through the file channel in
+ * chunks of {@value #CHUNK_ELEMS} elements (never mapped, so the pages stay in the OS cache, not in
+ * this process), quantized in parallel, and appended to the output; per tensor only its absmax
+ * vector (n/B floats) is held. Output headers are written last into reserved space, because the
+ * JSON blob holds the mean absmax that is known only at the end of each tensor.
+ */
+public final class CheckpointQuantizer {
+  /** Elements per chunk (a multiple of every block size). */
+  static final int CHUNK_ELEMS = 1 << 22;
+
+  /** Elements of each linear used to measure the quantization error (the first chunk). */
+  static final int ERROR_SAMPLE = 1 << 20;
+
+  /** Upper bound of a bitsandbytes JSON blob (≈ 170 bytes in practice). */
+  private static final int JSON_BOUND = 512;
+
+  private CheckpointQuantizer() {}
+
+  /** Quantizes {@code src} into the (new or empty) directory {@code out}. */
+  public static QuantizeReport quantize(
+      Path src, Path out, QuantizeSettings settings, QuantizeListener listener) throws IOException {
+    long t0 = System.nanoTime();
+    try (CheckpointDir ckpt = CheckpointDir.open(src)) {
+      refuseQuantized(ckpt);
+      List<Entry> entries = plan(ckpt, settings);
+      List<List<Entry>> shards = shard(entries, settings.maxShardBytes());
+      Files.createDirectories(out);
+      try (var list = Files.list(out)) {
+        if (list.findAny().isPresent()) {
+          throw new IOException(out + ": output directory must be empty or absent");
+        }
+      }
+      Stats st = new Stats();
+      listener.started(ckpt.tensorBytes());
+      Map<String, String> weightMap = new TreeMap<>();
+      long totalSize = 0;
+      try (Arena arena = Arena.ofShared()) {
+        Buffers buf = new Buffers(arena);
+        for (int s = 0; s < shards.size(); s++) {
+          String fileName =
+              shards.size() == 1
+                  ? CheckpointDir.SINGLE
+                  : String.format("model-%05d-of-%05d.safetensors", s + 1, shards.size());
+          Path shardPath = out.resolve(fileName);
+          long reserved = reservedHeader(shards.get(s));
+          try (SafetensorsWriter w =
+              SafetensorsWriter.createDeferred(shardPath, reserved, Map.of("format", "pt"))) {
+            for (Entry e : shards.get(s)) {
+              if (e.quantize) {
+                quantizeTensor(e, w, settings, buf, st, listener, weightMap, fileName);
+              } else {
+                copyTensor(e, w, buf, st, listener);
+                weightMap.put(e.info.name(), fileName);
+              }
+            }
+          }
+          long size = Files.size(shardPath);
+          st.bytesWritten += size;
+          totalSize += size - 8 - reserved;
+        }
+      }
+      if (shards.size() > 1) {
+        ObjectNode idx = Json.MAPPER.createObjectNode();
+        idx.putObject("metadata").put("total_size", totalSize);
+        ObjectNode wm = idx.putObject("weight_map");
+        weightMap.forEach(wm::put);
+        st.bytesWritten += writeJson(out.resolve(CheckpointDir.INDEX), idx);
+      }
+      st.bytesWritten +=
+          writeJson(out.resolve(CheckpointDir.CONFIG), configWithQuant(ckpt, settings));
+      for (Path aux : ckpt.auxiliaryFiles()) {
+        Files.copy(aux, out.resolve(aux.getFileName().toString()));
+        st.bytesWritten += Files.size(aux);
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      QuantizeReport report =
+          new QuantizeReport(
+              st.totalParams,
+              st.quantizedParams,
+              st.quantizedTensors,
+              st.quantizedParams == 0 ? 0 : st.quantBits / st.quantizedParams,
+              st.quantizedParams == 0 ? 0 : st.quantBitsWithTables / st.quantizedParams,
+              st.errorCount == 0 ? 0 : st.errorSum / st.errorCount,
+              st.errorMax,
+              st.errorCount == 0 ? 0 : Math.sqrt(st.errorSq / st.errorCount),
+              st.errorCount,
+              seconds,
+              st.bytesRead,
+              st.bytesWritten,
+              shards.size(),
+              settings);
+      writeJson(out.resolve("quantization_report.json"), report.toJson());
+      return report;
+    }
+  }
+
+  // ---- planning -----------------------------------------------------------------------------
+
+  /** One input tensor and how it is written. */
+  private record Entry(TensorInfo info, SafetensorsFile file, boolean quantize, long outBytes) {}
+
+  private static void refuseQuantized(CheckpointDir ckpt) throws FormatException {
+    if (ckpt.config().has("quantization_config")) {
+      throw new FormatException(
+          ckpt.dir()
+              + ": already quantized (config.json has a quantization_config); expected an"
+              + " unquantized checkpoint");
+    }
+    for (String n : ckpt.tensorNames()) {
+      if (n.contains(QuantState.JSON_KEY_PREFIX)) {
+        throw new FormatException(
+            ckpt.dir()
+                + ": already quantized (tensor "
+                + n
+                + "); expected an unquantized checkpoint");
+      }
+    }
+  }
+
+  private static List<Entry> plan(CheckpointDir ckpt, QuantizeSettings s) throws FormatException {
+    List<Entry> out = new ArrayList<>();
+    for (String name : ckpt.tensorNames()) {
+      TensorInfo t = ckpt.info(name);
+      boolean q = LinearSelector.isQuantizedLinear(name);
+      if (q && !t.dtype().isFloat16or32()) {
+        throw new FormatException(
+            ckpt.dir()
+                + ": tensor "
+                + name
+                + " is a linear weight of dtype "
+                + t.dtype()
+                + "; expected F32, F16 or BF16 to quantize");
+      }
+      long bytes = q ? quantizedBytes(t.numel(), s) : t.byteSize();
+      out.add(new Entry(t, ckpt.fileOf(name), q, bytes));
+    }
+    return out;
+  }
+
+  /** Output bytes of one quantized linear (JSON blob at its upper bound). */
+  static long quantizedBytes(long n, QuantizeSettings s) {
+    long blocks = QuantType.blocks(n, s.blocksize());
+    long bytes = QuantType.packedBytes(n) + 16 * 4 + JSON_BOUND;
+    if (s.doubleQuant()) {
+      bytes += blocks + 4 * ((blocks + 255) / 256) + 256 * 4;
+    } else {
+      bytes += 4 * blocks;
+    }
+    return bytes;
+  }
+
+  private static List<List<Entry>> shard(List<Entry> entries, long max) {
+    List<List<Entry>> shards = new ArrayList<>();
+    List<Entry> cur = new ArrayList<>();
+    long size = 0;
+    for (Entry e : entries) {
+      if (!cur.isEmpty() && size + e.outBytes > max) {
+        shards.add(cur);
+        cur = new ArrayList<>();
+        size = 0;
+      }
+      cur.add(e);
+      size += e.outBytes;
+    }
+    if (!cur.isEmpty() || shards.isEmpty()) {
+      shards.add(cur);
+    }
+    return shards;
+  }
+
+  /** Header bytes to reserve: the header of the shard with every JSON blob at its bound. */
+  private static long reservedHeader(List<Entry> shard) throws IOException {
+    List<TensorSpec> specs = new ArrayList<>();
+    for (Entry e : shard) {
+      String n = e.info.name();
+      if (!e.quantize) {
+        specs.add(new TensorSpec(n, e.info.dtype(), e.info.shape()));
+        continue;
+      }
+      long numel = e.info.numel();
+      specs.add(new TensorSpec(n, DType.U8, new long[] {QuantType.packedBytes(numel), 1}));
+      for (String suffix :
+          new String[] {
+            ".absmax",
+            ".quant_map",
+            ".nested_absmax",
+            ".nested_quant_map",
+            ".quant_state.bitsandbytes__nf4"
+          }) {
+        // dtype/shape with the most digits any variant can have
+        specs.add(new TensorSpec(n + suffix, DType.F32, new long[] {numel + JSON_BOUND}));
+      }
+    }
+    long len = SafetensorsWriter.fileSize(specs, Map.of("format", "pt"));
+    for (TensorSpec s : specs) {
+      len -= s.byteSize();
+    }
+    return ((len - 8) + 64 + 7) & ~7L;
+  }
+
+  // ---- streaming ----------------------------------------------------------------------------
+
+  /** Reusable chunk buffers (bounded memory). */
+  private static final class Buffers {
+    final MemorySegment raw; // [CHUNK_ELEMS * 4] bytes: input chunk as stored
+    final float[] floats = new float[CHUNK_ELEMS];
+    final byte[] packed = new byte[CHUNK_ELEMS / 2];
+
+    Buffers(Arena arena) {
+      raw = arena.allocate((long) CHUNK_ELEMS * 4, 64);
+    }
+  }
+
+  private static final class Stats {
+    long totalParams;
+    long quantizedParams;
+    int quantizedTensors;
+    double quantBits;
+    double quantBitsWithTables;
+    double errorSum;
+    double errorSq;
+    double errorMax;
+    long errorCount;
+    long bytesRead;
+    long bytesWritten;
+  }
+
+  private static void copyTensor(
+      Entry e, SafetensorsWriter w, Buffers buf, Stats st, QuantizeListener l) throws IOException {
+    TensorInfo t = e.info;
+    w.declare(new TensorSpec(t.name(), t.dtype(), t.shape()));
+    long total = t.byteSize();
+    for (long off = 0; off < total; off += buf.raw.byteSize()) {
+      long len = Math.min(buf.raw.byteSize(), total - off);
+      MemorySegment slice = buf.raw.asSlice(0, len);
+      e.file.read(t, off, slice);
+      w.append(t.name(), slice);
+      st.bytesRead += len;
+      l.progress(st.bytesRead, t.name());
+    }
+    st.totalParams += t.numel();
+  }
+
+  private static void quantizeTensor(
+      Entry e,
+      SafetensorsWriter w,
+      QuantizeSettings s,
+      Buffers buf,
+      Stats st,
+      QuantizeListener l,
+      Map<String, String> weightMap,
+      String fileName)
+      throws IOException {
+    TensorInfo t = e.info;
+    String key = t.name();
+    long n = t.numel();
+    int b = s.blocksize();
+    int esize = t.dtype().byteSize();
+    if (n / b > Integer.MAX_VALUE - 16) {
+      throw new FormatException("tensor " + key + " has too many blocks (" + n / b + ")");
+    }
+    float[] absmax = new float[(int) QuantType.blocks(n, b)];
+    w.declare(new TensorSpec(key, DType.U8, new long[] {QuantType.packedBytes(n), 1}));
+    int sampleN = (int) Math.min(n, ERROR_SAMPLE);
+    float[] sample = new float[sampleN];
+    byte[] samplePacked = new byte[(sampleN + 1) / 2];
+    for (long off = 0; off < n; off += CHUNK_ELEMS) {
+      int len = (int) Math.min(CHUNK_ELEMS, n - off);
+      MemorySegment raw = buf.raw.asSlice(0, (long) len * esize);
+      e.file.read(t, off * esize, raw);
+      toFloatsParallel(t.dtype(), raw, buf.floats, len);
+      Blockwise4bit.quantize(
+          s.quantType(), b, buf.floats, 0, len, buf.packed, 0, absmax, (int) (off / b));
+      int packedLen = (len + 1) / 2;
+      w.append(key, MemorySegment.ofArray(buf.packed).asSlice(0, packedLen));
+      if (off == 0) {
+        System.arraycopy(buf.floats, 0, sample, 0, sampleN);
+        System.arraycopy(buf.packed, 0, samplePacked, 0, (sampleN + 1) / 2);
+      }
+      st.bytesRead += (long) len * esize;
+      l.progress(st.bytesRead, key);
+    }
+    QuantState state =
+        s.doubleQuant()
+            ? QuantState.nested(s.quantType(), b, t.dtype(), t.shape(), absmax)
+            : QuantState.plain(s.quantType(), b, t.dtype(), t.shape(), absmax);
+    long tableBytes = 0;
+    for (Map.Entry<String, TensorBytes> kv : state.toTensors(key).entrySet()) {
+      TensorBytes tb = kv.getValue();
+      if (tb.bytes().length > JSON_BOUND && kv.getKey().contains(QuantState.JSON_KEY_PREFIX)) {
+        throw new IllegalStateException("quant-state JSON longer than " + JSON_BOUND + " bytes");
+      }
+      w.declare(tb.spec(kv.getKey()));
+      w.append(kv.getKey(), tb.bytes());
+      weightMap.put(kv.getKey(), fileName);
+      if (kv.getKey().endsWith(".quant_map") || kv.getKey().contains(QuantState.JSON_KEY_PREFIX)) {
+        tableBytes += tb.bytes().length;
+      }
+    }
+    weightMap.put(key, fileName);
+    // error on the sample, with the final (possibly double-quantized) absmax
+    float[] deq = new float[sampleN];
+    Blockwise4bit.dequantize(
+        s.quantType(), b, samplePacked, 0, state.effectiveAbsmax(), 0, deq, 0, sampleN);
+    double err = 0;
+    double sq = 0;
+    double max = st.errorMax;
+    for (int i = 0; i < sampleN; i++) {
+      double d = Math.abs(sample[i] - deq[i]);
+      err += d;
+      sq += d * d;
+      max = Math.max(max, d);
+    }
+    st.errorSum += err;
+    st.errorSq += sq;
+    st.errorMax = max;
+    st.errorCount += sampleN;
+    double bits = state.bitsPerParam() * n;
+    st.quantBits += bits;
+    st.quantBitsWithTables += bits + 8.0 * tableBytes + (s.doubleQuant() ? 32 : 0);
+    st.quantizedParams += n;
+    st.quantizedTensors++;
+    st.totalParams += n;
+  }
+
+  /** Converts a chunk to float32 in parallel slices. */
+  private static void toFloatsParallel(DType dt, MemorySegment raw, float[] out, int len) {
+    int slices = Math.max(1, Math.min(16, len / 65536));
+    int per = (len + slices - 1) / slices;
+    IntStream.range(0, slices)
+        .parallel()
+        .forEach(
+            i -> {
+              int from = i * per;
+              int to = Math.min(len, from + per);
+              if (from < to) {
+                FloatConvert.toFloats(dt, raw, (long) from * dt.byteSize(), out, from, to - from);
+              }
+            });
+  }
+
+  // ---- config and files ---------------------------------------------------------------------
+
+  /**
+   * config.json with the {@code quantization_config} that transformers' {@code
+   * BitsAndBytesConfig.to_dict()} writes for 4-bit (keys sorted, as transformers sorts them).
+   */
+  static ObjectNode configWithQuant(CheckpointDir ckpt, QuantizeSettings s) {
+    ObjectNode cfg = ((ObjectNode) ckpt.config()).deepCopy();
+    ObjectNode q = Json.MAPPER.createObjectNode();
+    q.put("_load_in_4bit", true);
+    q.put("_load_in_8bit", false);
+    q.put("bnb_4bit_compute_dtype", s.computeDtype().torchName());
+    q.put("bnb_4bit_quant_storage", "uint8");
+    q.put("bnb_4bit_quant_type", s.quantType().jsonName());
+    q.put("bnb_4bit_use_double_quant", s.doubleQuant());
+    q.put("llm_int8_enable_fp32_cpu_offload", false);
+    q.put("llm_int8_has_fp16_weight", false);
+    q.putNull("llm_int8_skip_modules");
+    q.put("llm_int8_threshold", 6.0);
+    q.put("load_in_4bit", true);
+    q.put("load_in_8bit", false);
+    q.put("quant_method", "bitsandbytes");
+    // CURA's own record of the block size (transformers always uses 64 and ignores this key)
+    q.put("cura_blocksize", s.blocksize());
+    cfg.set("quantization_config", q);
+    return cfg;
+  }
+
+  private static long writeJson(Path p, JsonNode n) throws IOException {
+    byte[] b =
+        (Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(n) + "\n")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Files.write(p, b);
+    return b.length;
+  }
+}

@@ -1,0 +1,167 @@
+package dev.cura.core.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cura.core.util.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Content-addressed artifact store on a filesystem (DESIGN §4): an artifact with key {@code d} (a
+ * SHA-256 hex digest) lives in {@code <root>/sha256/<d>/}. It is written into {@code
+ * <root>/tmp/<random>/} and renamed into place atomically, so readers see all of it or none; a
+ * {@code .cura-manifest.json} inside lists every file with size and SHA-256, checked on read (sizes
+ * always, contents with {@link #verify}). Concurrent writers of the same key are safe: the first
+ * rename wins, the loser's copy is discarded.
+ */
+public final class ArtifactStore {
+  public static final String MANIFEST = ".cura-manifest.json";
+
+  private final Path root;
+
+  /** A writer of an artifact's files into the given (empty) directory. */
+  @FunctionalInterface
+  public interface Producer {
+    void write(Path dir) throws IOException;
+  }
+
+  public ArtifactStore(Path root) {
+    this.root = root.toAbsolutePath();
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  /** Where the artifact with {@code key} lives (whether or not it exists). */
+  public Path pathOf(String key) {
+    if (!Sha256.isDigest(key)) {
+      throw new IllegalArgumentException(
+          "artifact key must be 64 lower-case hex digits, got " + key);
+    }
+    return root.resolve("sha256").resolve(key);
+  }
+
+  /** The artifact's URI ({@code file:} URL of its directory). */
+  public String uriOf(String key) {
+    return pathOf(key).toUri().toString();
+  }
+
+  /**
+   * The artifact's directory if it is present and its manifest matches the file sizes; empty if
+   * absent. A present but damaged artifact is an error (not silently rebuilt over).
+   */
+  public Optional<Path> get(String key) throws IOException {
+    Path dir = pathOf(key);
+    if (!Files.isDirectory(dir)) {
+      return Optional.empty();
+    }
+    checkManifest(dir, false);
+    return Optional.of(dir);
+  }
+
+  /** Re-hashes every file of the artifact against its manifest. */
+  public void verify(String key) throws IOException {
+    Path dir = pathOf(key);
+    if (!Files.isDirectory(dir)) {
+      throw new IOException("artifact " + key + " is not in the store");
+    }
+    checkManifest(dir, true);
+  }
+
+  /**
+   * Returns the artifact, producing it first if absent: {@code producer} writes into a temporary
+   * directory, which gets a manifest and is renamed to {@code sha256/<key>}.
+   */
+  public Path putIfAbsent(String key, Producer producer) throws IOException {
+    Optional<Path> have = get(key);
+    if (have.isPresent()) {
+      return have.get();
+    }
+    Path tmp = root.resolve("tmp").resolve(key + "-" + UUID.randomUUID());
+    Files.createDirectories(tmp);
+    try {
+      producer.write(tmp);
+      writeManifest(tmp);
+      Path dest = pathOf(key);
+      Files.createDirectories(dest.getParent());
+      try {
+        Files.move(tmp, dest, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+        // another writer finished first; theirs is equivalent
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException("artifact store needs atomic renames within " + root, e);
+      }
+      return dest;
+    } finally {
+      deleteTree(tmp);
+    }
+  }
+
+  private static void writeManifest(Path dir) throws IOException {
+    ObjectNode m = Json.MAPPER.createObjectNode();
+    m.put("version", 1);
+    ObjectNode files = m.putObject("files");
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
+        String rel = dir.relativize(p).toString();
+        ObjectNode f = files.putObject(rel);
+        f.put("size", Files.size(p));
+        f.put("sha256", Sha256.ofFile(p));
+      }
+    }
+    Files.writeString(dir.resolve(MANIFEST), Json.MAPPER.writeValueAsString(m));
+  }
+
+  private static void checkManifest(Path dir, boolean hashes) throws IOException {
+    Path mf = dir.resolve(MANIFEST);
+    if (!Files.isRegularFile(mf)) {
+      throw new IOException(dir + ": artifact has no " + MANIFEST + " (incomplete or foreign)");
+    }
+    JsonNode files = Json.MAPPER.readTree(mf.toFile()).path("files");
+    for (Iterator<Map.Entry<String, JsonNode>> it = files.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      Path p = dir.resolve(e.getKey()).normalize();
+      if (!p.startsWith(dir) || !Files.isRegularFile(p)) {
+        throw new IOException(dir + ": artifact file " + e.getKey() + " is missing");
+      }
+      long size = e.getValue().path("size").asLong(-1);
+      if (Files.size(p) != size) {
+        throw new IOException(
+            dir + ": " + e.getKey() + " has " + Files.size(p) + " bytes, manifest says " + size);
+      }
+      if (hashes && !Sha256.ofFile(p).equals(e.getValue().path("sha256").asText())) {
+        throw new IOException(dir + ": " + e.getKey() + " does not match its SHA-256");
+      }
+    }
+  }
+
+  static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      s.sorted(Comparator.reverseOrder())
+          .forEach(
+              x -> {
+                try {
+                  Files.deleteIfExists(x);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
+    }
+  }
+}

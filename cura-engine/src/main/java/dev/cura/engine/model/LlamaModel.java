@@ -1,0 +1,164 @@
+package dev.cura.engine.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.cura.engine.nn.DenseWeight;
+import dev.cura.engine.nn.FrozenWeight;
+import dev.cura.engine.nn.LoraLinear;
+import dev.cura.engine.nn.Nd;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A Llama-family causal LM (transformers' LlamaForCausalLM semantics): token embedding → decoder
+ * layers → final RMSNorm → lm_head (tied to the embedding or not). B = batch, T = sequence, C =
+ * hidden, V = vocabulary.
+ *
+ * <p>Weights live in the model's manager; every forward puts its temporaries into the manager it is
+ * given (a per-step sub-manager).
+ */
+public final class LlamaModel implements AutoCloseable {
+  private final LlamaConfig config;
+  private final LoadOptions options;
+  private final NDManager manager;
+  private final NDArray embed; // [V, C]
+  private final List<DecoderLayer> layers;
+  private final NDArray norm; // [C]
+  private final FrozenWeight lmHead; // [V, C]
+
+  LlamaModel(
+      LlamaConfig config,
+      LoadOptions options,
+      NDManager manager,
+      NDArray embed,
+      List<DecoderLayer> layers,
+      NDArray norm,
+      FrozenWeight lmHead) {
+    this.config = config;
+    this.options = options;
+    this.manager = manager;
+    this.embed = embed;
+    this.layers = List.copyOf(layers);
+    this.norm = norm;
+    this.lmHead = lmHead;
+  }
+
+  public LlamaConfig config() {
+    return config;
+  }
+
+  public LoadOptions options() {
+    return options;
+  }
+
+  /** The manager holding the weights (LoRA parameters are created here too). */
+  public NDManager manager() {
+    return manager;
+  }
+
+  public List<DecoderLayer> layers() {
+    return layers;
+  }
+
+  /** All decoder linears in layer order, q..down within a layer. */
+  public List<LoraLinear> linears() {
+    List<LoraLinear> all = new ArrayList<>();
+    layers.forEach(l -> all.addAll(l.linears()));
+    return all;
+  }
+
+  /** ids [B, T] (int64) → hidden [B, T, C] in the compute dtype. */
+  public NDArray embed(NDArray ids, NDManager m) {
+    NDArray rows = Nd.own(m, embed.get(ids)); // [B, T, C]
+    return rows.getDataType() == options.computeDtype()
+        ? rows
+        : rows.toType(options.computeDtype(), false);
+  }
+
+  /** cos/sin [T, d] for positions 0..T−1. */
+  public NDList rope(int length, NDManager m) {
+    return Rope.create(m, length, config.headDim(), config.ropeTheta());
+  }
+
+  /** Additive causal mask [T, T]: 0 where key ≤ query (and inside mistral's window), else −∞. */
+  public NDArray causalMask(int length, NDManager m) {
+    float[] mask = new float[length * length];
+    int window = config.slidingWindow();
+    for (int i = 0; i < length; i++) {
+      for (int j = 0; j < length; j++) {
+        boolean visible = j <= i && (window <= 0 || i - j < window);
+        mask[i * length + j] = visible ? 0f : Float.NEGATIVE_INFINITY;
+      }
+    }
+    return m.create(mask, new Shape(length, length));
+  }
+
+  /** Final norm + lm_head: hidden [B, T, C] → logits [B, T, V] float32. */
+  public NDArray head(NDArray hidden, NDManager m) {
+    Shape s = hidden.getShape();
+    NDArray normed = DecoderLayer.rmsNorm(hidden, norm, config.rmsNormEps());
+    NDArray logits = lmHead.apply(normed.reshape(s.get(0) * s.get(1), s.get(2)), m);
+    // DJL's toType is not differentiable (the cast drops the graph), so only half types are cast
+    NDArray wide =
+        logits.getDataType() == DataType.FLOAT64 ? logits : logits.toType(DataType.FLOAT32, false);
+    return wide.reshape(s.get(0), s.get(1), config.vocabSize());
+  }
+
+  /** A full forward without recording: ids [B, T] → logits [B, T, V] float32 in {@code m}. */
+  public NDArray logits(NDArray ids, NDManager m) {
+    boolean was = Nd.gradMode(false);
+    try {
+      int t = (int) ids.getShape().get(1);
+      NDList rope = rope(t, m);
+      NDArray mask = causalMask(t, m);
+      NDArray h = embed(ids, m);
+      for (DecoderLayer layer : layers) {
+        h = layer.forward(h, rope.get(0), rope.get(1), mask, m, false);
+      }
+      return head(h, m);
+    } finally {
+      Nd.gradMode(was);
+    }
+  }
+
+  /** Convenience: logits [T, V] for one sequence of token ids. */
+  public float[] logits(long[] ids, NDManager parent) {
+    try (NDManager m = parent.newSubManager()) {
+      NDArray x = m.create(ids, new Shape(1, ids.length));
+      return logits(x, m).toFloatArray();
+    }
+  }
+
+  /** Bytes of frozen weights kept resident (embedding, norms, base linears, lm_head). */
+  public long residentWeightBytes() {
+    long total = bytes(embed) + bytes(norm);
+    for (DecoderLayer l : layers) {
+      total += bytes(l.inputNorm) + bytes(l.postNorm);
+      for (LoraLinear lin : l.linears()) {
+        total += lin.base().residentBytes();
+      }
+    }
+    if (!config.tieWordEmbeddings()) {
+      total += lmHead.residentBytes();
+    }
+    return total;
+  }
+
+  private static long bytes(NDArray a) {
+    return a.getShape().size() * a.getDataType().getNumOfBytes();
+  }
+
+  @Override
+  public void close() {
+    layers.forEach(DecoderLayer::close);
+    if (!config.tieWordEmbeddings()) {
+      lmHead.close();
+    } else if (lmHead instanceof DenseWeight) {
+      // shares the embedding array; closed with the manager
+    }
+    manager.close();
+  }
+}

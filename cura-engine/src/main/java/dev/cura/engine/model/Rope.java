@@ -1,0 +1,61 @@
+package dev.cura.engine.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Rotary position embedding as transformers' Llama does it (rotate-half layout):
+ *
+ * <pre>
+ * inv_freq[i] = 1 / θ^(2i/d)            (float32, i &lt; d/2)
+ * angle[t, j] = t · inv_freq[j mod d/2]  (float32, the two halves repeat: cat(freqs, freqs))
+ * rope(x) = x·cos(angle) + rotate_half(x)·sin(angle),  rotate_half(x) = cat(−x[d/2:], x[:d/2])
+ * </pre>
+ *
+ * Tables are computed in float32 the way transformers computes them, then cos/sin rounded to
+ * float32.
+ */
+public final class Rope {
+  private Rope() {}
+
+  /** cos and sin tables, each [T, d] (row-major), for positions start..start+T−1. */
+  public static float[][] tables(int start, int length, int headDim, double theta) {
+    int half = headDim / 2;
+    float[] invFreq = new float[half];
+    for (int i = 0; i < half; i++) {
+      float exponent = (float) (2 * i) / headDim; // arange(0, d, 2).float() / d
+      invFreq[i] = 1.0f / (float) Math.pow(theta, exponent);
+    }
+    float[] cos = new float[length * headDim];
+    float[] sin = new float[length * headDim];
+    for (int t = 0; t < length; t++) {
+      for (int j = 0; j < headDim; j++) {
+        float angle = (float) (start + t) * invFreq[j % half];
+        cos[t * headDim + j] = (float) Math.cos(angle);
+        sin[t * headDim + j] = (float) Math.sin(angle);
+      }
+    }
+    return new float[][] {cos, sin};
+  }
+
+  /** cos/sin as NDArrays [T, d] in {@code m}. */
+  public static NDList create(NDManager m, int length, int headDim, double theta) {
+    float[][] t = tables(0, length, headDim, theta);
+    return new NDList(
+        m.create(t[0], new Shape(length, headDim)), m.create(t[1], new Shape(length, headDim)));
+  }
+
+  /** Applies RoPE to x [B, heads, T, d] with cos/sin [T, d]. */
+  public static NDArray apply(NDArray x, NDArray cos, NDArray sin) {
+    long d = x.getShape().get(3);
+    long half = d / 2;
+    NDArray x1 = x.get(new NDIndex("..., :{}", half));
+    NDArray x2 = x.get(new NDIndex("..., {}:", half));
+    NDArray rotated = NDArrays.concat(new NDList(x2.neg(), x1), -1);
+    return x.mul(cos).add(rotated.mul(sin));
+  }
+}

@@ -1,0 +1,26 @@
+package dev.cura.engine.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+
+/**
+ * A frozen base weight W [out, in] of a linear layer: dense, or packed 4-bit and dequantized on
+ * demand. It never receives a gradient.
+ */
+public interface FrozenWeight extends AutoCloseable {
+  int outFeatures();
+
+  int inFeatures();
+
+  /** y = x · Wᵀ for x [N, in] → [N, out], with all temporaries attached to {@code m}. */
+  NDArray apply(NDArray x, NDManager m);
+
+  /** W [out, in] in the compute dtype, attached to {@code m} (a copy for packed weights). */
+  NDArray dense(NDManager m);
+
+  /** Bytes this weight keeps resident. */
+  long residentBytes();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,164 @@
+package dev.cura.engine.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.SplittableRandom;
+
+/**
+ * A frozen base linear with an optional LoRA branch (PEFT semantics, QLORA-SPEC §8):
+ *
+ * <pre>y = x·Wᵀ + (dropout(x)·Aᵀ·Bᵀ)·scaling      x [N, in], A [r, in], B [out, r], y [N, out]
+ * </pre>
+ *
+ * A starts Kaiming-uniform with a = √5 (bound 1/√in), B starts at zero so ΔW = 0 initially. Only A
+ * and B require gradients.
+ */
+public final class LoraLinear implements AutoCloseable {
+  private final String name;
+  private final FrozenWeight base;
+  private NDArray loraA; // [r, in], requires grad
+  private NDArray loraB; // [out, r], requires grad
+  private double scaling;
+  private double dropout;
+
+  public LoraLinear(String name, FrozenWeight base) {
+    this.name = name;
+    this.base = base;
+  }
+
+  /** The PEFT module path, e.g. {@code model.layers.0.self_attn.q_proj}. */
+  public String name() {
+    return name;
+  }
+
+  public FrozenWeight base() {
+    return base;
+  }
+
+  public boolean hasLora() {
+    return loraA != null;
+  }
+
+  public NDArray loraA() {
+    return loraA;
+  }
+
+  public NDArray loraB() {
+    return loraB;
+  }
+
+  public double scaling() {
+    return scaling;
+  }
+
+  /**
+   * Adds a fresh LoRA branch: A Kaiming-uniform(a=√5) drawn from {@code rng}, B zeros, both float32
+   * in {@code m}.
+   */
+  public void initLora(NDManager m, LoraConfig cfg, SplittableRandom rng, DataType paramType) {
+    int in = base.inFeatures();
+    int out = base.outFeatures();
+    int r = cfg.rank();
+    // kaiming_uniform_(a=√5): gain = √(2/(1+a²)) = √(1/3); bound = gain·√(3/fan_in) = 1/√fan_in
+    double bound = 1.0 / Math.sqrt(in);
+    float[] a = new float[r * in];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
+    }
+    setLora(m, a, new float[out * r], r, cfg.scaling(), cfg.dropout(), paramType);
+  }
+
+  /** Installs given LoRA weights (A [r, in] and B [out, r], row-major). */
+  public void setLora(NDManager m, float[] a, float[] b, int r, double scaling, double dropout) {
+    setLora(m, a, b, r, scaling, dropout, DataType.FLOAT32);
+  }
+
+  /** As above with a parameter dtype (float32 normally; float64 for gradient checks). */
+  public void setLora(
+      NDManager m,
+      float[] a,
+      float[] b,
+      int r,
+      double scaling,
+      double dropout,
+      DataType paramType) {
+    int in = base.inFeatures();
+    int out = base.outFeatures();
+    if (a.length != r * in || b.length != out * r) {
+      throw new IllegalArgumentException(
+          name
+              + ": LoRA shapes must be A ["
+              + r
+              + ", "
+              + in
+              + "] and B ["
+              + out
+              + ", "
+              + r
+              + "], got "
+              + a.length
+              + " and "
+              + b.length
+              + " elements");
+    }
+    closeLora();
+    loraA = m.create(a, new Shape(r, in));
+    loraB = m.create(b, new Shape(out, r));
+    if (paramType != DataType.FLOAT32) {
+      NDArray a64 = loraA.toType(paramType, true);
+      NDArray b64 = loraB.toType(paramType, true);
+      loraA.close();
+      loraB.close();
+      loraA = a64;
+      loraB = b64;
+    }
+    loraA.setRequiresGradient(true);
+    loraB.setRequiresGradient(true);
+    this.scaling = scaling;
+    this.dropout = dropout;
+  }
+
+  /**
+   * y = x·Wᵀ (+ LoRA). {@code training} turns dropout on; the dropout mask comes from libtorch's
+   * generator, which the caller seeds deterministically (so a recomputed layer sees the same mask).
+   */
+  public NDArray forward(NDArray x, NDManager m, boolean training) {
+    NDArray y = base.apply(x, m); // [N, out]
+    if (loraA == null) {
+      return y;
+    }
+    NDArray xin = x.toType(loraA.getDataType(), false);
+    if (training && dropout > 0) {
+      xin = xin.getNDArrayInternal().dropout(xin, (float) dropout, true).singletonOrThrow();
+    }
+    NDArray aT = Nd.own(m, loraA.transpose()); // [in, r]
+    NDArray bT = Nd.own(m, loraB.transpose()); // [r, out]
+    NDArray delta = xin.matMul(aT).matMul(bT).mul(scaling); // [N, out]
+    if (delta.getDataType() != y.getDataType()) {
+      delta = delta.toType(y.getDataType(), false);
+    }
+    return y.add(delta);
+  }
+
+  /** ΔW = B·A·scaling [out, in], for merging and tests. */
+  public NDArray deltaWeight(NDManager m) {
+    return Nd.own(m, loraB.matMul(loraA)).mul(scaling);
+  }
+
+  private void closeLora() {
+    if (loraA != null) {
+      loraA.close();
+      loraB.close();
+      loraA = null;
+      loraB = null;
+    }
+  }
+
+  @Override
+  public void close() {
+    closeLora();
+    base.close();
+  }
+}

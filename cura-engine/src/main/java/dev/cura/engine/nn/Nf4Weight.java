@@ -1,0 +1,211 @@
+package dev.cura.engine.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.cura.core.quant.DoubleQuant;
+import dev.cura.core.quant.QuantState;
+
+/**
+ * A frozen linear weight W [out, in] kept as bitsandbytes 4-bit codes with double-quantized block
+ * constants (QLORA-SPEC §2–§4), dequantized on demand into a temporary:
+ *
+ * <pre>
+ * absmax[b] = code8[qabsmax[b]] · nested_absmax[b / 256] + offset        (float32; DQ)
+ * w[i]      = code4[q[i]] · absmax[i / blocksize]                         (float32)
+ * q[2j] = packed[j] &gt;&gt; 4,  q[2j+1] = packed[j] &amp; 0xF                         (high nibble first)
+ * </pre>
+ *
+ * The nibble pair is decoded with one gather from a 256-entry table of (code4[hi], code4[lo]) pairs
+ * built from the stored quant_map, so FP4 maps work too. Without DQ, absmax is float32 and used
+ * directly. Nothing here keeps a dequantized copy: {@link #dense} builds W into the caller's
+ * (per-step) manager, and autograd keeps it only as long as that layer's graph lives.
+ */
+public final class Nf4Weight implements FrozenWeight {
+  private final int out;
+  private final int in;
+  private final int blocksize;
+  private final NDArray packed; // [(n+1)/2] uint8
+  private final NDArray absmax; // [nb] uint8 (DQ) or float32
+  private final NDArray nestedAbsmax; // [ceil(nb/256)] float32, null without DQ
+  private final NDArray nestedCode; // [256] float32, null without DQ
+  private final float offset;
+  private final int nestedBlocksize;
+  private final NDArray pairTable; // [256, 2] float32: (code4[b >> 4], code4[b & 15])
+  private final DataType computeDtype;
+
+  /**
+   * @param packed codes, uint8 [(n+1)/2] (any shape; flattened)
+   * @param code4 the 16-entry 4-bit map (quant_map)
+   * @param absmax uint8 [nb] with DQ, float32 [nb] without
+   * @param nestedAbsmax float32 [ceil(nb/nestedBlocksize)] or null
+   * @param nestedCode float32 [256] or null
+   */
+  public Nf4Weight(
+      NDManager m,
+      int out,
+      int in,
+      int blocksize,
+      NDArray packed,
+      float[] code4,
+      NDArray absmax,
+      NDArray nestedAbsmax,
+      NDArray nestedCode,
+      float offset,
+      int nestedBlocksize,
+      DataType computeDtype) {
+    long n = (long) out * in;
+    long nb = (n + blocksize - 1) / blocksize;
+    if (packed.getShape().size() != (n + 1) / 2) {
+      throw new IllegalArgumentException(
+          "packed 4-bit weight for ["
+              + out
+              + ", "
+              + in
+              + "] must hold "
+              + (n + 1) / 2
+              + " bytes, got "
+              + packed.getShape().size());
+    }
+    if (absmax.getShape().size() != nb) {
+      throw new IllegalArgumentException(
+          "absmax must hold " + nb + " blocks, got " + absmax.getShape().size());
+    }
+    if (code4.length != 16) {
+      throw new IllegalArgumentException("quant_map must hold 16 values, got " + code4.length);
+    }
+    boolean dq = absmax.getDataType() == DataType.UINT8;
+    if (dq && (nestedAbsmax == null || nestedCode == null)) {
+      throw new IllegalArgumentException("uint8 absmax needs nested_absmax and nested_quant_map");
+    }
+    this.out = out;
+    this.in = in;
+    this.blocksize = blocksize;
+    this.packed = packed.reshape(packed.getShape().size());
+    this.absmax = absmax;
+    this.nestedAbsmax = nestedAbsmax;
+    this.nestedCode = nestedCode;
+    this.offset = offset;
+    this.nestedBlocksize = nestedBlocksize;
+    this.computeDtype = computeDtype;
+    float[] pairs = new float[512];
+    for (int b = 0; b < 256; b++) {
+      pairs[2 * b] = code4[b >> 4];
+      pairs[2 * b + 1] = code4[b & 15];
+    }
+    this.pairTable = m.create(pairs, new Shape(256, 2)).toDevice(packed.getDevice(), false);
+  }
+
+  /** A weight from cura-core's state and the packed codes (uint8, any shape). */
+  public static Nf4Weight of(NDManager m, QuantState s, NDArray packed, DataType compute) {
+    long[] shape = s.shape();
+    if (shape.length != 2) {
+      throw new IllegalArgumentException(
+          "a 4-bit linear weight must be 2-D, got shape " + java.util.Arrays.toString(shape));
+    }
+    NDArray absmax;
+    NDArray nestedAbsmax = null;
+    NDArray nestedCode = null;
+    if (s.nested()) {
+      absmax = Nd.uint8(m, s.qabsmax());
+      nestedAbsmax = m.create(s.nestedAbsmax());
+      nestedCode = m.create(s.nestedCode());
+    } else {
+      absmax = m.create(s.absmax());
+    }
+    return new Nf4Weight(
+        m,
+        (int) shape[0],
+        (int) shape[1],
+        s.blocksize(),
+        packed,
+        s.code(),
+        absmax,
+        nestedAbsmax,
+        nestedCode,
+        s.offset(),
+        DoubleQuant.NESTED_BLOCKSIZE,
+        compute);
+  }
+
+  @Override
+  public int outFeatures() {
+    return out;
+  }
+
+  @Override
+  public int inFeatures() {
+    return in;
+  }
+
+  public int blocksize() {
+    return blocksize;
+  }
+
+  /** Block constants absmax [nb] float32 (dequantized from DQ if nested). */
+  public NDArray blockScales(NDManager m) {
+    if (nestedAbsmax == null) {
+      return Nd.own(m, absmax, absmax.toType(DataType.FLOAT32, true));
+    }
+    long nb = absmax.getShape().size();
+    NDArray idx = Nd.own(m, absmax.toType(DataType.INT32, false));
+    NDArray scaled = nestedCode.get(m, new ai.djl.ndarray.index.NDIndex("{}", idx)); // [nb]
+    NDArray nested = Nd.own(m, nestedAbsmax.repeat(0, nestedBlocksize)); // [≥nb]
+    if (nested.getShape().get(0) != nb) {
+      nested = nested.get("0:{}", nb);
+    }
+    return scaled.mul(nested).add(offset);
+  }
+
+  /** W [out, in] float32 (or the compute dtype) as a temporary in {@code m}. */
+  @Override
+  public NDArray dense(NDManager m) {
+    long n = (long) out * in;
+    long nb = absmax.getShape().size();
+    NDArray idx = Nd.own(m, packed.toType(DataType.INT32, false)); // [(n+1)/2]
+    NDArray values =
+        pairTable.get(m, new ai.djl.ndarray.index.NDIndex("{}", idx)).reshape(-1); // [2·((n+1)/2)]
+    idx.close();
+    if (values.getShape().get(0) != n) {
+      values = values.get("0:{}", n);
+    }
+    NDArray scales = blockScales(m); // [nb]
+    NDArray w;
+    if (n % blocksize == 0) {
+      w = values.reshape(nb, blocksize).muli(scales.reshape(nb, 1));
+    } else {
+      NDArray perElement = scales.repeat(0, blocksize).get("0:{}", n);
+      w = values.muli(perElement);
+    }
+    w = w.reshape(out, in);
+    return w.getDataType() == computeDtype ? w : w.toType(computeDtype, false);
+  }
+
+  @Override
+  public NDArray apply(NDArray x, NDManager m) {
+    NDArray w = dense(m); // [out, in]
+    return x.matMul(w.transpose());
+  }
+
+  @Override
+  public long residentBytes() {
+    long b =
+        packed.getShape().size() + absmax.getShape().size() * absmax.getDataType().getNumOfBytes();
+    if (nestedAbsmax != null) {
+      b += nestedAbsmax.getShape().size() * 4 + 256 * 4;
+    }
+    return b;
+  }
+
+  @Override
+  public void close() {
+    packed.close();
+    absmax.close();
+    if (nestedAbsmax != null) {
+      nestedAbsmax.close();
+      nestedCode.close();
+    }
+    pairTable.close();
+  }
+}
