@@ -1,0 +1,79 @@
+package dev.cura.engine.train;
+
+import dev.cura.engine.model.CheckpointWriter;
+import dev.cura.engine.model.InMemoryWeights;
+import dev.cura.engine.model.LlamaConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Initial weights for pretraining from a seeded RNG, in transformers' tensor names: embedding N(0,
+ * 1)·0.02… as below, linears N(0, 1/fan_in), norms ≈ 1.
+ */
+public final class RandomInit {
+  private RandomInit() {}
+
+  public static List<CheckpointWriter.Entry> entries(LlamaConfig cfg, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    List<CheckpointWriter.Entry> out = new ArrayList<>();
+    int c = cfg.hidden();
+    int q = cfg.heads() * cfg.headDim();
+    int kv = cfg.kvHeads() * cfg.headDim();
+    out.add(normal(rng, "model.embed_tokens.weight", 0.02, cfg.vocabSize(), c));
+    for (int i = 0; i < cfg.layers(); i++) {
+      String p = "model.layers." + i + ".";
+      out.add(nearOne(rng, p + "input_layernorm.weight", c));
+      out.add(normal(rng, p + "self_attn.q_proj.weight", 1 / Math.sqrt(c), q, c));
+      out.add(normal(rng, p + "self_attn.k_proj.weight", 1 / Math.sqrt(c), kv, c));
+      out.add(normal(rng, p + "self_attn.v_proj.weight", 1 / Math.sqrt(c), kv, c));
+      out.add(normal(rng, p + "self_attn.o_proj.weight", 1 / Math.sqrt(q), c, q));
+      out.add(nearOne(rng, p + "post_attention_layernorm.weight", c));
+      out.add(normal(rng, p + "mlp.gate_proj.weight", 1 / Math.sqrt(c), cfg.intermediate(), c));
+      out.add(normal(rng, p + "mlp.up_proj.weight", 1 / Math.sqrt(c), cfg.intermediate(), c));
+      out.add(
+          normal(
+              rng,
+              p + "mlp.down_proj.weight",
+              1 / Math.sqrt(cfg.intermediate()),
+              c,
+              cfg.intermediate()));
+    }
+    out.add(nearOne(rng, "model.norm.weight", c));
+    if (!cfg.tieWordEmbeddings()) {
+      out.add(normal(rng, "lm_head.weight", 1 / Math.sqrt(c), cfg.vocabSize(), c));
+    }
+    return out;
+  }
+
+  public static InMemoryWeights weights(LlamaConfig cfg, long seed) {
+    InMemoryWeights w = new InMemoryWeights();
+    for (CheckpointWriter.Entry e : entries(cfg, seed)) {
+      w.putF32(e.name(), e.values(), e.shape());
+    }
+    return w;
+  }
+
+  private static CheckpointWriter.Entry normal(
+      SplittableRandom rng, String name, double std, int rows, int cols) {
+    float[] v = new float[rows * cols];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) (gaussian(rng) * std);
+    }
+    return new CheckpointWriter.Entry(name, v, new long[] {rows, cols});
+  }
+
+  private static CheckpointWriter.Entry nearOne(SplittableRandom rng, String name, int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = 1f;
+    }
+    return new CheckpointWriter.Entry(name, v, new long[] {n});
+  }
+
+  static double gaussian(SplittableRandom rng) {
+    double u1 = rng.nextDouble(Double.MIN_VALUE, 1.0);
+    double u2 = rng.nextDouble();
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+  }
+}
