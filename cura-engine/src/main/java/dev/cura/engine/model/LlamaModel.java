@@ -98,6 +98,7 @@ public final class LlamaModel implements AutoCloseable {
 
   /** Final norm + lm_head: hidden [B, T, C] → logits [B, T, V] float32. */
   public NDArray head(NDArray hidden, NDManager m) {
+    hidden = Nd.adopt(m, hidden);
     Shape s = hidden.getShape();
     NDArray normed = DecoderLayer.rmsNorm(hidden, norm, config.rmsNormEps());
     NDArray logits = lmHead.apply(normed.reshape(s.get(0) * s.get(1), s.get(2)), m);

@@ -30,6 +30,15 @@ public final class Nd {
     return result;
   }
 
+  /**
+   * A view of {@code x} owned by {@code m} (differentiable, no copy). A layer adopts its input
+   * first: otherwise every op whose receiver is the input would put its result into the input's
+   * (longer lived) manager, and a step would keep every layer's temporaries until it ends.
+   */
+  public static NDArray adopt(NDManager m, NDArray x) {
+    return own(m, x, x.reshape(x.getShape()));
+  }
+
   /** Moves {@code result} into {@code m}. */
   public static NDArray own(NDManager m, NDArray result) {
     result.attach(m);
