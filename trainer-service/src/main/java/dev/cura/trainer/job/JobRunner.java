@@ -110,6 +110,9 @@ public final class JobRunner {
     if (signals.cancelled()) {
       return finish(ledger, cancelled(jobId), JobOutcome.CANCELLED);
     }
+    if (signals.stopping()) {
+      return JobOutcome.STOPPED;
+    }
     Path work = settings.workRoot().resolve(jobId + "-" + UUID.randomUUID());
     try {
       Files.createDirectories(work);

@@ -91,4 +91,9 @@ final class RunListener implements TrainingListener {
   public boolean shouldStop() {
     return signals.cancelled() || signals.stopping();
   }
+
+  @Override
+  public boolean checkpointBeforeStop() {
+    return signals.stopping() && !signals.cancelled();
+  }
 }

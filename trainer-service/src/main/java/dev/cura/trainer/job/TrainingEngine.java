@@ -13,7 +13,9 @@ package dev.cura.trainer.job;
  *       the engine does not touch the directory afterwards (the caller copies it to the store).
  *   <li>{@link TrainingListener#shouldStop} is polled at least once per optimizer step; when it
  *       returns true the engine returns within one step with {@link TrainingResult#stoppedEarly()}
- *       set.
+ *       set, after writing a checkpoint of the steps done since the last one when {@link
+ *       TrainingListener#checkpointBeforeStop} says so (a drained or stopping trainer loses no
+ *       work).
  *   <li>With {@link TrainingPlan#resumeFrom()} set, training continues from that checkpoint exactly
  *       (same data position, optimizer state and RNG), so an interrupted and resumed run produces
  *       the same adapter as an uninterrupted one.

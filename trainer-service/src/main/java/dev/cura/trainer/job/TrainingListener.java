@@ -19,4 +19,13 @@ public interface TrainingListener {
 
   /** True when the run must end now (job cancelled, or the worker is stopping). */
   boolean shouldStop();
+
+  /**
+   * Asked when the run stops early: true when the engine should first checkpoint the steps done
+   * since the last checkpoint (the worker is stopping or draining and the job will resume
+   * elsewhere), false when they may be dropped (the job was cancelled).
+   */
+  default boolean checkpointBeforeStop() {
+    return false;
+  }
 }

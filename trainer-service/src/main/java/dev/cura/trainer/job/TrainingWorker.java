@@ -136,6 +136,29 @@ public final class TrainingWorker implements AutoCloseable {
     return ended;
   }
 
+  /**
+   * Drains this instance before it goes away: stops the threads like {@link #stop} (running jobs
+   * checkpoint and end within a step) and hands every held job back — its result completes with
+   * {@link JobOutcome#STOPPED}, so its record stays un-acked for the next trainer. Jobs delivered
+   * afterwards wait without running.
+   *
+   * @return the jobs handed back
+   */
+  public synchronized List<String> drain(Duration grace) {
+    if (!stop(grace)) {
+      LOG.warnf("drain: jobs still running after %s", grace);
+    }
+    var handedBack = new java.util.ArrayList<String>();
+    held.forEach(
+        (jobId, h) -> {
+          if (held.remove(jobId, h)) {
+            h.result().complete(JobOutcome.STOPPED);
+            handedBack.add(jobId);
+          }
+        });
+    return handedBack;
+  }
+
   /** Jobs training now. */
   public int activeJobs() {
     return running.size();
@@ -160,6 +183,9 @@ public final class TrainingWorker implements AutoCloseable {
   }
 
   private void runHeld(String jobId, Held h) {
+    if (stopping) {
+      return; // queued before a stop: stays held, start() runs it
+    }
     var signals =
         new JobRunner.Signals() {
           @Override

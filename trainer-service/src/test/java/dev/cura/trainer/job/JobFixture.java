@@ -36,6 +36,7 @@ final class JobFixture {
   final Path trainFile;
   final String trainSha;
   final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  final TrainerMetrics metrics = new TrainerMetrics(meters, "cpu", () -> 0);
 
   JobFixture(Path tmp) throws IOException {
     root = tmp.resolve("artifacts");
@@ -82,12 +83,7 @@ final class JobFixture {
   }
 
   JobRunner runner(TrainingEngine engine, Recorded events, Path work) {
-    return new JobRunner(
-        new StoreJobArtifacts(store),
-        engine,
-        events,
-        new TrainerMetrics(meters, "cpu", () -> 0),
-        settings(work));
+    return new JobRunner(new StoreJobArtifacts(store), engine, events, metrics, settings(work));
   }
 
   /** Events in publishing order. */

@@ -113,6 +113,10 @@ class JobRunnerTest {
     JobRunner first =
         fx.runner(stopAfter(new ScriptedEngine(), 4, flags), events, tmp.resolve("w1"));
     assertEquals(JobOutcome.STOPPED, first.run(JobFixture.delivery(job), flags));
+    assertEquals(
+        List.of(3L, 4L),
+        events.of(CheckpointSaved.class).stream().map(CheckpointSaved::step).toList(),
+        "the stopping run checkpointed the step it stopped after");
     assertTrue(events.of(AdapterTrained.class).isEmpty());
     assertTrue(events.of(JobFailed.class).isEmpty());
 
@@ -126,9 +130,9 @@ class JobRunnerTest {
     assertEquals(JobOutcome.TRAINED, outcome);
     assertNotNull(engine.plans.get(0).resumeFrom(), "resumed from a checkpoint");
     assertEquals(
-        LongStream.rangeClosed(4, 7).boxed().toList(),
+        LongStream.rangeClosed(5, 7).boxed().toList(),
         resumed.of(TrainingProgress.class).stream().map(TrainingProgress::step).toList(),
-        "continues after step 3, no restart from zero");
+        "continues after step 4, no restart from zero");
     assertEquals(1, resumed.of(AdapterTrained.class).size());
     assertEquals(uninterrupted, resumed.of(AdapterTrained.class).get(0).adapterDigest());
   }
@@ -145,6 +149,10 @@ class JobRunnerTest {
 
     assertEquals(JobOutcome.CANCELLED, outcome);
     assertEquals(3, events.of(TrainingProgress.class).size(), "stopped within a step");
+    assertEquals(
+        List.of(2L),
+        events.of(CheckpointSaved.class).stream().map(CheckpointSaved::step).toList(),
+        "a cancelled run does not checkpoint on its way out");
     JobFailed failed = events.of(JobFailed.class).get(0);
     assertEquals(JobFailed.Code.USER_ERROR, failed.code());
     assertEquals(JobFailed.Stage.TRAINING, failed.stage());
@@ -278,6 +286,11 @@ class JobRunnerTest {
     @Override
     public boolean shouldStop() {
       return inner.shouldStop();
+    }
+
+    @Override
+    public boolean checkpointBeforeStop() {
+      return inner.checkpointBeforeStop();
     }
   }
 }

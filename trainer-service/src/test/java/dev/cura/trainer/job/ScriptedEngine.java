@@ -52,8 +52,12 @@ public final class ScriptedEngine implements TrainingEngine {
         w[i] = (float) state.get("w").get(i).asDouble();
       }
     }
+    long lastCheckpoint = step;
     while (step < total) {
       if (listener.shouldStop()) {
+        if (listener.checkpointBeforeStop() && step > lastCheckpoint) {
+          checkpoint(plan, listener, step, w);
+        }
         return TrainingResult.stopped(step);
       }
       step++;
@@ -78,15 +82,8 @@ public final class ScriptedEngine implements TrainingEngine {
               64L << 20,
               plan.optimizer().name().startsWith("paged") ? 4096 : 0));
       if (step % plan.checkpointEvery() == 0 && step < total) {
-        Path dir = plan.workDir().resolve("checkpoint-" + step);
-        Files.createDirectories(dir);
-        ObjectNode state = JSON.createObjectNode().put("step", step);
-        var arr = state.putArray("w");
-        for (float v : w) {
-          arr.add(v);
-        }
-        Files.writeString(dir.resolve("state.json"), state.toString());
-        listener.onCheckpoint(step, dir);
+        checkpoint(plan, listener, step, w);
+        lastCheckpoint = step;
       }
     }
     Path adapter = plan.workDir().resolve("adapter");
@@ -96,6 +93,19 @@ public final class ScriptedEngine implements TrainingEngine {
         Map.of("train_loss", 3.0 / (1 + 0.1 * total), "steps", (double) total),
         total,
         false);
+  }
+
+  private static void checkpoint(TrainingPlan plan, TrainingListener listener, long step, float[] w)
+      throws Exception {
+    Path dir = plan.workDir().resolve("checkpoint-" + step);
+    Files.createDirectories(dir);
+    ObjectNode state = JSON.createObjectNode().put("step", step);
+    var arr = state.putArray("w");
+    for (float v : w) {
+      arr.add(v);
+    }
+    Files.writeString(dir.resolve("state.json"), state.toString());
+    listener.onCheckpoint(step, dir);
   }
 
   private static List<String> examples(Path file) throws IOException {

@@ -1,0 +1,306 @@
+package dev.cura.trainer;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cura.core.safetensors.SafetensorsFile;
+import dev.cura.core.store.ArtifactStore;
+import dev.cura.core.store.Sha256;
+import dev.cura.events.AdapterTrained;
+import dev.cura.events.CancelRequested;
+import dev.cura.events.CheckpointQuantized;
+import dev.cura.events.CheckpointSaved;
+import dev.cura.events.ContentRef;
+import dev.cura.events.CuraEvent;
+import dev.cura.events.DatasetRef;
+import dev.cura.events.EncodedEvent;
+import dev.cura.events.EventCodec;
+import dev.cura.events.EventEnvelope;
+import dev.cura.events.FineTuneRequested;
+import dev.cura.events.JobFailed;
+import dev.cura.events.LoraConfig;
+import dev.cura.events.OptimizerConfig;
+import dev.cura.events.QuantConfig;
+import dev.cura.events.QuantErrorStats;
+import dev.cura.events.Topics;
+import dev.cura.events.TrainingConfig;
+import dev.cura.events.TrainingProgress;
+import dev.cura.testinfra.KafkaTestResource;
+import dev.cura.testinfra.TestKafka;
+import dev.cura.trainer.job.HoldingEngine;
+import dev.cura.trainer.job.TrainingPlan;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Training jobs end to end through the real (in-JVM) broker and the shared artifact store. */
+@QuarkusTest
+@WithTestResource(KafkaTestResource.class)
+class TrainerJobsTest {
+  private static final Duration WAIT = Duration.ofSeconds(90);
+  private static final String TRAIN_JSONL =
+      """
+      {"messages":[{"role":"user","content":"great video"},{"role":"assistant","content":"thank you!"}]}
+      {"prompt":"first!","completion":" you were quick"}
+      {"messages":[{"role":"user","content":"what mic?"},{"role":"assistant","content":"a cheap one"}]}
+      """;
+
+  private final EventCodec codec = new EventCodec();
+  private final ObjectMapper json = new ObjectMapper();
+
+  @Inject TrainerService trainer;
+  @Inject TestTrainingEngine testEngine;
+  private HoldingEngine engine;
+
+  private ArtifactStore store;
+  private String baseKey;
+  private String datasetSha;
+
+  @BeforeEach
+  void storeHoldsBaseAndDataset() throws Exception {
+    engine = testEngine.engine;
+    store =
+        new ArtifactStore(
+            Path.of(ConfigProvider.getConfig().getValue("cura.artifact-root", String.class)));
+    baseKey = Sha256.ofString("trainer test base");
+    store.putIfAbsent(baseKey, d -> Files.writeString(d.resolve("config.json"), "{}"));
+    datasetSha = Sha256.ofString(TRAIN_JSONL);
+    store.putIfAbsent(datasetSha, d -> Files.writeString(d.resolve("train.jsonl"), TRAIN_JSONL));
+  }
+
+  @Test
+  void aJobPublishesProgressACheckpointAndOneAdapterTrained() throws Exception {
+    String job = newJobId();
+    TestKafka.send(encode(job, 4, 2));
+
+    AdapterTrained trained = (AdapterTrained) decode(awaitOne(Topics.ADAPTER_TRAINED, job));
+    List<CuraEvent> progress =
+        decodeAll(TestKafka.await(Topics.JOB_PROGRESS, r -> job.equals(r.key()), 5, WAIT));
+    assertEquals(
+        List.of(1L, 2L, 3L, 4L),
+        progress.stream()
+            .filter(TrainingProgress.class::isInstance)
+            .map(e -> ((TrainingProgress) e).step())
+            .toList());
+    CheckpointSaved saved =
+        progress.stream()
+            .filter(CheckpointSaved.class::isInstance)
+            .map(CheckpointSaved.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertEquals(2, saved.step());
+    store.verify(saved.digest());
+
+    // the adapter is in the store, in PEFT layout
+    store.verify(trained.adapterDigest());
+    Path adapter = Path.of(java.net.URI.create(trained.adapterUri()));
+    JsonNode cfg = json.readTree(adapter.resolve("adapter_config.json").toFile());
+    assertEquals("LORA", cfg.get("peft_type").asText());
+    assertEquals("CAUSAL_LM", cfg.get("task_type").asText());
+    assertEquals(2, cfg.get("r").asInt());
+    try (var st = SafetensorsFile.open(adapter.resolve("adapter_model.safetensors"))) {
+      assertTrue(
+          st.contains("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight"),
+          st.tensors().keySet().toString());
+    }
+    assertEquals(baseKey, trained.lineage().quantizedArtifactDigest());
+    assertEquals(datasetSha, trained.lineage().datasets().get(0).sha256());
+    assertNotNull(trained.lineage().codeVersion());
+
+    given()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
+        .body(
+            containsString(
+                "cura_train_steps_total{device=\"cpu\",optimizer=\"paged_adamw_32bit\"}"))
+        .body(containsString("cura_train_tokens_per_second{device=\"cpu\"}"))
+        .body(containsString("cura_train_loss{device=\"cpu\"}"))
+        .body(containsString("cura_train_step_duration_seconds_count{device=\"cpu\""))
+        .body(containsString("cura_train_checkpoint_duration_seconds_count{device=\"cpu\"}"))
+        .body(containsString("cura_train_active_jobs"))
+        .body(containsString("cura_optimizer_paged_bytes_total{optimizer=\"paged_adamw_32bit\"}"))
+        .body(containsString("cura_train_peak_memory_bytes{device=\"cpu\"}"))
+        .body(containsString("cura_train_jobs_total{outcome=\"trained\"}"));
+
+    // every trainer family the dashboards and KEDA query (deploy/metrics-catalog.txt) is exported
+    String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    List<String> families =
+        Files.readAllLines(Path.of("..", "deploy", "metrics-catalog.txt")).stream()
+            .filter(l -> l.endsWith(" trainer-service"))
+            .map(l -> l.split(" ")[0])
+            .filter(f -> f.startsWith("cura_train") || f.startsWith("cura_optimizer"))
+            .toList();
+    assertEquals(8, families.size(), "the catalog's trainer families: " + families);
+    for (String family : families) {
+      assertTrue(metrics.contains("\n" + family), family + " is not exported");
+    }
+  }
+
+  @Test
+  void theSameEventDeliveredTwiceGivesOneAdapter() throws Exception {
+    String job = newJobId();
+    EncodedEvent event = encode(job, 3, 2);
+    TestKafka.send(event);
+    var second = TestKafka.send(event);
+
+    var published = TestKafka.await(Topics.ADAPTER_TRAINED, r -> job.equals(r.key()), 2, WAIT);
+    assertEquals(
+        TestKafka.headers(published.get(0)).get("ce_id"),
+        TestKafka.headers(published.get(1)).get("ce_id"),
+        "the same event, published again");
+    assertEquals(decode(published.get(0)), decode(published.get(1)));
+    assertEquals(1, engine.plansOf(job).size(), "trained once");
+    awaitCommittedPast(second.offset());
+  }
+
+  @Test
+  void aTrainerStoppedMidJobResumesFromItsCheckpointWithExactlyOneAdapter() throws Exception {
+    String job = newJobId();
+    var held = engine.holdAfterStep(job, 3);
+    var sent = TestKafka.send(encode(job, 6, 2));
+    assertTrue(held.await(WAIT.toSeconds(), TimeUnit.SECONDS), "job reached its checkpoint");
+
+    try {
+      assertTrue(trainer.worker().stop(Duration.ofSeconds(30)), "stopped within a step");
+      given()
+          .get("/v1/trainer/status")
+          .then()
+          .statusCode(200)
+          .body("jobs.find { it.job_id == '" + job + "' }.state", equalTo("waiting"));
+    } finally {
+      trainer.worker().start();
+    }
+
+    awaitOne(Topics.ADAPTER_TRAINED, job);
+    awaitCommittedPast(sent.offset());
+    List<TrainingPlan> plans = engine.plansOf(job);
+    assertEquals(2, plans.size());
+    assertNull(plans.get(0).resumeFrom());
+    assertNotNull(plans.get(1).resumeFrom(), "the restart resumed from the checkpoint");
+    List<CuraEvent> events =
+        decodeAll(TopicReader.all(Topics.JOB_PROGRESS, r -> job.equals(r.key())));
+    List<Long> steps =
+        events.stream()
+            .filter(TrainingProgress.class::isInstance)
+            .map(e -> ((TrainingProgress) e).step())
+            .toList();
+    assertEquals(LongStream.rangeClosed(1, 6).boxed().toList(), steps, "no step trained twice");
+    assertEquals(
+        List.of(2L, 3L, 4L),
+        events.stream()
+            .filter(CheckpointSaved.class::isInstance)
+            .map(e -> ((CheckpointSaved) e).step())
+            .toList(),
+        "checkpoints every 2 steps, plus one on stopping after step 3");
+    assertEquals(1, TopicReader.all(Topics.ADAPTER_TRAINED, r -> job.equals(r.key())).size());
+  }
+
+  @Test
+  void cancelMidTrainingEndsTheJob() throws Exception {
+    String job = newJobId();
+    var held = engine.holdAfterStep(job, 3);
+    var sent = TestKafka.send(encode(job, 50, 2));
+    assertTrue(held.await(WAIT.toSeconds(), TimeUnit.SECONDS), "job reached its checkpoint");
+
+    TestKafka.send(
+        codec.encode(EventEnvelope.create("/cura/gateway", new CancelRequested(job, "test"))));
+
+    JobFailed failed = (JobFailed) decode(awaitOne(Topics.JOB_FAILED, job));
+    assertEquals(JobFailed.Code.USER_ERROR, failed.code());
+    assertEquals(JobFailed.Stage.TRAINING, failed.stage());
+    assertEquals("cancelled", failed.message());
+    awaitCommittedPast(sent.offset());
+    assertTrue(TopicReader.all(Topics.ADAPTER_TRAINED, r -> job.equals(r.key())).isEmpty());
+  }
+
+  @Test
+  void drainAnswersWithTheJobsHandedBack() {
+    try {
+      given()
+          .post("/v1/trainer/drain")
+          .then()
+          .statusCode(200)
+          .body("handed_back.size()", equalTo(0));
+    } finally {
+      trainer.worker().start();
+    }
+  }
+
+  @Test
+  void statusShowsDeviceAndSlots() {
+    given()
+        .get("/v1/trainer/status")
+        .then()
+        .statusCode(200)
+        .body("device", equalTo("cpu"))
+        .body("slots", equalTo(1));
+  }
+
+  private EncodedEvent encode(String job, int maxSteps, int checkpointEvery) {
+    var request =
+        new FineTuneRequested(
+            job,
+            "tenant-a",
+            new ContentRef("cura-tiny", "c".repeat(64)),
+            List.of(new DatasetRef("file-train", "train", "cas:sha256/" + datasetSha, datasetSha)),
+            new LoraConfig(2, 4.0, 0.0, null),
+            new QuantConfig("nf4", true, 64),
+            new OptimizerConfig("paged_adamw_32bit", 0.01, null),
+            new TrainingConfig(1, 1, 16, 11L, maxSteps, checkpointEvery),
+            "replies");
+    var quantized =
+        new CheckpointQuantized(
+            job,
+            baseKey,
+            store.uriOf(baseKey),
+            4.127,
+            new QuantErrorStats(0.01, 0.1, null),
+            false,
+            request);
+    return codec.encode(EventEnvelope.create("/cura/quantizer", quantized));
+  }
+
+  private ConsumerRecord<String, byte[]> awaitOne(String topic, String job) {
+    return TestKafka.await(topic, r -> job.equals(r.key()), 1, WAIT).get(0);
+  }
+
+  private void awaitCommittedPast(long offset) {
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                TestKafka.committedOffset("cura-trainer", Topics.CHECKPOINT_QUANTIZED, 0) > offset);
+  }
+
+  private CuraEvent decode(ConsumerRecord<String, byte[]> r) {
+    return codec.decode(TestKafka.headers(r), r.value()).data();
+  }
+
+  private List<CuraEvent> decodeAll(List<ConsumerRecord<String, byte[]>> records) {
+    return records.stream().map(this::decode).toList();
+  }
+
+  private static String newJobId() {
+    return "ftjob-" + UUID.randomUUID();
+  }
+}
