@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -14,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cura.core.safetensors.SafetensorsFile;
 import dev.cura.core.store.ArtifactStore;
 import dev.cura.core.store.Sha256;
+import dev.cura.engine.peft.PeftAdapter;
 import dev.cura.events.AdapterTrained;
 import dev.cura.events.CancelRequested;
 import dev.cura.events.CheckpointQuantized;
@@ -40,6 +42,7 @@ import dev.cura.trainer.job.TrainingPlan;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,11 +55,15 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Training jobs end to end through the real (in-JVM) broker and the shared artifact store. */
+/**
+ * Training jobs end to end: CheckpointQuantized records through the real (in-JVM) broker,
+ * cura-engine training a tiny NF4 base from the shared artifact store, events read back from the
+ * topics.
+ */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 class TrainerJobsTest {
-  private static final Duration WAIT = Duration.ofSeconds(90);
+  private static final Duration WAIT = Duration.ofSeconds(120);
   private static final String TRAIN_JSONL =
       """
       {"messages":[{"role":"user","content":"great video"},{"role":"assistant","content":"thank you!"}]}
@@ -69,8 +76,8 @@ class TrainerJobsTest {
 
   @Inject TrainerService trainer;
   @Inject TestTrainingEngine testEngine;
-  private HoldingEngine engine;
 
+  private HoldingEngine engine;
   private ArtifactStore store;
   private String baseKey;
   private String datasetSha;
@@ -81,49 +88,58 @@ class TrainerJobsTest {
     store =
         new ArtifactStore(
             Path.of(ConfigProvider.getConfig().getValue("cura.artifact-root", String.class)));
-    baseKey = Sha256.ofString("trainer test base");
-    store.putIfAbsent(baseKey, d -> Files.writeString(d.resolve("config.json"), "{}"));
+    baseKey = TinyBase.put(store, Path.of(System.getProperty("java.io.tmpdir")));
     datasetSha = Sha256.ofString(TRAIN_JSONL);
     store.putIfAbsent(datasetSha, d -> Files.writeString(d.resolve("train.jsonl"), TRAIN_JSONL));
   }
 
   @Test
-  void aJobPublishesProgressACheckpointAndOneAdapterTrained() throws Exception {
+  void aJobPublishesProgressCheckpointsAndOneLoadableAdapter() throws Exception {
     String job = newJobId();
-    TestKafka.send(encode(job, 4, 2));
+    var sent = TestKafka.send(encode(job, 4, 2));
 
     AdapterTrained trained = (AdapterTrained) decode(awaitOne(Topics.ADAPTER_TRAINED, job));
-    List<CuraEvent> progress =
-        decodeAll(TestKafka.await(Topics.JOB_PROGRESS, r -> job.equals(r.key()), 5, WAIT));
-    assertEquals(
-        List.of(1L, 2L, 3L, 4L),
+    awaitCommittedPast(sent.offset());
+    List<CuraEvent> progress = progressOf(job);
+    List<TrainingProgress> steps =
         progress.stream()
             .filter(TrainingProgress.class::isInstance)
-            .map(e -> ((TrainingProgress) e).step())
-            .toList());
-    CheckpointSaved saved =
-        progress.stream()
-            .filter(CheckpointSaved.class::isInstance)
-            .map(CheckpointSaved.class::cast)
-            .findFirst()
-            .orElseThrow();
-    assertEquals(2, saved.step());
-    store.verify(saved.digest());
+            .map(TrainingProgress.class::cast)
+            .toList();
+    assertEquals(List.of(1L, 2L, 3L, 4L), steps.stream().map(TrainingProgress::step).toList());
+    for (TrainingProgress p : steps) {
+      assertTrue(Double.isFinite(p.loss()) && p.loss() > 0, "loss " + p.loss());
+      assertTrue(p.tokensPerSecond() > 0 && p.peakMemoryBytes() > 0, p.toString());
+      assertEquals(4L, p.totalSteps());
+    }
+    List<CheckpointSaved> saved = checkpointsOf(progress);
+    assertEquals(List.of(2L, 4L), saved.stream().map(CheckpointSaved::step).toList());
+    for (CheckpointSaved c : saved) {
+      store.verify(c.digest());
+    }
 
     // the adapter is in the store, in PEFT layout
     store.verify(trained.adapterDigest());
-    Path adapter = Path.of(java.net.URI.create(trained.adapterUri()));
+    Path adapter = Path.of(URI.create(trained.adapterUri()));
     JsonNode cfg = json.readTree(adapter.resolve("adapter_config.json").toFile());
     assertEquals("LORA", cfg.get("peft_type").asText());
     assertEquals("CAUSAL_LM", cfg.get("task_type").asText());
+    assertEquals("cura-tiny", cfg.get("base_model_name_or_path").asText());
     assertEquals(2, cfg.get("r").asInt());
+    assertEquals(7, cfg.get("target_modules").size());
+    assertEquals(2, PeftAdapter.readConfig(adapter).rank(), "the engine reads it back");
     try (var st = SafetensorsFile.open(adapter.resolve("adapter_model.safetensors"))) {
-      assertTrue(
-          st.contains("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight"),
-          st.tensors().keySet().toString());
+      assertEquals(2 * 7 * 2, st.tensors().size(), st.tensors().keySet().toString());
+      String a = "base_model.model.model.layers.1.self_attn.k_proj.lora_A.weight";
+      String b = "base_model.model.model.layers.1.self_attn.k_proj.lora_B.weight";
+      assertArrayEquals(new long[] {2, 32}, st.info(a).shape(), "lora_A [r, in]");
+      assertArrayEquals(new long[] {16, 2}, st.info(b).shape(), "lora_B [out, r]");
     }
+    assertTrue(trained.metrics().get("train_loss") > 0, trained.metrics().toString());
+    assertEquals(4.0, trained.metrics().get("steps"));
     assertEquals(baseKey, trained.lineage().quantizedArtifactDigest());
     assertEquals(datasetSha, trained.lineage().datasets().get(0).sha256());
+    assertEquals(new ContentRef("cura-tiny", "c".repeat(64)), trained.lineage().baseModel());
     assertNotNull(trained.lineage().codeVersion());
 
     given()
@@ -175,13 +191,15 @@ class TrainerJobsTest {
 
   @Test
   void aTrainerStoppedMidJobResumesFromItsCheckpointWithExactlyOneAdapter() throws Exception {
+    String reference = newJobId();
+    TestKafka.send(encode(reference, 6, 2));
     String job = newJobId();
     var held = engine.holdAfterStep(job, 3);
     var sent = TestKafka.send(encode(job, 6, 2));
-    assertTrue(held.await(WAIT.toSeconds(), TimeUnit.SECONDS), "job reached its checkpoint");
+    assertTrue(held.await(WAIT.toSeconds(), TimeUnit.SECONDS), "job reached step 3");
 
     try {
-      assertTrue(trainer.worker().stop(Duration.ofSeconds(30)), "stopped within a step");
+      assertTrue(trainer.worker().stop(Duration.ofSeconds(60)), "stopped within a step");
       given()
           .get("/v1/trainer/status")
           .then()
@@ -191,14 +209,13 @@ class TrainerJobsTest {
       trainer.worker().start();
     }
 
-    awaitOne(Topics.ADAPTER_TRAINED, job);
+    AdapterTrained resumed = (AdapterTrained) decode(awaitOne(Topics.ADAPTER_TRAINED, job));
     awaitCommittedPast(sent.offset());
     List<TrainingPlan> plans = engine.plansOf(job);
     assertEquals(2, plans.size());
     assertNull(plans.get(0).resumeFrom());
     assertNotNull(plans.get(1).resumeFrom(), "the restart resumed from the checkpoint");
-    List<CuraEvent> events =
-        decodeAll(TopicReader.all(Topics.JOB_PROGRESS, r -> job.equals(r.key())));
+    List<CuraEvent> events = progressOf(job);
     List<Long> steps =
         events.stream()
             .filter(TrainingProgress.class::isInstance)
@@ -206,13 +223,15 @@ class TrainerJobsTest {
             .toList();
     assertEquals(LongStream.rangeClosed(1, 6).boxed().toList(), steps, "no step trained twice");
     assertEquals(
-        List.of(2L, 3L, 4L),
-        events.stream()
-            .filter(CheckpointSaved.class::isInstance)
-            .map(e -> ((CheckpointSaved) e).step())
-            .toList(),
-        "checkpoints every 2 steps, plus one on stopping after step 3");
+        List.of(2L, 3L, 4L, 6L),
+        checkpointsOf(events).stream().map(CheckpointSaved::step).toList(),
+        "checkpoints every 2 steps and at the end, plus one on stopping after step 3");
     assertEquals(1, TopicReader.all(Topics.ADAPTER_TRAINED, r -> job.equals(r.key())).size());
+
+    // resume is exact: the adapter equals that of the uninterrupted run with the same settings
+    AdapterTrained uninterrupted =
+        (AdapterTrained) decode(awaitOne(Topics.ADAPTER_TRAINED, reference));
+    assertEquals(uninterrupted.adapterDigest(), resumed.adapterDigest());
   }
 
   @Test
@@ -220,7 +239,7 @@ class TrainerJobsTest {
     String job = newJobId();
     var held = engine.holdAfterStep(job, 3);
     var sent = TestKafka.send(encode(job, 50, 2));
-    assertTrue(held.await(WAIT.toSeconds(), TimeUnit.SECONDS), "job reached its checkpoint");
+    assertTrue(held.await(WAIT.toSeconds(), TimeUnit.SECONDS), "job reached step 3");
 
     TestKafka.send(
         codec.encode(EventEnvelope.create("/cura/gateway", new CancelRequested(job, "test"))));
@@ -231,6 +250,10 @@ class TrainerJobsTest {
     assertEquals("cancelled", failed.message());
     awaitCommittedPast(sent.offset());
     assertTrue(TopicReader.all(Topics.ADAPTER_TRAINED, r -> job.equals(r.key())).isEmpty());
+    assertEquals(
+        List.of(2L),
+        checkpointsOf(progressOf(job)).stream().map(CheckpointSaved::step).toList(),
+        "the checkpoint written on the way out of a cancelled run is not kept");
   }
 
   @Test
@@ -266,7 +289,7 @@ class TrainerJobsTest {
             new LoraConfig(2, 4.0, 0.0, null),
             new QuantConfig("nf4", true, 64),
             new OptimizerConfig("paged_adamw_32bit", 0.01, null),
-            new TrainingConfig(1, 1, 16, 11L, maxSteps, checkpointEvery),
+            new TrainingConfig(1, 1, 64, 11L, maxSteps, checkpointEvery),
             "replies");
     var quantized =
         new CheckpointQuantized(
@@ -278,6 +301,17 @@ class TrainerJobsTest {
             false,
             request);
     return codec.encode(EventEnvelope.create("/cura/quantizer", quantized));
+  }
+
+  private List<CuraEvent> progressOf(String job) {
+    return decodeAll(TopicReader.all(Topics.JOB_PROGRESS, r -> job.equals(r.key())));
+  }
+
+  private static List<CheckpointSaved> checkpointsOf(List<CuraEvent> events) {
+    return events.stream()
+        .filter(CheckpointSaved.class::isInstance)
+        .map(CheckpointSaved.class::cast)
+        .toList();
   }
 
   private ConsumerRecord<String, byte[]> awaitOne(String topic, String job) {

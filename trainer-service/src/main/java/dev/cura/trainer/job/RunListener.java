@@ -76,6 +76,10 @@ final class RunListener implements TrainingListener {
 
   @Override
   public void onCheckpoint(long step, Path dir) throws Exception {
+    if (signals.cancelled()) {
+      LOG.infof("job %s: cancelled, its checkpoint at step %d is not kept", job.jobId(), step);
+      return;
+    }
     long t0 = System.nanoTime();
     JobArtifacts.Stored stored = artifacts.put(dir);
     ledger.recordCheckpoint(new JobLedger.CheckpointRecord(step, stored.digest(), stored.uri()));
