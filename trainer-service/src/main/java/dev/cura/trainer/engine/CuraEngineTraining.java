@@ -157,6 +157,7 @@ public final class CuraEngineTraining implements TrainingEngine {
     m.put("steps", (double) r.steps());
     m.put("tokens_per_second", r.tokensPerSecond());
     m.put("peak_memory_bytes", (double) r.peakRssBytes());
+    m.values().removeIf(v -> !Double.isFinite(v)); // JSON has no NaN (e.g. a loss without targets)
     return m;
   }
 

@@ -2,6 +2,7 @@ package dev.cura.trainer.job;
 
 import dev.cura.events.CheckpointQuantized;
 import dev.cura.events.CheckpointSaved;
+import dev.cura.events.CuraEvent;
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.TrainingProgress;
 import java.nio.file.Path;
@@ -57,21 +58,24 @@ final class RunListener implements TrainingListener {
     if (!report) {
       return;
     }
+    if (!Double.isFinite(s.loss()) || !Double.isFinite(s.learningRate())) {
+      // a step whose batch had no target tokens has no loss; JSON has no NaN
+      LOG.debugf("job %s: step %d has no finite loss, no progress event", job.jobId(), s.step());
+      return;
+    }
     long remaining = Math.max(0, s.totalSteps() - s.step());
     long eta = Math.round(remaining * sessionSeconds / sessionSteps);
-    events.publish(
-        EventEnvelope.create(
-            settings.source(),
-            new TrainingProgress(
-                job.jobId(),
-                s.step(),
-                s.epoch(),
-                s.loss(),
-                s.learningRate(),
-                s.tokensPerSecond(),
-                s.peakMemoryBytes(),
-                s.totalSteps(),
-                eta)));
+    publishQuietly(
+        new TrainingProgress(
+            job.jobId(),
+            s.step(),
+            s.epoch(),
+            s.loss(),
+            s.learningRate(),
+            s.tokensPerSecond(),
+            s.peakMemoryBytes(),
+            s.totalSteps(),
+            eta));
   }
 
   @Override
@@ -85,10 +89,7 @@ final class RunListener implements TrainingListener {
     ledger.recordCheckpoint(new JobLedger.CheckpointRecord(step, stored.digest(), stored.uri()));
     metrics.checkpoint(Duration.ofNanos(System.nanoTime() - t0));
     LOG.infof("job %s: checkpoint at step %d stored as %s", job.jobId(), step, stored.digest());
-    events.publish(
-        EventEnvelope.create(
-            settings.source(),
-            new CheckpointSaved(job.jobId(), step, stored.digest(), stored.uri())));
+    publishQuietly(new CheckpointSaved(job.jobId(), step, stored.digest(), stored.uri()));
   }
 
   @Override
@@ -99,5 +100,20 @@ final class RunListener implements TrainingListener {
   @Override
   public boolean checkpointBeforeStop() {
     return signals.stopping() && !signals.cancelled();
+  }
+
+  /**
+   * Progress and checkpoint events inform; the ledger, not the events, is what a resume reads. A
+   * broker hiccup must not fail hours of training, so a failed publish is logged and training goes
+   * on.
+   */
+  private void publishQuietly(CuraEvent event) {
+    try {
+      events.publish(EventEnvelope.create(settings.source(), event));
+    } catch (RuntimeException e) {
+      LOG.warnf(
+          "job %s: %s not published: %s",
+          job.jobId(), event.getClass().getSimpleName(), e.toString());
+    }
   }
 }
