@@ -2,6 +2,7 @@ package dev.cura.gateway;
 
 import dev.cura.events.CuraEvent;
 import dev.cura.events.EventEnvelope;
+import dev.cura.gateway.jobs.JobService;
 import dev.cura.gateway.messaging.Channels;
 import dev.cura.gateway.messaging.KafkaEvents;
 import dev.cura.gateway.persistence.ProcessedEvent;
@@ -10,31 +11,20 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.jboss.logging.Logger;
 
 /**
- * Consumes every job event and projects it onto the job's state (DESIGN §2 status vocabulary).
- *
- * <p>Skeleton: records each event in the inbox (one transaction; a redelivery is skipped) and logs
- * it; the projection itself (jobs table, events, checkpoints, SSE) is the gateway's domain work,
- * done inside the same transaction, switching on the event record:
- *
- * <pre>{@code
- * switch (event.data()) {
- *   case FineTuneRequested r -> ...;   // queued
- *   case CheckpointQuantized q -> ...; // running
- *   ...
- * }
- * }</pre>
+ * Consumes every job event (including {@code FineTuneRequested} from upstream systems and the
+ * gateway's own) and projects it onto the job's state ({@link JobService#project}): one transaction
+ * per event that first records the event id in the inbox, so a redelivery or duplicate is skipped.
  */
 @ApplicationScoped
 public class JobEventsConsumer {
-  private static final Logger LOG = Logger.getLogger(JobEventsConsumer.class);
-
   private final KafkaEvents events;
+  private final JobService jobs;
 
-  JobEventsConsumer(KafkaEvents events) {
+  JobEventsConsumer(KafkaEvents events, JobService jobs) {
     this.events = events;
+    this.jobs = jobs;
   }
 
   @Incoming(Channels.JOB_EVENTS)
@@ -46,13 +36,6 @@ public class JobEventsConsumer {
     return Panache.withTransaction(
         () ->
             ProcessedEvent.markProcessed(event)
-                .invoke(
-                    first ->
-                        LOG.debugf(
-                            "job %s: %s %s",
-                            event.data().jobId(),
-                            event.type().eventName(),
-                            first ? "projected" : "seen before, skipped"))
-                .replaceWithVoid());
+                .flatMap(first -> first ? jobs.project(event) : Uni.createFrom().voidItem()));
   }
 }

@@ -96,7 +96,8 @@ class GatewayMessagingTest {
         .atMost(WAIT)
         .until(
             () ->
-                TestKafka.committedOffset("cura-gateway", Topics.JOB_PROGRESS, 0) > last.offset());
+                TestKafka.committedOffset("cura-gateway", Topics.JOB_PROGRESS, last.partition())
+                    > last.offset());
     assertEquals(1, countRows("good-" + id), "one inbox row for the event and its redelivery");
   }
 

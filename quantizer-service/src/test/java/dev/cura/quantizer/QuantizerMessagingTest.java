@@ -84,7 +84,8 @@ class QuantizerMessagingTest {
         .atMost(WAIT)
         .until(
             () ->
-                TestKafka.committedOffset("cura-quantizer", Topics.JOB_REQUESTED, 0)
+                TestKafka.committedOffset(
+                        "cura-quantizer", Topics.JOB_REQUESTED, goodMeta.partition())
                     > goodMeta.offset());
     given()
         .get("/q/metrics")

@@ -94,7 +94,7 @@ class RegistryMessagingTest {
         .atMost(WAIT)
         .until(
             () ->
-                TestKafka.committedOffset("cura-registry", Topics.ADAPTER_TRAINED, 0)
+                TestKafka.committedOffset("cura-registry", Topics.ADAPTER_TRAINED, last.partition())
                     > last.offset());
     assertEquals(1, countRows("good-" + id), "one inbox row for the event and its redelivery");
   }

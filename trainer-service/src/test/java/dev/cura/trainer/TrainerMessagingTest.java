@@ -84,7 +84,8 @@ class TrainerMessagingTest {
         .atMost(WAIT)
         .until(
             () ->
-                TestKafka.committedOffset("cura-trainer", Topics.CHECKPOINT_QUANTIZED, 0)
+                TestKafka.committedOffset(
+                        "cura-trainer", Topics.CHECKPOINT_QUANTIZED, goodMeta.partition())
                     > goodMeta.offset());
     given()
         .get("/q/metrics")

@@ -116,6 +116,8 @@ public final class CheckpointQuantizer {
               st.quantizedParams == 0 ? 0 : st.quantBits / st.quantizedParams,
               st.quantizedParams == 0 ? 0 : st.quantBitsWithTables / st.quantizedParams,
               st.errorCount == 0 ? 0 : st.errorSum / st.errorCount,
+              st.errorMax,
+              st.errorCount == 0 ? 0 : Math.sqrt(st.errorSq / st.errorCount),
               st.errorCount,
               seconds,
               st.bytesRead,
@@ -251,6 +253,8 @@ public final class CheckpointQuantizer {
     double quantBits;
     double quantBitsWithTables;
     double errorSum;
+    double errorSq;
+    double errorMax;
     long errorCount;
     long bytesRead;
     long bytesWritten;
@@ -334,10 +338,17 @@ public final class CheckpointQuantizer {
     Blockwise4bit.dequantize(
         s.quantType(), b, samplePacked, 0, state.effectiveAbsmax(), 0, deq, 0, sampleN);
     double err = 0;
+    double sq = 0;
+    double max = st.errorMax;
     for (int i = 0; i < sampleN; i++) {
-      err += Math.abs(sample[i] - deq[i]);
+      double d = Math.abs(sample[i] - deq[i]);
+      err += d;
+      sq += d * d;
+      max = Math.max(max, d);
     }
     st.errorSum += err;
+    st.errorSq += sq;
+    st.errorMax = max;
     st.errorCount += sampleN;
     double bits = state.bitsPerParam() * n;
     st.quantBits += bits;

@@ -26,8 +26,15 @@ public final class DenseWeight implements FrozenWeight {
     return (int) weight.getShape().get(1);
   }
 
+  /**
+   * y = x·Wᵀ. A weight stored in a narrower dtype than x (fp16 embeddings of big synthetic models)
+   * is widened into a temporary of {@code m} first.
+   */
   @Override
   public NDArray apply(NDArray x, NDManager m) {
+    if (weightT.getDataType() != x.getDataType()) {
+      return x.matMul(Nd.own(m, weightT.toType(x.getDataType(), false)));
+    }
     return x.matMul(weightT);
   }
 

@@ -36,6 +36,14 @@ public final class Nd {
     return result;
   }
 
+  /** A uint8 array of {@code bytes} in {@code m} (DJL creates int8 from byte[]; reinterpreted). */
+  public static NDArray uint8(NDManager m, byte[] bytes) {
+    NDArray i8 = m.create(bytes);
+    NDArray u8 = i8.toType(ai.djl.ndarray.types.DataType.UINT8, false);
+    i8.close();
+    return u8;
+  }
+
   /** Enables or disables autograd recording on this thread; returns the previous mode. */
   public static boolean gradMode(boolean on) {
     boolean was = JniUtils.isGradMode();

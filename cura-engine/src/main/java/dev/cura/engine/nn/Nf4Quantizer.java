@@ -25,7 +25,7 @@ public final class Nf4Quantizer {
             QuantType.NF4,
             QuantType.DEFAULT_BLOCKSIZE,
             true);
-    NDArray packed = m.create(q.packed()).toType(DataType.UINT8, false);
+    NDArray packed = Nd.uint8(m, q.packed());
     return Nf4Weight.of(m, q.state(), packed, compute);
   }
 }

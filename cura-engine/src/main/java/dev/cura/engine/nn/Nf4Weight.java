@@ -108,7 +108,7 @@ public final class Nf4Weight implements FrozenWeight {
     NDArray nestedAbsmax = null;
     NDArray nestedCode = null;
     if (s.nested()) {
-      absmax = m.create(s.qabsmax()).toType(DataType.UINT8, false);
+      absmax = Nd.uint8(m, s.qabsmax());
       nestedAbsmax = m.create(s.nestedAbsmax());
       nestedCode = m.create(s.nestedCode());
     } else {

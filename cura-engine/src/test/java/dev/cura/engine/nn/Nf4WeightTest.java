@@ -30,7 +30,7 @@ class Nf4WeightTest {
         Quant4bit.quantize(w, new long[] {out, in}, DType.F32, QuantType.NF4, 64, dq);
     float[] expected = Quant4bit.dequantize(q.state(), q.packed());
     try (NDManager m = NDManager.newBaseManager()) {
-      NDArray packed = m.create(q.packed()).toType(DataType.UINT8, false);
+      NDArray packed = Nd.uint8(m, q.packed());
       Nf4Weight nf4 = Nf4Weight.of(m, q.state(), packed, DataType.FLOAT32);
       float[] got = nf4.dense(m).toFloatArray();
       assertArrayEquals(expected, got);
@@ -58,7 +58,7 @@ class Nf4WeightTest {
     float[] x = gaussian(rng, 5 * in);
     float[] gy = gaussian(rng, 5 * out);
     try (NDManager m = NDManager.newBaseManager()) {
-      NDArray packed = m.create(q.packed()).toType(DataType.UINT8, false);
+      NDArray packed = Nd.uint8(m, q.packed());
       LoraLinear nf4 = new LoraLinear("nf4", Nf4Weight.of(m, q.state(), packed, DataType.FLOAT32));
       float[] deq = Quant4bit.dequantize(q.state(), q.packed());
       LoraLinear dense =

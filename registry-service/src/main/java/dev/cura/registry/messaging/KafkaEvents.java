@@ -49,10 +49,12 @@ public class KafkaEvents {
   private final EventCodec codec = new EventCodec();
   private final MeterRegistry meters;
   private final String source;
+  private final String service;
 
   KafkaEvents(MeterRegistry meters, @ConfigProperty(name = "cura.service") String service) {
     this.meters = meters;
     this.source = "/cura/" + service;
+    this.service = service;
   }
 
   /**
@@ -80,6 +82,7 @@ public class KafkaEvents {
     } catch (EventDecodingException e) {
       LOG.warnf("dead-lettering %s: %s [%s]", describe(message), e.getMessage(), e.code());
       count("cura.events.consumed", "invalid", "dead_letter");
+      meters.counter("cura.events.dlq", "service", service).increment();
       return deadLetter(message, e, e.code(), e.field());
     }
     String name = envelope.type().eventName();
@@ -96,6 +99,7 @@ public class KafkaEvents {
             t -> {
               LOG.errorf(t, "handler failed on %s %s, dead-lettering it", name, describe(message));
               count("cura.events.consumed", name, "failed");
+              meters.counter("cura.events.dlq", "service", service).increment();
               return deadLetter(message, t, "handler_error", null);
             });
   }
