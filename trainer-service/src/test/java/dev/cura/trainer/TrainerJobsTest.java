@@ -73,6 +73,11 @@ class TrainerJobsTest {
       {"messages":[{"role":"user","content":"what mic?"},{"role":"assistant","content":"a cheap one"}]}
       """;
 
+  private static final String VALID_JSONL =
+      """
+      {"prompt":"love it","completion":" glad to hear"}
+      """;
+
   private final EventCodec codec = new EventCodec();
   private final ObjectMapper json = new ObjectMapper();
 
@@ -83,6 +88,7 @@ class TrainerJobsTest {
   private ArtifactStore store;
   private String baseKey;
   private String datasetSha;
+  private String validationSha;
 
   @BeforeEach
   void storeHoldsBaseAndDataset() throws Exception {
@@ -93,12 +99,14 @@ class TrainerJobsTest {
     baseKey = TinyBase.put(store, Path.of(System.getProperty("java.io.tmpdir")));
     datasetSha = Sha256.ofString(TRAIN_JSONL);
     store.putIfAbsent(datasetSha, d -> Files.writeString(d.resolve("train.jsonl"), TRAIN_JSONL));
+    validationSha = Sha256.ofString(VALID_JSONL);
+    store.putIfAbsent(validationSha, d -> Files.writeString(d.resolve("valid.jsonl"), VALID_JSONL));
   }
 
   @Test
   void aJobPublishesProgressCheckpointsAndOneLoadableAdapter() throws Exception {
     String job = newJobId();
-    var sent = TestKafka.send(encode(job, 4, 2));
+    var sent = TestKafka.send(encode(job, 4, 2, true));
 
     AdapterTrained trained = (AdapterTrained) decode(awaitOne(Topics.ADAPTER_TRAINED, job));
     awaitCommittedPast(sent);
@@ -139,6 +147,7 @@ class TrainerJobsTest {
     }
     assertTrue(trained.metrics().get("train_loss") > 0, trained.metrics().toString());
     assertEquals(4.0, trained.metrics().get("steps"));
+    assertTrue(trained.metrics().get("eval_loss") > 0, "validation file evaluated");
     assertEquals(baseKey, trained.lineage().quantizedArtifactDigest());
     assertEquals(datasetSha, trained.lineage().datasets().get(0).sha256());
     assertEquals(new ContentRef("cura-tiny", "c".repeat(64)), trained.lineage().baseModel());
@@ -273,12 +282,24 @@ class TrainerJobsTest {
   }
 
   private EncodedEvent encode(String job, int maxSteps, int checkpointEvery) {
+    return encode(job, maxSteps, checkpointEvery, false);
+  }
+
+  private EncodedEvent encode(
+      String job, int maxSteps, int checkpointEvery, boolean withValidation) {
+    var datasets =
+        new java.util.ArrayList<>(
+            List.of(new DatasetRef("file-train", "train", "cas:sha256/" + datasetSha, datasetSha)));
+    if (withValidation) {
+      datasets.add(
+          new DatasetRef("file-valid", "validation", "cas:sha256/" + validationSha, validationSha));
+    }
     var request =
         new FineTuneRequested(
             job,
             "tenant-a",
             new ContentRef("cura-tiny", "c".repeat(64)),
-            List.of(new DatasetRef("file-train", "train", "cas:sha256/" + datasetSha, datasetSha)),
+            datasets,
             new LoraConfig(2, 4.0, 0.0, null),
             new QuantConfig("nf4", true, 64),
             new OptimizerConfig("paged_adamw_32bit", 0.01, null),
