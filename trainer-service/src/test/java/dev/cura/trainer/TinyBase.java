@@ -21,14 +21,14 @@ import java.util.SplittableRandom;
  * written as an HF checkpoint with cura-tiny's tokenizer files, then NF4 + double quantized by
  * cura-core's {@link CheckpointQuantizer} into the store.
  */
-final class TinyBase {
+public final class TinyBase {
   static final LlamaConfig CONFIG = LlamaConfig.of(4096, 32, 64, 2, 4, 2, false);
   private static final Path TOKENIZER_DIR = Path.of("..", "models", "cura-tiny");
 
   private TinyBase() {}
 
   /** The artifact's key in {@code store} (quantized once per store). */
-  static String put(ArtifactStore store, Path scratch) throws IOException {
+  public static String put(ArtifactStore store, Path scratch) throws IOException {
     String key = Sha256.ofString("trainer-service test base v1");
     store.putIfAbsent(
         key,

@@ -117,6 +117,8 @@ class TrainerJobsTest {
             .map(TrainingProgress.class::cast)
             .toList();
     assertEquals(List.of(1L, 2L, 3L, 4L), steps.stream().map(TrainingProgress::step).toList());
+    assertNull(steps.get(0).etaSeconds(), "the first step also loaded the model: no ETA yet");
+    assertEquals(0L, steps.get(3).etaSeconds());
     for (TrainingProgress p : steps) {
       assertTrue(Double.isFinite(p.loss()) && p.loss() > 0, "loss " + p.loss());
       assertTrue(p.tokensPerSecond() > 0 && p.peakMemoryBytes() > 0, p.toString());

@@ -212,7 +212,8 @@ public final class CuraEngineTraining implements TrainingEngine {
     private final TrainingListener listener;
     private final TrainingPlan plan;
     private final long examples;
-    private long last = System.nanoTime();
+    // the first step of a run also pays for loading the model and data: its time is unknown
+    private long last = -1;
 
     Bridge(TrainingListener listener, TrainingPlan plan, long examples) {
       this.listener = listener;
@@ -223,7 +224,7 @@ public final class CuraEngineTraining implements TrainingEngine {
     @Override
     public void onStep(StepMetrics m) {
       long now = System.nanoTime();
-      double seconds = (now - last) / 1e9;
+      double seconds = last < 0 ? Double.NaN : (now - last) / 1e9;
       last = now;
       double epoch = (double) m.step() * plan.training().batchSize() / examples;
       listener.onStep(

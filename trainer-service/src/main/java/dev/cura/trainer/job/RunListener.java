@@ -25,9 +25,10 @@ final class RunListener implements TrainingListener {
   private final TrainerMetrics metrics;
   private final TrainerSettings settings;
   private final JobRunner.Signals signals;
-  // steps and seconds of this session (after a resume: since the resume), for the ETA
+  // steps of this session (after a resume: since the resume), and the timed ones, for the ETA
   private long sessionSteps;
-  private double sessionSeconds;
+  private long timedSteps;
+  private double timedSeconds;
 
   RunListener(
       CheckpointQuantized job,
@@ -52,7 +53,10 @@ final class RunListener implements TrainingListener {
   public void onStep(StepStats s) {
     metrics.step(plan.optimizer().name(), s);
     sessionSteps++;
-    sessionSeconds += s.seconds();
+    if (Double.isFinite(s.seconds())) {
+      timedSteps++;
+      timedSeconds += s.seconds();
+    }
     boolean report =
         sessionSteps == 1 || s.step() % settings.progressEvery() == 0 || s.step() >= s.totalSteps();
     if (!report) {
@@ -64,7 +68,7 @@ final class RunListener implements TrainingListener {
       return;
     }
     long remaining = Math.max(0, s.totalSteps() - s.step());
-    long eta = Math.round(remaining * sessionSeconds / sessionSteps);
+    Long eta = timedSteps == 0 ? null : Math.round(remaining * timedSeconds / timedSteps);
     publishQuietly(
         new TrainingProgress(
             job.jobId(),
