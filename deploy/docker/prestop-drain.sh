@@ -11,7 +11,9 @@ set -uo pipefail
 port="${1:?usage: prestop-drain.sh PORT [TIMEOUT_S]}"
 timeout_s="${2:-840}"
 
-log() { printf '%s prestop-drain: %s\n' "$(date -u +%FT%TZ)" "$*" >/proc/1/fd/1 2>/dev/null || true; }
+# preStop output is not in the container log; write to the main process' stdout instead
+log_to="${PRESTOP_LOG:-/proc/1/fd/1}"
+log() { printf '%s prestop-drain: %s\n' "$(date -u +%FT%TZ)" "$*" >>"$log_to" 2>/dev/null || true; }
 
 if ! exec 3<>"/dev/tcp/127.0.0.1/${port}"; then
   log "trainer not listening on ${port}; nothing to drain"

@@ -1,14 +1,59 @@
 package dev.cura.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cura.cli.engine.CliErrors;
+import dev.cura.cli.engine.Models;
+import dev.cura.engine.data.ExampleBuilder;
+import dev.cura.engine.data.JsonlDataset;
+import dev.cura.engine.data.TextTokenizer;
+import dev.cura.engine.model.LlamaModel;
+import dev.cura.engine.train.Evaluator;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code ./cura eval}: Evaluates loss and perplexity on a JSONL data set. */
-@Command(name = "eval", description = "Evaluates loss and perplexity on a JSONL data set.")
+/** {@code ./cura eval}: Loss and perplexity on a dataset. */
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    description =
+        "Mean loss on completion/assistant tokens; prints JSON {loss, perplexity, tokens}.")
 public final class EvalCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true)
+  Path model;
+
+  @Option(names = "--adapter")
+  Path adapter;
+
+  @Option(names = "--data", required = true)
+  Path data;
+
+  @Option(names = "--seq-len", defaultValue = "256")
+  int seqLen;
+
+  @Option(names = "--batch-size", defaultValue = "4")
+  int batchSize;
+
+  @Option(names = "--quant", defaultValue = "none")
+  String quant;
+
   @Override
   public Integer call() {
-    System.err.println("cura eval: not available in this build yet");
-    return 2;
+    return CliErrors.run(
+        "eval",
+        () -> {
+          try (LlamaModel m = Models.load(model, quant, adapter);
+              TextTokenizer tok = TextTokenizer.load(model, m.config())) {
+            var examples = new ExampleBuilder(tok, seqLen).buildAll(JsonlDataset.read(data));
+            Evaluator.Result r = Evaluator.evaluate(m, examples, batchSize);
+            var o = new ObjectMapper().createObjectNode();
+            o.put("loss", r.loss());
+            o.put("perplexity", r.perplexity());
+            o.put("tokens", r.tokens());
+            System.out.println(o.toString());
+          }
+          return 0;
+        });
   }
 }

@@ -31,6 +31,13 @@ import org.apache.kafka.common.utils.Time;
 public final class EmbeddedKafka {
   private static String bootstrap;
 
+  // the broker logs thousands of INFO lines per start; held here so the levels stick
+  private static final List<java.util.logging.Logger> QUIET =
+      List.of(
+          java.util.logging.Logger.getLogger("kafka"),
+          java.util.logging.Logger.getLogger("org.apache.kafka"),
+          java.util.logging.Logger.getLogger("state.change.logger"));
+
   private EmbeddedKafka() {}
 
   /**
@@ -48,6 +55,7 @@ public final class EmbeddedKafka {
   }
 
   private static String startBroker() {
+    QUIET.forEach(l -> l.setLevel(java.util.logging.Level.WARNING));
     try {
       int port = freePort();
       int controllerPort = freePort();

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -16,6 +18,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -104,6 +107,24 @@ public final class TestKafka {
               + seen);
     }
     return matched;
+  }
+
+  /**
+   * The offset a consumer group has committed on one partition, or -1 when it has committed none
+   * (the next record it will read; a group is past record {@code o} when this is {@code > o}).
+   */
+  public static long committedOffset(String group, String topic, int partition) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+      var offsets = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
+      var committed = offsets.get(new TopicPartition(topic, partition));
+      return committed == null ? -1 : committed.offset();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("could not read offsets of group " + group, e);
+    }
   }
 
   /** A record's headers as strings (UTF-8; the last value wins for repeated names). */

@@ -105,6 +105,6 @@ class QuantizerServiceTest {
     TestKafka.send(
         Topics.JOB_REQUESTED, key, Map.of(), "{not json".getBytes(StandardCharsets.UTF_8));
     var rec = TestKafka.await(Topics.dlq("quantizer"), r -> key.equals(r.key()), 1, WAIT).get(0);
-    assertTrue(TestKafka.headers(rec).containsKey("cura-dlq-error"));
+    assertEquals("missing_header", TestKafka.headers(rec).get("cura-error-code"));
   }
 }

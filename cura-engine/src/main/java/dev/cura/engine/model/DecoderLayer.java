@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import dev.cura.engine.nn.LoraLinear;
+import dev.cura.engine.nn.Nd;
 import java.util.List;
 
 /**
@@ -59,6 +60,7 @@ public final class DecoderLayer implements AutoCloseable {
    */
   public NDArray forward(
       NDArray x, NDArray cos, NDArray sin, NDArray mask, NDManager m, boolean training) {
+    x = Nd.adopt(m, x); // temporaries derived from x must die with m
     Shape s = x.getShape();
     long b = s.get(0), t = s.get(1), c = s.get(2);
     int heads = cfg.heads(), kv = cfg.kvHeads(), d = cfg.headDim(), g = cfg.groupSize();
@@ -75,7 +77,7 @@ public final class DecoderLayer implements AutoCloseable {
     NDArray scores =
         qg.matMul(ks.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(d)).reshape(b, kv, g, t, t);
     NDArray probs =
-        scores.toType(DataType.FLOAT32, false).add(mask).softmax(-1).toType(x.getDataType(), false);
+        scores.toType(upcast(x), false).add(mask).softmax(-1).toType(x.getDataType(), false);
     NDArray ctx = probs.reshape(b, kv, g * t, t).matMul(vs).reshape(b, heads, t, d); // [B, H, T, d]
     NDArray attn = ctx.transpose(0, 2, 1, 3).reshape(b * t, (long) heads * d);
     NDArray h = x.add(o.forward(attn, m, training).reshape(b, t, c));
@@ -91,10 +93,15 @@ public final class DecoderLayer implements AutoCloseable {
    * dtype, then times the weight.
    */
   static NDArray rmsNorm(NDArray x, NDArray weight, double eps) {
-    NDArray xf = x.toType(DataType.FLOAT32, false);
+    NDArray xf = x.toType(upcast(x), false);
     NDArray variance = xf.square().mean(new int[] {-1}, true);
     NDArray normed = xf.div(variance.add(eps).sqrt()).toType(x.getDataType(), false);
     return normed.mul(weight);
+  }
+
+  /** float32 for norms and softmax, as transformers; float64 stays float64 (gradient checks). */
+  static DataType upcast(NDArray x) {
+    return x.getDataType() == DataType.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
   }
 
   @Override

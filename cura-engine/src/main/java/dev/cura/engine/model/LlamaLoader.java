@@ -78,7 +78,7 @@ public final class LlamaLoader {
     String stateKey = BnbWeights.quantStateKey(src, name);
     FrozenWeight w;
     if (stateKey != null) {
-      w = BnbWeights.load(m, src, name, stateKey, options.computeDtype());
+      w = BnbWeights.load(m, src, name, options.computeDtype());
       if (w.outFeatures() != out || w.inFeatures() != in) {
         throw new IllegalArgumentException(
             name

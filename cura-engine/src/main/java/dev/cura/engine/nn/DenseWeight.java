@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 public final class DenseWeight implements FrozenWeight {
   private final NDArray weight; // [out, in]
   private final NDArray weightT; // [in, out] view
+  private boolean trainable;
 
   public DenseWeight(NDArray weight) {
     if (weight.getShape().dimension() != 2) {
@@ -26,14 +27,31 @@ public final class DenseWeight implements FrozenWeight {
     return (int) weight.getShape().get(1);
   }
 
+  /**
+   * y = x·Wᵀ. A weight stored in a narrower dtype than x (fp16 embeddings of big synthetic models)
+   * is widened into a temporary of {@code m} first.
+   */
   @Override
   public NDArray apply(NDArray x, NDManager m) {
+    if (trainable) {
+      // a fresh transpose each call so the recorded graph reaches the leaf
+      return x.matMul(Nd.own(m, weight.transpose()));
+    }
+    if (weightT.getDataType() != x.getDataType()) {
+      return x.matMul(Nd.own(m, weightT.toType(x.getDataType(), false)));
+    }
     return x.matMul(weightT);
   }
 
   @Override
   public NDArray dense(NDManager m) {
     return Nd.own(m, weight.duplicate());
+  }
+
+  /** Full-parameter training (pretraining): the weight becomes a leaf that requires a gradient. */
+  public void setTrainable(boolean on) {
+    trainable = on;
+    weight.setRequiresGradient(on);
   }
 
   /** The underlying weight (owned by this object). */

@@ -57,7 +57,7 @@ public final class LoraLinear implements AutoCloseable {
    * Adds a fresh LoRA branch: A Kaiming-uniform(a=√5) drawn from {@code rng}, B zeros, both float32
    * in {@code m}.
    */
-  public void initLora(NDManager m, LoraConfig cfg, SplittableRandom rng) {
+  public void initLora(NDManager m, LoraConfig cfg, SplittableRandom rng, DataType paramType) {
     int in = base.inFeatures();
     int out = base.outFeatures();
     int r = cfg.rank();
@@ -67,11 +67,23 @@ public final class LoraLinear implements AutoCloseable {
     for (int i = 0; i < a.length; i++) {
       a[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
     }
-    setLora(m, a, new float[out * r], r, cfg.scaling(), cfg.dropout());
+    setLora(m, a, new float[out * r], r, cfg.scaling(), cfg.dropout(), paramType);
   }
 
   /** Installs given LoRA weights (A [r, in] and B [out, r], row-major). */
   public void setLora(NDManager m, float[] a, float[] b, int r, double scaling, double dropout) {
+    setLora(m, a, b, r, scaling, dropout, DataType.FLOAT32);
+  }
+
+  /** As above with a parameter dtype (float32 normally; float64 for gradient checks). */
+  public void setLora(
+      NDManager m,
+      float[] a,
+      float[] b,
+      int r,
+      double scaling,
+      double dropout,
+      DataType paramType) {
     int in = base.inFeatures();
     int out = base.outFeatures();
     if (a.length != r * in || b.length != out * r) {
@@ -94,6 +106,14 @@ public final class LoraLinear implements AutoCloseable {
     closeLora();
     loraA = m.create(a, new Shape(r, in));
     loraB = m.create(b, new Shape(out, r));
+    if (paramType != DataType.FLOAT32) {
+      NDArray a64 = loraA.toType(paramType, true);
+      NDArray b64 = loraB.toType(paramType, true);
+      loraA.close();
+      loraB.close();
+      loraA = a64;
+      loraB = b64;
+    }
     loraA.setRequiresGradient(true);
     loraB.setRequiresGradient(true);
     this.scaling = scaling;
@@ -109,7 +129,7 @@ public final class LoraLinear implements AutoCloseable {
     if (loraA == null) {
       return y;
     }
-    NDArray xin = x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+    NDArray xin = x.toType(loraA.getDataType(), false);
     if (training && dropout > 0) {
       xin = xin.getNDArrayInternal().dropout(xin, (float) dropout, true).singletonOrThrow();
     }

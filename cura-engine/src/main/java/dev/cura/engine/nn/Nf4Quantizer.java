@@ -3,14 +3,29 @@ package dev.cura.engine.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.cura.core.quant.Quant4bit;
+import dev.cura.core.quant.QuantType;
+import dev.cura.core.tensor.DType;
 
-/** In-memory NF4 + double quantization of a dense weight with cura-core's codec. */
+/**
+ * In-memory NF4 + double quantization (blocksize 64, QLoRA's setting) of a dense weight with
+ * cura-core's codec — the same codes and constants {@code ./cura quantize} writes.
+ */
 public final class Nf4Quantizer {
   private Nf4Quantizer() {}
 
-  /** Quantizes W [out, in] (float32) into packed NF4 with DQ, blocksize 64. */
+  /** Quantizes W [out, in] (float32 NDArray). */
   public static Nf4Weight quantize(NDManager m, NDArray dense, DataType compute) {
-    throw new UnsupportedOperationException(
-        "--quant nf4 on an unquantized checkpoint needs cura-core's NF4 codec (not available yet)");
+    long[] shape = dense.getShape().getShape();
+    Quant4bit.Quantized q =
+        Quant4bit.quantize(
+            dense.toFloatArray(),
+            shape,
+            DType.F32,
+            QuantType.NF4,
+            QuantType.DEFAULT_BLOCKSIZE,
+            true);
+    NDArray packed = Nd.uint8(m, q.packed());
+    return Nf4Weight.of(m, q.state(), packed, compute);
   }
 }

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.cura.core.quant.DoubleQuant;
+import dev.cura.core.quant.QuantState;
 
 /**
  * A frozen linear weight W [out, in] kept as bitsandbytes 4-bit codes with double-quantized block
@@ -93,6 +95,38 @@ public final class Nf4Weight implements FrozenWeight {
       pairs[2 * b + 1] = code4[b & 15];
     }
     this.pairTable = m.create(pairs, new Shape(256, 2)).toDevice(packed.getDevice(), false);
+  }
+
+  /** A weight from cura-core's state and the packed codes (uint8, any shape). */
+  public static Nf4Weight of(NDManager m, QuantState s, NDArray packed, DataType compute) {
+    long[] shape = s.shape();
+    if (shape.length != 2) {
+      throw new IllegalArgumentException(
+          "a 4-bit linear weight must be 2-D, got shape " + java.util.Arrays.toString(shape));
+    }
+    NDArray absmax;
+    NDArray nestedAbsmax = null;
+    NDArray nestedCode = null;
+    if (s.nested()) {
+      absmax = Nd.uint8(m, s.qabsmax());
+      nestedAbsmax = m.create(s.nestedAbsmax());
+      nestedCode = m.create(s.nestedCode());
+    } else {
+      absmax = m.create(s.absmax());
+    }
+    return new Nf4Weight(
+        m,
+        (int) shape[0],
+        (int) shape[1],
+        s.blocksize(),
+        packed,
+        s.code(),
+        absmax,
+        nestedAbsmax,
+        nestedCode,
+        s.offset(),
+        DoubleQuant.NESTED_BLOCKSIZE,
+        compute);
   }
 
   @Override

@@ -1,0 +1,42 @@
+package dev.cura.cli.engine;
+
+import dev.cura.engine.train.StepMetrics;
+import dev.cura.engine.train.TrainingListener;
+import java.nio.file.Path;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/** A progress bar with loss and tokens/s for training runs. */
+public final class TrainProgress implements TrainingListener, AutoCloseable {
+  private final ProgressBar bar;
+
+  public TrainProgress(String task, long steps) {
+    this.bar =
+        new ProgressBarBuilder()
+            .setTaskName(task)
+            .setInitialMax(steps)
+            .setStyle(ProgressBarStyle.ASCII)
+            .continuousUpdate()
+            .build();
+  }
+
+  @Override
+  public void onStep(StepMetrics s) {
+    bar.stepTo(s.step());
+    bar.setExtraMessage(
+        String.format(
+            " loss %.4f  %.0f tok/s  rss %.2f GiB",
+            s.loss(), s.tokensPerSecond(), s.peakRssBytes() / (double) (1L << 30)));
+  }
+
+  @Override
+  public void onCheckpoint(long step, Path dir) {
+    bar.setExtraMessage(" checkpoint " + dir.getFileName());
+  }
+
+  @Override
+  public void close() {
+    bar.close();
+  }
+}

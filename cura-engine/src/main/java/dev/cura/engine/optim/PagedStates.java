@@ -1,0 +1,139 @@
+package dev.cura.engine.optim;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Paged optimizer states (QLORA-SPEC §7.1 on a CPU machine): m and v of every parameter live in a
+ * memory-mapped page file, outside the training working set. The file is mapped in fixed-size pages
+ * (4 MiB); at most {@code residentBudget} bytes of pages are mapped at once and the least recently
+ * used page is unmapped when a new one is needed, so the kernel writes it back and it leaves the
+ * process's resident set. A parameter's states are brought in (copied into scratch arrays) for its
+ * update and written back, which keeps the arithmetic identical to {@link HeapStates}.
+ */
+public final class PagedStates implements StateStore {
+  static final long PAGE = 4L << 20;
+  private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
+
+  private final Path file;
+  private final FileChannel channel;
+  private final long residentBudget;
+  private final Map<String, long[]> slots = new HashMap<>(); // name → {offset, n}
+  private final LinkedHashMap<Long, Mapped> mapped = new LinkedHashMap<>(16, 0.75f, true);
+  private long size;
+
+  private record Mapped(Arena arena, MemorySegment segment) {}
+
+  /** Creates a page file in {@code dir} with a resident budget in bytes (at least one page). */
+  public PagedStates(Path dir, long residentBudget) throws IOException {
+    Files.createDirectories(dir);
+    this.file = Files.createTempFile(dir, "cura-optim-", ".pages");
+    this.channel =
+        FileChannel.open(
+            file,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.DELETE_ON_CLOSE);
+    this.residentBudget = Math.max(PAGE, residentBudget);
+  }
+
+  @Override
+  public void ensure(String name, int n) {
+    if (slots.containsKey(name)) {
+      return;
+    }
+    slots.put(name, new long[] {size, n});
+    size += 8L * n; // m then v, float32 each
+    try {
+      long pages = (size + PAGE - 1) / PAGE;
+      if (channel.size() < pages * PAGE) {
+        // a sparse file: zero-filled pages cost no disk or memory until written
+        channel.write(java.nio.ByteBuffer.wrap(new byte[1]), pages * PAGE - 1);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void read(String name, float[] m, float[] v) {
+    long[] s = slots.get(name);
+    copy(s[0], m, (int) s[1], false);
+    copy(s[0] + 4 * s[1], v, (int) s[1], false);
+  }
+
+  @Override
+  public void write(String name, float[] m, float[] v) {
+    long[] s = slots.get(name);
+    copy(s[0], m, (int) s[1], true);
+    copy(s[0] + 4 * s[1], v, (int) s[1], true);
+  }
+
+  private void copy(long byteOffset, float[] a, int n, boolean toFile) {
+    int done = 0;
+    while (done < n) {
+      long pos = byteOffset + 4L * done;
+      long page = pos / PAGE;
+      long within = pos - page * PAGE;
+      int count = (int) Math.min(n - done, (PAGE - within) / 4);
+      MemorySegment seg = page(page);
+      if (toFile) {
+        MemorySegment.copy(a, done, seg, F32, within, count);
+      } else {
+        MemorySegment.copy(seg, F32, within, a, done, count);
+      }
+      done += count;
+    }
+  }
+
+  private MemorySegment page(long index) {
+    Mapped m = mapped.get(index);
+    if (m != null) {
+      return m.segment();
+    }
+    while (!mapped.isEmpty() && (mapped.size() + 1) * PAGE > residentBudget) {
+      Long eldest = mapped.keySet().iterator().next();
+      mapped.remove(eldest).arena().close(); // munmap: dirty pages go back to the file
+    }
+    Arena arena = Arena.ofShared();
+    try {
+      MemorySegment seg = channel.map(FileChannel.MapMode.READ_WRITE, index * PAGE, PAGE, arena);
+      mapped.put(index, new Mapped(arena, seg));
+      return seg;
+    } catch (IOException e) {
+      arena.close();
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The page file (deleted on close). */
+  public Path file() {
+    return file;
+  }
+
+  @Override
+  public long residentBytes() {
+    return mapped.size() * PAGE;
+  }
+
+  @Override
+  public void close() {
+    mapped.values().forEach(m -> m.arena().close());
+    mapped.clear();
+    try {
+      channel.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package dev.cura.engine.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.cura.engine.model.DecoderLayer;
+import dev.cura.engine.model.LlamaModel;
+import dev.cura.engine.nn.Nd;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Forward + backward of one micro-batch with gradient checkpointing per decoder layer.
+ *
+ * <p>Forward: every layer runs without autograd recording; only its input h_i [B, T, C] is kept.
+ * The head (final norm, lm_head, loss) runs recorded from h_L marked as requiring a gradient, and
+ * its backward yields ∂loss/∂h_L. Backward: for i = L−1 … 0, layer i is re-run recorded from its
+ * saved input (marked as requiring a gradient), libtorch back-propagates the upstream gradient
+ * through it, which adds into the LoRA parameters' {@code .grad} and gives ∂loss/∂h_i for the next
+ * layer down. The layer's graph — including the NF4 weights dequantized for it — dies with the
+ * layer's sub-manager, so at most one layer's graph exists at a time.
+ *
+ * <p>Dropout masks come from libtorch's generator seeded with (seed, step, micro-batch, layer)
+ * before both the forward and the recompute of a layer, so the recompute sees the same mask and a
+ * resumed run draws the same masks as an uninterrupted one.
+ */
+public final class CheckpointedStep {
+  private final LlamaModel model;
+
+  public CheckpointedStep(LlamaModel model) {
+    this.model = model;
+  }
+
+  /**
+   * Accumulates the gradients of loss = Σ NLL / normalizer into the LoRA parameters and returns the
+   * summed NLL of this micro-batch (not divided).
+   */
+  public double forwardBackward(
+      Batch batch, double normalizer, long seed, long step, int micro, NDManager parent) {
+    List<DecoderLayer> layers = model.layers();
+    boolean was = Nd.gradMode(false);
+    try (NDManager m = parent.newSubManager()) {
+      NDArray ids =
+          m.create(batch.ids(), new ai.djl.ndarray.types.Shape(batch.batch(), batch.length()));
+      NDList rope = model.rope(batch.length(), m);
+      NDArray mask = model.causalMask(batch.length(), m);
+      List<NDArray> saved = new ArrayList<>(layers.size() + 1);
+      NDArray h = model.embed(ids, m);
+      for (int i = 0; i < layers.size(); i++) {
+        saved.add(h);
+        try (NDManager lm = m.newSubManager()) {
+          seedDropout(seed, step, micro, i);
+          NDArray out = layers.get(i).forward(h, rope.get(0), rope.get(1), mask, lm, true);
+          out.attach(m);
+          h = out;
+        }
+      }
+      // head: recorded from h_L
+      Nd.gradMode(true);
+      h.setRequiresGradient(true);
+      double nll;
+      NDArray grad;
+      try (NDManager hm = m.newSubManager()) {
+        NDArray logits = model.head(h, hm);
+        NDArray loss = CausalLmLoss.compute(logits, batch, normalizer, hm);
+        nll = loss.toType(DataType.FLOAT64, false).getDouble() * normalizer;
+        Nd.backward(loss, hm.ones(loss.getShape()));
+        grad = h.getGradient().duplicate();
+        grad.attach(m);
+      }
+      for (int i = layers.size() - 1; i >= 0; i--) {
+        NDArray x = saved.get(i);
+        boolean needInputGrad = i > 0;
+        try (NDManager lm = m.newSubManager()) {
+          if (needInputGrad) {
+            x.setRequiresGradient(true);
+          }
+          seedDropout(seed, step, micro, i);
+          NDArray out = layers.get(i).forward(x, rope.get(0), rope.get(1), mask, lm, true);
+          Nd.backward(out, grad);
+          if (needInputGrad) {
+            NDArray next = x.getGradient().duplicate();
+            next.attach(m);
+            grad = next;
+          }
+        }
+      }
+      return nll;
+    } finally {
+      Nd.gradMode(was);
+    }
+  }
+
+  /** Seeds libtorch's generator for the dropout masks of one layer pass. */
+  static void seedDropout(long seed, long step, int micro, int layer) {
+    long h = seed * 0x9E3779B97F4A7C15L + step;
+    h = h * 0xBF58476D1CE4E5B9L + micro;
+    h = h * 0x94D049BB133111EBL + layer;
+    h ^= h >>> 31;
+    Engine.getInstance().setRandomSeed((int) (h & 0x7FFFFFFF));
+  }
+}

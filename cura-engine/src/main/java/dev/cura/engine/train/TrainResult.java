@@ -1,0 +1,24 @@
+package dev.cura.engine.train;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a finished (or cancelled) run produced.
+ *
+ * @param adapterDir the PEFT adapter directory (the run's output directory)
+ * @param steps optimizer steps completed
+ * @param losses one mean training loss per step (including steps before a resume)
+ * @param evalLoss validation loss, or NaN without validation data
+ * @param tokensPerSecond training throughput (all positions)
+ * @param peakRssBytes peak resident set of the process
+ * @param cancelled true if the listener stopped it
+ */
+public record TrainResult(
+    Path adapterDir,
+    long steps,
+    List<Double> losses,
+    double evalLoss,
+    double tokensPerSecond,
+    long peakRssBytes,
+    boolean cancelled) {}

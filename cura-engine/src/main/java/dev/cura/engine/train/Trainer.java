@@ -1,0 +1,255 @@
+package dev.cura.engine.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cura.engine.data.BatchSampler;
+import dev.cura.engine.data.Example;
+import dev.cura.engine.data.ExampleBuilder;
+import dev.cura.engine.data.JsonlDataset;
+import dev.cura.engine.data.TextTokenizer;
+import dev.cura.engine.model.LlamaConfig;
+import dev.cura.engine.model.LlamaLoader;
+import dev.cura.engine.model.LlamaModel;
+import dev.cura.engine.model.LoadOptions;
+import dev.cura.engine.nn.LoraParams;
+import dev.cura.engine.nn.Nd;
+import dev.cura.engine.optim.AdamWConfig;
+import dev.cura.engine.optim.Optimizer;
+import dev.cura.engine.peft.PeftAdapter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * QLoRA training: loads the base (NF4 or dense), attaches LoRA, and runs optimizer steps — each
+ * step: {@code gradAccum} micro-batches of checkpointed forward/backward (gradients accumulate),
+ * global-norm clipping, optimizer update, zeroed gradients. Checkpoints every {@code saveEvery}
+ * steps and at the end; output is a PEFT adapter + metrics.json.
+ *
+ * <pre>
+ *   TrainResult r = Trainer.run(TrainConfig.defaults(model, data, out), listener);
+ * </pre>
+ */
+public final class Trainer {
+  private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Trainer() {}
+
+  /** Runs training from {@code cfg}; resumes from the latest checkpoint if {@code cfg.resume()}. */
+  public static TrainResult run(TrainConfig cfg, TrainingListener listener) throws IOException {
+    // data first: a bad line should fail in a second, not after loading a large base model
+    LlamaConfig modelConfig = LlamaConfig.read(cfg.model());
+    List<Example> train;
+    List<Example> valid;
+    long pad;
+    try (TextTokenizer tok = TextTokenizer.load(cfg.model(), modelConfig)) {
+      ExampleBuilder builder = new ExampleBuilder(tok, cfg.seqLen());
+      train = builder.buildAll(JsonlDataset.read(cfg.data()));
+      valid =
+          cfg.validation() == null ? null : builder.buildAll(JsonlDataset.read(cfg.validation()));
+      pad = Math.max(0, tok.eosId());
+    }
+    LOG.info("{} training examples, loading {}", train.size(), cfg.model());
+    try (LlamaModel model = LlamaLoader.load(cfg.model(), LoadOptions.cpu(cfg.quant()))) {
+      return train(model, train, valid, pad, cfg, listener);
+    }
+  }
+
+  /** The training loop over prepared examples (also used by benchmarks and pretraining tests). */
+  public static TrainResult train(
+      LlamaModel model,
+      List<Example> train,
+      List<Example> valid,
+      long padId,
+      TrainConfig cfg,
+      TrainingListener listener)
+      throws IOException {
+    Files.createDirectories(cfg.out());
+    LoraParams.attach(model, cfg.lora(), cfg.seed());
+    List<LoraParams.Param> params = LoraParams.params(model);
+    BatchSampler sampler =
+        new BatchSampler(train, cfg.batchSize(), cfg.seqLen(), cfg.seed(), cfg.packing(), padId);
+    AdamWConfig adam = AdamWConfig.BNB_DEFAULTS.withWeightDecay(cfg.weightDecay());
+    try (Optimizer opt =
+        Optimizer.create(
+            cfg.optimizer(), adam, cfg.out().resolve("checkpoints"), cfg.pagedResidentBytes())) {
+      List<Double> losses = new ArrayList<>();
+      long tokens = 0;
+      double seconds = 0;
+      long start = 0;
+      Path latest = cfg.resume() ? TrainerState.latest(cfg.out()) : null;
+      if (latest != null) {
+        TrainerState st = TrainerState.read(latest);
+        PeftAdapter.load(latest, model);
+        params = LoraParams.params(model);
+        opt.load(latest.resolve("optimizer.safetensors"), params);
+        sampler.seek(new BatchSampler.Position(st.epoch(), st.row()));
+        losses.addAll(st.losses());
+        tokens = st.tokens();
+        seconds = st.seconds();
+        start = st.step();
+        LOG.info("resuming from {} (step {})", latest, start);
+      }
+      CheckpointedStep stepper = new CheckpointedStep(model);
+      boolean cancelled = false;
+      try (NDManager root = NDManager.newBaseManager(model.options().device())) {
+        for (long step = start + 1; step <= cfg.steps(); step++) {
+          long t0 = System.nanoTime();
+          List<Batch> micro = new ArrayList<>();
+          int targets = 0;
+          for (int k = 0; k < cfg.gradAccum(); k++) {
+            Batch b = sampler.next();
+            micro.add(b);
+            targets += b.targetTokens();
+          }
+          double nll = 0;
+          for (int k = 0; k < micro.size(); k++) {
+            if (targets > 0) {
+              nll += stepper.forwardBackward(micro.get(k), targets, cfg.seed(), step, k, root);
+            }
+            tokens += (long) micro.get(k).batch() * micro.get(k).length();
+          }
+          double norm = gradNorm(params);
+          float scale =
+              cfg.maxGradNorm() > 0 && norm > cfg.maxGradNorm()
+                  ? (float) (cfg.maxGradNorm() / (norm + 1e-6))
+                  : 1f;
+          double lr = cfg.lrAt(step);
+          opt.step(params, lr, scale);
+          params.forEach(p -> Nd.zeroGrad(p.value()));
+          double loss = targets > 0 ? nll / targets : Double.NaN;
+          losses.add(loss);
+          seconds += (System.nanoTime() - t0) / 1e9;
+          double tps = tokens / Math.max(seconds, 1e-9);
+          double eta = seconds / (step - start) * (cfg.steps() - step);
+          listener.onStep(
+              new StepMetrics(
+                  step,
+                  cfg.steps(),
+                  sampler.epoch(),
+                  loss,
+                  lr,
+                  norm,
+                  tps,
+                  MemoryStats.peakRssBytes(),
+                  eta));
+          cancelled = listener.isCancelled();
+          boolean last = step == cfg.steps();
+          if (cancelled || last || (cfg.saveEvery() > 0 && step % cfg.saveEvery() == 0)) {
+            BatchSampler.Position pos = sampler.position();
+            Path dir =
+                checkpoint(
+                    cfg,
+                    model,
+                    opt,
+                    new TrainerState(
+                        step, pos.epoch(), pos.row(), cfg.seed(), losses, tokens, seconds));
+            listener.onCheckpoint(step, dir);
+          }
+          if (cancelled) {
+            break;
+          }
+        }
+      }
+      PeftAdapter.save(cfg.out(), model, cfg.lora(), cfg.model().toString());
+      double evalLoss =
+          valid == null ? Double.NaN : Evaluator.evaluate(model, valid, cfg.batchSize()).loss();
+      double tps = tokens / Math.max(seconds, 1e-9);
+      TrainResult result =
+          new TrainResult(
+              cfg.out(),
+              losses.size(),
+              losses,
+              evalLoss,
+              tps,
+              MemoryStats.peakRssBytes(),
+              cancelled);
+      writeMetrics(cfg, result, LoraParams.count(model));
+      return result;
+    }
+  }
+
+  /** Global L2 norm of all LoRA gradients (as torch's clip_grad_norm_ computes it). */
+  static double gradNorm(List<LoraParams.Param> params) {
+    double sum = 0;
+    for (LoraParams.Param p : params) {
+      try (NDArray g = p.value().getGradient()) {
+        for (float x : g.toFloatArray()) {
+          sum += (double) x * x;
+        }
+      }
+    }
+    return Math.sqrt(sum);
+  }
+
+  private static Path checkpoint(
+      TrainConfig cfg, LlamaModel model, Optimizer opt, TrainerState state) throws IOException {
+    Path root = cfg.out().resolve("checkpoints");
+    Path dir = root.resolve(String.format("step-%06d", state.step()));
+    Path tmp = root.resolve(String.format(".tmp-step-%06d", state.step()));
+    Files.createDirectories(tmp);
+    PeftAdapter.save(tmp, model, cfg.lora(), cfg.model().toString());
+    opt.save(tmp.resolve("optimizer.safetensors"));
+    state.write(tmp);
+    if (Files.exists(dir)) {
+      deleteTree(dir);
+    }
+    Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+    return dir;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (var s = Files.walk(dir)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+
+  private static void writeMetrics(TrainConfig cfg, TrainResult r, long trainable)
+      throws IOException {
+    ObjectNode o = JSON.createObjectNode();
+    var l = o.putArray("losses");
+    r.losses().forEach(l::add);
+    if (!Double.isNaN(r.evalLoss())) {
+      o.put("eval_loss", r.evalLoss());
+    }
+    o.put("tokens_per_second", r.tokensPerSecond());
+    o.put("peak_rss_bytes", r.peakRssBytes());
+    o.put("steps", r.steps());
+    o.put("trainable_parameters", trainable);
+    o.put("cancelled", r.cancelled());
+    ObjectNode c = o.putObject("config");
+    c.put("model", cfg.model().toString());
+    c.put("data", cfg.data() == null ? null : cfg.data().toString());
+    c.put("validation", cfg.validation() == null ? null : cfg.validation().toString());
+    c.put("quant", cfg.quant().name().toLowerCase());
+    c.put("rank", cfg.lora().rank());
+    c.put("alpha", cfg.lora().alpha());
+    c.put("dropout", cfg.lora().dropout());
+    var t = c.putArray("target_modules");
+    cfg.lora().targets().forEach(t::add);
+    c.put("use_rslora", cfg.lora().rslora());
+    c.put("lr", cfg.lr());
+    c.put("steps", cfg.steps());
+    c.put("batch_size", cfg.batchSize());
+    c.put("grad_accum", cfg.gradAccum());
+    c.put("seq_len", cfg.seqLen());
+    c.put("optimizer", cfg.optimizer());
+    c.put("weight_decay", cfg.weightDecay());
+    c.put("max_grad_norm", cfg.maxGradNorm());
+    c.put("warmup_steps", cfg.warmupSteps());
+    c.put("seed", cfg.seed());
+    c.put("packing", cfg.packing());
+    c.put("save_every", cfg.saveEvery());
+    JSON.writerWithDefaultPrettyPrinter().writeValue(cfg.out().resolve("metrics.json").toFile(), o);
+  }
+}

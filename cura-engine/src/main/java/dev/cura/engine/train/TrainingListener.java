@@ -1,0 +1,19 @@
+package dev.cura.engine.train;
+
+import java.nio.file.Path;
+
+/** Callbacks of a training run (the trainer-service turns them into events; the CLI into a bar). */
+public interface TrainingListener {
+  /** After every optimizer step. */
+  default void onStep(StepMetrics step) {}
+
+  /** After a checkpoint was written (the directory holds adapter + optimizer + trainer state). */
+  default void onCheckpoint(long step, Path dir) {}
+
+  /** Polled between steps; true stops the run after writing a checkpoint. */
+  default boolean isCancelled() {
+    return false;
+  }
+
+  TrainingListener NONE = new TrainingListener() {};
+}
