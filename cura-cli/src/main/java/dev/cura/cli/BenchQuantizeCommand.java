@@ -64,6 +64,7 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
     ObjectNode q = runQuantizeChild(src, outDir);
     double copy2 = timeCopy(files, copyDir);
     double copy = Math.min(copy1, copy2);
+    double memBw = memoryBandwidth();
     double qs = q.get("seconds").asDouble();
     ObjectNode r = Json.MAPPER.createObjectNode();
     r.put("params", shape.params());
@@ -82,6 +83,11 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
     r.put("copy_seconds_runs", copy1 + "," + copy2);
     r.put("copy_gb_per_s", bytes / copy / 1e9);
     r.put("ratio_quantize_to_copy", qs / copy);
+    r.put("memory_copy_gb_per_s", memBw);
+    // DESIGN §8: (bytes read + written) / time against a single-pass memory-bandwidth bound
+    r.put(
+        "fraction_of_memory_bandwidth",
+        (q.get("bytes_read").asLong() + q.get("bytes_written").asLong()) / qs / 1e9 / memBw);
     r.put("peak_rss_bytes", q.get("peak_rss_bytes").asLong());
     r.put("peak_rss_mib", q.get("peak_rss_bytes").asLong() / (1 << 20));
     r.put("bits_per_param", q.get("bits_per_param").asDouble());
@@ -106,6 +112,27 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
       QuantizeCommand.deleteQuietly(src);
     }
     return 0;
+  }
+
+  /**
+   * In-memory copy bandwidth (GB/s of bytes read + written): best of 5 copies of a 256 MiB off-heap
+   * buffer — the single-pass bound the quantizer's read + write traffic is compared to.
+   */
+  static double memoryBandwidth() {
+    long size = 256L << 20;
+    try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+      java.lang.foreign.MemorySegment src = a.allocate(size, 64);
+      java.lang.foreign.MemorySegment dst = a.allocate(size, 64);
+      src.fill((byte) 1);
+      dst.fill((byte) 0);
+      double best = Double.MAX_VALUE;
+      for (int i = 0; i < 5; i++) {
+        long t = System.nanoTime();
+        java.lang.foreign.MemorySegment.copy(src, 0, dst, 0, size);
+        best = Math.min(best, (System.nanoTime() - t) / 1e9);
+      }
+      return 2.0 * size / best / 1e9;
+    }
   }
 
   private static double timeCopy(List<Path> files, Path dest) throws IOException {
