@@ -2,8 +2,8 @@ package dev.cura.quantizer;
 
 import dev.cura.events.CancelRequested;
 import dev.cura.events.EventEnvelope;
+import dev.cura.messaging.KafkaEvents;
 import dev.cura.quantizer.messaging.Channels;
-import dev.cura.quantizer.messaging.KafkaEvents;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;

@@ -2,9 +2,9 @@ package dev.cura.quantizer;
 
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.FineTuneRequested;
+import dev.cura.messaging.KafkaEvents;
 import dev.cura.quantizer.messaging.Channels;
 import dev.cura.quantizer.messaging.EventPublisher;
-import dev.cura.quantizer.messaging.KafkaEvents;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collections;

@@ -97,7 +97,7 @@ class QuantizationJobsTest {
     assertNotEquals(ea.artifactDigest(), ed.artifactDigest());
     assertEquals(2, jobs.quantizationsRun());
     assertEquals(2.0, meters.get("cura.quantize.cache.misses").counter().count());
-    assertEquals(2.0, meters.get("cura.quantize.cache.hits").counter().count());
+    assertEquals(2.0, meters.get("cura.quantize.cache").tag("result", "hit").counter().count());
   }
 
   @Test

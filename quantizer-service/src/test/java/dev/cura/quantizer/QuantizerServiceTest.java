@@ -14,6 +14,7 @@ import dev.cura.events.JobFailed;
 import dev.cura.events.QuantConfig;
 import dev.cura.events.Topics;
 import dev.cura.testinfra.KafkaTestResource;
+import dev.cura.testinfra.MetricsCatalog;
 import dev.cura.testinfra.TestKafka;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -77,10 +79,10 @@ class QuantizerServiceTest {
     assertEquals(4.254, a.bitsPerParam(), 0.01);
     assertTrue(Files.isDirectory(Path.of(java.net.URI.create(a.artifactUri()))));
     String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-    assertTrue(metrics.contains("cura_quantize_cache_hits_total"), "hits metric");
-    assertTrue(metrics.contains("cura_quantize_cache_misses_total"), "misses metric");
-    assertTrue(metrics.contains("cura_quantize_duration_seconds_count"), "duration metric");
-    assertTrue(metrics.contains("cura_quantize_in_flight"), "in-flight metric");
+    assertTrue(metrics.contains("cura_quantize_cache_total{result=\"hit\"}"), "hits metric");
+    assertTrue(metrics.contains("cura_quantize_cache_total{result=\"miss\"}"), "misses metric");
+    // every family the dashboards and alerts query for the quantizer is exported
+    assertEquals(List.of(), MetricsCatalog.missing("quantizer-service", metrics));
     given().get("/v1/quantizer/status").then().statusCode(200);
   }
 
