@@ -96,7 +96,7 @@ class QuantizationJobsTest {
                 .get(60, TimeUnit.SECONDS));
     assertNotEquals(ea.artifactDigest(), ed.artifactDigest());
     assertEquals(2, jobs.quantizationsRun());
-    assertEquals(2.0, meters.get("cura.quantize.cache.misses").counter().count());
+    assertEquals(2.0, meters.get("cura.quantize.cache").tag("result", "miss").counter().count());
     assertEquals(2.0, meters.get("cura.quantize.cache").tag("result", "hit").counter().count());
   }
 
