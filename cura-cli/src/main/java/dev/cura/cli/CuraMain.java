@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       JobsCommand.class,
       AdaptersCommand.class,
       BenchCommand.class,
+      TokenizerCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class CuraMain implements Runnable {

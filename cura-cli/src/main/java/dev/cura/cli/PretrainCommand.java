@@ -1,143 +1,358 @@
 package dev.cura.cli;
 
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cura.cli.engine.CliErrors;
-import dev.cura.cli.engine.TrainProgress;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cura.core.tensor.DType;
+import dev.cura.engine.data.TextTokenizer;
 import dev.cura.engine.model.LlamaConfig;
-import dev.cura.engine.train.Pretrainer;
+import dev.cura.engine.pretrain.PackedCorpus;
+import dev.cura.engine.pretrain.PretrainModel;
+import dev.cura.engine.pretrain.PretrainOutput;
+import dev.cura.engine.pretrain.PretrainSettings;
+import dev.cura.engine.pretrain.Pretrainer;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code ./cura pretrain}: full-parameter training of a small base model from scratch. */
+/**
+ * {@code ./cura pretrain}: full-parameter training of a small Llama base model from random init on
+ * a plain-text corpus (documents separated by blank lines), writing a Hugging Face directory. Used
+ * by {@code models/cura-tiny/recipe/build.sh} to build the bundled base model.
+ */
 @Command(
     name = "pretrain",
     mixinStandardHelpOptions = true,
     description =
-        "Full-parameter training of a small Llama from scratch on a text corpus with a given"
-            + " tokenizer.json → HF checkpoint (config.json, model.safetensors, tokenizer files).")
+        "Full-parameter training of a small base model from random init (builds models/cura-tiny).")
 public final class PretrainCommand implements Callable<Integer> {
-  @Option(
-      names = "--tokenizer",
-      required = true,
-      description = "directory with tokenizer.json (+ tokenizer_config.json)")
-  Path tokenizer;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
-  @Option(
-      names = "--corpus",
-      required = true,
-      description = "UTF-8 text; blank lines separate documents")
+  @Option(names = "--config", required = true, description = "HF config.json of the model to train")
+  Path config;
+
+  @Option(names = "--corpus", required = true, description = "text file, blank-line-separated docs")
   Path corpus;
 
-  @Option(names = "--out", required = true)
+  @Option(names = "--tokenizer", required = true, description = "directory with tokenizer.json")
+  Path tokenizer;
+
+  @Option(names = "--out", required = true, description = "output HF directory (files replaced)")
   Path out;
 
   @Option(
-      names = "--config",
-      description = "config.json giving the architecture (else the size options)")
-  Path config;
-
-  @Option(
-      names = "--vocab",
-      defaultValue = "-1",
-      description = "default: tokenizer vocabulary size")
-  int vocab;
-
-  @Option(names = "--hidden", defaultValue = "256")
-  int hidden;
-
-  @Option(names = "--intermediate", defaultValue = "688")
-  int intermediate;
-
-  @Option(names = "--layers", defaultValue = "4")
-  int layers;
-
-  @Option(names = "--heads", defaultValue = "4")
-  int heads;
-
-  @Option(names = "--kv-heads", defaultValue = "2")
-  int kvHeads;
-
-  @Option(names = "--tied", defaultValue = "true", negatable = true)
-  boolean tied;
-
-  @Option(names = "--seq-len", defaultValue = "128")
-  int seqLen;
-
-  @Option(names = "--batch-size", defaultValue = "8")
-  int batchSize;
-
-  @Option(names = "--steps", defaultValue = "1000")
+      names = "--steps",
+      defaultValue = "3000",
+      description = "optimizer steps (${DEFAULT-VALUE})")
   int steps;
 
-  @Option(names = "--lr", defaultValue = "3e-3")
+  @Option(
+      names = "--batch-size",
+      defaultValue = "16",
+      description = "windows per step (${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(
+      names = "--seq-len",
+      defaultValue = "256",
+      description = "tokens per window (${DEFAULT-VALUE})")
+  int seqLen;
+
+  @Option(
+      names = "--lr",
+      defaultValue = "2e-3",
+      description = "peak learning rate (${DEFAULT-VALUE})")
   double lr;
 
-  @Option(names = "--warmup", defaultValue = "50")
+  @Option(
+      names = "--min-lr-ratio",
+      defaultValue = "0.1",
+      description = "final lr / peak (${DEFAULT-VALUE})")
+  double minLrRatio;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "100",
+      description = "warm-up steps (${DEFAULT-VALUE})")
   int warmup;
 
-  @Option(names = "--seed", defaultValue = "42")
+  @Option(
+      names = "--weight-decay",
+      defaultValue = "0.1",
+      description = "AdamW weight decay (${DEFAULT-VALUE})")
+  double weightDecay;
+
+  @Option(
+      names = "--clip",
+      defaultValue = "1.0",
+      description = "gradient-norm clip, 0 = none (${DEFAULT-VALUE})")
+  double clip;
+
+  @Option(names = "--init-std", defaultValue = "0.02", description = "init σ (${DEFAULT-VALUE})")
+  double initStd;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "init and sampling seed (${DEFAULT-VALUE})")
   long seed;
+
+  @Option(
+      names = "--eval-every",
+      defaultValue = "100",
+      description = "held-out loss every n steps (${DEFAULT-VALUE})")
+  int evalEvery;
+
+  @Option(
+      names = "--eval-windows",
+      defaultValue = "32",
+      description = "held-out windows (${DEFAULT-VALUE})")
+  int evalWindows;
+
+  @Option(
+      names = "--held-out-every",
+      defaultValue = "50",
+      description = "every n-th document is held out (${DEFAULT-VALUE})")
+  int heldOutEvery;
+
+  @Option(
+      names = "--save-every",
+      defaultValue = "200",
+      description = "write the model every n steps, 0 = at the end only (${DEFAULT-VALUE})")
+  int saveEvery;
+
+  @Option(
+      names = "--max-minutes",
+      defaultValue = "0",
+      description = "stop (and save) after this wall time, 0 = no limit")
+  double maxMinutes;
+
+  @Option(
+      names = "--dtype",
+      defaultValue = "bf16",
+      description = "stored weights: bf16, f16 or f32 (${DEFAULT-VALUE})")
+  String dtype;
+
+  @Option(names = "--quiet", description = "no progress output")
+  boolean quiet;
 
   @Override
   public Integer call() {
-    return CliErrors.run(
-        "pretrain",
-        () -> {
-          LlamaConfig cfg;
-          if (config != null) {
-            cfg =
-                LlamaConfig.parse(new ObjectMapper().readTree(config.toFile()), config.toString());
-          } else {
-            int v = vocab > 0 ? vocab : vocabOf(tokenizer.resolve("tokenizer.json"));
-            cfg =
-                new LlamaConfig(
-                    "llama",
-                    v,
-                    hidden,
-                    intermediate,
-                    layers,
-                    heads,
-                    kvHeads,
-                    hidden / heads,
-                    1e-5,
-                    10000,
-                    tied,
-                    0,
-                    1,
-                    List.of(2),
-                    2048);
-          }
-          List<Double> losses;
-          try (TrainProgress bar = new TrainProgress("pretrain", steps)) {
-            losses =
-                Pretrainer.run(
-                    new Pretrainer.Settings(
-                        cfg, tokenizer, corpus, out, steps, batchSize, seqLen, lr, warmup, seed),
-                    bar);
-          }
-          System.out.printf(
-              "model: %s%nsteps: %d  first loss: %.4f  last loss: %.4f%n",
-              out, losses.size(), losses.get(0), losses.get(losses.size() - 1));
-          return 0;
-        });
+    PretrainSettings settings;
+    LlamaConfig cfg;
+    ObjectNode configJson;
+    DType storeAs;
+    try {
+      settings =
+          new PretrainSettings(
+              steps,
+              batch,
+              seqLen,
+              lr,
+              minLrRatio,
+              warmup,
+              weightDecay,
+              clip,
+              seed,
+              evalEvery,
+              evalWindows,
+              saveEvery,
+              maxMinutes);
+      storeAs =
+          switch (dtype.toLowerCase(Locale.ROOT)) {
+            case "bf16", "bfloat16" -> DType.BF16;
+            case "f16", "float16" -> DType.F16;
+            case "f32", "float32" -> DType.F32;
+            default ->
+                throw new IllegalArgumentException(
+                    "--dtype must be bf16, f16 or f32, got " + dtype);
+          };
+      if (!Files.isRegularFile(config)) {
+        throw new IllegalArgumentException("--config: expected a config.json file, got " + config);
+      }
+      JsonNode node = JSON.readTree(config.toFile());
+      if (!(node instanceof ObjectNode obj)) {
+        throw new IllegalArgumentException("--config: expected a JSON object in " + config);
+      }
+      configJson = obj;
+      cfg = LlamaConfig.parse(node, config.toString());
+      if (seqLen > cfg.maxPositions()) {
+        throw new IllegalArgumentException(
+            "--seq-len " + seqLen + " exceeds max_position_embeddings " + cfg.maxPositions());
+      }
+    } catch (IllegalArgumentException | IOException e) {
+      System.err.println("cura pretrain: " + e.getMessage());
+      return 2;
+    }
+    try (TextTokenizer tok = TextTokenizer.load(tokenizer, cfg);
+        NDManager root = NDManager.newBaseManager()) {
+      log("tokenizing " + corpus + " ...");
+      PackedCorpus data = PackedCorpus.read(corpus, tok, heldOutEvery, n -> {});
+      log(
+          String.format(
+              Locale.ROOT,
+              "corpus: %,d documents, %,d training tokens, %,d held-out tokens",
+              data.documents(),
+              data.trainTokens(),
+              data.heldOutTokens()));
+      PretrainModel model = PretrainModel.init(cfg, initStd, seed, root);
+      log(
+          String.format(
+              Locale.ROOT,
+              "model: %,d parameters; %d steps × %d × %d tokens = %,d tokens",
+              model.parameterCount(),
+              steps,
+              batch,
+              seqLen,
+              (long) steps * batch * seqLen));
+      Map<String, Object> info = new LinkedHashMap<>();
+      info.put(
+          "corpus",
+          Map.of(
+              "file", corpus.getFileName().toString(),
+              "documents", data.documents(),
+              "train_tokens", data.trainTokens(),
+              "heldout_tokens", data.heldOutTokens(),
+              "heldout_every", heldOutEvery));
+      info.put(
+          "machine",
+          Map.of(
+              "cpus",
+              Runtime.getRuntime().availableProcessors(),
+              "os",
+              System.getProperty("os.name") + " " + System.getProperty("os.arch")));
+      info.put("started", Instant.now().toString());
+      Pretrainer.Result result;
+      try (StepDisplay display = new StepDisplay(steps, quiet)) {
+        result =
+            Pretrainer.run(
+                model,
+                data,
+                settings,
+                new Pretrainer.Listener() {
+                  @Override
+                  public void onStep(Pretrainer.StepStats s) {
+                    display.step(s);
+                  }
+
+                  @Override
+                  public void onEval(Pretrainer.EvalPoint e) {
+                    display.message(
+                        String.format(
+                            Locale.ROOT,
+                            "step %d: held-out loss %.4f (ppl %.1f)",
+                            e.step(),
+                            e.loss(),
+                            Math.exp(e.loss())));
+                  }
+
+                  @Override
+                  public void checkpoint(long step, PretrainModel m, Pretrainer.Result soFar) {
+                    try {
+                      PretrainOutput.write(
+                          out, m, configJson, storeAs, tokenizer, settings, soFar, info);
+                      display.message("step " + step + ": wrote " + out);
+                    } catch (IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                  }
+                },
+                root);
+      }
+      model.close();
+      System.out.printf(
+          Locale.ROOT,
+          "pretrained %d steps (%,d tokens) in %.0f s%s → %s%n",
+          result.steps().size(),
+          result.tokensSeen(),
+          result.seconds(),
+          result.stoppedEarly() ? " (stopped at --max-minutes)" : "",
+          out.toAbsolutePath());
+      if (!result.evals().isEmpty()) {
+        System.out.printf(
+            Locale.ROOT,
+            "held-out loss %.4f%n",
+            result.evals().get(result.evals().size() - 1).loss());
+      }
+      return 0;
+    } catch (IllegalArgumentException e) {
+      System.err.println("cura pretrain: " + e.getMessage());
+      return 2;
+    } catch (IOException | RuntimeException e) {
+      System.err.println("cura pretrain: failed: " + e);
+      return 1;
+    }
   }
 
-  /** Largest token id in tokenizer.json (model vocab + added tokens) + 1. */
-  static int vocabOf(Path tokenizerJson) throws java.io.IOException {
-    var t = new ObjectMapper().readTree(tokenizerJson.toFile());
-    int max = -1;
-    for (var it = t.path("model").path("vocab").fields(); it.hasNext(); ) {
-      max = Math.max(max, it.next().getValue().asInt());
+  private void log(String s) {
+    if (!quiet) {
+      System.err.println(s);
     }
-    for (var a : t.path("added_tokens")) {
-      max = Math.max(max, a.path("id").asInt());
+  }
+
+  /** A progress bar with loss and tokens/s on a terminal; a line every 10 steps otherwise. */
+  static final class StepDisplay implements AutoCloseable {
+    private final ProgressBar bar;
+    private final boolean quiet;
+
+    StepDisplay(int steps, boolean quiet) {
+      this.quiet = quiet;
+      this.bar =
+          quiet || System.console() == null
+              ? null
+              : new ProgressBarBuilder()
+                  .setTaskName("pretrain")
+                  .setInitialMax(steps)
+                  .setStyle(ProgressBarStyle.ASCII)
+                  .build();
     }
-    if (max < 0) {
-      throw new IllegalArgumentException(tokenizerJson + ": no vocabulary found; pass --vocab");
+
+    void step(Pretrainer.StepStats s) {
+      String msg =
+          String.format(
+              Locale.ROOT,
+              "loss %.3f · lr %.2e · %,.0f tok/s",
+              s.loss(),
+              s.lr(),
+              s.tokensPerSecond());
+      if (bar != null) {
+        bar.stepTo(s.step());
+        bar.setExtraMessage(msg);
+      } else if (!quiet && (s.step() % 10 == 0 || s.step() == 1)) {
+        System.err.printf(Locale.ROOT, "step %d: %s · %.0f s%n", s.step(), msg, s.elapsedSeconds());
+      }
     }
-    return max + 1;
+
+    void message(String line) {
+      if (quiet) {
+        return;
+      }
+      if (bar != null) {
+        bar.pause();
+        System.err.println();
+        System.err.println(line);
+        bar.resume();
+      } else {
+        System.err.println(line);
+      }
+    }
+
+    @Override
+    public void close() {
+      if (bar != null) {
+        bar.close();
+      }
+    }
   }
 }

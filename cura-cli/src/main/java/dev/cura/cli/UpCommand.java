@@ -1,16 +1,43 @@
 package dev.cura.cli;
 
+import dev.cura.cli.stack.LocalStack;
+import dev.cura.cli.stack.StackPaths;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** {@code ./cura up}: Starts the local stack: Kafka, PostgreSQL and the four services. */
 @Command(
     name = "up",
-    description = "Starts the local stack: Kafka, PostgreSQL and the four services.")
+    mixinStandardHelpOptions = true,
+    description = {
+      "Starts the local stack: a Kafka broker (KRaft) on 127.0.0.1:9092, PostgreSQL (embedded,"
+          + " unless CURA_DB_URL names one) and the gateway, quantizer, trainer and registry on"
+          + " ports 8080-8083; waits until each is ready.",
+      "State and logs: .cura/local/; development API key: .cura/local/api-key. Running it again"
+          + " starts only what is not running."
+    })
 public final class UpCommand implements Callable<Integer> {
+  @Option(
+      names = "--timeout",
+      defaultValue = "300",
+      description = "Seconds to wait for the services to be ready (default: ${DEFAULT-VALUE}).")
+  long timeoutSeconds;
+
+  @Option(names = "--build", description = "Rebuild the services' jars even when they exist.")
+  boolean rebuild;
+
   @Override
   public Integer call() {
-    System.err.println("cura up: not available in this build yet");
-    return 2;
+    try {
+      return new LocalStack(StackPaths.current(), System.out)
+          .up(Duration.ofSeconds(timeoutSeconds), rebuild);
+    } catch (LocalStack.StackException | IOException e) {
+      System.out.println();
+      System.err.println("cura up: " + e.getMessage());
+      return 1;
+    }
   }
 }

@@ -1,7 +1,10 @@
 package dev.cura.core.quant;
 
 import java.util.stream.IntStream;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -17,6 +20,15 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class Blockwise4bit {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
+  /**
+   * With 16 float lanes (AVX-512) codes are packed in registers: the 16 int codes viewed as 8 longs
+   * {@code c[2j] | c[2j+1] << 32} become bytes {@code c[2j] << 4 | c[2j+1]} by one shift/or and a
+   * long → byte narrowing. Narrower machines extract codes lane by lane.
+   */
+  private static final boolean PACK_IN_REGISTERS = F.length() == 16;
+
+  private static final VectorSpecies<Byte> B8 = ByteVector.SPECIES_64;
 
   /** Blocks per parallel task (≈ 256 K elements at B = 64). */
   private static final int BLOCKS_PER_TASK = 4096;
@@ -94,11 +106,20 @@ public final class Blockwise4bit {
     float[] qf = new float[lanes];
     FloatVector one = FloatVector.broadcast(F, 1f);
     FloatVector minusOne = FloatVector.broadcast(F, -1f);
+    FloatVector zero = FloatVector.zero(F);
     FloatVector[] midv = new FloatVector[mids.length];
     for (int k = 0; k < mids.length; k++) {
       midv[k] = FloatVector.broadcast(F, mids[k]);
     }
     boolean monotonic = type.isMonotonic();
+    IntVector sortedToCode = null;
+    if (PACK_IN_REGISTERS) {
+      int[] map = new int[16];
+      for (int i = 0; i < 16; i++) {
+        map[i] = type.codeAtSortedPosition(i);
+      }
+      sortedToCode = IntVector.fromArray(IntVector.SPECIES_512, map, 0);
+    }
     for (int b = fromBlock; b < toBlock; b++) {
       int base = xOff + b * blocksize;
       // absmax: lane-wise max of |x|, then across lanes (max is exact in any order)
@@ -110,6 +131,40 @@ public final class Blockwise4bit {
       absmax[absmaxOff + b] = m;
       float r = 1f / Math.max(m, Blockwise4bitReference.ABSMAX_MIN);
       FloatVector vr = FloatVector.broadcast(F, r);
+      int out = packedOff + b * (blocksize / 2);
+      if (PACK_IN_REGISTERS) {
+        for (int i = 0; i < blocksize; i += lanes) {
+          FloatVector s = FloatVector.fromArray(F, x, base + i).mul(vr).max(minusOne).min(one);
+          // four independent accumulators: a single chain of 15 masked adds is latency-bound
+          FloatVector c0 = zero.add(one, s.compare(VectorOperators.GT, midv[0]));
+          FloatVector c1 = zero.add(one, s.compare(VectorOperators.GT, midv[1]));
+          FloatVector c2 = zero.add(one, s.compare(VectorOperators.GT, midv[2]));
+          FloatVector c3 = zero.add(one, s.compare(VectorOperators.GT, midv[3]));
+          for (int k = 4; k < 12; k += 4) {
+            c0 = c0.add(one, s.compare(VectorOperators.GT, midv[k]));
+            c1 = c1.add(one, s.compare(VectorOperators.GT, midv[k + 1]));
+            c2 = c2.add(one, s.compare(VectorOperators.GT, midv[k + 2]));
+            c3 = c3.add(one, s.compare(VectorOperators.GT, midv[k + 3]));
+          }
+          c0 = c0.add(one, s.compare(VectorOperators.GT, midv[12]));
+          c1 = c1.add(one, s.compare(VectorOperators.GT, midv[13]));
+          c2 = c2.add(one, s.compare(VectorOperators.GT, midv[14]));
+          FloatVector count = c0.add(c1).add(c2.add(c3));
+          IntVector codes = (IntVector) count.convert(VectorOperators.F2I, 0);
+          if (!monotonic) {
+            codes = sortedToCode.rearrange(codes.toShuffle());
+          }
+          LongVector pairs = codes.reinterpretAsLongs();
+          LongVector bytes =
+              pairs
+                  .and(0xFL)
+                  .lanewise(VectorOperators.LSHL, 4)
+                  .or(pairs.lanewise(VectorOperators.LSHR, 32));
+          ((ByteVector) bytes.convertShape(VectorOperators.L2B, B8, 0))
+              .intoArray(packed, out + i / 2);
+        }
+        continue;
+      }
       for (int i = 0; i < blocksize; i += lanes) {
         FloatVector s = FloatVector.fromArray(F, x, base + i).mul(vr).max(minusOne).min(one);
         FloatVector count = FloatVector.zero(F);
@@ -122,7 +177,6 @@ public final class Blockwise4bit {
           q[i + l] = monotonic ? pos : type.codeAtSortedPosition(pos);
         }
       }
-      int out = packedOff + b * (blocksize / 2);
       for (int j = 0; j < blocksize / 2; j++) {
         packed[out + j] = (byte) ((q[2 * j] << 4) | q[2 * j + 1]);
       }

@@ -13,6 +13,8 @@ import dev.cura.core.util.Json;
  *     nested absmax); 4.127 for NF4+DQ at B = 64
  * @param bitsPerParamWithTables the same including the per-tensor code tables and JSON blobs
  * @param meanAbsError mean |w − dequant(quant(w))| over the error sample
+ * @param maxAbsError max |w − dequant(quant(w))| over the error sample
+ * @param rmse root mean squared error over the error sample
  * @param errorSampleParams parameters in the error sample (the first ≤ 1 Mi of each linear)
  * @param seconds wall time
  * @param bytesRead weight bytes read
@@ -26,6 +28,8 @@ public record QuantizeReport(
     double bitsPerParam,
     double bitsPerParamWithTables,
     double meanAbsError,
+    double maxAbsError,
+    double rmse,
     long errorSampleParams,
     double seconds,
     long bytesRead,
@@ -45,6 +49,8 @@ public record QuantizeReport(
     n.put("bits_per_param", bitsPerParam);
     n.put("bits_per_param_with_tables", bitsPerParamWithTables);
     n.put("mean_abs_error", meanAbsError);
+    n.put("max_abs_error", maxAbsError);
+    n.put("rmse", rmse);
     n.put("error_sample_params", errorSampleParams);
     n.put("seconds", seconds);
     n.put("bytes_read", bytesRead);

@@ -33,6 +33,24 @@ class DTypeTest {
   }
 
   @Test
+  void bulkBf16ConversionMatchesScalarForEveryBitPattern() {
+    // FloatConvert's vector path (AVX-512) and scalar tail against DType.bf16ToF32
+    java.lang.foreign.MemorySegment seg =
+        java.lang.foreign.MemorySegment.ofArray(new byte[2 * 65536 + 6]);
+    for (int i = 0; i < 65536; i++) {
+      seg.set(FloatConvert.I16_LE, 2 + 2L * i, (short) i);
+    }
+    float[] out = new float[65536 + 1];
+    FloatConvert.toFloats(DType.BF16, seg, 2, out, 1, 65536);
+    for (int i = 0; i < 65536; i++) {
+      assertEquals(
+          Float.floatToRawIntBits(DType.bf16ToF32((short) i)),
+          Float.floatToRawIntBits(out[i + 1]),
+          "bf16 0x" + Integer.toHexString(i));
+    }
+  }
+
+  @Test
   void f16RoundTrip() {
     assertEquals(0.333251953125f, DType.F16.roundTrip(1f / 3));
     assertEquals(65504f, DType.f16ToF32(DType.f32ToF16(65504f)));

@@ -1,0 +1,154 @@
+package dev.cura.cli.stack;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Starts the four Quarkus services from their fast-jars and waits for their readiness. */
+public final class ServiceLauncher {
+  /**
+   * One service of the stack.
+   *
+   * @param name short name ({@code gateway})
+   * @param port HTTP port (DESIGN §3)
+   * @param heap default maximum heap
+   * @param usesDb whether it needs PostgreSQL and the bootstrap API key
+   */
+  public record Service(String name, int port, String heap, boolean usesDb) {
+    public String module() {
+      return name + "-service";
+    }
+  }
+
+  /** The services in start order. */
+  public static final List<Service> SERVICES =
+      List.of(
+          new Service("gateway", 8080, "512m", true),
+          new Service("quantizer", 8081, "1g", false),
+          new Service("trainer", 8082, "2g", false),
+          new Service("registry", 8083, "512m", true));
+
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final StackPaths paths;
+
+  public ServiceLauncher(StackPaths paths) {
+    this.paths = paths;
+  }
+
+  /** The services whose fast-jar is missing. */
+  public List<Service> unbuilt(List<Service> services) {
+    return services.stream().filter(s -> !Files.exists(paths.fastJar(s.module()))).toList();
+  }
+
+  /**
+   * Builds the fast-jars of {@code services} with the Maven wrapper (tests skipped), showing
+   * Maven's output.
+   */
+  public void build(List<Service> services) throws IOException {
+    String modules = String.join(",", services.stream().map(Service::module).toList());
+    var cmd =
+        List.of(
+            paths.repo().resolve("mvnw").toString(),
+            "-B",
+            "-q",
+            "-DskipTests",
+            "-Dspotless.check.skip=true",
+            "-pl",
+            modules,
+            "-am",
+            "package");
+    var pb = new ProcessBuilder(cmd).directory(paths.repo().toFile()).inheritIO();
+    pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    try {
+      int rc = pb.start().waitFor();
+      if (rc != 0) {
+        throw new IOException("building " + modules + " failed (exit " + rc + "); see above");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while building " + modules, e);
+    }
+  }
+
+  /**
+   * Starts one service (does not wait).
+   *
+   * @param dbUrl reactive PostgreSQL URL for the services with a database
+   * @param apiKey the development API key
+   */
+  public StackState.Entry start(Service s, String dbUrl, String apiKey) throws IOException {
+    Path jar = paths.fastJar(s.module());
+    Files.createDirectories(paths.tmp());
+    Files.createDirectories(paths.artifacts());
+    var cmd = new ArrayList<String>();
+    cmd.add(Children.java());
+    String opts = System.getenv("CURA_SERVICE_JAVA_OPTS");
+    if (opts != null && !opts.isBlank()) {
+      cmd.addAll(List.of(opts.trim().split("\\s+")));
+    } else {
+      cmd.add("-Xmx" + s.heap());
+    }
+    cmd.addAll(
+        List.of(
+            "--add-modules",
+            "jdk.incubator.vector",
+            "--enable-native-access=ALL-UNNAMED",
+            "--sun-misc-unsafe-memory-access=allow",
+            "-Dai.djl.offline=true",
+            "-DDJL_CACHE_DIR=" + paths.djlCache(),
+            "-Djava.io.tmpdir=" + paths.tmp(),
+            "-jar",
+            jar.toString()));
+    Map<String, String> env = new HashMap<>();
+    env.put("KAFKA_BOOTSTRAP_SERVERS", KafkaLauncher.BOOTSTRAP);
+    env.put("CURA_HTTP_HOST", "127.0.0.1");
+    env.put("CURA_ARTIFACT_ROOT", envOr("CURA_ARTIFACT_ROOT", paths.artifacts().toString()));
+    env.put(
+        "CURA_MODEL_ROOTS", envOr("CURA_MODEL_ROOTS", paths.repo().resolve("models").toString()));
+    env.put("DJL_CACHE_DIR", paths.djlCache().toString());
+    env.put("DJL_OFFLINE", "true");
+    if (s.usesDb()) {
+      env.put("CURA_DB_URL", dbUrl);
+      env.put("CURA_DB_USER", envOr("CURA_DB_USER", "postgres"));
+      env.put("CURA_DB_PASSWORD", envOr("CURA_DB_PASSWORD", "postgres"));
+      env.put("CURA_BOOTSTRAP_API_KEY", apiKey);
+      env.put("CURA_BOOTSTRAP_TENANT", "default");
+    }
+    Process p = Children.spawn(cmd, env, paths.repo(), paths.log(s.name()));
+    return new StackState.Entry(
+        s.name(), p.pid(), s.port(), jar.toString(), "http://127.0.0.1:" + s.port());
+  }
+
+  /** HTTP status of {@code /q/health/ready}, or -1 when nothing answers. */
+  public static int readiness(int port) {
+    try {
+      var req =
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+              .timeout(Duration.ofSeconds(3))
+              .GET()
+              .build();
+      return HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
+  }
+
+  private static String envOr(String name, String fallback) {
+    String v = System.getenv(name);
+    return v == null || v.isBlank() ? fallback : v;
+  }
+}

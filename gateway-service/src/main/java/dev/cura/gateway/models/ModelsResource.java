@@ -1,0 +1,180 @@
+package dev.cura.gateway.models;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cura.gateway.api.ApiException;
+import dev.cura.gateway.api.ListPage;
+import dev.cura.gateway.api.OnWorker;
+import dev.cura.gateway.auth.Caller;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The base-model catalog. {@code GET /v1/models}, {@code GET /v1/models/{id}}; {@code POST
+ * /v1/models} {"id","path"} registers a Hugging Face directory inside the allowed roots (admin
+ * only), hashing it once so jobs carry the base model's digest.
+ */
+@Path("/v1/models")
+@Produces(MediaType.APPLICATION_JSON)
+public class ModelsResource {
+  static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Caller caller;
+  private final ModelPaths paths;
+
+  ModelsResource(Caller caller, @ConfigProperty(name = "cura.model-roots") String roots) {
+    this.caller = caller;
+    this.paths = new ModelPaths(roots, java.nio.file.Path.of(""));
+  }
+
+  /** Request body of a registration. */
+  public record RegisterModel(String id, String path) {}
+
+  /** The OpenAI model object plus where it comes from. */
+  public record ModelView(
+      String id,
+      String object,
+      long created,
+      String ownedBy,
+      String sha256,
+      String modelType,
+      long bytes,
+      String path) {
+    static ModelView of(BaseModel m) {
+      return new ModelView(
+          m.id,
+          "model",
+          m.createdAt.getEpochSecond(),
+          m.ownedBy,
+          m.sha256,
+          m.modelType,
+          m.bytes,
+          m.path);
+    }
+  }
+
+  @GET
+  @WithSession
+  public Uni<ListPage<ModelView>> list() {
+    caller.tenant();
+    return BaseModel.<BaseModel>listAll(io.quarkus.panache.common.Sort.by("id"))
+        .map(rows -> ListPage.of(rows.stream().map(ModelView::of).toList(), false));
+  }
+
+  @GET
+  @Path("{id}")
+  @WithSession
+  public Uni<ModelView> get(@PathParam("id") String id) {
+    caller.tenant();
+    return BaseModel.<BaseModel>findById(id)
+        .map(
+            m -> {
+              if (m == null) {
+                throw ApiException.notFound("model", id);
+              }
+              return ModelView.of(m);
+            });
+  }
+
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  @WithTransaction
+  public Uni<Response> register(RegisterModel body) {
+    caller.requireAdmin("registering a base model");
+    if (body == null || body.id() == null || !MODEL_ID.matcher(body.id()).matches()) {
+      throw ApiException.invalid(
+          "id",
+          "id must be 1-64 characters of A-Z, a-z, 0-9, '.', '_' or '-', got "
+              + (body == null || body.id() == null ? "nothing" : "'" + body.id() + "'"));
+    }
+    java.nio.file.Path dir;
+    try {
+      dir = paths.resolve(body.path());
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid("path", e.getMessage());
+    }
+    String tenant = caller.tenant();
+    return BaseModel.<BaseModel>findById(body.id())
+        .flatMap(
+            existing -> {
+              if (existing != null && !existing.path.equals(dir.toString())) {
+                throw ApiException.conflict(
+                    "model_exists",
+                    "model '"
+                        + body.id()
+                        + "' is already registered for "
+                        + existing.path
+                        + "; pick another id");
+              }
+              return OnWorker.call(() -> describe(dir))
+                  .flatMap(
+                      d -> {
+                        BaseModel m = existing != null ? existing : new BaseModel();
+                        boolean fresh = existing == null;
+                        m.id = body.id();
+                        m.path = dir.toString();
+                        m.sha256 = d.sha256;
+                        m.modelType = d.modelType;
+                        m.bytes = d.bytes;
+                        m.ownedBy = tenant;
+                        if (fresh) {
+                          m.createdAt = Instant.now();
+                        }
+                        return m.<BaseModel>persist()
+                            .map(
+                                saved ->
+                                    Response.status(fresh ? 201 : 200)
+                                        .entity(ModelView.of(saved))
+                                        .build());
+                      });
+            });
+  }
+
+  private record Described(String sha256, String modelType, long bytes) {}
+
+  private Described describe(java.nio.file.Path dir) throws java.io.IOException {
+    String digest;
+    try {
+      digest = DirectoryDigest.of(dir, real -> paths.rootOf(real).isPresent());
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid("path", e.getMessage());
+    }
+    String modelType = null;
+    try {
+      JsonNode config = JSON.readTree(dir.resolve("config.json").toFile());
+      modelType = config.path("model_type").asText(null);
+    } catch (java.io.IOException e) {
+      throw ApiException.invalid("path", "config.json is not valid JSON: " + e.getMessage());
+    }
+    long bytes;
+    try (Stream<java.nio.file.Path> walk = Files.walk(dir)) {
+      bytes =
+          walk.filter(Files::isRegularFile)
+              .mapToLong(
+                  p -> {
+                    try {
+                      return Files.size(p);
+                    } catch (java.io.IOException e) {
+                      return 0;
+                    }
+                  })
+              .sum();
+    }
+    return new Described(digest, modelType, bytes);
+  }
+}

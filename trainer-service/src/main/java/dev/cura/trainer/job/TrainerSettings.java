@@ -1,0 +1,36 @@
+package dev.cura.trainer.job;
+
+import java.nio.file.Path;
+
+/**
+ * Settings of a trainer instance.
+ *
+ * @param source CloudEvents source of the events it publishes, e.g. {@code /cura/trainer}
+ * @param device {@code cpu} or {@code cuda}
+ * @param defaultCheckpointEvery steps between checkpoints when the job does not say
+ * @param progressEvery steps between {@code TrainingProgress} events (the first and the last step
+ *     are always reported)
+ * @param workRoot local scratch space for running jobs (engine output before it is stored)
+ * @param codeVersion CURA version (and commit when known) recorded in adapter lineage
+ */
+public record TrainerSettings(
+    String source,
+    String device,
+    int defaultCheckpointEvery,
+    int progressEvery,
+    Path workRoot,
+    String codeVersion) {
+  public TrainerSettings {
+    if (!device.equals("cpu") && !device.equals("cuda")) {
+      throw new IllegalArgumentException("device must be cpu or cuda, got '" + device + "'");
+    }
+    if (defaultCheckpointEvery < 1) {
+      throw new IllegalArgumentException(
+          "checkpoint interval must be at least 1 step, got " + defaultCheckpointEvery);
+    }
+    if (progressEvery < 1) {
+      throw new IllegalArgumentException(
+          "progress interval must be at least 1 step, got " + progressEvery);
+    }
+  }
+}

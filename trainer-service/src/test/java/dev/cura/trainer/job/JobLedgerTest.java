@@ -1,0 +1,62 @@
+package dev.cura.trainer.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cura.events.EventCodec;
+import dev.cura.events.EventEnvelope;
+import dev.cura.events.JobFailed;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JobLedgerTest {
+  @TempDir Path root;
+  private final EventCodec codec = new EventCodec();
+
+  @Test
+  void theFirstRecordedOutcomeWins() throws Exception {
+    var ledger = JobLedger.open(root, "ftjob-1", codec);
+    var first =
+        EventEnvelope.create(
+            "/cura/trainer",
+            new JobFailed(
+                "ftjob-1", JobFailed.Stage.TRAINING, JobFailed.Code.USER_ERROR, "cancelled"));
+    var second =
+        EventEnvelope.create(
+            "/cura/trainer",
+            new JobFailed("ftjob-1", JobFailed.Stage.TRAINING, JobFailed.Code.INTERNAL, "late"));
+
+    assertEquals(first.id(), ledger.recordOutcome(first).id());
+    // another instance (own ledger object) loses the race
+    var other = JobLedger.open(root, "ftjob-1", codec);
+    var recorded = other.recordOutcome(second);
+    assertEquals(first.id(), recorded.id());
+    assertEquals(first.data(), recorded.data());
+    assertEquals(first.time(), recorded.time());
+    try (var files = Files.list(ledger.dir())) {
+      assertEquals(1, files.count(), "no temp files left");
+    }
+  }
+
+  @Test
+  void theCheckpointPointerNeverMovesBack() throws Exception {
+    var ledger = JobLedger.open(root, "ftjob-2", codec);
+    ledger.recordCheckpoint(new JobLedger.CheckpointRecord(4, "a".repeat(64), "file:/a"));
+    ledger.recordCheckpoint(new JobLedger.CheckpointRecord(2, "b".repeat(64), "file:/b"));
+    assertEquals(4, ledger.latestCheckpoint().orElseThrow().step());
+    ledger.recordCheckpoint(new JobLedger.CheckpointRecord(6, "c".repeat(64), "file:/c"));
+    assertEquals("c".repeat(64), ledger.latestCheckpoint().orElseThrow().digest());
+  }
+
+  @Test
+  void unsafeJobIdsAreRefused() {
+    for (String id : new String[] {"../x", "a/b", ".hidden", "", "x".repeat(129)}) {
+      var e = assertThrows(JobException.class, () -> JobLedger.open(root, id, codec), id);
+      assertEquals(JobFailed.Code.USER_ERROR, e.code());
+      assertTrue(e.getMessage().contains("'" + id + "'"), e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,316 @@
+package dev.cura.trainer.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.cura.events.AdapterTrained;
+import dev.cura.events.CheckpointQuantized;
+import dev.cura.events.CheckpointSaved;
+import dev.cura.events.EventCodec;
+import dev.cura.events.JobFailed;
+import dev.cura.events.TrainingProgress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The job logic around the engine, with a deterministic stand-in engine and a real store. */
+class JobRunnerTest {
+  @TempDir Path tmp;
+  JobFixture fx;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    fx = new JobFixture(tmp);
+  }
+
+  @Test
+  void trainsPublishingProgressCheckpointsAndOneAdapterWithLineage() throws Exception {
+    var engine = new ScriptedEngine();
+    var events = new JobFixture.Recorded();
+    CheckpointQuantized job = fx.job("ftjob-1", 6, 2);
+
+    JobOutcome outcome =
+        fx.runner(engine, events, tmp.resolve("w"))
+            .run(JobFixture.delivery(job), new JobFixture.Flags());
+
+    assertEquals(JobOutcome.TRAINED, outcome);
+    assertEquals(
+        List.of(1L, 2L, 3L, 4L, 5L, 6L),
+        events.of(TrainingProgress.class).stream().map(TrainingProgress::step).toList());
+    assertEquals(6L, events.of(TrainingProgress.class).get(5).totalSteps());
+    assertEquals(0L, events.of(TrainingProgress.class).get(5).etaSeconds());
+    // checkpoints every 2 steps, none at the end (the adapter is the end state)
+    List<CheckpointSaved> saved = events.of(CheckpointSaved.class);
+    assertEquals(List.of(2L, 4L), saved.stream().map(CheckpointSaved::step).toList());
+    for (CheckpointSaved c : saved) {
+      fx.store.verify(c.digest());
+    }
+    List<AdapterTrained> trained = events.of(AdapterTrained.class);
+    assertEquals(1, trained.size());
+    AdapterTrained a = trained.get(0);
+    assertEquals("tenant-a", a.tenant());
+    assertEquals("my-adapter", a.adapterName());
+    fx.store.verify(a.adapterDigest());
+    Path adapterDir = fx.store.pathOf(a.adapterDigest());
+    assertEquals(a.adapterDigest(), DirectoryDigest.of(adapterDir));
+    assertTrue(Files.isRegularFile(adapterDir.resolve("adapter_config.json")));
+    assertTrue(Files.isRegularFile(adapterDir.resolve("adapter_model.safetensors")));
+    assertEquals(fx.baseKey, a.lineage().quantizedArtifactDigest());
+    assertEquals(job.request().baseModel(), a.lineage().baseModel());
+    assertEquals(job.request().datasets(), a.lineage().datasets());
+    assertEquals(job.request().lora(), a.lineage().lora());
+    assertEquals(job.request().training(), a.lineage().training());
+    assertEquals("0.1.0-test", a.lineage().codeVersion());
+    // metrics: every step counted, the paged optimizer's traffic too
+    assertEquals(6.0, fx.meters.get("cura.train.steps").counter().count());
+    assertEquals(6 * 4096.0, fx.meters.get("cura.optimizer.paged.bytes").counter().count());
+    assertEquals(2, fx.meters.get("cura.train.checkpoint.duration").timer().count());
+    // the scratch directory is gone
+    assertEquals(0, Files.list(tmp.resolve("w")).count());
+  }
+
+  @Test
+  void aRedeliveredJobRepublishesTheSameAdapterTrainedInsteadOfTrainingAgain() throws Exception {
+    var engine = new ScriptedEngine();
+    var events = new JobFixture.Recorded();
+    CheckpointQuantized job = fx.job("ftjob-2", 4, 2);
+    JobRunner runner = fx.runner(engine, events, tmp.resolve("w"));
+    runner.run(JobFixture.delivery(job), new JobFixture.Flags());
+    var first = events.all.get(events.all.size() - 1);
+
+    // a new runner (another trainer instance) gets the same job again
+    var again = new JobFixture.Recorded();
+    JobOutcome outcome =
+        fx.runner(engine, again, tmp.resolve("w2"))
+            .run(JobFixture.delivery(job), new JobFixture.Flags());
+
+    assertEquals(JobOutcome.REPUBLISHED, outcome);
+    assertEquals(1, engine.plans.size(), "trained once");
+    assertEquals(1, again.all.size());
+    assertEquals(first.id(), again.all.get(0).id(), "same event id");
+    assertEquals(first.data(), again.all.get(0).data(), "same adapter digest and lineage");
+  }
+
+  @Test
+  void aStoppedRunResumesFromItsLastCheckpointAndEndsWithTheUninterruptedAdapter()
+      throws Exception {
+    // reference: the same settings run through in one go
+    var refEvents = new JobFixture.Recorded();
+    fx.runner(new ScriptedEngine(), refEvents, tmp.resolve("ref"))
+        .run(JobFixture.delivery(fx.job("ftjob-ref", 7, 3)), new JobFixture.Flags());
+    String uninterrupted = refEvents.of(AdapterTrained.class).get(0).adapterDigest();
+
+    CheckpointQuantized job = fx.job("ftjob-3", 7, 3);
+    var flags = new JobFixture.Flags();
+    var events = new JobFixture.Recorded();
+    // the worker stops right after step 4 (checkpoint at 3)
+    JobRunner first =
+        fx.runner(stopAfter(new ScriptedEngine(), 4, flags), events, tmp.resolve("w1"));
+    assertEquals(JobOutcome.STOPPED, first.run(JobFixture.delivery(job), flags));
+    assertEquals(
+        List.of(3L, 4L),
+        events.of(CheckpointSaved.class).stream().map(CheckpointSaved::step).toList(),
+        "the stopping run checkpointed the step it stopped after");
+    assertTrue(events.of(AdapterTrained.class).isEmpty());
+    assertTrue(events.of(JobFailed.class).isEmpty());
+
+    // a fresh trainer takes the job over
+    var engine = new ScriptedEngine();
+    var resumed = new JobFixture.Recorded();
+    JobOutcome outcome =
+        fx.runner(engine, resumed, tmp.resolve("w2"))
+            .run(JobFixture.delivery(job), new JobFixture.Flags());
+
+    assertEquals(JobOutcome.TRAINED, outcome);
+    assertNotNull(engine.plans.get(0).resumeFrom(), "resumed from a checkpoint");
+    assertEquals(
+        LongStream.rangeClosed(5, 7).boxed().toList(),
+        resumed.of(TrainingProgress.class).stream().map(TrainingProgress::step).toList(),
+        "continues after step 4, no restart from zero");
+    assertEquals(1, resumed.of(AdapterTrained.class).size());
+    assertEquals(uninterrupted, resumed.of(AdapterTrained.class).get(0).adapterDigest());
+  }
+
+  @Test
+  void cancelStopsTheRunAndPublishesCancelledOnce() throws Exception {
+    var flags = new JobFixture.Flags();
+    var events = new JobFixture.Recorded();
+    CheckpointQuantized job = fx.job("ftjob-4", 10, 2);
+    TrainingEngine engine = cancelAfter(new ScriptedEngine(), 3, flags);
+
+    JobOutcome outcome =
+        fx.runner(engine, events, tmp.resolve("w")).run(JobFixture.delivery(job), flags);
+
+    assertEquals(JobOutcome.CANCELLED, outcome);
+    assertEquals(3, events.of(TrainingProgress.class).size(), "stopped within a step");
+    assertEquals(
+        List.of(2L),
+        events.of(CheckpointSaved.class).stream().map(CheckpointSaved::step).toList(),
+        "a cancelled run does not checkpoint on its way out");
+    JobFailed failed = events.of(JobFailed.class).get(0);
+    assertEquals(JobFailed.Code.USER_ERROR, failed.code());
+    assertEquals(JobFailed.Stage.TRAINING, failed.stage());
+    assertEquals("cancelled", failed.message());
+    assertTrue(events.of(AdapterTrained.class).isEmpty());
+
+    var again = new JobFixture.Recorded();
+    assertEquals(
+        JobOutcome.REPUBLISHED,
+        fx.runner(new ScriptedEngine(), again, tmp.resolve("w"))
+            .run(JobFixture.delivery(job), new JobFixture.Flags()));
+    assertEquals(failed, again.of(JobFailed.class).get(0));
+  }
+
+  @Test
+  void aJobCancelledBeforeItStartsNeverTrains() throws Exception {
+    var engine = new ScriptedEngine();
+    var events = new JobFixture.Recorded();
+    var flags = new JobFixture.Flags();
+    flags.cancelled = true;
+    assertEquals(
+        JobOutcome.CANCELLED,
+        fx.runner(engine, events, tmp.resolve("w"))
+            .run(JobFixture.delivery(fx.job("ftjob-5", 4, 2)), flags));
+    assertTrue(engine.plans.isEmpty());
+  }
+
+  @Test
+  void badInputIsAUserErrorThatSaysWhatWasExpected() throws Exception {
+    var events = new JobFixture.Recorded();
+    JobRunner runner = fx.runner(new ScriptedEngine(), events, tmp.resolve("w"));
+
+    assertEquals(
+        JobOutcome.FAILED,
+        runner.run(
+            JobFixture.delivery(fx.job("ftjob-6", 4, 2, "d".repeat(64))), new JobFixture.Flags()));
+    JobFailed digest = events.of(JobFailed.class).get(0);
+    assertEquals(JobFailed.Code.USER_ERROR, digest.code());
+    assertTrue(digest.message().contains("must have SHA-256 " + "d".repeat(64)), digest.message());
+    assertTrue(digest.message().contains(fx.trainSha), digest.message());
+
+    assertEquals(
+        JobOutcome.FAILED,
+        runner.run(JobFixture.delivery(fx.job("../escape", 4, 2)), new JobFixture.Flags()));
+    JobFailed path = events.of(JobFailed.class).get(1);
+    assertEquals(JobFailed.Code.USER_ERROR, path.code());
+    assertTrue(path.message().startsWith("job id must be"), path.message());
+    assertTrue(Files.notExists(fx.root.resolve("escape")));
+
+    Files.writeString(fx.trainFile, "not json\n");
+    String sha = dev.cura.core.store.Sha256.ofFile(fx.trainFile);
+    runner.run(JobFixture.delivery(fx.job("ftjob-7", 4, 2, sha)), new JobFixture.Flags());
+    JobFailed data = events.of(JobFailed.class).get(2);
+    assertEquals(JobFailed.Code.USER_ERROR, data.code());
+    assertEquals("line 1 of the training file is not JSON", data.message());
+  }
+
+  @Test
+  void anEngineCrashIsAnInternalErrorWithoutItsStackTrace() throws Exception {
+    var events = new JobFixture.Recorded();
+    TrainingEngine broken =
+        (plan, listener) -> {
+          throw new IllegalStateException("CUDA error: an illegal memory access at 0x7f");
+        };
+    assertEquals(
+        JobOutcome.FAILED,
+        fx.runner(broken, events, tmp.resolve("w"))
+            .run(JobFixture.delivery(fx.job("ftjob-8", 4, 2)), new JobFixture.Flags()));
+    JobFailed f = events.of(JobFailed.class).get(0);
+    assertEquals(JobFailed.Code.INTERNAL, f.code());
+    assertTrue(
+        f.message().startsWith("the trainer failed with an internal error (incident "),
+        f.message());
+    assertTrue(!f.message().contains("0x7f") && !f.message().contains("Exception"), f.message());
+    // recorded: a redelivery re-publishes the failure rather than retrying
+    var ledger = JobLedger.open(fx.root, "ftjob-8", new EventCodec());
+    assertEquals(f, ledger.outcome().orElseThrow().data());
+    assertNull(ledger.latestCheckpoint().orElse(null));
+  }
+
+  @Test
+  void progressThatCannotBePublishedDoesNotFailTheJob() throws Exception {
+    var terminal = new JobFixture.Recorded();
+    JobEvents flaky =
+        e -> {
+          if (e.data() instanceof TrainingProgress || e.data() instanceof CheckpointSaved) {
+            throw new IllegalStateException("broker unavailable");
+          }
+          terminal.publish(e);
+        };
+    JobOutcome outcome =
+        fx.runner(new ScriptedEngine(), flaky, tmp.resolve("w"))
+            .run(JobFixture.delivery(fx.job("ftjob-9", 4, 2)), new JobFixture.Flags());
+    assertEquals(JobOutcome.TRAINED, outcome);
+    assertEquals(1, terminal.of(AdapterTrained.class).size());
+    // the checkpoint was recorded even though its event was lost
+    var ledger = JobLedger.open(fx.root, "ftjob-9", new EventCodec());
+    assertEquals(2, ledger.latestCheckpoint().orElseThrow().step());
+  }
+
+  /** Wraps an engine so that the worker "stops" once step {@code n} is done. */
+  static TrainingEngine stopAfter(TrainingEngine engine, long n, JobFixture.Flags flags) {
+    return (plan, listener) ->
+        engine.train(
+            plan,
+            new Forwarding(listener) {
+              @Override
+              public void onStep(StepStats s) {
+                super.onStep(s);
+                if (s.step() == n) {
+                  flags.stopping = true;
+                }
+              }
+            });
+  }
+
+  /** Wraps an engine so that the job is cancelled once step {@code n} is done. */
+  static TrainingEngine cancelAfter(TrainingEngine engine, long n, JobFixture.Flags flags) {
+    return (plan, listener) ->
+        engine.train(
+            plan,
+            new Forwarding(listener) {
+              @Override
+              public void onStep(StepStats s) {
+                super.onStep(s);
+                if (s.step() == n) {
+                  flags.cancelled = true;
+                }
+              }
+            });
+  }
+
+  /** A listener that forwards everything. */
+  static class Forwarding implements TrainingListener {
+    private final TrainingListener inner;
+
+    Forwarding(TrainingListener inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public void onStep(StepStats stats) {
+      inner.onStep(stats);
+    }
+
+    @Override
+    public void onCheckpoint(long step, Path dir) throws Exception {
+      inner.onCheckpoint(step, dir);
+    }
+
+    @Override
+    public boolean shouldStop() {
+      return inner.shouldStop();
+    }
+
+    @Override
+    public boolean checkpointBeforeStop() {
+      return inner.checkpointBeforeStop();
+    }
+  }
+}
