@@ -98,6 +98,7 @@ public final class LlamaModel implements AutoCloseable {
 
   /** Final norm + lm_head: hidden [B, T, C] → logits [B, T, V] float32. */
   public NDArray head(NDArray hidden, NDManager m) {
+    hidden = Nd.adopt(m, hidden);
     Shape s = hidden.getShape();
     NDArray normed = DecoderLayer.rmsNorm(hidden, norm, config.rmsNormEps());
     NDArray logits = lmHead.apply(normed.reshape(s.get(0) * s.get(1), s.get(2)), m);
@@ -111,17 +112,73 @@ public final class LlamaModel implements AutoCloseable {
   public NDArray logits(NDArray ids, NDManager m) {
     boolean was = Nd.gradMode(false);
     try {
-      int t = (int) ids.getShape().get(1);
-      NDList rope = rope(t, m);
-      NDArray mask = causalMask(t, m);
-      NDArray h = embed(ids, m);
-      for (DecoderLayer layer : layers) {
-        h = layer.forward(h, rope.get(0), rope.get(1), mask, m, false);
-      }
-      return head(h, m);
+      return forward(ids, m, false);
     } finally {
       Nd.gradMode(was);
     }
+  }
+
+  /**
+   * ids [B, T] → logits [B, T, V] under the current grad mode (recorded when on: full-parameter
+   * training without checkpointing, used by pretraining of small models).
+   */
+  public NDArray forward(NDArray ids, NDManager m, boolean training) {
+    int t = (int) ids.getShape().get(1);
+    NDList rope = rope(t, m);
+    NDArray mask = causalMask(t, m);
+    NDArray h = embed(ids, m);
+    for (DecoderLayer layer : layers) {
+      // each layer's temporaries (dequantized weights above all) die with its own manager; a
+      // recorded graph keeps what it needs through libtorch's reference counts
+      try (NDManager lm = m.newSubManager()) {
+        NDArray out = layer.forward(h, rope.get(0), rope.get(1), mask, lm, training);
+        out.attach(m);
+        h = out;
+      }
+    }
+    return head(h, m);
+  }
+
+  /**
+   * Every dense tensor under its transformers name (embedding, norms, dense linears, lm_head unless
+   * tied), in checkpoint order. NF4 linears are not included.
+   */
+  public java.util.LinkedHashMap<String, NDArray> denseTensors() {
+    var out = new java.util.LinkedHashMap<String, NDArray>();
+    out.put("model.embed_tokens.weight", embed);
+    for (int i = 0; i < layers.size(); i++) {
+      DecoderLayer l = layers.get(i);
+      String p = "model.layers." + i + ".";
+      out.put(p + "input_layernorm.weight", l.inputNorm);
+      out.put(p + "post_attention_layernorm.weight", l.postNorm);
+      for (LoraLinear lin : l.linears()) {
+        if (lin.base() instanceof DenseWeight d) {
+          out.put(lin.name() + ".weight", d.weight());
+        }
+      }
+    }
+    out.put("model.norm.weight", norm);
+    if (!config.tieWordEmbeddings() && lmHead instanceof DenseWeight d) {
+      out.put("lm_head.weight", d.weight());
+    }
+    return out;
+  }
+
+  /** Makes every dense tensor trainable (pretraining); returns them by name. */
+  public java.util.LinkedHashMap<String, NDArray> makeTrainable() {
+    var all = denseTensors();
+    for (NDArray a : all.values()) {
+      a.setRequiresGradient(true);
+    }
+    for (LoraLinear lin : linears()) {
+      if (lin.base() instanceof DenseWeight d) {
+        d.setTrainable(true);
+      }
+    }
+    if (lmHead instanceof DenseWeight d) {
+      d.setTrainable(true);
+    }
+    return all;
   }
 
   /** Convenience: logits [T, V] for one sequence of token ids. */
