@@ -42,6 +42,7 @@ import dev.cura.trainer.job.HoldingEngine;
 import dev.cura.trainer.job.TrainingPlan;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.nio.file.Files;
@@ -83,6 +84,10 @@ class TrainerJobsTest {
 
   @Inject TrainerService trainer;
   @Inject TestTrainingEngine testEngine;
+
+  @Inject
+  @Identifier(TrainerRebalanceListener.NAME)
+  TrainerRebalanceListener rebalances;
 
   private HoldingEngine engine;
   private ArtifactStore store;
@@ -258,6 +263,32 @@ class TrainerJobsTest {
         List.of(2L),
         checkpointsOf(progressOf(job)).stream().map(CheckpointSaved::step).toList(),
         "the checkpoint written on the way out of a cancelled run is not kept");
+  }
+
+  @Test
+  void aJobLongerThanThePollIntervalCausesNoRebalance() throws Exception {
+    long pollInterval =
+        ConfigProvider.getConfig()
+            .getValue(
+                "mp.messaging.incoming.checkpoint-quantized.max.poll.interval.ms", Long.class);
+    String job = newJobId();
+    var held = engine.holdAfterStep(job, 1);
+    var sent = TestKafka.send(encode(job, 10, 5));
+    assertTrue(held.await(WAIT.toSeconds(), TimeUnit.SECONDS), "job reached step 1");
+    int before = rebalances.revocations();
+
+    // the job keeps the record un-acked for well over max.poll.interval.ms
+    Thread.sleep(pollInterval * 5 / 2);
+
+    assertEquals(before, rebalances.revocations(), "no partition was taken from the trainer");
+    given()
+        .get("/v1/trainer/status")
+        .then()
+        .body("jobs.find { it.job_id == '" + job + "' }.state", equalTo("running"));
+    TestKafka.send(
+        codec.encode(EventEnvelope.create("/cura/gateway", new CancelRequested(job, "done"))));
+    awaitCommittedPast(sent);
+    assertEquals(1, engine.plansOf(job).size(), "the record was never delivered again");
   }
 
   @Test

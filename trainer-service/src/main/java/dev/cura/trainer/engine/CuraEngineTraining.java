@@ -44,6 +44,8 @@ import java.util.stream.Stream;
  */
 public final class CuraEngineTraining implements TrainingEngine {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final List<String> OPTIMIZERS =
+      List.of("paged_adamw_32bit", "paged_adamw_8bit", "adamw_32bit");
 
   @Override
   public TrainingResult train(TrainingPlan plan, TrainingListener listener) throws Exception {
@@ -79,6 +81,7 @@ public final class CuraEngineTraining implements TrainingEngine {
 
   /** The job's settings as the engine's config. */
   static TrainConfig config(TrainingPlan plan, Path out) throws IOException {
+    validate(plan);
     var training = plan.training();
     long steps = training.maxSteps() != null ? training.maxSteps() : plannedSteps(plan);
     if (steps < 1 || steps > Integer.MAX_VALUE) {
@@ -112,6 +115,43 @@ public final class CuraEngineTraining implements TrainingEngine {
         plan.checkpointEvery(),
         plan.resumeFrom() != null,
         d.pagedResidentBytes());
+  }
+
+  /**
+   * Settings the engine would take but cannot train with; events may come from any upstream system,
+   * so they are checked here with messages that name the field.
+   */
+  private static void validate(TrainingPlan plan) {
+    var t = plan.training();
+    require(t.batchSize() >= 1, "training.batch_size must be at least 1, got " + t.batchSize());
+    require(t.seqLen() >= 2, "training.seq_len must be at least 2 tokens, got " + t.seqLen());
+    require(
+        t.maxSteps() != null || t.epochs() >= 1,
+        "training.epochs must be at least 1 when max_steps is absent, got " + t.epochs());
+    require(
+        t.maxSteps() == null || t.maxSteps() >= 1,
+        "training.max_steps must be at least 1, got " + t.maxSteps());
+    var l = plan.lora();
+    require(l.r() >= 1, "lora.r must be at least 1, got " + l.r());
+    require(l.alpha() > 0, "lora.alpha must be > 0, got " + l.alpha());
+    require(
+        l.dropout() >= 0 && l.dropout() < 1, "lora.dropout must be in [0, 1), got " + l.dropout());
+    var o = plan.optimizer();
+    require(
+        OPTIMIZERS.contains(o.name()),
+        "optimizer.name must be one of " + OPTIMIZERS + ", got '" + o.name() + "'");
+    require(
+        o.learningRate() > 0 && Double.isFinite(o.learningRate()),
+        "optimizer.learning_rate must be > 0, got " + o.learningRate());
+    require(
+        o.weightDecay() == null || o.weightDecay() >= 0,
+        "optimizer.weight_decay must be >= 0, got " + o.weightDecay());
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
   }
 
   /** Epochs × batches per epoch, when the job sets no step limit. */

@@ -92,6 +92,31 @@ class CuraEngineTrainingTest {
     assertTrue(e.getMessage().contains("'qkv'"), e.getMessage());
   }
 
+  @Test
+  void settingsTheEngineCannotTrainWithAreRefusedByName() throws Exception {
+    Path data = tmp.resolve("train.jsonl");
+    Files.writeString(data, "{\"prompt\":\"a\",\"completion\":\"b\"}\n");
+    var badBatch = plan(data, new TrainingConfig(1, 0, 64, 1L, 2, null), null, "adamw_32bit", null);
+    var badSteps =
+        plan(data, new TrainingConfig(0, 1, 64, 1L, null, null), null, "adamw_32bit", null);
+    var badOptimizer = plan(data, new TrainingConfig(1, 1, 64, 1L, 2, null), null, "sgd", null);
+    var badDecay = plan(data, new TrainingConfig(1, 1, 64, 1L, 2, null), null, "adamw_32bit", -0.1);
+    assertEquals("training.batch_size must be at least 1, got 0", refusal(badBatch));
+    assertEquals(
+        "training.epochs must be at least 1 when max_steps is absent, got 0", refusal(badSteps));
+    assertEquals(
+        "optimizer.name must be one of [paged_adamw_32bit, paged_adamw_8bit, adamw_32bit], got 'sgd'",
+        refusal(badOptimizer));
+    assertEquals("optimizer.weight_decay must be >= 0, got -0.1", refusal(badDecay));
+  }
+
+  private String refusal(TrainingPlan plan) {
+    return assertThrows(
+            IllegalArgumentException.class,
+            () -> CuraEngineTraining.config(plan, tmp.resolve("out")))
+        .getMessage();
+  }
+
   private TrainingPlan plan(
       Path data,
       TrainingConfig training,

@@ -234,6 +234,20 @@ class JobRunnerTest {
   }
 
   @Test
+  void runningOutOfMemoryFailsTheJobNotTheTrainer() throws Exception {
+    var events = new JobFixture.Recorded();
+    TrainingEngine greedy =
+        (plan, listener) -> {
+          throw new OutOfMemoryError("Java heap space");
+        };
+    assertEquals(
+        JobOutcome.FAILED,
+        fx.runner(greedy, events, tmp.resolve("w"))
+            .run(JobFixture.delivery(fx.job("ftjob-10", 4, 2)), new JobFixture.Flags()));
+    assertEquals(JobFailed.Code.INTERNAL, events.of(JobFailed.class).get(0).code());
+  }
+
+  @Test
   void progressThatCannotBePublishedDoesNotFailTheJob() throws Exception {
     var terminal = new JobFixture.Recorded();
     JobEvents flaky =
