@@ -120,7 +120,7 @@ public final class LlamaModel implements AutoCloseable {
 
   /**
    * ids [B, T] → logits [B, T, V] under the current grad mode (recorded when on: full-parameter
-   * training without checkpointing, used by pretraining of small models).
+   * training without checkpointing).
    */
   public NDArray forward(NDArray ids, NDManager m, boolean training) {
     int t = (int) ids.getShape().get(1);
@@ -137,48 +137,6 @@ public final class LlamaModel implements AutoCloseable {
       }
     }
     return head(h, m);
-  }
-
-  /**
-   * Every dense tensor under its transformers name (embedding, norms, dense linears, lm_head unless
-   * tied), in checkpoint order. NF4 linears are not included.
-   */
-  public java.util.LinkedHashMap<String, NDArray> denseTensors() {
-    var out = new java.util.LinkedHashMap<String, NDArray>();
-    out.put("model.embed_tokens.weight", embed);
-    for (int i = 0; i < layers.size(); i++) {
-      DecoderLayer l = layers.get(i);
-      String p = "model.layers." + i + ".";
-      out.put(p + "input_layernorm.weight", l.inputNorm);
-      out.put(p + "post_attention_layernorm.weight", l.postNorm);
-      for (LoraLinear lin : l.linears()) {
-        if (lin.base() instanceof DenseWeight d) {
-          out.put(lin.name() + ".weight", d.weight());
-        }
-      }
-    }
-    out.put("model.norm.weight", norm);
-    if (!config.tieWordEmbeddings() && lmHead instanceof DenseWeight d) {
-      out.put("lm_head.weight", d.weight());
-    }
-    return out;
-  }
-
-  /** Makes every dense tensor trainable (pretraining); returns them by name. */
-  public java.util.LinkedHashMap<String, NDArray> makeTrainable() {
-    var all = denseTensors();
-    for (NDArray a : all.values()) {
-      a.setRequiresGradient(true);
-    }
-    for (LoraLinear lin : linears()) {
-      if (lin.base() instanceof DenseWeight d) {
-        d.setTrainable(true);
-      }
-    }
-    if (lmHead instanceof DenseWeight d) {
-      d.setTrainable(true);
-    }
-    return all;
   }
 
   /** Convenience: logits [T, V] for one sequence of token ids. */

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 public final class DenseWeight implements FrozenWeight {
   private final NDArray weight; // [out, in]
   private final NDArray weightT; // [in, out] view
-  private boolean trainable;
 
   public DenseWeight(NDArray weight) {
     if (weight.getShape().dimension() != 2) {
@@ -33,10 +32,6 @@ public final class DenseWeight implements FrozenWeight {
    */
   @Override
   public NDArray apply(NDArray x, NDManager m) {
-    if (trainable) {
-      // a fresh transpose each call so the recorded graph reaches the leaf
-      return x.matMul(Nd.own(m, weight.transpose()));
-    }
     if (weightT.getDataType() != x.getDataType()) {
       return x.matMul(Nd.own(m, weightT.toType(x.getDataType(), false)));
     }
@@ -46,12 +41,6 @@ public final class DenseWeight implements FrozenWeight {
   @Override
   public NDArray dense(NDManager m) {
     return Nd.own(m, weight.duplicate());
-  }
-
-  /** Full-parameter training (pretraining): the weight becomes a leaf that requires a gradient. */
-  public void setTrainable(boolean on) {
-    trainable = on;
-    weight.setRequiresGradient(on);
   }
 
   /** The underlying weight (owned by this object). */
