@@ -12,9 +12,9 @@ import java.util.regex.Pattern;
 
 /**
  * Decides whether a base-model path may be registered: only directories inside the allowed roots
- * ({@code CURA_MODEL_ROOTS}, separated by colons or commas). The check runs on the real path (symlinks followed),
- * so neither {@code ..} nor a symlink can lead outside; {@code ..} segments are refused outright,
- * before any resolution, as a clear signal.
+ * ({@code CURA_MODEL_ROOTS}, separated by colons or commas). The check runs on the real path
+ * (symlinks followed), so neither {@code ..} nor a symlink can lead outside; {@code ..} segments
+ * are refused outright, before any resolution, as a clear signal.
  */
 public final class ModelPaths {
   private static final Pattern SEPARATORS = Pattern.compile("[/\\\\]");
