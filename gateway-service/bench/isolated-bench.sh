@@ -17,7 +17,12 @@ head -c 4096 /dev/zero > "$B/models/bench-model/model.safetensors"
 [ -f gateway-service/target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q -o -DskipTests -Dspotless.check.skip=true -pl gateway-service package
 CP="cura-cli/target/cura-cli.jar:cura-cli/target/lib/*"
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+cleanup() {
+  # CPU seconds each part used (kafka, postgres launcher + its server, gateway): where time went
+  for p in "${PIDS[@]}"; do ps -o cputime=,args= -p "$p" 2>/dev/null | cut -c1-60 >&2 || true; done
+  ps -o cputime=,args= -C postgres 2>/dev/null | awk '{split($1,t,":"); s+=t[1]*3600+t[2]*60+t[3]} END {print "postgres total cpu s: " s}' >&2 || true
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true
+}
 trap cleanup EXIT
 
 cat > "$B/server.properties" <<PROPS

@@ -101,28 +101,28 @@ public final class JobsCommand implements Runnable {
         description = "Adapter name suffix: the adapter is <model>-<suffix>.")
     String suffix;
 
-    @Option(names = "--epochs")
+    @Option(names = "--epochs", description = "n_epochs (default 1).")
     Integer epochs;
 
-    @Option(names = "--batch-size")
+    @Option(names = "--batch-size", description = "batch_size (default 4).")
     Integer batchSize;
 
-    @Option(names = "--lr")
+    @Option(names = "--lr", description = "learning_rate (default 2e-4).")
     Double lr;
 
-    @Option(names = "--rank")
+    @Option(names = "--rank", description = "lora_r (default 16).")
     Integer rank;
 
-    @Option(names = "--alpha")
+    @Option(names = "--alpha", description = "lora_alpha (default 2 × rank).")
     Double alpha;
 
-    @Option(names = "--dropout")
+    @Option(names = "--dropout", description = "lora_dropout (default 0.05).")
     Double dropout;
 
-    @Option(names = "--max-steps")
+    @Option(names = "--max-steps", description = "Stop after this many steps.")
     Integer maxSteps;
 
-    @Option(names = "--seq-len")
+    @Option(names = "--seq-len", description = "Tokens per sequence (default 256).")
     Integer seqLen;
 
     @Option(names = "--quant", description = "nf4 (default) or fp4.")
@@ -136,7 +136,7 @@ public final class JobsCommand implements Runnable {
         description = "paged_adamw_32bit (default), paged_adamw_8bit, adamw_32bit.")
     String optimizer;
 
-    @Option(names = "--seed")
+    @Option(names = "--seed", description = "Seed of every RNG (default: random, recorded).")
     Long seed;
 
     @Option(names = "--follow", description = "Stream the job's events until it finishes.")
@@ -297,9 +297,14 @@ public final class JobsCommand implements Runnable {
           Printer.time(e.path("created_at")), e.path("level").asText(), e.path("message").asText());
     }
 
-    /** Streams until the job ends; exit code 0 when it succeeded. */
+    /**
+     * Streams until the job ends (a progress bar over the training steps on a terminal); exit code
+     * 0 when it succeeded.
+     */
     static int follow(CuraClient client, String id) {
-      EventStream.follow(client, id, Events::print);
+      try (var progress = new dev.cura.cli.client.JobProgress()) {
+        EventStream.follow(client, id, progress::onEvent);
+      }
       JsonNode job = client.get("v1/fine_tuning/jobs/" + id);
       String status = job.path("status").asText();
       System.err.println(

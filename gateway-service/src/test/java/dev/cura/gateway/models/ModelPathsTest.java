@@ -29,6 +29,7 @@ class ModelPathsTest {
     Files.createSymbolicLink(work.resolve("models/link"), secret);
     Files.createDirectories(work.resolve("models/empty"));
     var paths = new ModelPaths("models:other", work);
+    assertEquals(2, new ModelPaths("models,other", work).roots().size());
 
     assertEquals(work.resolve("models/tiny").toRealPath(), paths.resolve("models/tiny"));
     assertEquals(
