@@ -1,10 +1,11 @@
 package dev.cura.trainer;
 
+import dev.cura.core.quantize.ArtifactKey;
 import dev.cura.core.quantize.CheckpointQuantizer;
 import dev.cura.core.quantize.QuantizeListener;
 import dev.cura.core.quantize.QuantizeSettings;
 import dev.cura.core.store.ArtifactStore;
-import dev.cura.core.store.Sha256;
+import dev.cura.core.store.CheckpointHash;
 import dev.cura.core.tensor.DType;
 import dev.cura.engine.model.CheckpointWriter;
 import dev.cura.engine.model.LlamaConfig;
@@ -27,21 +28,27 @@ public final class TinyBase {
 
   private TinyBase() {}
 
-  /** The artifact's key in {@code store} (quantized once per store). */
-  public static String put(ArtifactStore store, Path scratch) throws IOException {
-    String key = Sha256.ofString("trainer-service test base v1");
-    store.putIfAbsent(
-        key,
-        dir -> {
-          Path src = Files.createTempDirectory(scratch, "tiny-base-");
-          CheckpointWriter.write(src, CONFIG, weights(CONFIG, 20261129L), DType.F32, 1);
-          for (String f : List.of("tokenizer.json", "tokenizer_config.json")) {
-            Files.copy(TOKENIZER_DIR.resolve(f), src.resolve(f));
-          }
-          CheckpointQuantizer.quantize(
-              src, dir, QuantizeSettings.defaults(), QuantizeListener.NONE);
-        });
-    return key;
+  /**
+   * The quantized artifact's key in {@code store}, keyed as the quantizer keys its cache ({@link
+   * ArtifactKey}: checkpoint hash + settings incl. format version), quantized on first use.
+   */
+  public static synchronized String put(ArtifactStore store, Path scratch) throws IOException {
+    Path src = Files.createTempDirectory(scratch, "tiny-base-");
+    CheckpointWriter.write(src, CONFIG, weights(CONFIG, 20261129L), DType.F32, 1);
+    for (String f : List.of("tokenizer.json", "tokenizer_config.json")) {
+      Files.copy(TOKENIZER_DIR.resolve(f), src.resolve(f));
+    }
+    try {
+      QuantizeSettings settings = QuantizeSettings.defaults();
+      String key = ArtifactKey.of(CheckpointHash.of(src), settings);
+      store.putIfAbsent(
+          key, dir -> CheckpointQuantizer.quantize(src, dir, settings, QuantizeListener.NONE));
+      return key;
+    } finally {
+      try (var files = Files.walk(src)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
   }
 
   /** Normal(0, 1/√fan_in) linears and embeddings, norms near 1, in transformers' names. */
