@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -47,9 +48,12 @@ public final class DemoCommand implements Callable<Integer> {
   static final String MODEL_DIR = "models/cura-tiny";
   static final String DATA_DIR = "datasets/youtube-replies";
 
+  /** Longest youtube-replies example with the cura-tiny chat template is 66 tokens (README). */
+  static final int SEQ_LEN = 96;
+
   @Option(
       names = "--steps",
-      defaultValue = "200",
+      defaultValue = "150",
       description = "training steps (${DEFAULT-VALUE})")
   int steps;
 
@@ -133,6 +137,9 @@ public final class DemoCommand implements Callable<Integer> {
     }
     LocalStack stack = new LocalStack(paths, System.out);
     boolean startedStack = false;
+    AtomicBoolean stopped = new AtomicBoolean();
+    // Ctrl-C ends the JVM without running finally blocks: a hook stops what the demo started
+    Thread stopHook = new Thread(() -> stopStack(stack, stopped), "cura-demo-stop");
     try {
       String key = ApiKey.readOrCreate(paths.apiKey());
       CuraClient client = new CuraClient(gateway, registry, key);
@@ -142,11 +149,14 @@ public final class DemoCommand implements Callable<Integer> {
           return 1;
         }
         section("1/6 starting the local stack (./cura up)");
+        startedStack = true; // from here on, whatever up started is stopped at the end
+        if (!keepRunning) {
+          Runtime.getRuntime().addShutdownHook(stopHook);
+        }
         if (stack.up(Duration.ofMinutes(10), false) != 0) {
           System.err.println("cura demo: ./cura up failed; see .cura/local/logs");
           return 1;
         }
-        startedStack = true;
         key = ApiKey.readOrCreate(paths.apiKey());
         client = new CuraClient(gateway, registry, key);
       } else {
@@ -165,13 +175,25 @@ public final class DemoCommand implements Callable<Integer> {
       return 1;
     } finally {
       if (startedStack && !keepRunning) {
-        section("stopping the stack this demo started (--keep-running leaves it up)");
+        stopStack(stack, stopped);
         try {
-          stack.down();
-        } catch (IOException | RuntimeException e) {
-          System.err.println("cura demo: ./cura down failed: " + e.getMessage());
+          Runtime.getRuntime().removeShutdownHook(stopHook);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running or has run
         }
       }
+    }
+  }
+
+  private static void stopStack(LocalStack stack, AtomicBoolean stopped) {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
+    section("stopping the stack this demo started (--keep-running leaves it up)");
+    try {
+      stack.down();
+    } catch (IOException | RuntimeException e) {
+      System.err.println("cura demo: ./cura down failed: " + e.getMessage());
     }
   }
 
@@ -202,7 +224,8 @@ public final class DemoCommand implements Callable<Integer> {
         .put("learning_rate", lr)
         .put("lora_r", rank)
         .put("lora_alpha", 2 * rank)
-        .put("lora_dropout", 0.05);
+        .put("lora_dropout", 0.05)
+        .put("seq_len", SEQ_LEN);
     req.putObject("quantization").put("type", "nf4").put("double_quant", true);
     req.put("optimizer", "paged_adamw_32bit");
     req.put("suffix", "youtube-replies");
