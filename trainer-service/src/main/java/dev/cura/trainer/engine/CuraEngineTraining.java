@@ -167,8 +167,13 @@ public final class CuraEngineTraining implements TrainingEngine {
     }
   }
 
+  /**
+   * CUDA with float32 compute. DESIGN §5 wants bf16 on a GPU, but DJL 0.36's PyTorch engine aborts
+   * the JVM on a BFLOAT16 cast (docs/engine.md), and an abort here would crash-loop the job through
+   * redeliveries; float32 is correct, only slower. Not run on a GPU yet.
+   */
   private static LoadOptions gpu(TrainConfig cfg) {
-    return new LoadOptions(cfg.quant(), Device.gpu(), DataType.BFLOAT16);
+    return new LoadOptions(cfg.quant(), Device.gpu(), DataType.FLOAT32);
   }
 
   /** {@link Trainer#run} with the model on a chosen device (it loads on the CPU). */
