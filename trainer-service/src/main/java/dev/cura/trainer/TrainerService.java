@@ -1,6 +1,7 @@
 package dev.cura.trainer;
 
 import dev.cura.core.store.ArtifactStore;
+import dev.cura.messaging.KafkaEvents;
 import dev.cura.trainer.job.JobRunner;
 import dev.cura.trainer.job.ScratchSpace;
 import dev.cura.trainer.job.StoreJobArtifacts;
@@ -9,7 +10,6 @@ import dev.cura.trainer.job.TrainerSettings;
 import dev.cura.trainer.job.TrainingEngine;
 import dev.cura.trainer.job.TrainingWorker;
 import dev.cura.trainer.messaging.EventPublisher;
-import dev.cura.trainer.messaging.KafkaEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
