@@ -1,14 +1,325 @@
 package dev.cura.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cura.cli.demo.CuraClient;
+import dev.cura.cli.demo.DemoReport;
+import dev.cura.cli.demo.JobFollower;
+import dev.cura.cli.demo.ReplyComparison;
+import dev.cura.cli.stack.ApiKey;
+import dev.cura.cli.stack.LocalStack;
+import dev.cura.cli.stack.StackPaths;
+import dev.cura.core.store.Sha256;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** {@code ./cura demo}: Runs the whole system on the bundled example job. */
-@Command(name = "demo", description = "Runs the whole system on the bundled example job.")
+/**
+ * {@code ./cura demo}: the whole system on the bundled example. Starts the local stack unless it is
+ * up, registers {@code models/cura-tiny}, uploads the youtube-replies data set, submits a QLoRA job
+ * (NF4 + double quantization, paged AdamW) over REST, follows its live events, downloads the
+ * registered adapter from the registry and compares the base model with the fine-tuned one on
+ * validation comments: eval loss, replies side by side, and how often replies follow the voice
+ * rules. Stops the stack it started unless {@code --keep-running}.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs the whole system on the bundled example: fine-tunes models/cura-tiny to reply to"
+          + " YouTube comments in the channel owner's voice (datasets/youtube-replies) and shows"
+          + " replies before and after.",
+      "Starts the local stack if needed (./cura up) and stops it afterwards unless"
+          + " --keep-running."
+    })
 public final class DemoCommand implements Callable<Integer> {
+  static final String MODEL_ID = "cura-tiny";
+  static final String MODEL_DIR = "models/cura-tiny";
+  static final String DATA_DIR = "datasets/youtube-replies";
+
+  /** Longest youtube-replies example with the cura-tiny chat template is 66 tokens (README). */
+  static final int SEQ_LEN = 96;
+
+  @Option(
+      names = "--steps",
+      defaultValue = "150",
+      description = "training steps (${DEFAULT-VALUE})")
+  int steps;
+
+  @Option(names = "--batch-size", defaultValue = "8", description = "(${DEFAULT-VALUE})")
+  int batchSize;
+
+  @Option(
+      names = "--lr",
+      defaultValue = "2e-3",
+      description = "LoRA learning rate (${DEFAULT-VALUE})")
+  double lr;
+
+  @Option(names = "--rank", defaultValue = "16", description = "LoRA r (${DEFAULT-VALUE})")
+  int rank;
+
+  @Option(names = "--seed", defaultValue = "42", description = "(${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--keep-running", description = "leave the local stack running afterwards")
+  boolean keepRunning;
+
+  @Option(names = "--no-up", description = "use a stack that is already running; never start one")
+  boolean noUp;
+
+  @Option(
+      names = "--samples",
+      defaultValue = "40",
+      description = "validation comments scored (${DEFAULT-VALUE})")
+  int samples;
+
+  @Option(
+      names = "--show",
+      defaultValue = "5",
+      description = "comments shown side by side (${DEFAULT-VALUE})")
+  int show;
+
+  @Option(
+      names = "--gateway",
+      defaultValue = "http://127.0.0.1:8080",
+      description = "(${DEFAULT-VALUE})")
+  URI gateway;
+
+  @Option(
+      names = "--registry",
+      defaultValue = "http://127.0.0.1:8083",
+      description = "(${DEFAULT-VALUE})")
+  URI registry;
+
+  @Option(
+      names = "--timeout-minutes",
+      defaultValue = "30",
+      description = "give up on the job after (${DEFAULT-VALUE})")
+  long timeoutMinutes;
+
+  @Option(
+      names = "--compare-only",
+      paramLabel = "ADAPTER_DIR",
+      description = "skip the services: compare the base model with this PEFT adapter directory")
+  Path compareOnly;
+
   @Override
   public Integer call() {
-    System.err.println("cura demo: not available in this build yet");
-    return 2;
+    long t0 = System.nanoTime();
+    StackPaths paths = StackPaths.current();
+    Path repo = paths.repo();
+    Path model = repo.resolve(MODEL_DIR);
+    Path train = repo.resolve(DATA_DIR).resolve("train.jsonl");
+    Path valid = repo.resolve(DATA_DIR).resolve("valid.jsonl");
+    for (Path p : new Path[] {model.resolve("model.safetensors"), train, valid}) {
+      if (!Files.isRegularFile(p)) {
+        System.err.println(
+            "cura demo: expected "
+                + repo.relativize(p)
+                + " (part of the repository); is this a"
+                + " complete checkout? (models/cura-tiny/recipe/build.sh rebuilds the model)");
+        return 2;
+      }
+    }
+    if (compareOnly != null) {
+      return compare(model, compareOnly, valid, null, t0);
+    }
+    LocalStack stack = new LocalStack(paths, System.out);
+    boolean startedStack = false;
+    AtomicBoolean stopped = new AtomicBoolean();
+    // Ctrl-C ends the JVM without running finally blocks: a hook stops what the demo started
+    Thread stopHook = new Thread(() -> stopStack(stack, stopped), "cura-demo-stop");
+    try {
+      String key = ApiKey.readOrCreate(paths.apiKey());
+      CuraClient client = new CuraClient(gateway, registry, key);
+      if (!client.gatewayReady()) {
+        if (noUp) {
+          System.err.println("cura demo: the gateway at " + gateway + " is not ready (--no-up)");
+          return 1;
+        }
+        section("1/6 starting the local stack (./cura up)");
+        startedStack = true; // from here on, whatever up started is stopped at the end
+        if (!keepRunning) {
+          Runtime.getRuntime().addShutdownHook(stopHook);
+        }
+        if (stack.up(Duration.ofMinutes(10), false) != 0) {
+          System.err.println("cura demo: ./cura up failed; see .cura/local/logs");
+          return 1;
+        }
+        key = ApiKey.readOrCreate(paths.apiKey());
+        client = new CuraClient(gateway, registry, key);
+      } else {
+        section("1/6 the local stack is already up");
+      }
+      return runJob(client, model, train, valid, t0);
+    } catch (CuraClient.ApiError | LocalStack.StackException e) {
+      System.err.println("cura demo: " + e.getMessage());
+      return 1;
+    } catch (IOException | RuntimeException e) {
+      System.err.println("cura demo: failed: " + e);
+      return 1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      System.err.println("cura demo: interrupted");
+      return 1;
+    } finally {
+      if (startedStack && !keepRunning) {
+        stopStack(stack, stopped);
+        try {
+          Runtime.getRuntime().removeShutdownHook(stopHook);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running or has run
+        }
+      }
+    }
+  }
+
+  private static void stopStack(LocalStack stack, AtomicBoolean stopped) {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
+    section("stopping the stack this demo started (--keep-running leaves it up)");
+    try {
+      stack.down();
+    } catch (IOException | RuntimeException e) {
+      System.err.println("cura demo: ./cura down failed: " + e.getMessage());
+    }
+  }
+
+  private int runJob(CuraClient client, Path model, Path train, Path valid, long t0)
+      throws IOException, InterruptedException {
+    section("2/6 registering the base model " + MODEL_ID + " (" + MODEL_DIR + ")");
+    JsonNode m = client.registerModel(MODEL_ID, model.toString());
+    System.out.printf(
+        Locale.ROOT,
+        "  %s: %s, %,d bytes, sha256 %s%n",
+        m.path("id").asText(),
+        m.path("model_type").asText(),
+        m.path("bytes").asLong(),
+        m.path("sha256").asText());
+
+    section("3/6 uploading the data set (" + DATA_DIR + ")");
+    String trainId = upload(client, train);
+    String validId = upload(client, valid);
+
+    section("4/6 submitting the fine-tuning job (QLoRA: NF4 + double quant, paged AdamW)");
+    ObjectNode req = new ObjectMapper().createObjectNode();
+    req.put("model", MODEL_ID);
+    req.put("training_file", trainId);
+    req.put("validation_file", validId);
+    req.putObject("hyperparameters")
+        .put("max_steps", steps)
+        .put("batch_size", batchSize)
+        .put("learning_rate", lr)
+        .put("lora_r", rank)
+        .put("lora_alpha", 2 * rank)
+        .put("lora_dropout", 0.05)
+        .put("seq_len", SEQ_LEN);
+    req.putObject("quantization").put("type", "nf4").put("double_quant", true);
+    req.put("optimizer", "paged_adamw_32bit");
+    req.put("suffix", "youtube-replies");
+    req.put("seed", seed);
+    JsonNode job = client.createJob(req);
+    String jobId = job.path("id").asText();
+    System.out.println("  job " + jobId + " (" + job.path("status").asText() + ")");
+
+    section("5/6 following the job's live events");
+    JsonNode done =
+        new JobFollower(client, System.out)
+            .follow(jobId, steps, Duration.ofMinutes(timeoutMinutes));
+    String status = done.path("status").asText();
+    if (!status.equals("succeeded")) {
+      JsonNode err = done.path("error");
+      System.err.println(
+          "cura demo: job "
+              + jobId
+              + " ended "
+              + status
+              + (err.isObject() ? ": " + err.path("message").asText() : ""));
+      if (!status.equals("failed") && !status.equals("cancelled")) {
+        client.cancel(jobId);
+      }
+      return 1;
+    }
+    String fineTuned = done.path("fine_tuned_model").asText();
+    int colon = fineTuned.lastIndexOf(':');
+    if (colon <= 0) {
+      System.err.println(
+          "cura demo: expected fine_tuned_model name:version, got '" + fineTuned + "'");
+      return 1;
+    }
+    String name = fineTuned.substring(0, colon);
+    int version = Integer.parseInt(fineTuned.substring(colon + 1));
+    JsonNode lineage = client.adapterVersion(name, version);
+    Path adapterDir = StackPaths.current().local().resolve("demo").resolve(name + "-v" + version);
+    client.downloadAdapterFile(
+        name, version, "adapter_config.json", adapterDir.resolve("adapter_config.json"));
+    client.downloadAdapterFile(
+        name,
+        version,
+        "adapter_model.safetensors",
+        adapterDir.resolve("adapter_model.safetensors"));
+    return compare(model, adapterDir, valid, new DemoReport.Adapter(fineTuned, lineage), t0);
+  }
+
+  private int compare(
+      Path model, Path adapter, Path valid, DemoReport.Adapter registered, long t0) {
+    section("6/6 base model vs fine-tuned, on " + samples + " validation comments");
+    ReplyComparison.Result r;
+    try (ProgressBar bar =
+        new ProgressBarBuilder()
+            .setTaskName("replies")
+            .setInitialMax(2L * samples)
+            .setStyle(ProgressBarStyle.ASCII)
+            .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.out))
+            .build()) {
+      r = ReplyComparison.run(model, adapter, valid, samples, "nf4", bar::stepTo);
+    } catch (IOException | RuntimeException e) {
+      System.err.println("cura demo: comparing replies failed: " + e.getMessage());
+      return 1;
+    }
+    String digest;
+    long bytes;
+    try {
+      bytes =
+          Files.size(adapter.resolve("adapter_model.safetensors"))
+              + Files.size(adapter.resolve("adapter_config.json"));
+      digest = Sha256.ofFile(adapter.resolve("adapter_model.safetensors"));
+    } catch (IOException e) {
+      System.err.println(
+          "cura demo: cannot read the adapter in " + adapter + ": " + e.getMessage());
+      return 1;
+    }
+    System.out.print(
+        DemoReport.format(
+            registered, adapter, bytes, digest, r, show, (System.nanoTime() - t0) / 1e9));
+    return 0;
+  }
+
+  private static String upload(CuraClient client, Path file) throws IOException {
+    JsonNode f = client.uploadFile(file);
+    System.out.printf(
+        Locale.ROOT,
+        "  %s → %s (%,d bytes)%n",
+        file.getFileName(),
+        f.path("id").asText(),
+        f.path("bytes").asLong());
+    return f.path("id").asText();
+  }
+
+  private static void section(String title) {
+    System.out.println();
+    System.out.println("== " + title);
   }
 }

@@ -139,6 +139,12 @@ public final class PretrainCommand implements Callable<Integer> {
   double maxMinutes;
 
   @Option(
+      names = "--stop-after",
+      defaultValue = "0",
+      description = "stop (and save) after this step, keeping the --steps schedule; 0 = all")
+  int stopAfter;
+
+  @Option(
       names = "--dtype",
       defaultValue = "bf16",
       description = "stored weights: bf16, f16 or f32 (${DEFAULT-VALUE})")
@@ -168,7 +174,8 @@ public final class PretrainCommand implements Callable<Integer> {
               evalEvery,
               evalWindows,
               saveEvery,
-              maxMinutes);
+              maxMinutes,
+              stopAfter);
       storeAs =
           switch (dtype.toLowerCase(Locale.ROOT)) {
             case "bf16", "bfloat16" -> DType.BF16;
@@ -277,7 +284,7 @@ public final class PretrainCommand implements Callable<Integer> {
           result.steps().size(),
           result.tokensSeen(),
           result.seconds(),
-          result.stoppedEarly() ? " (stopped at --max-minutes)" : "",
+          result.stoppedEarly() ? " (stopped early, of " + steps + " scheduled)" : "",
           out.toAbsolutePath());
       if (!result.evals().isEmpty()) {
         System.out.printf(

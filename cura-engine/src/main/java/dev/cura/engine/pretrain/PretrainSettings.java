@@ -17,6 +17,9 @@ package dev.cura.engine.pretrain;
  * @param evalWindows held-out windows per evaluation
  * @param saveEvery intermediate checkpoint every n steps (0: only at the end)
  * @param maxMinutes stop early (and save) after this much wall time; 0 = no limit
+ * @param stopAfter stop early (and save) after this step, keeping the schedule of {@code steps}; 0
+ *     = run all steps. With the same seed this replays the first steps of a longer run exactly (how
+ *     the bundled model, stopped by the wall-clock budget, is rebuilt)
  */
 public record PretrainSettings(
     int steps,
@@ -31,7 +34,8 @@ public record PretrainSettings(
     int evalEvery,
     int evalWindows,
     int saveEvery,
-    double maxMinutes) {
+    double maxMinutes,
+    int stopAfter) {
 
   public PretrainSettings {
     check(steps > 0, "steps must be > 0, got " + steps);
@@ -44,6 +48,14 @@ public record PretrainSettings(
     check(evalWindows > 0, "eval-windows must be > 0, got " + evalWindows);
     check(saveEvery >= 0, "save-every must be >= 0, got " + saveEvery);
     check(maxMinutes >= 0, "max-minutes must be >= 0, got " + maxMinutes);
+    check(
+        stopAfter >= 0 && stopAfter <= steps,
+        "stop-after must be in [0, steps=" + steps + "], got " + stopAfter);
+  }
+
+  /** The step the run ends at (without a wall-clock stop). */
+  public int lastStep() {
+    return stopAfter > 0 ? stopAfter : steps;
   }
 
   /** lr at 1-based step t. */

@@ -70,7 +70,7 @@ public final class Pretrainer {
     long tokens = 0;
     boolean stoppedEarly = false;
     long step = 0;
-    while (step < s.steps()) {
+    while (step < s.lastStep()) {
       step++;
       long t0 = System.nanoTime();
       long[] ids = corpus.sample(s.batch(), s.seqLen(), rng);
@@ -85,7 +85,7 @@ public final class Pretrainer {
       steps.add(stats);
       listener.onStep(stats);
       boolean timeUp = s.maxMinutes() > 0 && elapsed >= s.maxMinutes() * 60;
-      boolean last = step == s.steps() || timeUp;
+      boolean last = step == s.lastStep() || timeUp;
       if ((step % s.evalEvery() == 0 || last) && heldOut.length > 0) {
         EvalPoint e =
             new EvalPoint(
@@ -95,7 +95,7 @@ public final class Pretrainer {
         evals.add(e);
         listener.onEval(e);
       }
-      stoppedEarly = timeUp && step < s.steps();
+      stoppedEarly = step < s.steps();
       if (last || (s.saveEvery() > 0 && step % s.saveEvery() == 0)) {
         listener.checkpoint(step, model, result(steps, evals, tokens, started, stoppedEarly));
       }

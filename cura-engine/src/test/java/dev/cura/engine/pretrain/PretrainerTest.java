@@ -56,7 +56,8 @@ class PretrainerTest {
   void heldOutLossDropsOnALearnableCorpus(@TempDir Path dir) throws Exception {
     LlamaConfig cfg = PretrainModelTest.config(true);
     PackedCorpus corpus = PackedCorpus.of(grammarStream(400, 1), grammarStream(40, 2));
-    PretrainSettings s = new PretrainSettings(80, 8, 24, 1e-2, 0.1, 10, 0.0, 1.0, 5, 40, 8, 0, 0);
+    PretrainSettings s =
+        new PretrainSettings(80, 8, 24, 1e-2, 0.1, 10, 0.0, 1.0, 5, 40, 8, 0, 0, 0);
     List<Long> checkpoints = new ArrayList<>();
     try (NDManager root = NDManager.newBaseManager();
         PretrainModel model = PretrainModel.init(cfg, 0.02, 5, root)) {
@@ -108,11 +109,34 @@ class PretrainerTest {
 
   @Test
   void lrScheduleWarmsUpThenDecaysToTheFloor() {
-    PretrainSettings s = new PretrainSettings(100, 1, 2, 1e-3, 0.1, 10, 0, 0, 1, 10, 1, 0, 0);
+    PretrainSettings s = new PretrainSettings(100, 1, 2, 1e-3, 0.1, 10, 0, 0, 1, 10, 1, 0, 0, 0);
     assertEquals(1e-4, s.lrAt(1), 1e-12);
     assertEquals(1e-3, s.lrAt(10), 1e-12);
     assertEquals(0.55e-3, s.lrAt(55), 1e-9);
     assertEquals(1e-4, s.lrAt(100), 1e-12);
+  }
+
+  @Test
+  void stopAfterReplaysTheFirstStepsOfALongerRun() {
+    LlamaConfig cfg = PretrainModelTest.config(true);
+    PackedCorpus corpus = PackedCorpus.of(grammarStream(100, 1), grammarStream(10, 2));
+    PretrainSettings full =
+        new PretrainSettings(6, 2, 16, 1e-2, 0.1, 2, 0.0, 1.0, 5, 100, 2, 0, 0, 0);
+    PretrainSettings cut =
+        new PretrainSettings(6, 2, 16, 1e-2, 0.1, 2, 0.0, 1.0, 5, 100, 2, 0, 0, 3);
+    try (NDManager root = NDManager.newBaseManager();
+        PretrainModel a = PretrainModel.init(cfg, 0.02, 5, root);
+        PretrainModel b = PretrainModel.init(cfg, 0.02, 5, root)) {
+      Pretrainer.Result ra = Pretrainer.run(a, corpus, full, new Pretrainer.Listener() {}, root);
+      Pretrainer.Result rb = Pretrainer.run(b, corpus, cut, new Pretrainer.Listener() {}, root);
+      assertEquals(3, rb.steps().size());
+      assertTrue(rb.stoppedEarly());
+      for (int i = 0; i < 3; i++) {
+        // same seed, same windows, same lr schedule: the same losses (single-threaded CPU math)
+        assertEquals(ra.steps().get(i).loss(), rb.steps().get(i).loss(), 1e-6);
+        assertEquals(ra.steps().get(i).lr(), rb.steps().get(i).lr(), 0);
+      }
+    }
   }
 
   private static double engineLoss(LlamaModel model, long[] ids, NDManager root) {

@@ -6,6 +6,7 @@ import dev.cura.events.EventCodec;
 import dev.cura.events.EventDecodingException;
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.EventHeaders;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
@@ -49,10 +50,17 @@ public class KafkaEvents {
   private final EventCodec codec = new EventCodec();
   private final MeterRegistry meters;
   private final String source;
+  private final Counter deadLettered;
 
   KafkaEvents(MeterRegistry meters, @ConfigProperty(name = "cura.service") String service) {
     this.meters = meters;
     this.source = "/cura/" + service;
+    // cura_events_dlq_total{service} (deploy/metrics-catalog.txt), exported from the start
+    this.deadLettered =
+        Counter.builder("cura.events.dlq")
+            .description("records written to this service's dead-letter topic")
+            .tag("service", service)
+            .register(meters);
   }
 
   /**
@@ -91,6 +99,7 @@ public class KafkaEvents {
     } catch (EventDecodingException e) {
       LOG.warnf("dead-lettering %s: %s [%s]", describe(message), e.getMessage(), e.code());
       count("cura.events.consumed", "invalid", "dead_letter");
+      deadLettered.increment();
       return deadLetter(message, e, e.code(), e.field());
     }
     String name = envelope.type().eventName();
@@ -111,6 +120,7 @@ public class KafkaEvents {
             t -> {
               LOG.errorf(t, "handler failed on %s %s, dead-lettering it", name, describe(message));
               count("cura.events.consumed", name, "failed");
+              deadLettered.increment();
               return deadLetter(message, t, "handler_error", null);
             });
   }
