@@ -57,7 +57,7 @@ for i in $(seq 120); do [ -f "$B/pg.ready" ] && grep -q "Kafka Server started" "
 KEY="bench-admin-key-$(date +%s)-0123456789"
 CURA_BOOTSTRAP_API_KEY="$KEY" KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:19092 CURA_DB_URL=postgresql://127.0.0.1:15432/postgres \
   CURA_MODEL_ROOTS="$B/models" CURA_ARTIFACT_ROOT="$B/artifacts" \
-  "$JAVA" -Xmx512m -Djava.io.tmpdir="$B/tmp" -Dquarkus.http.port=18080 -Dquarkus.http.host=127.0.0.1 \
+  "$JAVA" -Xmx512m ${CURA_BENCH_GATEWAY_OPTS:-} -Djava.io.tmpdir="$B/tmp" -Dquarkus.http.port=18080 -Dquarkus.http.host=127.0.0.1 \
   -jar gateway-service/target/quarkus-app/quarkus-run.jar > "$B/gateway.log" 2>&1 &
 PIDS+=($!)
 for i in $(seq 180); do curl -sf http://127.0.0.1:18080/q/health/ready > /dev/null && break; sleep 1; done

@@ -124,7 +124,10 @@ public final class JobProjector {
           job.estimatedFinish = null;
         }
         // a fact about the finished training, kept even when AdapterRegistered overtook this event
-        Double tokens = a.metrics() == null ? null : a.metrics().get("trained_tokens");
+        Double tokens =
+            a.metrics() == null
+                ? null
+                : a.metrics().getOrDefault("trained_tokens", a.metrics().get("tokens"));
         if (tokens != null && job.trainedTokens == null && !"cancelled".equals(job.status)) {
           job.trainedTokens = tokens.longValue();
         }

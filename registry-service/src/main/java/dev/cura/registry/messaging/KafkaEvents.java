@@ -55,6 +55,8 @@ public class KafkaEvents {
     this.meters = meters;
     this.source = "/cura/" + service;
     this.service = service;
+    // the DLQ series exists from the start at 0, so rate() and alerts see it before the first one
+    meters.counter("cura.events.dlq", "service", service);
   }
 
   /**
