@@ -20,9 +20,9 @@ import java.util.function.IntConsumer;
 
 /**
  * Before/after on the validation set, in process with cura-engine: the base model (as the trainer
- * saw it: NF4 + double quantization, or dense) and the same model with the adapter. Measures the
- * eval loss on assistant tokens, and for the first {@code samples} validation comments generates a
- * greedy reply from each and scores both with {@link VoiceRules}.
+ * saw it: NF4-quantized weights via {@link Nf4Dense}, or dense) and the same model with the
+ * adapter. Measures the eval loss on assistant tokens, and for the first {@code samples} validation
+ * comments generates a greedy reply from each and scores both with {@link VoiceRules}.
  */
 public final class ReplyComparison {
   /** Max tokens of a generated reply: the data set's replies are ≤ 20 words, ≤ 40 tokens. */
@@ -57,7 +57,11 @@ public final class ReplyComparison {
       throws IOException {
     List<Conversation> data = JsonlDataset.read(valid);
     List<Conversation> picked = data.subList(0, Math.min(samples, data.size()));
-    try (LlamaModel m = LlamaLoader.load(model, LoadOptions.cpu(LoadOptions.Quant.parse(quant)));
+    LoadOptions.Quant q = LoadOptions.Quant.parse(quant);
+    try (LlamaModel m =
+            q == LoadOptions.Quant.NF4
+                ? Nf4Dense.load(model)
+                : LlamaLoader.load(model, LoadOptions.cpu(q));
         TextTokenizer tok = TextTokenizer.load(model, m.config())) {
       ExampleBuilder builder = new ExampleBuilder(tok, 256);
       var examples = builder.buildAll(data);
