@@ -77,6 +77,24 @@ public final class Nd {
     }
   }
 
+  /**
+   * Overwrites a float32 tensor in place with {@code values}, in libtorch-owned memory. DJL's
+   * {@code set(Buffer)} instead re-points the tensor's storage at a Java direct buffer (the old
+   * storage then lives only as long as whatever still views it); an in-place copy keeps one storage
+   * for the parameter's whole life.
+   */
+  public static void assign(NDArray target, float[] values) {
+    try (NDManager t = target.getManager().newSubManager()) {
+      NDArray fresh =
+          owned(
+              t,
+              java.lang.foreign.MemorySegment.ofArray(values),
+              target.getShape(),
+              ai.djl.ndarray.types.DataType.FLOAT32);
+      target.set(new ai.djl.ndarray.index.NDIndex("..."), fresh);
+    }
+  }
+
   /** Enables or disables autograd recording on this thread; returns the previous mode. */
   public static boolean gradMode(boolean on) {
     boolean was = JniUtils.isGradMode();
