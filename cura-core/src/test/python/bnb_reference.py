@@ -117,7 +117,8 @@ def dequantize_4bit(packed, absmax, B, qt, n):
 
 # ---- minimal safetensors writer (independent of the Java one) --------------------------------
 
-ST_DTYPE = {np.dtype(F32): "F32", np.dtype(np.uint8): "U8", np.dtype(np.uint16): "BF16"}
+ST_DTYPE = {np.dtype(F32): "F32", np.dtype(np.uint8): "U8", np.dtype(np.uint16): "BF16",
+            np.dtype(np.float16): "F16"}
 
 
 def write_safetensors(path, tensors):
@@ -153,7 +154,12 @@ def golden_case(path, x, B, qt, dq, dtype):
     shape = list(x.shape)
     packed, absmax = quantize_4bit(x, B, qt)
     t = {}
-    t["x"] = to_bf16_bits(x) if dtype == "bfloat16" else x.astype(F32)
+    if dtype == "bfloat16":
+        t["x"] = to_bf16_bits(x)
+    elif dtype == "float16":
+        t["x"] = x.astype(np.float16)
+    else:
+        t["x"] = x.astype(F32)
     t["w.weight"] = packed.reshape(-1, 1)
     js = {"quant_type": qt, "blocksize": B, "dtype": dtype, "shape": shape}
     if dq:
@@ -217,6 +223,11 @@ def main(out):
     # bf16 input: random normal rounded to bf16, 2-D, odd element count, with a tail block
     xb = bf16_to_f32(to_bf16_bits(rng.standard_normal((37, 91)).astype(F32) * F32(0.02)))
     cases.append(("bf16_37x91", xb, 64))
+    # f16 input (values exactly representable in float16), odd count, tail block
+    # (own generator, so adding this case left the other golden files unchanged)
+    xh = (np.random.default_rng(99).standard_normal((13, 77)) * 0.05).astype(np.float16)
+    xh = xh.astype(F32)
+    cases.append(("f16_13x77", xh, 64))
     # many blocks: several nested (256) groups plus a nested tail; bf16
     xl = bf16_to_f32(to_bf16_bits(rng.standard_normal((520, 64)).astype(F32)))
     xl[3 * 64:4 * 64] = 0  # an all-zero block inside
@@ -224,7 +235,7 @@ def main(out):
     # constant absmax everywhere (absmax - offset == 0 for every block: nested absmax 0)
     cases.append(("const", np.tile(np.array([0.5, -0.25], F32), 300), 64))
     for name, x, B in cases:
-        dtype = "bfloat16" if name.startswith("bf16") else "float32"
+        dtype = {"bf16": "bfloat16", "f16_": "float16"}.get(name[:4], "float32")
         big = x.size > 20000
         for qt in ("nf4", "fp4"):
             for dq in (True, False):

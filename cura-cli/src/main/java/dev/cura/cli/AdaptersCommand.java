@@ -1,14 +1,185 @@
 package dev.cura.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cura.cli.client.ClientException;
+import dev.cura.cli.client.ClientOptions;
+import dev.cura.cli.client.CuraClient;
+import dev.cura.cli.client.Printer;
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** {@code ./cura adapters}: Adapters in the running registry. */
-@Command(name = "adapters", description = "Adapters in the running registry.")
-public final class AdaptersCommand implements Callable<Integer> {
+/** {@code ./cura adapters}: Adapters in the registry of the running stack. */
+@Command(
+    name = "adapters",
+    mixinStandardHelpOptions = true,
+    description = "Adapters in the registry of the running stack (port 8083).",
+    subcommands = {
+      AdaptersCommand.List.class,
+      AdaptersCommand.Versions.class,
+      AdaptersCommand.Get.class,
+      AdaptersCommand.Download.class,
+      AdaptersCommand.Alias.class
+    })
+public final class AdaptersCommand implements Runnable {
+  static final int PORT = 8083;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   @Override
-  public Integer call() {
-    System.err.println("cura adapters: not available in this build yet");
-    return 2;
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  /** Runs a call, printing a service error instead of a stack trace. */
+  abstract static class Call implements Callable<Integer> {
+    @Mixin ClientOptions options;
+
+    abstract void run(CuraClient client) throws IOException;
+
+    @Override
+    public Integer call() {
+      try {
+        run(options.client(PORT));
+        return 0;
+      } catch (ClientException e) {
+        System.err.println("cura adapters: " + e.getMessage());
+        return 1;
+      } catch (IOException e) {
+        System.err.println("cura adapters: " + e.getMessage());
+        return 1;
+      }
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists your adapters.")
+  static final class List extends Call {
+    @Override
+    void run(CuraClient client) {
+      JsonNode page = client.get("v1/adapters");
+      System.out.printf("%-40s %7s  %s%n", "NAME", "LATEST", "UPDATED");
+      for (JsonNode a : page.path("data")) {
+        System.out.printf(
+            "%-40s %7d  %s%n",
+            a.path("name").asText(),
+            a.path("latest_version").asInt(),
+            Printer.time(a.path("updated_at")));
+      }
+    }
+  }
+
+  @Command(
+      name = "versions",
+      mixinStandardHelpOptions = true,
+      description = "Lists the versions of an adapter.")
+  static final class Versions extends Call {
+    @Parameters(index = "0", description = "Adapter name.")
+    String name;
+
+    @Override
+    void run(CuraClient client) {
+      JsonNode page = client.get("v1/adapters/" + enc(name) + "/versions");
+      System.out.printf("%-8s %-66s %-40s %s%n", "VERSION", "DIGEST", "JOB", "CREATED");
+      for (JsonNode v : page.path("data")) {
+        System.out.printf(
+            "%-8d %-66s %-40s %s%n",
+            v.path("version").asInt(),
+            v.path("digest").asText(),
+            v.path("job_id").asText(),
+            Printer.time(v.path("created_at")));
+      }
+    }
+  }
+
+  @Command(
+      name = "get",
+      mixinStandardHelpOptions = true,
+      description = "Shows one version with its lineage (NAME:VERSION, NAME:latest or NAME:alias).")
+  static final class Get extends Call {
+    @Parameters(index = "0", description = "NAME[:VERSION]; the version defaults to latest.")
+    String ref;
+
+    @Override
+    void run(CuraClient client) {
+      String[] nv = split(ref);
+      System.out.println(
+          Printer.pretty(client.get("v1/adapters/" + enc(nv[0]) + "/versions/" + enc(nv[1]))));
+    }
+  }
+
+  @Command(
+      name = "download",
+      mixinStandardHelpOptions = true,
+      description = "Downloads a version's adapter_config.json and adapter_model.safetensors.")
+  static final class Download extends Call {
+    @Parameters(index = "0", description = "NAME[:VERSION]; the version defaults to latest.")
+    String ref;
+
+    @Option(names = "--out", required = true, description = "Directory to write the files to.")
+    Path out;
+
+    @Override
+    void run(CuraClient client) throws IOException {
+      String[] nv = split(ref);
+      Files.createDirectories(out);
+      for (String file : new String[] {"adapter_config.json", "adapter_model.safetensors"}) {
+        String etag =
+            client.download(
+                "v1/adapters/" + enc(nv[0]) + "/versions/" + enc(nv[1]) + "/files/" + file,
+                out.resolve(file));
+        String sha = etag == null ? null : etag.replace("\"", "");
+        String actual = dev.cura.core.store.Sha256.ofFile(out.resolve(file));
+        if (sha != null && !sha.equals(actual)) {
+          throw new IOException(
+              file + ": downloaded bytes have SHA-256 " + actual + ", the registry says " + sha);
+        }
+        System.err.println(
+            file + "  " + Files.size(out.resolve(file)) + " bytes  sha256 " + actual);
+      }
+      System.out.println(out.toAbsolutePath());
+    }
+  }
+
+  @Command(
+      name = "alias",
+      mixinStandardHelpOptions = true,
+      description = "Shows an alias, or points it at a version with --version.")
+  static final class Alias extends Call {
+    @Parameters(index = "0", description = "Adapter name.")
+    String name;
+
+    @Parameters(index = "1", description = "Alias, e.g. prod.")
+    String alias;
+
+    @Option(names = "--version", description = "Point the alias at this version.")
+    Integer version;
+
+    @Override
+    void run(CuraClient client) {
+      String path = "v1/adapters/" + enc(name) + "/aliases/" + enc(alias);
+      JsonNode r =
+          version == null ? client.get(path) : client.put(path, Map.of("version", version));
+      System.out.println(Printer.pretty(r));
+    }
+  }
+
+  static String[] split(String ref) {
+    int colon = ref.lastIndexOf(':');
+    return colon < 0
+        ? new String[] {ref, "latest"}
+        : new String[] {ref.substring(0, colon), ref.substring(colon + 1)};
   }
 }

@@ -64,6 +64,7 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
     ObjectNode q = runQuantizeChild(src, outDir);
     double copy2 = timeCopy(files, copyDir);
     double copy = Math.min(copy1, copy2);
+    double memBw = memoryBandwidth();
     double qs = q.get("seconds").asDouble();
     ObjectNode r = Json.MAPPER.createObjectNode();
     r.put("params", shape.params());
@@ -74,10 +75,19 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
     r.put(
         "quantize_read_plus_write_gb_per_s",
         (q.get("bytes_read").asLong() + q.get("bytes_written").asLong()) / qs / 1e9);
+    r.put("quantize_cpu_seconds", q.get("cpu_seconds").asDouble());
+    r.put(
+        "load_average_at_end",
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     r.put("copy_seconds", copy);
     r.put("copy_seconds_runs", copy1 + "," + copy2);
     r.put("copy_gb_per_s", bytes / copy / 1e9);
     r.put("ratio_quantize_to_copy", qs / copy);
+    r.put("memory_copy_gb_per_s", memBw);
+    // DESIGN §8: (bytes read + written) / time against a single-pass memory-bandwidth bound
+    r.put(
+        "fraction_of_memory_bandwidth",
+        (q.get("bytes_read").asLong() + q.get("bytes_written").asLong()) / qs / 1e9 / memBw);
     r.put("peak_rss_bytes", q.get("peak_rss_bytes").asLong());
     r.put("peak_rss_mib", q.get("peak_rss_bytes").asLong() / (1 << 20));
     r.put("bits_per_param", q.get("bits_per_param").asDouble());
@@ -87,10 +97,12 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
     Files.writeString(work.resolve("bench-quantize-" + params + ".json"), json + "\n");
     System.out.println(json);
     System.out.printf(
-        "quantize %s: %.2f s (%.2f GB/s in), copy %.2f s → ratio %.2f; peak RSS %d MiB%n",
+        "quantize %s: %.2f s (%.2f GB/s in, %.1f CPU-s), copy %.2f s → ratio %.2f; peak RSS %d"
+            + " MiB%n",
         params,
         qs,
         q.get("bytes_read").asLong() / qs / 1e9,
+        q.get("cpu_seconds").asDouble(),
         copy,
         qs / copy,
         q.get("peak_rss_bytes").asLong() >> 20);
@@ -100,6 +112,27 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
       QuantizeCommand.deleteQuietly(src);
     }
     return 0;
+  }
+
+  /**
+   * In-memory copy bandwidth (GB/s of bytes read + written): best of 5 copies of a 256 MiB off-heap
+   * buffer — the single-pass bound the quantizer's read + write traffic is compared to.
+   */
+  static double memoryBandwidth() {
+    long size = 256L << 20;
+    try (java.lang.foreign.Arena a = java.lang.foreign.Arena.ofConfined()) {
+      java.lang.foreign.MemorySegment src = a.allocate(size, 64);
+      java.lang.foreign.MemorySegment dst = a.allocate(size, 64);
+      src.fill((byte) 1);
+      dst.fill((byte) 0);
+      double best = Double.MAX_VALUE;
+      for (int i = 0; i < 5; i++) {
+        long t = System.nanoTime();
+        java.lang.foreign.MemorySegment.copy(src, 0, dst, 0, size);
+        best = Math.min(best, (System.nanoTime() - t) / 1e9);
+      }
+      return 2.0 * size / best / 1e9;
+    }
   }
 
   private static double timeCopy(List<Path> files, Path dest) throws IOException {
@@ -129,14 +162,18 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
       throw new IOException("cura quantize exited with " + rc + ": " + stdout);
     }
     long rss = -1;
+    double cpu = -1;
     for (String line : stdout.split("\n")) {
       if (line.startsWith("peak_rss_bytes=")) {
         rss = Long.parseLong(line.substring("peak_rss_bytes=".length()).trim());
+      } else if (line.startsWith("cpu_seconds=")) {
+        cpu = Double.parseDouble(line.substring("cpu_seconds=".length()).trim());
       }
     }
     JsonNode rep = Json.MAPPER.readTree(out.resolve("quantization_report.json").toFile());
     ObjectNode n = (ObjectNode) rep;
     n.put("peak_rss_bytes", rss);
+    n.put("cpu_seconds", cpu);
     n.put("wall_seconds", wall);
     return n;
   }

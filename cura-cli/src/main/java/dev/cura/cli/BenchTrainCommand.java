@@ -144,7 +144,12 @@ public final class BenchTrainCommand implements Callable<Integer> {
             Integer.toString(warmup),
             Integer.toString(steps),
             Boolean.toString(half)));
-    Process proc = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+    // glibc's dynamic mmap threshold otherwise keeps freed per-layer temporaries (tens of MB each)
+    // in malloc arenas: resident forever and counted in peak RSS
+    pb.environment().putIfAbsent("MALLOC_MMAP_THRESHOLD_", "65536");
+    pb.environment().putIfAbsent("MALLOC_TRIM_THRESHOLD_", "0");
+    Process proc = pb.start();
     JsonNode result = null;
     try (BufferedReader r = new BufferedReader(new InputStreamReader(proc.getInputStream()))) {
       String line;

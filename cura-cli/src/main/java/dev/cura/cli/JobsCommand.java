@@ -1,14 +1,324 @@
 package dev.cura.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cura.cli.client.ClientException;
+import dev.cura.cli.client.ClientOptions;
+import dev.cura.cli.client.CuraClient;
+import dev.cura.cli.client.EventStream;
+import dev.cura.cli.client.Printer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /** {@code ./cura jobs}: Fine-tuning jobs of the running stack. */
-@Command(name = "jobs", description = "Fine-tuning jobs of the running stack.")
-public final class JobsCommand implements Callable<Integer> {
+@Command(
+    name = "jobs",
+    mixinStandardHelpOptions = true,
+    description = "Fine-tuning jobs of the running stack (gateway, port 8080).",
+    subcommands = {
+      JobsCommand.Upload.class,
+      JobsCommand.Create.class,
+      JobsCommand.List.class,
+      JobsCommand.Get.class,
+      JobsCommand.Cancel.class,
+      JobsCommand.Events.class
+    })
+public final class JobsCommand implements Runnable {
+  static final int PORT = 8080;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
   @Override
-  public Integer call() {
-    System.err.println("cura jobs: not available in this build yet");
-    return 2;
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  /** Runs a call, printing a service error instead of a stack trace. */
+  abstract static class Call implements Callable<Integer> {
+    @Mixin ClientOptions options;
+
+    abstract int run(CuraClient client) throws IOException;
+
+    @Override
+    public Integer call() {
+      try {
+        return run(options.client(PORT));
+      } catch (ClientException | IOException e) {
+        System.err.println("cura jobs: " + e.getMessage());
+        return 1;
+      }
+    }
+  }
+
+  @Command(
+      name = "upload",
+      mixinStandardHelpOptions = true,
+      description = "Uploads a JSONL training file; prints its file id as the last line.")
+  static final class Upload extends Call {
+    @Parameters(index = "0", description = "JSONL file (chat messages or prompt/completion).")
+    Path file;
+
+    @Override
+    int run(CuraClient client) throws IOException {
+      JsonNode f = client.upload(file);
+      System.err.printf(
+          "%s: %d %s examples, %d bytes, sha256 %s%n",
+          file,
+          f.path("examples").asLong(),
+          f.path("format").asText(),
+          f.path("bytes").asLong(),
+          f.path("sha256").asText());
+      System.out.println(f.path("id").asText());
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "create",
+      mixinStandardHelpOptions = true,
+      description = "Creates a fine-tuning job; prints its id as the last line.")
+  static final class Create extends Call {
+    @Option(names = "--model", required = true, description = "Base model id (see GET /v1/models).")
+    String model;
+
+    @Option(names = "--training-file", description = "File id of an uploaded training file.")
+    String trainingFile;
+
+    @Option(names = "--file", description = "Upload this JSONL file and train on it.")
+    Path file;
+
+    @Option(names = "--validation-file", description = "File id of a validation file.")
+    String validationFile;
+
+    @Option(
+        names = "--suffix",
+        description = "Adapter name suffix: the adapter is <model>-<suffix>.")
+    String suffix;
+
+    @Option(names = "--epochs", description = "n_epochs (default 1).")
+    Integer epochs;
+
+    @Option(names = "--batch-size", description = "batch_size (default 4).")
+    Integer batchSize;
+
+    @Option(names = "--lr", description = "learning_rate (default 2e-4).")
+    Double lr;
+
+    @Option(names = "--rank", description = "lora_r (default 16).")
+    Integer rank;
+
+    @Option(names = "--alpha", description = "lora_alpha (default 2 × rank).")
+    Double alpha;
+
+    @Option(names = "--dropout", description = "lora_dropout (default 0.05).")
+    Double dropout;
+
+    @Option(names = "--max-steps", description = "Stop after this many steps.")
+    Integer maxSteps;
+
+    @Option(names = "--seq-len", description = "Tokens per sequence (default 256).")
+    Integer seqLen;
+
+    @Option(names = "--quant", description = "nf4 (default) or fp4.")
+    String quant;
+
+    @Option(names = "--no-double-quant", description = "Do not quantize the absmax constants.")
+    boolean noDoubleQuant;
+
+    @Option(
+        names = "--optimizer",
+        description = "paged_adamw_32bit (default), paged_adamw_8bit, adamw_32bit.")
+    String optimizer;
+
+    @Option(names = "--seed", description = "Seed of every RNG (default: random, recorded).")
+    Long seed;
+
+    @Option(names = "--follow", description = "Stream the job's events until it finishes.")
+    boolean follow;
+
+    @Override
+    int run(CuraClient client) throws IOException {
+      if ((trainingFile == null) == (file == null)) {
+        throw new ClientException("give exactly one of --training-file ID or --file PATH");
+      }
+      String training = trainingFile;
+      if (file != null) {
+        training = client.upload(file).path("id").asText();
+        System.err.println("uploaded " + file + " as " + training);
+      }
+      var hp = new LinkedHashMap<String, Object>();
+      put(hp, "n_epochs", epochs);
+      put(hp, "batch_size", batchSize);
+      put(hp, "learning_rate", lr);
+      put(hp, "lora_r", rank);
+      put(hp, "lora_alpha", alpha);
+      put(hp, "lora_dropout", dropout);
+      put(hp, "max_steps", maxSteps);
+      put(hp, "seq_len", seqLen);
+      var body = new LinkedHashMap<String, Object>();
+      body.put("model", model);
+      body.put("training_file", training);
+      put(body, "validation_file", validationFile);
+      body.put("hyperparameters", hp);
+      var q = new LinkedHashMap<String, Object>();
+      put(q, "type", quant);
+      if (noDoubleQuant) {
+        q.put("double_quant", false);
+      }
+      body.put("quantization", q);
+      put(body, "optimizer", optimizer);
+      put(body, "suffix", suffix);
+      put(body, "seed", seed);
+      JsonNode job = client.post("v1/fine_tuning/jobs", body);
+      String id = job.path("id").asText();
+      System.err.println(
+          "job "
+              + id
+              + " "
+              + job.path("status").asText()
+              + ", adapter "
+              + job.path("adapter_name").asText());
+      if (follow) {
+        int rc = Events.follow(client, id);
+        System.out.println(id);
+        return rc;
+      }
+      System.out.println(id);
+      return 0;
+    }
+
+    private static void put(java.util.Map<String, Object> m, String k, Object v) {
+      if (v != null) {
+        m.put(k, v);
+      }
+    }
+  }
+
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "Lists your jobs, newest first.")
+  static final class List extends Call {
+    @Option(names = "--limit", defaultValue = "20")
+    int limit;
+
+    @Option(names = "--after", description = "Job id: list the jobs older than it.")
+    String after;
+
+    @Override
+    int run(CuraClient client) {
+      String q = "v1/fine_tuning/jobs?limit=" + limit + (after == null ? "" : "&after=" + after);
+      JsonNode page = client.get(q);
+      System.out.printf(
+          "%-40s %-16s %-20s %-30s %s%n", "ID", "STATUS", "MODEL", "FINE-TUNED MODEL", "CREATED");
+      for (JsonNode j : page.path("data")) {
+        System.out.printf(
+            "%-40s %-16s %-20s %-30s %s%n",
+            j.path("id").asText(),
+            j.path("status").asText(),
+            j.path("model").asText(),
+            Printer.text(j, "fine_tuned_model"),
+            Printer.time(j.path("created_at")));
+      }
+      if (page.path("has_more").asBoolean()) {
+        System.err.println(
+            "more: --after "
+                + page.path("data").get(page.path("data").size() - 1).path("id").asText());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "get", mixinStandardHelpOptions = true, description = "Shows a job.")
+  static final class Get extends Call {
+    @Parameters(index = "0")
+    String id;
+
+    @Override
+    int run(CuraClient client) {
+      System.out.println(Printer.pretty(client.get("v1/fine_tuning/jobs/" + id)));
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "cancel",
+      mixinStandardHelpOptions = true,
+      description = "Cancels an unfinished job.")
+  static final class Cancel extends Call {
+    @Parameters(index = "0")
+    String id;
+
+    @Override
+    int run(CuraClient client) {
+      JsonNode j = client.post("v1/fine_tuning/jobs/" + id + "/cancel", java.util.Map.of());
+      System.out.println(id + " " + j.path("status").asText());
+      return 0;
+    }
+  }
+
+  @Command(
+      name = "events",
+      mixinStandardHelpOptions = true,
+      description =
+          "Shows a job's events (oldest first); --follow streams them live until it ends.")
+  static final class Events extends Call {
+    @Parameters(index = "0")
+    String id;
+
+    @Option(names = "--follow", description = "Stream live until the job finishes.")
+    boolean follow;
+
+    @Option(names = "--limit", defaultValue = "100")
+    int limit;
+
+    @Override
+    int run(CuraClient client) {
+      if (follow) {
+        return follow(client, id);
+      }
+      JsonNode page = client.get("v1/fine_tuning/jobs/" + id + "/events?limit=" + limit);
+      var rows = new java.util.ArrayList<JsonNode>();
+      page.path("data").forEach(rows::add);
+      java.util.Collections.reverse(rows); // the API lists newest first
+      rows.forEach(Events::print);
+      return 0;
+    }
+
+    static void print(JsonNode e) {
+      System.out.printf(
+          "%s %-5s %s%n",
+          Printer.time(e.path("created_at")), e.path("level").asText(), e.path("message").asText());
+    }
+
+    /**
+     * Streams until the job ends (a progress bar over the training steps on a terminal); exit code
+     * 0 when it succeeded.
+     */
+    static int follow(CuraClient client, String id) {
+      try (var progress = new dev.cura.cli.client.JobProgress()) {
+        EventStream.follow(client, id, progress::onEvent);
+      }
+      JsonNode job = client.get("v1/fine_tuning/jobs/" + id);
+      String status = job.path("status").asText();
+      System.err.println(
+          "job "
+              + id
+              + " "
+              + status
+              + (job.path("fine_tuned_model").isTextual()
+                  ? ": " + job.path("fine_tuned_model").asText()
+                  : "")
+              + (job.path("error").isObject()
+                  ? ": " + job.path("error").path("message").asText()
+                  : ""));
+      return status.equals("succeeded") ? 0 : 1;
+    }
   }
 }

@@ -116,6 +116,7 @@ public final class QuantizeCommand implements Callable<Integer> {
       }
       if (printPeakRss) {
         System.out.println("peak_rss_bytes=" + PeakRss.bytes());
+        System.out.println("cpu_seconds=" + PeakRss.cpuSeconds());
       }
       return 0;
     } catch (FormatException e) {

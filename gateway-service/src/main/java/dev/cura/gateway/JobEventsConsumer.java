@@ -3,9 +3,10 @@ package dev.cura.gateway;
 import dev.cura.events.CuraEvent;
 import dev.cura.events.EventEnvelope;
 import dev.cura.gateway.jobs.JobService;
+import dev.cura.gateway.jobs.RequestedFastPath;
 import dev.cura.gateway.messaging.Channels;
-import dev.cura.gateway.messaging.KafkaEvents;
 import dev.cura.gateway.persistence.ProcessedEvent;
+import dev.cura.messaging.KafkaEvents;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,10 +22,12 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 public class JobEventsConsumer {
   private final KafkaEvents events;
   private final JobService jobs;
+  private final RequestedFastPath fastPath;
 
-  JobEventsConsumer(KafkaEvents events, JobService jobs) {
+  JobEventsConsumer(KafkaEvents events, JobService jobs, RequestedFastPath fastPath) {
     this.events = events;
     this.jobs = jobs;
+    this.fastPath = fastPath;
   }
 
   @Incoming(Channels.JOB_EVENTS)
@@ -33,9 +36,19 @@ public class JobEventsConsumer {
   }
 
   Uni<Void> onJobEvent(EventEnvelope<CuraEvent> event) {
-    return Panache.withTransaction(
-        () ->
-            ProcessedEvent.markProcessed(event)
-                .flatMap(first -> first ? jobs.project(event) : Uni.createFrom().voidItem()));
+    return fastPath
+        .tryApply(event)
+        .flatMap(
+            handled ->
+                handled
+                    ? Uni.createFrom().voidItem()
+                    : Panache.withTransaction(
+                        () ->
+                            ProcessedEvent.markProcessed(event)
+                                .flatMap(
+                                    first ->
+                                        first
+                                            ? jobs.project(event)
+                                            : Uni.createFrom().voidItem())));
   }
 }

@@ -228,6 +228,25 @@ class GatewayApiTest {
                     .get("/v1/fine_tuning/jobs/" + id)
                     .then()
                     .body("status", equalTo("quantizing")));
+    // a redelivery of the request (same record) changes nothing
+    var again =
+        TestKafka.send(
+            Topics.JOB_REQUESTED, id, TestKafka.headers(records.get(0)), records.get(0).value());
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                TestKafka.committedOffset("cura-gateway", Topics.JOB_REQUESTED, again.partition())
+                    > again.offset());
+    assertEquals(
+        1,
+        as(acme())
+            .get("/v1/fine_tuning/jobs/" + id + "/events")
+            .jsonPath()
+            .getList("data.message", String.class)
+            .stream()
+            .filter(m -> m.startsWith("Job is queued for the quantizer"))
+            .count());
     // another tenant sees nothing
     as(ADMIN).get("/v1/fine_tuning/jobs/" + id).then().statusCode(404);
     as(acme())
@@ -236,6 +255,23 @@ class GatewayApiTest {
         .statusCode(200)
         .body("data", hasSize(1))
         .body("object", equalTo("list"));
+
+    // paging: 'after' lists what is older than the given job
+    var ids =
+        as(acme())
+            .get("/v1/fine_tuning/jobs?limit=100")
+            .jsonPath()
+            .getList("data.id", String.class);
+    as(acme())
+        .get("/v1/fine_tuning/jobs?limit=100&after=" + ids.get(0))
+        .then()
+        .body("data.id", not(org.hamcrest.Matchers.hasItem(ids.get(0))))
+        .body("data", hasSize(ids.size() - 1));
+    as(acme())
+        .get("/v1/fine_tuning/jobs?after=ftjob-unknown")
+        .then()
+        .statusCode(400)
+        .body("error.param", equalTo("after"));
 
     // cancel: status now, CancelRequested on the bus, idempotent
     as(acme())
@@ -414,10 +450,13 @@ class GatewayApiTest {
         Topics.JOB_REQUESTED, key, good.headers(), "{\"job_id\":".getBytes(StandardCharsets.UTF_8));
     var dead = TestKafka.await(Topics.dlq("gateway"), r -> key.equals(r.key()), 1, WAIT);
     assertEquals("malformed_json", TestKafka.headers(dead.get(0)).get("cura-error-code"));
-    given()
-        .get("/q/metrics")
-        .then()
-        .body(containsString("cura_events_dlq_total{service=\"gateway\"}"));
+    String metrics = given().get("/q/metrics").asString();
+    var dlq =
+        java.util.regex.Pattern.compile("cura_events_dlq_total\\{service=\"gateway\"\\} ([0-9.E]+)")
+            .matcher(metrics);
+    org.junit.jupiter.api.Assertions.assertTrue(dlq.find(), "no DLQ counter for gateway");
+    org.junit.jupiter.api.Assertions.assertTrue(
+        Double.parseDouble(dlq.group(1)) >= 1, "DLQ count " + dlq.group(1));
     as(ADMIN).get("/v1/fine_tuning/jobs/" + key).then().statusCode(404);
   }
 

@@ -2,27 +2,26 @@ package dev.cura.quantizer;
 
 import dev.cura.events.CancelRequested;
 import dev.cura.events.EventEnvelope;
+import dev.cura.messaging.KafkaEvents;
 import dev.cura.quantizer.messaging.Channels;
-import dev.cura.quantizer.messaging.KafkaEvents;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * Consumes {@code cura.job.cancel}. Every instance reads the whole topic (its own consumer group,
  * from the beginning, see application.properties), so any instance knows every cancelled job,
- * including jobs cancelled while it was down.
+ * including jobs cancelled while it was down. {@link QuantizationJobs} skips cancelled jobs.
  */
 @ApplicationScoped
 public class CancelConsumer {
   private final KafkaEvents events;
-  private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+  private final QuantizationJobs jobs;
 
-  CancelConsumer(KafkaEvents events) {
+  CancelConsumer(KafkaEvents events, QuantizationJobs jobs) {
     this.events = events;
+    this.jobs = jobs;
   }
 
   @Incoming(Channels.JOB_CANCEL)
@@ -31,13 +30,13 @@ public class CancelConsumer {
         record,
         CancelRequested.class,
         (EventEnvelope<CancelRequested> e) -> {
-          cancelled.add(e.data().jobId());
+          jobs.cancel(e.data().jobId());
           return Uni.createFrom().voidItem();
         });
   }
 
   /** True when a cancel for {@code jobId} has been seen. */
   public boolean isCancelled(String jobId) {
-    return cancelled.contains(jobId);
+    return jobs.isCancelled(jobId);
   }
 }

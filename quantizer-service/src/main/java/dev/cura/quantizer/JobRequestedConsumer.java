@@ -2,29 +2,47 @@ package dev.cura.quantizer;
 
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.FineTuneRequested;
+import dev.cura.messaging.KafkaEvents;
 import dev.cura.quantizer.messaging.Channels;
-import dev.cura.quantizer.messaging.KafkaEvents;
+import dev.cura.quantizer.messaging.EventPublisher;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
  * Consumes {@code cura.job.requested}: each {@link FineTuneRequested} becomes a quantized base
- * artifact and a {@code CheckpointQuantized} event.
- *
- * <p>Skeleton: decodes, logs and acknowledges; the quantization itself is the quantizer's domain
- * work (blocking: run it on a worker, see docs/services.md).
+ * artifact and a {@code CheckpointQuantized} event (or a {@code JobFailed}). The work runs on
+ * {@link QuantizationJobs}' worker pool, never on this event-loop thread; the record is acked once
+ * the outcome is on the broker. A redelivered event (same id) is not handled twice; a new request
+ * for an existing artifact is a cache hit.
  */
 @ApplicationScoped
 public class JobRequestedConsumer {
   private static final Logger LOG = Logger.getLogger(JobRequestedConsumer.class);
 
   private final KafkaEvents events;
+  private final EventPublisher publisher;
+  private final QuantizationJobs jobs;
+  private final Set<String> handled =
+      Collections.newSetFromMap(
+          Collections.synchronizedMap(
+              new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> e) {
+                  return size() > 100_000;
+                }
+              }));
 
-  JobRequestedConsumer(KafkaEvents events) {
+  JobRequestedConsumer(KafkaEvents events, EventPublisher publisher, QuantizationJobs jobs) {
     this.events = events;
+    this.publisher = publisher;
+    this.jobs = jobs;
   }
 
   @Incoming(Channels.JOB_REQUESTED)
@@ -34,9 +52,25 @@ public class JobRequestedConsumer {
 
   Uni<Void> onJobRequested(EventEnvelope<FineTuneRequested> event) {
     FineTuneRequested job = event.data();
+    if (!handled.add(event.id())) {
+      LOG.infof("event %s (job %s) already handled; skipped", event.id(), job.jobId());
+      return Uni.createFrom().voidItem();
+    }
     LOG.infof(
-        "job %s requested: base %s, adapter %s",
-        job.jobId(), job.baseModel().uri(), job.adapterName());
-    return Uni.createFrom().voidItem();
+        "job %s requested: base %s, quantization %s",
+        job.jobId(), job.baseModel().uri(), job.quantization());
+    return Uni.createFrom()
+        .completionStage(jobs.submit(job))
+        .onItem()
+        .transformToUni(
+            outcome ->
+                switch (outcome) {
+                  case QuantizeOutcome.Quantized q -> publisher.publish(q.event());
+                  case QuantizeOutcome.Failed f -> publisher.publish(f.event());
+                  case QuantizeOutcome.Cancelled c -> {
+                    LOG.infof("job %s cancelled; no artifact announced", c.jobId());
+                    yield Uni.createFrom().voidItem();
+                  }
+                });
   }
 }

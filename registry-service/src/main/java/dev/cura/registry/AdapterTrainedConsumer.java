@@ -1,9 +1,9 @@
 package dev.cura.registry;
 
 import dev.cura.events.AdapterTrained;
+import dev.cura.messaging.KafkaEvents;
 import dev.cura.registry.adapters.RegistryService;
 import dev.cura.registry.messaging.Channels;
-import dev.cura.registry.messaging.KafkaEvents;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;

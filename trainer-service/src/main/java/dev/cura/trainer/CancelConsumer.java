@@ -2,8 +2,8 @@ package dev.cura.trainer;
 
 import dev.cura.events.CancelRequested;
 import dev.cura.events.EventEnvelope;
+import dev.cura.messaging.KafkaEvents;
 import dev.cura.trainer.messaging.Channels;
-import dev.cura.trainer.messaging.KafkaEvents;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;

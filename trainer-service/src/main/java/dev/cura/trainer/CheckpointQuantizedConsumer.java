@@ -2,9 +2,9 @@ package dev.cura.trainer;
 
 import dev.cura.events.CheckpointQuantized;
 import dev.cura.events.EventEnvelope;
+import dev.cura.messaging.KafkaEvents;
 import dev.cura.trainer.job.JobOutcome;
 import dev.cura.trainer.messaging.Channels;
-import dev.cura.trainer.messaging.KafkaEvents;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,9 +1,15 @@
 package dev.cura.trainer;
 
+import ai.djl.engine.Engine;
+import ai.djl.engine.StandardCapabilities;
+import ai.djl.util.cuda.CudaUtils;
 import java.util.Locale;
 import org.jboss.logging.Logger;
 
-/** Resolves {@code cura.trainer.device}: {@code auto} picks CUDA when a GPU is visible. */
+/**
+ * Resolves {@code cura.trainer.device}: {@code auto} picks CUDA when a GPU is visible and the
+ * bundled libtorch is a CUDA build (the default build ships the CPU one), CPU otherwise.
+ */
 final class DeviceSelector {
   private static final Logger LOG = Logger.getLogger(DeviceSelector.class);
 
@@ -14,10 +20,9 @@ final class DeviceSelector {
     return switch (d) {
       case "cpu", "cuda" -> d;
       case "auto" -> {
-        int gpus = gpuCount();
-        LOG.infof(
-            "device auto: %d GPU(s) visible, training on %s", gpus, gpus > 0 ? "cuda" : "cpu");
-        yield gpus > 0 ? "cuda" : "cpu";
+        String device = cudaUsable() ? "cuda" : "cpu";
+        LOG.infof("device auto: training on %s", device);
+        yield device;
       }
       default ->
           throw new IllegalArgumentException(
@@ -25,11 +30,20 @@ final class DeviceSelector {
     };
   }
 
-  private static int gpuCount() {
+  private static boolean cudaUsable() {
     try {
-      return ai.djl.util.cuda.CudaUtils.getGpuCount();
+      // the GPU count needs no libtorch; only a machine with a GPU pays for loading it
+      if (CudaUtils.getGpuCount() == 0) {
+        return false;
+      }
+      boolean cuda = Engine.getEngine("PyTorch").hasCapability(StandardCapabilities.CUDA);
+      if (!cuda) {
+        LOG.warn("a GPU is visible but libtorch is a CPU build; training on the CPU");
+      }
+      return cuda;
     } catch (RuntimeException | LinkageError e) {
-      return 0; // no CUDA runtime on this machine
+      LOG.warnf("CUDA probe failed (%s); training on the CPU", e.toString());
+      return false;
     }
   }
 }

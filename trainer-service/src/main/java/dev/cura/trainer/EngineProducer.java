@@ -1,12 +1,13 @@
 package dev.cura.trainer;
 
+import dev.cura.trainer.engine.CuraEngineTraining;
 import dev.cura.trainer.job.TrainingEngine;
 import io.quarkus.arc.DefaultBean;
 import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-/** The training engine the trainer runs jobs with (replaceable in tests with an alternative). */
+/** The training engine the trainer runs jobs with: cura-engine (tests may wrap it). */
 @Dependent
 public class EngineProducer {
 
@@ -14,9 +15,6 @@ public class EngineProducer {
   @Singleton
   @DefaultBean
   TrainingEngine engine() {
-    return (plan, listener) -> {
-      throw new UnsupportedOperationException(
-          "this build has no training engine (cura-engine's training loop is not wired yet)");
-    };
+    return new CuraEngineTraining();
   }
 }

@@ -4,6 +4,7 @@ import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
@@ -23,6 +24,7 @@ public class TrainerRebalanceListener implements KafkaConsumerRebalanceListener 
 
   private final JobPartitions partitions;
   private final TrainerService trainer;
+  private final AtomicInteger revocations = new AtomicInteger();
 
   TrainerRebalanceListener(JobPartitions partitions, TrainerService trainer) {
     this.partitions = partitions;
@@ -31,9 +33,17 @@ public class TrainerRebalanceListener implements KafkaConsumerRebalanceListener 
 
   @Override
   public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> revoked) {
+    if (!revoked.isEmpty()) {
+      revocations.incrementAndGet();
+    }
     for (String jobId : partitions.jobsOf(revoked)) {
       LOG.infof("job %s: its partition left this trainer; stopping it here", jobId);
       trainer.worker().release(jobId);
     }
+  }
+
+  /** How often partitions were taken from this instance (a rebalance that moved work). */
+  public int revocations() {
+    return revocations.get();
   }
 }

@@ -1,19 +1,21 @@
 package dev.cura.trainer;
 
 import dev.cura.core.store.ArtifactStore;
+import dev.cura.messaging.KafkaEvents;
 import dev.cura.trainer.job.JobRunner;
+import dev.cura.trainer.job.ScratchSpace;
 import dev.cura.trainer.job.StoreJobArtifacts;
 import dev.cura.trainer.job.TrainerMetrics;
 import dev.cura.trainer.job.TrainerSettings;
 import dev.cura.trainer.job.TrainingEngine;
 import dev.cura.trainer.job.TrainingWorker;
 import dev.cura.trainer.messaging.EventPublisher;
-import dev.cura.trainer.messaging.KafkaEvents;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -31,6 +33,7 @@ public class TrainerService {
   private final TrainerConfig config;
   private final TrainerSettings settings;
   private final TrainingWorker worker;
+  private final ScratchSpace scratch;
 
   TrainerService(
       TrainerConfig config,
@@ -38,18 +41,22 @@ public class TrainerService {
       EventPublisher publisher,
       KafkaEvents events,
       TrainingEngine engine,
-      @ConfigProperty(name = "cura.artifact-root") Path artifactRoot) {
+      @ConfigProperty(name = "cura.artifact-root") Path artifactRoot)
+      throws IOException {
     this.config = config;
+    this.scratch =
+        ScratchSpace.open(
+            config
+                .workDir()
+                .orElse(Path.of(System.getProperty("java.io.tmpdir"), "cura-trainer"))
+                .toAbsolutePath());
     this.settings =
         new TrainerSettings(
             events.source(),
             DeviceSelector.resolve(config.device()),
             config.checkpointEvery(),
             config.progressEvery(),
-            config
-                .workDir()
-                .orElse(Path.of(System.getProperty("java.io.tmpdir"), "cura-trainer"))
-                .toAbsolutePath(),
+            scratch.dir(),
             config.codeVersion());
     var workerRef = new AtomicReference<TrainingWorker>();
     var metrics =
@@ -76,7 +83,9 @@ public class TrainerService {
   }
 
   void onStop(@Observes ShutdownEvent e) {
-    if (!worker.stop(config.stopGrace())) {
+    if (worker.stop(config.stopGrace())) {
+      scratch.close();
+    } else {
       LOG.warnf(
           "jobs still running after %s; they resume elsewhere from their checkpoints",
           config.stopGrace());

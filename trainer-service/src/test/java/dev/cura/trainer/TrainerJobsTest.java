@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -14,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cura.core.safetensors.SafetensorsFile;
 import dev.cura.core.store.ArtifactStore;
 import dev.cura.core.store.Sha256;
+import dev.cura.engine.peft.PeftAdapter;
 import dev.cura.events.AdapterTrained;
 import dev.cura.events.CancelRequested;
 import dev.cura.events.CheckpointQuantized;
@@ -34,12 +36,15 @@ import dev.cura.events.Topics;
 import dev.cura.events.TrainingConfig;
 import dev.cura.events.TrainingProgress;
 import dev.cura.testinfra.KafkaTestResource;
+import dev.cura.testinfra.MetricsCatalog;
 import dev.cura.testinfra.TestKafka;
 import dev.cura.trainer.job.HoldingEngine;
 import dev.cura.trainer.job.TrainingPlan;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,15 +53,20 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Training jobs end to end through the real (in-JVM) broker and the shared artifact store. */
+/**
+ * Training jobs end to end: CheckpointQuantized records through the real (in-JVM) broker,
+ * cura-engine training a tiny NF4 base from the shared artifact store, events read back from the
+ * topics.
+ */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
 class TrainerJobsTest {
-  private static final Duration WAIT = Duration.ofSeconds(90);
+  private static final Duration WAIT = Duration.ofSeconds(120);
   private static final String TRAIN_JSONL =
       """
       {"messages":[{"role":"user","content":"great video"},{"role":"assistant","content":"thank you!"}]}
@@ -64,16 +74,26 @@ class TrainerJobsTest {
       {"messages":[{"role":"user","content":"what mic?"},{"role":"assistant","content":"a cheap one"}]}
       """;
 
+  private static final String VALID_JSONL =
+      """
+      {"prompt":"love it","completion":" glad to hear"}
+      """;
+
   private final EventCodec codec = new EventCodec();
   private final ObjectMapper json = new ObjectMapper();
 
   @Inject TrainerService trainer;
   @Inject TestTrainingEngine testEngine;
-  private HoldingEngine engine;
 
+  @Inject
+  @Identifier(TrainerRebalanceListener.NAME)
+  TrainerRebalanceListener rebalances;
+
+  private HoldingEngine engine;
   private ArtifactStore store;
   private String baseKey;
   private String datasetSha;
+  private String validationSha;
 
   @BeforeEach
   void storeHoldsBaseAndDataset() throws Exception {
@@ -81,49 +101,63 @@ class TrainerJobsTest {
     store =
         new ArtifactStore(
             Path.of(ConfigProvider.getConfig().getValue("cura.artifact-root", String.class)));
-    baseKey = Sha256.ofString("trainer test base");
-    store.putIfAbsent(baseKey, d -> Files.writeString(d.resolve("config.json"), "{}"));
+    baseKey = TinyBase.put(store, Path.of(System.getProperty("java.io.tmpdir")));
     datasetSha = Sha256.ofString(TRAIN_JSONL);
     store.putIfAbsent(datasetSha, d -> Files.writeString(d.resolve("train.jsonl"), TRAIN_JSONL));
+    validationSha = Sha256.ofString(VALID_JSONL);
+    store.putIfAbsent(validationSha, d -> Files.writeString(d.resolve("valid.jsonl"), VALID_JSONL));
   }
 
   @Test
-  void aJobPublishesProgressACheckpointAndOneAdapterTrained() throws Exception {
+  void aJobPublishesProgressCheckpointsAndOneLoadableAdapter() throws Exception {
     String job = newJobId();
-    TestKafka.send(encode(job, 4, 2));
+    var sent = TestKafka.send(encode(job, 4, 2, true));
 
     AdapterTrained trained = (AdapterTrained) decode(awaitOne(Topics.ADAPTER_TRAINED, job));
-    List<CuraEvent> progress =
-        decodeAll(TestKafka.await(Topics.JOB_PROGRESS, r -> job.equals(r.key()), 5, WAIT));
-    assertEquals(
-        List.of(1L, 2L, 3L, 4L),
+    awaitCommittedPast(sent);
+    List<CuraEvent> progress = progressOf(job);
+    List<TrainingProgress> steps =
         progress.stream()
             .filter(TrainingProgress.class::isInstance)
-            .map(e -> ((TrainingProgress) e).step())
-            .toList());
-    CheckpointSaved saved =
-        progress.stream()
-            .filter(CheckpointSaved.class::isInstance)
-            .map(CheckpointSaved.class::cast)
-            .findFirst()
-            .orElseThrow();
-    assertEquals(2, saved.step());
-    store.verify(saved.digest());
+            .map(TrainingProgress.class::cast)
+            .toList();
+    assertEquals(List.of(1L, 2L, 3L, 4L), steps.stream().map(TrainingProgress::step).toList());
+    assertNull(steps.get(0).etaSeconds(), "the first step also loaded the model: no ETA yet");
+    assertEquals(0L, steps.get(3).etaSeconds());
+    for (TrainingProgress p : steps) {
+      assertTrue(Double.isFinite(p.loss()) && p.loss() > 0, "loss " + p.loss());
+      assertTrue(p.tokensPerSecond() > 0 && p.peakMemoryBytes() > 0, p.toString());
+      assertEquals(4L, p.totalSteps());
+    }
+    List<CheckpointSaved> saved = checkpointsOf(progress);
+    assertEquals(List.of(2L, 4L), saved.stream().map(CheckpointSaved::step).toList());
+    for (CheckpointSaved c : saved) {
+      store.verify(c.digest());
+    }
 
     // the adapter is in the store, in PEFT layout
     store.verify(trained.adapterDigest());
-    Path adapter = Path.of(java.net.URI.create(trained.adapterUri()));
+    Path adapter = Path.of(URI.create(trained.adapterUri()));
     JsonNode cfg = json.readTree(adapter.resolve("adapter_config.json").toFile());
     assertEquals("LORA", cfg.get("peft_type").asText());
     assertEquals("CAUSAL_LM", cfg.get("task_type").asText());
+    assertEquals("cura-tiny", cfg.get("base_model_name_or_path").asText());
     assertEquals(2, cfg.get("r").asInt());
+    assertEquals(7, cfg.get("target_modules").size());
+    assertEquals(2, PeftAdapter.readConfig(adapter).rank(), "the engine reads it back");
     try (var st = SafetensorsFile.open(adapter.resolve("adapter_model.safetensors"))) {
-      assertTrue(
-          st.contains("base_model.model.model.layers.0.self_attn.q_proj.lora_A.weight"),
-          st.tensors().keySet().toString());
+      assertEquals(2 * 7 * 2, st.tensors().size(), st.tensors().keySet().toString());
+      String a = "base_model.model.model.layers.1.self_attn.k_proj.lora_A.weight";
+      String b = "base_model.model.model.layers.1.self_attn.k_proj.lora_B.weight";
+      assertArrayEquals(new long[] {2, 32}, st.info(a).shape(), "lora_A [r, in]");
+      assertArrayEquals(new long[] {16, 2}, st.info(b).shape(), "lora_B [out, r]");
     }
+    assertTrue(trained.metrics().get("train_loss") > 0, trained.metrics().toString());
+    assertEquals(4.0, trained.metrics().get("steps"));
+    assertTrue(trained.metrics().get("eval_loss") > 0, "validation file evaluated");
     assertEquals(baseKey, trained.lineage().quantizedArtifactDigest());
     assertEquals(datasetSha, trained.lineage().datasets().get(0).sha256());
+    assertEquals(new ContentRef("cura-tiny", "c".repeat(64)), trained.lineage().baseModel());
     assertNotNull(trained.lineage().codeVersion());
 
     given()
@@ -142,18 +176,9 @@ class TrainerJobsTest {
         .body(containsString("cura_train_peak_memory_bytes{device=\"cpu\"}"))
         .body(containsString("cura_train_jobs_total{outcome=\"trained\"}"));
 
-    // every trainer family the dashboards and KEDA query (deploy/metrics-catalog.txt) is exported
+    // every cura_* family the dashboards, alerts and KEDA query for the trainer is exported
     String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-    List<String> families =
-        Files.readAllLines(Path.of("..", "deploy", "metrics-catalog.txt")).stream()
-            .filter(l -> l.endsWith(" trainer-service"))
-            .map(l -> l.split(" ")[0])
-            .filter(f -> f.startsWith("cura_train") || f.startsWith("cura_optimizer"))
-            .toList();
-    assertEquals(8, families.size(), "the catalog's trainer families: " + families);
-    for (String family : families) {
-      assertTrue(metrics.contains("\n" + family), family + " is not exported");
-    }
+    assertEquals(List.of(), MetricsCatalog.missing("trainer-service", metrics));
   }
 
   @Test
@@ -170,7 +195,7 @@ class TrainerJobsTest {
         "the same event, published again");
     assertEquals(decode(published.get(0)), decode(published.get(1)));
     assertEquals(1, engine.plansOf(job).size(), "trained once");
-    awaitCommittedPast(second.offset());
+    awaitCommittedPast(second);
   }
 
   @Test
@@ -178,10 +203,10 @@ class TrainerJobsTest {
     String job = newJobId();
     var held = engine.holdAfterStep(job, 3);
     var sent = TestKafka.send(encode(job, 6, 2));
-    assertTrue(held.await(WAIT.toSeconds(), TimeUnit.SECONDS), "job reached its checkpoint");
+    assertTrue(held.await(WAIT.toSeconds(), TimeUnit.SECONDS), "job reached step 3");
 
     try {
-      assertTrue(trainer.worker().stop(Duration.ofSeconds(30)), "stopped within a step");
+      assertTrue(trainer.worker().stop(Duration.ofSeconds(60)), "stopped within a step");
       given()
           .get("/v1/trainer/status")
           .then()
@@ -192,13 +217,12 @@ class TrainerJobsTest {
     }
 
     awaitOne(Topics.ADAPTER_TRAINED, job);
-    awaitCommittedPast(sent.offset());
+    awaitCommittedPast(sent);
     List<TrainingPlan> plans = engine.plansOf(job);
     assertEquals(2, plans.size());
     assertNull(plans.get(0).resumeFrom());
     assertNotNull(plans.get(1).resumeFrom(), "the restart resumed from the checkpoint");
-    List<CuraEvent> events =
-        decodeAll(TopicReader.all(Topics.JOB_PROGRESS, r -> job.equals(r.key())));
+    List<CuraEvent> events = progressOf(job);
     List<Long> steps =
         events.stream()
             .filter(TrainingProgress.class::isInstance)
@@ -206,13 +230,15 @@ class TrainerJobsTest {
             .toList();
     assertEquals(LongStream.rangeClosed(1, 6).boxed().toList(), steps, "no step trained twice");
     assertEquals(
-        List.of(2L, 3L, 4L),
-        events.stream()
-            .filter(CheckpointSaved.class::isInstance)
-            .map(e -> ((CheckpointSaved) e).step())
-            .toList(),
-        "checkpoints every 2 steps, plus one on stopping after step 3");
+        List.of(2L, 3L, 4L, 6L),
+        checkpointsOf(events).stream().map(CheckpointSaved::step).toList(),
+        "checkpoints every 2 steps and at the end, plus one on stopping after step 3");
     assertEquals(1, TopicReader.all(Topics.ADAPTER_TRAINED, r -> job.equals(r.key())).size());
+
+    // Not asserted here: that the adapter equals an uninterrupted run's byte for byte. cura-engine
+    // resumes exactly (its own tests; 2 of 3 runs here matched), but one run of this suite on a
+    // loaded 2-core machine gave an uninterrupted run that differed (max |Δ| 0.03): CPU kernels
+    // that are not bit-reproducible under load, amplified by Adam on near-zero LoRA-A gradients.
   }
 
   @Test
@@ -220,7 +246,7 @@ class TrainerJobsTest {
     String job = newJobId();
     var held = engine.holdAfterStep(job, 3);
     var sent = TestKafka.send(encode(job, 50, 2));
-    assertTrue(held.await(WAIT.toSeconds(), TimeUnit.SECONDS), "job reached its checkpoint");
+    assertTrue(held.await(WAIT.toSeconds(), TimeUnit.SECONDS), "job reached step 3");
 
     TestKafka.send(
         codec.encode(EventEnvelope.create("/cura/gateway", new CancelRequested(job, "test"))));
@@ -229,8 +255,38 @@ class TrainerJobsTest {
     assertEquals(JobFailed.Code.USER_ERROR, failed.code());
     assertEquals(JobFailed.Stage.TRAINING, failed.stage());
     assertEquals("cancelled", failed.message());
-    awaitCommittedPast(sent.offset());
+    awaitCommittedPast(sent);
     assertTrue(TopicReader.all(Topics.ADAPTER_TRAINED, r -> job.equals(r.key())).isEmpty());
+    assertEquals(
+        List.of(2L),
+        checkpointsOf(progressOf(job)).stream().map(CheckpointSaved::step).toList(),
+        "the checkpoint written on the way out of a cancelled run is not kept");
+  }
+
+  @Test
+  void aJobLongerThanThePollIntervalCausesNoRebalance() throws Exception {
+    long pollInterval =
+        ConfigProvider.getConfig()
+            .getValue(
+                "mp.messaging.incoming.checkpoint-quantized.max.poll.interval.ms", Long.class);
+    String job = newJobId();
+    var held = engine.holdAfterStep(job, 1);
+    var sent = TestKafka.send(encode(job, 10, 5));
+    assertTrue(held.await(WAIT.toSeconds(), TimeUnit.SECONDS), "job reached step 1");
+    int before = rebalances.revocations();
+
+    // the job keeps the record un-acked for well over max.poll.interval.ms
+    Thread.sleep(pollInterval * 5 / 2);
+
+    assertEquals(before, rebalances.revocations(), "no partition was taken from the trainer");
+    given()
+        .get("/v1/trainer/status")
+        .then()
+        .body("jobs.find { it.job_id == '" + job + "' }.state", equalTo("running"));
+    TestKafka.send(
+        codec.encode(EventEnvelope.create("/cura/gateway", new CancelRequested(job, "done"))));
+    awaitCommittedPast(sent);
+    assertEquals(1, engine.plansOf(job).size(), "the record was never delivered again");
   }
 
   @Test
@@ -257,16 +313,28 @@ class TrainerJobsTest {
   }
 
   private EncodedEvent encode(String job, int maxSteps, int checkpointEvery) {
+    return encode(job, maxSteps, checkpointEvery, false);
+  }
+
+  private EncodedEvent encode(
+      String job, int maxSteps, int checkpointEvery, boolean withValidation) {
+    var datasets =
+        new java.util.ArrayList<>(
+            List.of(new DatasetRef("file-train", "train", "cas:sha256/" + datasetSha, datasetSha)));
+    if (withValidation) {
+      datasets.add(
+          new DatasetRef("file-valid", "validation", "cas:sha256/" + validationSha, validationSha));
+    }
     var request =
         new FineTuneRequested(
             job,
             "tenant-a",
             new ContentRef("cura-tiny", "c".repeat(64)),
-            List.of(new DatasetRef("file-train", "train", "cas:sha256/" + datasetSha, datasetSha)),
+            datasets,
             new LoraConfig(2, 4.0, 0.0, null),
             new QuantConfig("nf4", true, 64),
             new OptimizerConfig("paged_adamw_32bit", 0.01, null),
-            new TrainingConfig(1, 1, 16, 11L, maxSteps, checkpointEvery),
+            new TrainingConfig(1, 1, 64, 11L, maxSteps, checkpointEvery),
             "replies");
     var quantized =
         new CheckpointQuantized(
@@ -280,16 +348,29 @@ class TrainerJobsTest {
     return codec.encode(EventEnvelope.create("/cura/quantizer", quantized));
   }
 
+  private List<CuraEvent> progressOf(String job) {
+    return decodeAll(TopicReader.all(Topics.JOB_PROGRESS, r -> job.equals(r.key())));
+  }
+
+  private static List<CheckpointSaved> checkpointsOf(List<CuraEvent> events) {
+    return events.stream()
+        .filter(CheckpointSaved.class::isInstance)
+        .map(CheckpointSaved.class::cast)
+        .toList();
+  }
+
   private ConsumerRecord<String, byte[]> awaitOne(String topic, String job) {
     return TestKafka.await(topic, r -> job.equals(r.key()), 1, WAIT).get(0);
   }
 
-  private void awaitCommittedPast(long offset) {
+  /** Waits until the trainer acknowledged {@code record} (its group committed past it). */
+  private void awaitCommittedPast(RecordMetadata record) {
     await()
         .atMost(WAIT)
         .until(
             () ->
-                TestKafka.committedOffset("cura-trainer", Topics.CHECKPOINT_QUANTIZED, 0) > offset);
+                TestKafka.committedOffset("cura-trainer", record.topic(), record.partition())
+                    > record.offset());
   }
 
   private CuraEvent decode(ConsumerRecord<String, byte[]> r) {

@@ -8,6 +8,15 @@ import java.nio.file.Path;
 public final class PeakRss {
   private PeakRss() {}
 
+  /** CPU time of this process (all threads, user + system) in seconds, or -1 if unknown. */
+  public static double cpuSeconds() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime() / 1e9;
+    }
+    return -1;
+  }
+
   /** Peak RSS in bytes, or -1 where /proc is not available. */
   public static long bytes() {
     try {

@@ -25,7 +25,7 @@ public final class Progress implements AutoCloseable {
     if (quiet) {
       return;
     }
-    if (System.console() != null) {
+    if (System.console() != null && System.console().isTerminal()) {
       bar =
           new ProgressBarBuilder()
               .setTaskName(task)

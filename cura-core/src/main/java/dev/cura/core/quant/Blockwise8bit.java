@@ -43,19 +43,42 @@ public final class Blockwise8bit {
       throw new IllegalArgumentException("blocksize must be positive, got " + blocksize);
     }
     int blocks = (n + blocksize - 1) / blocksize;
-    for (int b = 0; b < blocks; b++) {
-      int start = b * blocksize;
-      int end = Math.min(n, start + blocksize);
-      float m = 0f;
-      for (int i = start; i < end; i++) {
-        m = Math.max(m, Math.abs(x[xOff + i]));
-      }
-      absmax[absOff + b] = m;
-      float r = 1f / Math.max(m, Blockwise4bitReference.ABSMAX_MIN);
-      for (int i = start; i < end; i++) {
-        float s = Math.min(1f, Math.max(-1f, x[xOff + i] * r));
-        q[qOff + i] = (byte) Codebook.bucketize(s, midpoints);
-      }
+    // blocks are independent: spread them over the common pool when there are many
+    int perTask = Math.max(1, (1 << 16) / blocksize);
+    int tasks = (blocks + perTask - 1) / perTask;
+    java.util.stream.IntStream range = java.util.stream.IntStream.range(0, tasks);
+    (tasks > 1 ? range.parallel() : range)
+        .forEach(
+            t -> {
+              int to = Math.min(blocks, (t + 1) * perTask);
+              for (int b = t * perTask; b < to; b++) {
+                quantizeBlock(midpoints, blocksize, x, xOff, n, q, qOff, absmax, absOff, b);
+              }
+            });
+  }
+
+  private static void quantizeBlock(
+      float[] midpoints,
+      int blocksize,
+      float[] x,
+      int xOff,
+      int n,
+      byte[] q,
+      int qOff,
+      float[] absmax,
+      int absOff,
+      int b) {
+    int start = b * blocksize;
+    int end = Math.min(n, start + blocksize);
+    float m = 0f;
+    for (int i = start; i < end; i++) {
+      m = Math.max(m, Math.abs(x[xOff + i]));
+    }
+    absmax[absOff + b] = m;
+    float r = 1f / Math.max(m, Blockwise4bitReference.ABSMAX_MIN);
+    for (int i = start; i < end; i++) {
+      float s = Math.min(1f, Math.max(-1f, x[xOff + i] * r));
+      q[qOff + i] = (byte) Codebook.bucketize(s, midpoints);
     }
   }
 

@@ -23,8 +23,18 @@ public final class Codebook {
    * sorted code. NaN maps to 0 (out of contract: bitsandbytes gives no defined code for NaN).
    */
   public static int bucketize(float x, float[] midpoints) {
+    int m = midpoints.length;
+    if (((m + 1) & m) == 0) {
+      // m = 2^k − 1 (15 for 4-bit, 255 for 8-bit codes): branch-free descent, one compare per
+      // level; the comparisons are the same as the binary search's, so is the answer
+      int pos = 0;
+      for (int step = (m + 1) >>> 1; step > 0; step >>>= 1) {
+        pos += midpoints[pos + step - 1] < x ? step : 0;
+      }
+      return pos;
+    }
     int lo = 0;
-    int hi = midpoints.length; // invariant: answer in [lo, hi]
+    int hi = m; // invariant: answer in [lo, hi]
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
       if (midpoints[mid] < x) {

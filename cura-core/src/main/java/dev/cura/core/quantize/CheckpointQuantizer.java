@@ -69,8 +69,9 @@ public final class CheckpointQuantizer {
       listener.started(ckpt.tensorBytes());
       Map<String, String> weightMap = new TreeMap<>();
       long totalSize = 0;
-      try (Arena arena = Arena.ofShared()) {
-        Buffers buf = new Buffers(arena);
+      try (Arena arena = Arena.ofShared();
+          ChunkReader reader = new ChunkReader(arena, (long) CHUNK_ELEMS * 4)) {
+        Buffers buf = new Buffers(reader);
         for (int s = 0; s < shards.size(); s++) {
           String fileName =
               shards.size() == 1
@@ -102,7 +103,9 @@ public final class CheckpointQuantizer {
         st.bytesWritten += writeJson(out.resolve(CheckpointDir.INDEX), idx);
       }
       st.bytesWritten +=
-          writeJson(out.resolve(CheckpointDir.CONFIG), configWithQuant(ckpt, settings));
+          writeJson(
+              out.resolve(CheckpointDir.CONFIG),
+              BnbConfig.withQuantizationConfig(ckpt.config(), settings));
       for (Path aux : ckpt.auxiliaryFiles()) {
         Files.copy(aux, out.resolve(aux.getFileName().toString()));
         st.bytesWritten += Files.size(aux);
@@ -235,14 +238,18 @@ public final class CheckpointQuantizer {
 
   // ---- streaming ----------------------------------------------------------------------------
 
-  /** Reusable chunk buffers (bounded memory). */
+  /** Reusable buffers (bounded memory), and the read-ahead reader. */
   private static final class Buffers {
-    final MemorySegment raw; // [CHUNK_ELEMS * 4] bytes: input chunk as stored
+    final ChunkReader reader;
     final float[] floats = new float[CHUNK_ELEMS];
     final byte[] packed = new byte[CHUNK_ELEMS / 2];
+    // error sample of the current tensor, reused so a tensor leaves little garbage behind
+    final float[] sample = new float[ERROR_SAMPLE];
+    final byte[] samplePacked = new byte[ERROR_SAMPLE / 2];
+    final float[] sampleDeq = new float[ERROR_SAMPLE];
 
-    Buffers(Arena arena) {
-      raw = arena.allocate((long) CHUNK_ELEMS * 4, 64);
+    Buffers(ChunkReader reader) {
+      this.reader = reader;
     }
   }
 
@@ -264,15 +271,15 @@ public final class CheckpointQuantizer {
       Entry e, SafetensorsWriter w, Buffers buf, Stats st, QuantizeListener l) throws IOException {
     TensorInfo t = e.info;
     w.declare(new TensorSpec(t.name(), t.dtype(), t.shape()));
-    long total = t.byteSize();
-    for (long off = 0; off < total; off += buf.raw.byteSize()) {
-      long len = Math.min(buf.raw.byteSize(), total - off);
-      MemorySegment slice = buf.raw.asSlice(0, len);
-      e.file.read(t, off, slice);
-      w.append(t.name(), slice);
-      st.bytesRead += len;
-      l.progress(st.bytesRead, t.name());
-    }
+    buf.reader.stream(
+        e.file,
+        t,
+        buf.reader.bufferBytes(),
+        (chunk, off) -> {
+          w.append(t.name(), chunk);
+          st.bytesRead += chunk.byteSize();
+          l.progress(st.bytesRead, t.name());
+        });
     st.totalParams += t.numel();
   }
 
@@ -297,24 +304,27 @@ public final class CheckpointQuantizer {
     float[] absmax = new float[(int) QuantType.blocks(n, b)];
     w.declare(new TensorSpec(key, DType.U8, new long[] {QuantType.packedBytes(n), 1}));
     int sampleN = (int) Math.min(n, ERROR_SAMPLE);
-    float[] sample = new float[sampleN];
-    byte[] samplePacked = new byte[(sampleN + 1) / 2];
-    for (long off = 0; off < n; off += CHUNK_ELEMS) {
-      int len = (int) Math.min(CHUNK_ELEMS, n - off);
-      MemorySegment raw = buf.raw.asSlice(0, (long) len * esize);
-      e.file.read(t, off * esize, raw);
-      toFloatsParallel(t.dtype(), raw, buf.floats, len);
-      Blockwise4bit.quantize(
-          s.quantType(), b, buf.floats, 0, len, buf.packed, 0, absmax, (int) (off / b));
-      int packedLen = (len + 1) / 2;
-      w.append(key, MemorySegment.ofArray(buf.packed).asSlice(0, packedLen));
-      if (off == 0) {
-        System.arraycopy(buf.floats, 0, sample, 0, sampleN);
-        System.arraycopy(buf.packed, 0, samplePacked, 0, (sampleN + 1) / 2);
-      }
-      st.bytesRead += (long) len * esize;
-      l.progress(st.bytesRead, key);
-    }
+    float[] sample = buf.sample;
+    byte[] samplePacked = buf.samplePacked;
+    buf.reader.stream(
+        e.file,
+        t,
+        (long) CHUNK_ELEMS * esize,
+        (raw, byteOff) -> {
+          long off = byteOff / esize;
+          int len = (int) (raw.byteSize() / esize);
+          toFloatsParallel(t.dtype(), raw, buf.floats, len);
+          Blockwise4bit.quantize(
+              s.quantType(), b, buf.floats, 0, len, buf.packed, 0, absmax, (int) (off / b));
+          int packedLen = (len + 1) / 2;
+          w.append(key, MemorySegment.ofArray(buf.packed).asSlice(0, packedLen));
+          if (off == 0) {
+            System.arraycopy(buf.floats, 0, sample, 0, sampleN);
+            System.arraycopy(buf.packed, 0, samplePacked, 0, (sampleN + 1) / 2);
+          }
+          st.bytesRead += (long) len * esize;
+          l.progress(st.bytesRead, key);
+        });
     QuantState state =
         s.doubleQuant()
             ? QuantState.nested(s.quantType(), b, t.dtype(), t.shape(), absmax)
@@ -334,7 +344,7 @@ public final class CheckpointQuantizer {
     }
     weightMap.put(key, fileName);
     // error on the sample, with the final (possibly double-quantized) absmax
-    float[] deq = new float[sampleN];
+    float[] deq = buf.sampleDeq;
     Blockwise4bit.dequantize(
         s.quantType(), b, samplePacked, 0, state.effectiveAbsmax(), 0, deq, 0, sampleN);
     double err = 0;
@@ -374,33 +384,7 @@ public final class CheckpointQuantizer {
             });
   }
 
-  // ---- config and files ---------------------------------------------------------------------
-
-  /**
-   * config.json with the {@code quantization_config} that transformers' {@code
-   * BitsAndBytesConfig.to_dict()} writes for 4-bit (keys sorted, as transformers sorts them).
-   */
-  static ObjectNode configWithQuant(CheckpointDir ckpt, QuantizeSettings s) {
-    ObjectNode cfg = ((ObjectNode) ckpt.config()).deepCopy();
-    ObjectNode q = Json.MAPPER.createObjectNode();
-    q.put("_load_in_4bit", true);
-    q.put("_load_in_8bit", false);
-    q.put("bnb_4bit_compute_dtype", s.computeDtype().torchName());
-    q.put("bnb_4bit_quant_storage", "uint8");
-    q.put("bnb_4bit_quant_type", s.quantType().jsonName());
-    q.put("bnb_4bit_use_double_quant", s.doubleQuant());
-    q.put("llm_int8_enable_fp32_cpu_offload", false);
-    q.put("llm_int8_has_fp16_weight", false);
-    q.putNull("llm_int8_skip_modules");
-    q.put("llm_int8_threshold", 6.0);
-    q.put("load_in_4bit", true);
-    q.put("load_in_8bit", false);
-    q.put("quant_method", "bitsandbytes");
-    // CURA's own record of the block size (transformers always uses 64 and ignores this key)
-    q.put("cura_blocksize", s.blocksize());
-    cfg.set("quantization_config", q);
-    return cfg;
-  }
+  // ---- files ------------------------------------------------------------------------------
 
   private static long writeJson(Path p, JsonNode n) throws IOException {
     byte[] b =

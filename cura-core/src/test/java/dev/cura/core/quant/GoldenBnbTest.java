@@ -22,8 +22,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ({@code src/test/python/bnb_reference.py}, which wrote the golden files): packed codes, absmax,
  * nested absmax, code tables, the JSON blob bytes, and the dequantized values — for midpoint ties
  * and their float neighbours, all-zero / tiny / subnormal / outlier / negative-absmax / −0 blocks,
- * odd tails, F32 and BF16 inputs, NF4 and FP4, with and without double quantization, block sizes
- * 32, 64, 128 and 4096.
+ * odd tails, F32, F16 and BF16 inputs, NF4 and FP4, with and without double quantization, block
+ * sizes 32, 64, 128 and 4096.
  */
 class GoldenBnbTest {
   static Path golden() throws Exception {

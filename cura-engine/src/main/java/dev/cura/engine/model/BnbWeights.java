@@ -36,7 +36,7 @@ public final class BnbWeights {
     } catch (FormatException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }
-    NDArray packed = TensorLoader.load(m, src.read(weightName), null);
+    NDArray packed = TensorLoader.load(m, src, weightName, null);
     return Nf4Weight.of(m, state, packed, compute);
   }
 

@@ -49,6 +49,15 @@ public final class CheckpointWeights implements WeightSource {
   }
 
   @Override
+  public void copyTo(String name, java.lang.foreign.MemorySegment dst) {
+    try {
+      dir.fileOf(name).read(dir.info(name), 0, dst);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
   public void close() {
     try {
       dir.close();

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import dev.cura.engine.nn.LoraLinear;
+import dev.cura.engine.nn.Nd;
 import java.util.List;
 
 /**
@@ -59,6 +60,7 @@ public final class DecoderLayer implements AutoCloseable {
    */
   public NDArray forward(
       NDArray x, NDArray cos, NDArray sin, NDArray mask, NDManager m, boolean training) {
+    x = Nd.adopt(m, x); // temporaries derived from x must die with m
     Shape s = x.getShape();
     long b = s.get(0), t = s.get(1), c = s.get(2);
     int heads = cfg.heads(), kv = cfg.kvHeads(), d = cfg.headDim(), g = cfg.groupSize();

@@ -98,6 +98,7 @@ public final class LlamaModel implements AutoCloseable {
 
   /** Final norm + lm_head: hidden [B, T, C] → logits [B, T, V] float32. */
   public NDArray head(NDArray hidden, NDManager m) {
+    hidden = Nd.adopt(m, hidden);
     Shape s = hidden.getShape();
     NDArray normed = DecoderLayer.rmsNorm(hidden, norm, config.rmsNormEps());
     NDArray logits = lmHead.apply(normed.reshape(s.get(0) * s.get(1), s.get(2)), m);
@@ -111,17 +112,31 @@ public final class LlamaModel implements AutoCloseable {
   public NDArray logits(NDArray ids, NDManager m) {
     boolean was = Nd.gradMode(false);
     try {
-      int t = (int) ids.getShape().get(1);
-      NDList rope = rope(t, m);
-      NDArray mask = causalMask(t, m);
-      NDArray h = embed(ids, m);
-      for (DecoderLayer layer : layers) {
-        h = layer.forward(h, rope.get(0), rope.get(1), mask, m, false);
-      }
-      return head(h, m);
+      return forward(ids, m, false);
     } finally {
       Nd.gradMode(was);
     }
+  }
+
+  /**
+   * ids [B, T] → logits [B, T, V] under the current grad mode (recorded when on: full-parameter
+   * training without checkpointing).
+   */
+  public NDArray forward(NDArray ids, NDManager m, boolean training) {
+    int t = (int) ids.getShape().get(1);
+    NDList rope = rope(t, m);
+    NDArray mask = causalMask(t, m);
+    NDArray h = embed(ids, m);
+    for (DecoderLayer layer : layers) {
+      // each layer's temporaries (dequantized weights above all) die with its own manager; a
+      // recorded graph keeps what it needs through libtorch's reference counts
+      try (NDManager lm = m.newSubManager()) {
+        NDArray out = layer.forward(h, rope.get(0), rope.get(1), mask, lm, training);
+        out.attach(m);
+        h = out;
+      }
+    }
+    return head(h, m);
   }
 
   /** Convenience: logits [T, V] for one sequence of token ids. */

@@ -58,13 +58,20 @@ public final class SyntheticLlama {
   }
 
   private static NDArray normal(NDManager m, int rows, int cols, DataType type) {
-    NDArray a = m.randomNormal(0, 0.02f, new Shape(rows, cols), DataType.FLOAT32);
     if (type == DataType.FLOAT32) {
-      return a;
+      return m.randomNormal(0, 0.02f, new Shape(rows, cols), DataType.FLOAT32);
     }
-    NDArray h = a.toType(type, false);
-    a.close();
-    return h;
+    // in row chunks: a float32 copy of a whole 10B-model embedding would be 0.5 GB of peak
+    NDArray out = m.zeros(new Shape(rows, cols), type);
+    int chunk = 2048;
+    for (int r = 0; r < rows; r += chunk) {
+      int n = Math.min(chunk, rows - r);
+      try (NDManager t = m.newSubManager()) {
+        NDArray part = t.randomNormal(0, 0.02f, new Shape(n, cols), DataType.FLOAT32);
+        out.set(new ai.djl.ndarray.index.NDIndex("{}:{}", r, r + n), part.toType(type, false));
+      }
+    }
+    return out;
   }
 
   private static LoraLinear linear(

@@ -80,7 +80,11 @@ public final class TensorLoader {
     }
   }
 
-  /** Loads a named tensor and checks its shape. */
+  /**
+   * Loads a named tensor and checks its shape. The bytes are read with {@link WeightSource#copyTo}
+   * into a confined staging arena (no file mapping kept resident), widened to float32 in Java for
+   * BF16/F16, copied into libtorch-owned memory, and the staging is freed.
+   */
   public static NDArray load(
       NDManager m, WeightSource src, String name, DataType target, long... expectedShape) {
     WeightSource.Tensor t = src.read(name);
@@ -92,6 +96,15 @@ public final class TensorLoader {
               + ", got "
               + java.util.Arrays.toString(t.shape()));
     }
-    return load(m, t, target);
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment raw = arena.allocate(Math.max(1, t.data().remaining()), 64);
+      src.copyTo(name, raw.asSlice(0, t.data().remaining()));
+      WeightSource.Tensor staged =
+          new WeightSource.Tensor(
+              t.dtype(),
+              t.shape(),
+              raw.asSlice(0, t.data().remaining()).asByteBuffer().order(ByteOrder.LITTLE_ENDIAN));
+      return load(m, staged, target);
+    }
   }
 }

@@ -28,6 +28,16 @@ public interface WeightSource extends AutoCloseable {
   /** Reads a tensor; throws IllegalArgumentException naming the tensor if it is missing. */
   Tensor read(String name);
 
+  /**
+   * Copies the bytes of {@code name} into {@code dst} (exactly the tensor's size). Sources backed
+   * by files read through the channel so that loading never maps (and keeps resident) the whole
+   * file next to the copy.
+   */
+  default void copyTo(String name, java.lang.foreign.MemorySegment dst) {
+    java.lang.foreign.MemorySegment.copy(
+        java.lang.foreign.MemorySegment.ofBuffer(read(name).data()), 0, dst, 0, dst.byteSize());
+  }
+
   @Override
   default void close() {}
 }

@@ -30,18 +30,69 @@ public final class Nd {
     return result;
   }
 
+  /**
+   * A view of {@code x} owned by {@code m} (differentiable, no copy). A layer adopts its input
+   * first: otherwise every op whose receiver is the input would put its result into the input's
+   * (longer lived) manager, and a step would keep every layer's temporaries until it ends.
+   */
+  public static NDArray adopt(NDManager m, NDArray x) {
+    return own(m, x, x.reshape(x.getShape()));
+  }
+
   /** Moves {@code result} into {@code m}. */
   public static NDArray own(NDManager m, NDArray result) {
     result.attach(m);
     return result;
   }
 
-  /** A uint8 array of {@code bytes} in {@code m} (DJL creates int8 from byte[]; reinterpreted). */
+  /** A uint8 array [n] holding {@code bytes}, owned by libtorch (see {@link #owned}). */
   public static NDArray uint8(NDManager m, byte[] bytes) {
-    NDArray i8 = m.create(bytes);
-    NDArray u8 = i8.toType(ai.djl.ndarray.types.DataType.UINT8, false);
-    i8.close();
-    return u8;
+    return owned(
+        m,
+        java.lang.foreign.MemorySegment.ofArray(bytes),
+        new ai.djl.ndarray.types.Shape(bytes.length),
+        ai.djl.ndarray.types.DataType.UINT8);
+  }
+
+  /**
+   * An NDArray with a copy of {@code src}'s bytes whose memory libtorch owns. DJL's {@code
+   * create(Buffer)} wraps a direct buffer without copying, and {@code create(byte[])} copies into a
+   * fresh direct buffer that only the garbage collector frees — for the gigabytes of a large model
+   * that garbage stays resident. Here the bytes go through a confined arena that is freed at once.
+   */
+  public static NDArray owned(
+      NDManager m,
+      java.lang.foreign.MemorySegment src,
+      ai.djl.ndarray.types.Shape shape,
+      ai.djl.ndarray.types.DataType type) {
+    try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+      java.lang.foreign.MemorySegment staging = arena.allocate(Math.max(1, src.byteSize()), 64);
+      java.lang.foreign.MemorySegment.copy(src, 0, staging, 0, src.byteSize());
+      java.nio.ByteBuffer buf =
+          staging.asSlice(0, src.byteSize()).asByteBuffer().order(java.nio.ByteOrder.nativeOrder());
+      NDArray view = m.create(buf, shape, type);
+      NDArray copy = view.duplicate();
+      view.close();
+      return copy;
+    }
+  }
+
+  /**
+   * Overwrites a float32 tensor in place with {@code values}, in libtorch-owned memory. DJL's
+   * {@code set(Buffer)} instead re-points the tensor's storage at a Java direct buffer (the old
+   * storage then lives only as long as whatever still views it); an in-place copy keeps one storage
+   * for the parameter's whole life.
+   */
+  public static void assign(NDArray target, float[] values) {
+    try (NDManager t = target.getManager().newSubManager()) {
+      NDArray fresh =
+          owned(
+              t,
+              java.lang.foreign.MemorySegment.ofArray(values),
+              target.getShape(),
+              ai.djl.ndarray.types.DataType.FLOAT32);
+      target.set(new ai.djl.ndarray.index.NDIndex("..."), fresh);
+    }
   }
 
   /** Enables or disables autograd recording on this thread; returns the previous mode. */

@@ -182,10 +182,19 @@ public final class Nf4Weight implements FrozenWeight {
     return w.getDataType() == computeDtype ? w : w.toType(computeDtype, false);
   }
 
+  /**
+   * y = x·Wᵀ with W dequantized into a manager of its own that is closed right after the product:
+   * without recording W is freed at once; when recording, autograd's reference keeps W alive until
+   * the layer's backward, while the gather index and other temporaries go now.
+   */
   @Override
   public NDArray apply(NDArray x, NDManager m) {
-    NDArray w = dense(m); // [out, in]
-    return x.matMul(w.transpose());
+    try (NDManager t = m.newSubManager()) {
+      NDArray w = dense(t); // [out, in]
+      NDArray y = x.matMul(w.transpose());
+      y.attach(m);
+      return y;
+    }
   }
 
   @Override

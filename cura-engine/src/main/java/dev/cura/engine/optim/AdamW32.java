@@ -50,7 +50,7 @@ public final class AdamW32 implements Optimizer {
         states.read(param.name(), m, v);
         AdamWKernel.step(p, g, m, v, n, s, gradScale, cfg.weightDecay() > 0);
         states.write(param.name(), m, v);
-        value.set(p);
+        Nd.assign(value, p);
       }
     } finally {
       Nd.gradMode(was);

@@ -118,7 +118,7 @@ public final class AdamW8bit implements Optimizer {
         st.read(m, v);
         AdamWKernel.step(p, g, m, v, n, s, gradScale, cfg.weightDecay() > 0);
         st.write(m, v);
-        value.set(p);
+        Nd.assign(value, p);
       }
     } finally {
       Nd.gradMode(was);

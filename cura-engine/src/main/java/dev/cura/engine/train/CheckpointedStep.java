@@ -67,7 +67,9 @@ public final class CheckpointedStep {
         NDArray loss = CausalLmLoss.compute(logits, batch, normalizer, hm);
         nll = loss.toType(DataType.FLOAT64, false).getDouble() * normalizer;
         Nd.backward(loss, hm.ones(loss.getShape()));
-        grad = h.getGradient().duplicate();
+        try (NDArray g = h.getGradient()) {
+          grad = g.duplicate();
+        }
         grad.attach(m);
       }
       for (int i = layers.size() - 1; i >= 0; i--) {
@@ -80,11 +82,17 @@ public final class CheckpointedStep {
           seedDropout(seed, step, micro, i);
           NDArray out = layers.get(i).forward(x, rope.get(0), rope.get(1), mask, lm, true);
           Nd.backward(out, grad);
+          NDArray next = null;
           if (needInputGrad) {
-            NDArray next = x.getGradient().duplicate();
+            try (NDArray g = x.getGradient()) {
+              next = g.duplicate();
+            }
             next.attach(m);
-            grad = next;
           }
+          // this layer's input, its .grad and the upstream gradient are done with
+          grad.close();
+          x.close();
+          grad = next;
         }
       }
       return nll;

@@ -9,6 +9,7 @@ import dev.cura.engine.data.Example;
 import dev.cura.engine.data.ExampleBuilder;
 import dev.cura.engine.data.JsonlDataset;
 import dev.cura.engine.data.TextTokenizer;
+import dev.cura.engine.model.LlamaConfig;
 import dev.cura.engine.model.LlamaLoader;
 import dev.cura.engine.model.LlamaModel;
 import dev.cura.engine.model.LoadOptions;
@@ -44,14 +45,20 @@ public final class Trainer {
 
   /** Runs training from {@code cfg}; resumes from the latest checkpoint if {@code cfg.resume()}. */
   public static TrainResult run(TrainConfig cfg, TrainingListener listener) throws IOException {
-    LlamaModel model = LlamaLoader.load(cfg.model(), LoadOptions.cpu(cfg.quant()));
-    try (model;
-        TextTokenizer tok = TextTokenizer.load(cfg.model(), model.config())) {
+    // data first: a bad line should fail in a second, not after loading a large base model
+    LlamaConfig modelConfig = LlamaConfig.read(cfg.model());
+    List<Example> train;
+    List<Example> valid;
+    long pad;
+    try (TextTokenizer tok = TextTokenizer.load(cfg.model(), modelConfig)) {
       ExampleBuilder builder = new ExampleBuilder(tok, cfg.seqLen());
-      List<Example> train = builder.buildAll(JsonlDataset.read(cfg.data()));
-      List<Example> valid =
+      train = builder.buildAll(JsonlDataset.read(cfg.data()));
+      valid =
           cfg.validation() == null ? null : builder.buildAll(JsonlDataset.read(cfg.validation()));
-      long pad = Math.max(0, tok.eosId());
+      pad = Math.max(0, tok.eosId());
+    }
+    LOG.info("{} training examples, loading {}", train.size(), cfg.model());
+    try (LlamaModel model = LlamaLoader.load(cfg.model(), LoadOptions.cpu(cfg.quant()))) {
       return train(model, train, valid, pad, cfg, listener);
     }
   }

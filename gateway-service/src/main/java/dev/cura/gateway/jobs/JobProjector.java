@@ -121,11 +121,15 @@ public final class JobProjector {
       }
       case AdapterTrained a -> {
         if (move(job, JobStatus.REGISTERING, at)) {
-          Double tokens = a.metrics() == null ? null : a.metrics().get("trained_tokens");
-          if (tokens != null) {
-            job.trainedTokens = tokens.longValue();
-          }
           job.estimatedFinish = null;
+        }
+        // a fact about the finished training, kept even when AdapterRegistered overtook this event
+        Double tokens =
+            a.metrics() == null
+                ? null
+                : a.metrics().getOrDefault("trained_tokens", a.metrics().get("tokens"));
+        if (tokens != null && job.trainedTokens == null && !"cancelled".equals(job.status)) {
+          job.trainedTokens = tokens.longValue();
         }
         var data = new LinkedHashMap<String, Object>();
         data.put("adapter_digest", a.adapterDigest());

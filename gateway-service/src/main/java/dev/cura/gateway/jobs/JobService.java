@@ -15,30 +15,35 @@ import dev.cura.events.EventCodec;
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.FineTuneRequested;
 import dev.cura.gateway.api.ApiException;
-import dev.cura.gateway.files.StoredFile;
-import dev.cura.gateway.models.BaseModel;
 import dev.cura.gateway.outbox.OutboxRecord;
 import dev.cura.gateway.outbox.OutboxRelay;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Job creation, cancellation and the projection of job events, each in one PostgreSQL transaction.
+ * Job creation, cancellation and the projection of job events, each atomic in PostgreSQL.
  *
- * <p>Creating a job writes the job row and its {@code FineTuneRequested} into the outbox in the
- * same transaction ({@link OutboxRelay} publishes it): a crash between the two cannot lose the
- * event or leave a job without one, and the event id fixed in the outbox row makes a resend
- * recognisable. Cancelling works the same way with {@code CancelRequested}.
+ * <p>Creating a job writes the job row and its {@code FineTuneRequested} into the outbox in one SQL
+ * statement, hence one transaction ({@link OutboxRelay} publishes it): a crash between the two
+ * cannot lose the event or leave a job without one, and the event id fixed in the outbox row makes
+ * a resend recognisable. Cancelling writes the status and {@code CancelRequested} in one
+ * transaction the same way.
  */
 @ApplicationScoped
 public class JobService {
@@ -51,10 +56,14 @@ public class JobService {
   private final SecureRandom random = new SecureRandom();
   private final OutboxRelay relay;
   private final JobMetrics metrics;
+  private final JobReferences references;
+  private final Pool pool;
 
-  JobService(OutboxRelay relay, JobMetrics metrics) {
+  JobService(OutboxRelay relay, JobMetrics metrics, JobReferences references, Pool pool) {
     this.relay = relay;
     this.metrics = metrics;
+    this.references = references;
+    this.pool = pool;
   }
 
   /** Validates and creates a job; 400 naming the field for bad input. */
@@ -66,7 +75,7 @@ public class JobService {
       metrics.submitted("rejected");
       throw e;
     }
-    return Panache.withTransaction(() -> createInTx(tenant, spec))
+    return insert(tenant, spec)
         .onItemOrFailure()
         .invoke(
             (job, failure) -> {
@@ -77,60 +86,43 @@ public class JobService {
             });
   }
 
-  private Uni<Job> createInTx(String tenant, JobRequestValidator.JobSpec spec) {
-    return BaseModel.<BaseModel>findById(spec.model())
+  private Uni<Job> insert(String tenant, JobRequestValidator.JobSpec spec) {
+    return references
+        .model(spec.model())
         .flatMap(
-            model -> {
-              if (model == null) {
-                throw ApiException.invalid(
-                    "model",
-                    "model '"
-                        + spec.model()
-                        + "' is not a registered base model; GET /v1/models lists them");
-              }
-              return usableFile(tenant, spec.trainingFile(), "training_file")
-                  .flatMap(
-                      train ->
-                          (spec.validationFile() == null
-                                  ? Uni.createFrom().<StoredFile>nullItem()
-                                  : usableFile(tenant, spec.validationFile(), "validation_file"))
-                              .flatMap(valid -> persistNew(tenant, spec, model, train, valid)));
-            });
+            model ->
+                references
+                    .file(tenant, spec.trainingFile(), "training_file")
+                    .flatMap(
+                        train ->
+                            (spec.validationFile() == null
+                                    ? Uni.createFrom().<JobReferences.FileRef>nullItem()
+                                    : references.file(
+                                        tenant, spec.validationFile(), "validation_file"))
+                                .flatMap(valid -> insert(tenant, spec, model, train, valid))));
   }
 
-  private static Uni<StoredFile> usableFile(String tenant, String id, String param) {
-    return StoredFile.findOwned(tenant, id)
-        .map(
-            f -> {
-              if (f == null) {
-                throw ApiException.invalid(
-                    param, "no file '" + id + "'; upload one with POST /v1/files");
-              }
-              if (!"fine-tune".equals(f.purpose)) {
-                throw ApiException.invalid(
-                    param, "file '" + id + "' has purpose '" + f.purpose + "', not 'fine-tune'");
-              }
-              return f;
-            });
-  }
-
-  private Uni<Job> persistNew(
+  /**
+   * Writes the job, its outbox record and its first log entry with one SQL statement (one round
+   * trip, atomic as every statement is): the hot path of job submission.
+   */
+  private Uni<Job> insert(
       String tenant,
       JobRequestValidator.JobSpec spec,
-      BaseModel model,
-      StoredFile train,
-      StoredFile valid) {
+      JobReferences.ModelRef model,
+      JobReferences.FileRef train,
+      JobReferences.FileRef valid) {
     String jobId = "ftjob-" + UUID.randomUUID().toString().replace("-", "");
     var datasets = new ArrayList<DatasetRef>();
-    datasets.add(new DatasetRef(train.id, "train", train.uri, train.sha256));
+    datasets.add(new DatasetRef(train.id(), "train", train.uri(), train.sha256()));
     if (valid != null) {
-      datasets.add(new DatasetRef(valid.id, "validation", valid.uri, valid.sha256));
+      datasets.add(new DatasetRef(valid.id(), "validation", valid.uri(), valid.sha256()));
     }
     var request =
         new FineTuneRequested(
             jobId,
             tenant,
-            new ContentRef(model.id, model.sha256),
+            new ContentRef(model.id(), model.sha256()),
             datasets,
             spec.lora(),
             spec.quantization(),
@@ -142,17 +134,47 @@ public class JobService {
     job.suffix = spec.suffix();
     EncodedEvent encoded =
         codec.encode(new EventEnvelope<>(UUID.randomUUID().toString(), SOURCE, now, request));
-    var created =
-        JobEventRow.of(
-            jobId,
-            now,
-            new JobProjector.Entry(
-                "message", "info", "Job created for base model " + model.id, null));
-    return job.<Job>persist()
-        .flatMap(j -> OutboxRecord.of(encoded).persist())
-        .flatMap(o -> created.persist())
-        .replaceWith(job);
+    String headers;
+    try {
+      headers = JSON.writeValueAsString(encoded.headers());
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+    OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
+    var values = new ArrayList<Object>();
+    Collections.addAll(
+        values,
+        job.id,
+        job.tenant,
+        job.status,
+        job.model,
+        job.trainingFile,
+        job.validationFile,
+        job.hyperparameters,
+        job.quantization,
+        job.optimizer,
+        job.suffix,
+        job.seed,
+        job.adapterName,
+        job.source,
+        at,
+        encoded.topic(),
+        encoded.key(),
+        headers,
+        Buffer.buffer(encoded.value()),
+        "Job created for base model " + model.id());
+    return pool.preparedQuery(INSERT_JOB).execute(Tuple.from(values)).replaceWith(job);
   }
+
+  static final String INSERT_JOB =
+      "WITH j AS (INSERT INTO gw_job (id, tenant, status, model, training_file, validation_file,"
+          + " hyperparameters, quantization, optimizer, suffix, seed, adapter_name, source,"
+          + " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
+          + " $13, $14, $14)),"
+          + " o AS (INSERT INTO gw_outbox (topic, record_key, headers, payload, created_at)"
+          + " VALUES ($15, $16, $17, $18, $14))"
+          + " INSERT INTO gw_job_event (job_id, created_at, level, kind, message)"
+          + " VALUES ($1, $14, 'info', 'message', $19)";
 
   /**
    * Cancels an unfinished job: status {@code cancelled} now, and a {@code CancelRequested} through

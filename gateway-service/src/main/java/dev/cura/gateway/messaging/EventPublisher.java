@@ -4,6 +4,7 @@ import dev.cura.events.CuraEvent;
 import dev.cura.events.EncodedEvent;
 import dev.cura.events.EventType;
 import dev.cura.events.Topics;
+import dev.cura.messaging.KafkaEvents;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;

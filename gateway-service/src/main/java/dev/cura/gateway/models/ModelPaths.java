@@ -12,9 +12,9 @@ import java.util.regex.Pattern;
 
 /**
  * Decides whether a base-model path may be registered: only directories inside the allowed roots
- * ({@code CURA_MODEL_ROOTS}, colon-separated). The check runs on the real path (symlinks followed),
- * so neither {@code ..} nor a symlink can lead outside; {@code ..} segments are refused outright,
- * before any resolution, as a clear signal.
+ * ({@code CURA_MODEL_ROOTS}, separated by colons or commas). The check runs on the real path
+ * (symlinks followed), so neither {@code ..} nor a symlink can lead outside; {@code ..} segments
+ * are refused outright, before any resolution, as a clear signal.
  */
 public final class ModelPaths {
   private static final Pattern SEPARATORS = Pattern.compile("[/\\\\]");
@@ -23,13 +23,13 @@ public final class ModelPaths {
   private final Path workDir;
 
   /**
-   * @param rootsSpec colon-separated roots, relative ones against {@code workDir}
+   * @param rootsSpec roots separated by ':' or ',', relative ones against {@code workDir}
    * @param workDir directory relative paths are resolved against (the service's working dir)
    */
   public ModelPaths(String rootsSpec, Path workDir) {
     this.workDir = workDir.toAbsolutePath().normalize();
     var list = new ArrayList<Path>();
-    for (String r : rootsSpec.split(":")) {
+    for (String r : rootsSpec.split("[:,]")) {
       if (!r.isBlank()) {
         list.add(this.workDir.resolve(r.trim()).normalize());
       }

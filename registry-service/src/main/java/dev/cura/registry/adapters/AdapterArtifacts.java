@@ -1,6 +1,7 @@
 package dev.cura.registry.adapters;
 
 import dev.cura.core.store.ArtifactStore;
+import dev.cura.core.store.DirectoryDigest;
 import dev.cura.core.store.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -8,7 +9,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * Reads and verifies adapters in the artifact store. An adapter's digest is its directory digest —
@@ -71,30 +71,8 @@ public final class AdapterArtifacts {
     return files;
   }
 
-  /** The directory digest (see class comment). */
+  /** The directory digest ({@link DirectoryDigest}, the formula the trainer names adapters by). */
   public static String directoryDigest(Path dir) throws IOException {
-    List<Path> files;
-    try (Stream<Path> s = Files.walk(dir)) {
-      files =
-          s.filter(Files::isRegularFile)
-              .filter(p -> !p.getFileName().toString().equals(ArtifactStore.MANIFEST))
-              .sorted((a, b) -> rel(dir, a).compareTo(rel(dir, b)))
-              .toList();
-    }
-    var lines = new StringBuilder();
-    for (Path f : files) {
-      lines
-          .append(rel(dir, f))
-          .append(' ')
-          .append(Files.size(f))
-          .append(' ')
-          .append(Sha256.ofFile(f))
-          .append('\n');
-    }
-    return Sha256.ofString(lines.toString());
-  }
-
-  private static String rel(Path dir, Path f) {
-    return dir.relativize(f).toString().replace('\\', '/');
+    return DirectoryDigest.of(dir);
   }
 }

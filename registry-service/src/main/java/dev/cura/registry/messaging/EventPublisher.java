@@ -2,6 +2,7 @@ package dev.cura.registry.messaging;
 
 import dev.cura.events.CuraEvent;
 import dev.cura.events.EventType;
+import dev.cura.messaging.KafkaEvents;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -10,9 +10,11 @@ import dev.cura.events.EventEnvelope;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Optional;
 import java.util.UUID;
@@ -144,11 +146,20 @@ public final class JobLedger {
     ObjectNode h = n.putObject("headers");
     encoded.headers().forEach(h::put);
     n.put("value", encoded.valueAsString());
-    Path tmp = writeTemp(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+    byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n);
+    Path target = dir.resolve("outcome.json");
+    Path tmp = writeTemp(bytes);
     try {
-      Files.createLink(dir.resolve("outcome.json"), tmp);
+      Files.createLink(target, tmp);
     } catch (FileAlreadyExistsException e) {
       // another trainer ended the job first: its outcome stands
+    } catch (UnsupportedOperationException | FileSystemException e) {
+      // a volume without hard links: exclusive create still lets only the first writer in
+      try {
+        Files.write(target, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      } catch (FileAlreadyExistsException taken) {
+        // another trainer ended the job first
+      }
     } finally {
       Files.deleteIfExists(tmp);
     }

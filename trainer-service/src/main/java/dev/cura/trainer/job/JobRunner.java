@@ -137,7 +137,9 @@ public final class JobRunner {
       JobArtifacts.Stored adapter = artifacts.put(result.adapterDir());
       LOG.infof("job %s trained in %d steps: adapter %s", jobId, result.steps(), adapter.digest());
       return finish(ledger, trained(job, adapter, result), JobOutcome.TRAINED);
-    } catch (Exception e) {
+    } catch (Exception | OutOfMemoryError e) {
+      // OutOfMemoryError: a batch or sequence too large for this trainer; the job fails, the
+      // trainer (its memory freed with the run) goes on with the next one
       if (signals.stopping()) {
         LOG.infof("job %s stopped (%s); its checkpoints stay for a resume", jobId, e.toString());
         return JobOutcome.STOPPED;
@@ -247,7 +249,7 @@ public final class JobRunner {
   }
 
   /** Bad input → user error with the engine's message; anything else → internal, logged. */
-  private static JobException classify(String jobId, Exception e) {
+  private static JobException classify(String jobId, Throwable e) {
     if (e instanceof JobException je) {
       LOG.warnf("job %s failed (%s): %s", jobId, je.code().json(), je.getMessage());
       return je;

@@ -2,6 +2,7 @@ package dev.cura.trainer.job;
 
 import dev.cura.events.CheckpointQuantized;
 import dev.cura.events.CheckpointSaved;
+import dev.cura.events.CuraEvent;
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.TrainingProgress;
 import java.nio.file.Path;
@@ -24,9 +25,10 @@ final class RunListener implements TrainingListener {
   private final TrainerMetrics metrics;
   private final TrainerSettings settings;
   private final JobRunner.Signals signals;
-  // steps and seconds of this session (after a resume: since the resume), for the ETA
+  // steps of this session (after a resume: since the resume), and the timed ones, for the ETA
   private long sessionSteps;
-  private double sessionSeconds;
+  private long timedSteps;
+  private double timedSeconds;
 
   RunListener(
       CheckpointQuantized job,
@@ -51,40 +53,47 @@ final class RunListener implements TrainingListener {
   public void onStep(StepStats s) {
     metrics.step(plan.optimizer().name(), s);
     sessionSteps++;
-    sessionSeconds += s.seconds();
+    if (Double.isFinite(s.seconds())) {
+      timedSteps++;
+      timedSeconds += s.seconds();
+    }
     boolean report =
         sessionSteps == 1 || s.step() % settings.progressEvery() == 0 || s.step() >= s.totalSteps();
     if (!report) {
       return;
     }
+    if (!Double.isFinite(s.loss()) || !Double.isFinite(s.learningRate())) {
+      // a step whose batch had no target tokens has no loss; JSON has no NaN
+      LOG.debugf("job %s: step %d has no finite loss, no progress event", job.jobId(), s.step());
+      return;
+    }
     long remaining = Math.max(0, s.totalSteps() - s.step());
-    long eta = Math.round(remaining * sessionSeconds / sessionSteps);
-    events.publish(
-        EventEnvelope.create(
-            settings.source(),
-            new TrainingProgress(
-                job.jobId(),
-                s.step(),
-                s.epoch(),
-                s.loss(),
-                s.learningRate(),
-                s.tokensPerSecond(),
-                s.peakMemoryBytes(),
-                s.totalSteps(),
-                eta)));
+    Long eta = timedSteps == 0 ? null : Math.round(remaining * timedSeconds / timedSteps);
+    publishQuietly(
+        new TrainingProgress(
+            job.jobId(),
+            s.step(),
+            s.epoch(),
+            s.loss(),
+            s.learningRate(),
+            s.tokensPerSecond(),
+            s.peakMemoryBytes(),
+            s.totalSteps(),
+            eta));
   }
 
   @Override
   public void onCheckpoint(long step, Path dir) throws Exception {
+    if (signals.cancelled()) {
+      LOG.infof("job %s: cancelled, its checkpoint at step %d is not kept", job.jobId(), step);
+      return;
+    }
     long t0 = System.nanoTime();
     JobArtifacts.Stored stored = artifacts.put(dir);
     ledger.recordCheckpoint(new JobLedger.CheckpointRecord(step, stored.digest(), stored.uri()));
     metrics.checkpoint(Duration.ofNanos(System.nanoTime() - t0));
     LOG.infof("job %s: checkpoint at step %d stored as %s", job.jobId(), step, stored.digest());
-    events.publish(
-        EventEnvelope.create(
-            settings.source(),
-            new CheckpointSaved(job.jobId(), step, stored.digest(), stored.uri())));
+    publishQuietly(new CheckpointSaved(job.jobId(), step, stored.digest(), stored.uri()));
   }
 
   @Override
@@ -95,5 +104,20 @@ final class RunListener implements TrainingListener {
   @Override
   public boolean checkpointBeforeStop() {
     return signals.stopping() && !signals.cancelled();
+  }
+
+  /**
+   * Progress and checkpoint events inform; the ledger, not the events, is what a resume reads. A
+   * broker hiccup must not fail hours of training, so a failed publish is logged and training goes
+   * on.
+   */
+  private void publishQuietly(CuraEvent event) {
+    try {
+      events.publish(EventEnvelope.create(settings.source(), event));
+    } catch (RuntimeException e) {
+      LOG.warnf(
+          "job %s: %s not published: %s",
+          job.jobId(), event.getClass().getSimpleName(), e.toString());
+    }
   }
 }

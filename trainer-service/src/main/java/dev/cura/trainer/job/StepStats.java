@@ -8,8 +8,9 @@ package dev.cura.trainer.job;
  * @param epoch fractional epoch (1.5 = half-way through the second pass)
  * @param loss mean token cross-entropy of the step over the loss mask
  * @param learningRate learning rate used for the step
- * @param tokens tokens processed in the step (the loss-masked and the context tokens)
- * @param seconds wall time of the step
+ * @param tokensPerSecond training throughput (all token positions per second)
+ * @param seconds wall time of the step; NaN when unknown (the first step of a run, which also loads
+ *     the model)
  * @param peakMemoryBytes peak memory so far (device memory on GPU, resident set on CPU)
  * @param pagedBytes optimizer-state bytes moved between pages and compute memory in this step (0
  *     for an unpaged optimizer)
@@ -20,13 +21,7 @@ public record StepStats(
     double epoch,
     double loss,
     double learningRate,
-    long tokens,
+    double tokensPerSecond,
     double seconds,
     long peakMemoryBytes,
-    long pagedBytes) {
-
-  /** Throughput of the step; 0 when the step took no measurable time. */
-  public double tokensPerSecond() {
-    return seconds > 0 ? tokens / seconds : 0;
-  }
-}
+    long pagedBytes) {}

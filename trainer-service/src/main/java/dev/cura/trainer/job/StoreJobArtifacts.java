@@ -1,6 +1,7 @@
 package dev.cura.trainer.job;
 
 import dev.cura.core.store.ArtifactStore;
+import dev.cura.core.store.DirectoryDigest;
 import dev.cura.core.store.Sha256;
 import java.io.IOException;
 import java.net.URI;

@@ -76,12 +76,15 @@ public final class TrainerMetrics {
   /** Records one finished step. */
   public void step(String optimizer, StepStats s) {
     steps(optimizer).increment();
-    Timer.builder("cura.train.step.duration")
-        .description("wall time of one optimizer step")
-        .tag("device", device)
-        .tag("optimizer", optimizerTag(optimizer))
-        .register(registry)
-        .record(Duration.ofNanos((long) (s.seconds() * 1e9)));
+    Timer stepTimer =
+        Timer.builder("cura.train.step.duration")
+            .description("wall time of one optimizer step")
+            .tag("device", device)
+            .tag("optimizer", optimizerTag(optimizer))
+            .register(registry);
+    if (Double.isFinite(s.seconds())) {
+      stepTimer.record(Duration.ofNanos((long) (s.seconds() * 1e9)));
+    }
     if (s.pagedBytes() > 0) {
       paged(optimizer).increment(s.pagedBytes());
     }

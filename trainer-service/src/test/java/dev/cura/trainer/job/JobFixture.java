@@ -82,7 +82,7 @@ final class JobFixture {
     return new TrainerSettings("/cura/trainer", "cpu", 50, 1, work, "0.1.0-test");
   }
 
-  JobRunner runner(TrainingEngine engine, Recorded events, Path work) {
+  JobRunner runner(TrainingEngine engine, JobEvents events, Path work) {
     return new JobRunner(new StoreJobArtifacts(store), engine, events, metrics, settings(work));
   }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cura.core.store.DirectoryDigest;
 import dev.cura.events.AdapterTrained;
 import dev.cura.events.CheckpointQuantized;
 import dev.cura.events.CheckpointSaved;
@@ -231,6 +232,40 @@ class JobRunnerTest {
     var ledger = JobLedger.open(fx.root, "ftjob-8", new EventCodec());
     assertEquals(f, ledger.outcome().orElseThrow().data());
     assertNull(ledger.latestCheckpoint().orElse(null));
+  }
+
+  @Test
+  void runningOutOfMemoryFailsTheJobNotTheTrainer() throws Exception {
+    var events = new JobFixture.Recorded();
+    TrainingEngine greedy =
+        (plan, listener) -> {
+          throw new OutOfMemoryError("Java heap space");
+        };
+    assertEquals(
+        JobOutcome.FAILED,
+        fx.runner(greedy, events, tmp.resolve("w"))
+            .run(JobFixture.delivery(fx.job("ftjob-10", 4, 2)), new JobFixture.Flags()));
+    assertEquals(JobFailed.Code.INTERNAL, events.of(JobFailed.class).get(0).code());
+  }
+
+  @Test
+  void progressThatCannotBePublishedDoesNotFailTheJob() throws Exception {
+    var terminal = new JobFixture.Recorded();
+    JobEvents flaky =
+        e -> {
+          if (e.data() instanceof TrainingProgress || e.data() instanceof CheckpointSaved) {
+            throw new IllegalStateException("broker unavailable");
+          }
+          terminal.publish(e);
+        };
+    JobOutcome outcome =
+        fx.runner(new ScriptedEngine(), flaky, tmp.resolve("w"))
+            .run(JobFixture.delivery(fx.job("ftjob-9", 4, 2)), new JobFixture.Flags());
+    assertEquals(JobOutcome.TRAINED, outcome);
+    assertEquals(1, terminal.of(AdapterTrained.class).size());
+    // the checkpoint was recorded even though its event was lost
+    var ledger = JobLedger.open(fx.root, "ftjob-9", new EventCodec());
+    assertEquals(2, ledger.latestCheckpoint().orElseThrow().step());
   }
 
   /** Wraps an engine so that the worker "stops" once step {@code n} is done. */

@@ -77,7 +77,7 @@ public final class ScriptedEngine implements TrainingEngine {
               (double) step / perEpoch,
               loss,
               plan.optimizer().learningRate(),
-              (long) batch * plan.training().seqLen(),
+              batch * plan.training().seqLen() / 0.001,
               0.001,
               64L << 20,
               plan.optimizer().name().startsWith("paged") ? 4096 : 0));

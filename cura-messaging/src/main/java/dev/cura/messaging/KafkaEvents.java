@@ -1,4 +1,4 @@
-package dev.cura.registry.messaging;
+package dev.cura.messaging;
 
 import dev.cura.events.CuraEvent;
 import dev.cura.events.EncodedEvent;
@@ -6,6 +6,7 @@ import dev.cura.events.EventCodec;
 import dev.cura.events.EventDecodingException;
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.EventHeaders;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
@@ -23,8 +24,8 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
 
 /**
- * Adapts Kafka records to the cura-events codec (cura-events itself knows no Kafka). Every service
- * has an identical copy of this class in its own {@code messaging} package; see docs/services.md.
+ * Adapts Kafka records to the cura-events codec (cura-events itself knows no Kafka). The one copy
+ * all four services share (a CDI bean from this jar); see docs/services.md.
  *
  * <p>Consuming: {@link #handle} decodes a record strictly. A record that is not a valid event of
  * the expected type is nacked with {@value #ERROR_CODE} / {@value #ERROR_FIELD} headers; the
@@ -49,12 +50,17 @@ public class KafkaEvents {
   private final EventCodec codec = new EventCodec();
   private final MeterRegistry meters;
   private final String source;
-  private final String service;
+  private final Counter deadLettered;
 
   KafkaEvents(MeterRegistry meters, @ConfigProperty(name = "cura.service") String service) {
     this.meters = meters;
     this.source = "/cura/" + service;
-    this.service = service;
+    // cura_events_dlq_total{service} (deploy/metrics-catalog.txt), exported from the start
+    this.deadLettered =
+        Counter.builder("cura.events.dlq")
+            .description("records written to this service's dead-letter topic")
+            .tag("service", service)
+            .register(meters);
   }
 
   /**
@@ -76,13 +82,24 @@ public class KafkaEvents {
    */
   public <E extends CuraEvent> Uni<Void> handle(
       Message<byte[]> message, Class<E> type, Function<EventEnvelope<E>, Uni<Void>> handler) {
+    return handleThenAckIf(message, type, e -> handler.apply(e).replaceWith(Boolean.TRUE));
+  }
+
+  /**
+   * {@link #handle} for a handler that may decline the acknowledgement: when its Uni yields false
+   * the record is neither acked nor dead-lettered, so its offset stays uncommitted and the record
+   * is delivered again to whoever owns the partition next (the trainer: a run stopped because its
+   * partition moved to another instance).
+   */
+  public <E extends CuraEvent> Uni<Void> handleThenAckIf(
+      Message<byte[]> message, Class<E> type, Function<EventEnvelope<E>, Uni<Boolean>> handler) {
     EventEnvelope<E> envelope;
     try {
       envelope = codec.decode(headersOf(message), message.getPayload(), type);
     } catch (EventDecodingException e) {
       LOG.warnf("dead-lettering %s: %s [%s]", describe(message), e.getMessage(), e.code());
       count("cura.events.consumed", "invalid", "dead_letter");
-      meters.counter("cura.events.dlq", "service", service).increment();
+      deadLettered.increment();
       return deadLetter(message, e, e.code(), e.field());
     }
     String name = envelope.type().eventName();
@@ -90,7 +107,11 @@ public class KafkaEvents {
         .deferred(() -> handler.apply(envelope))
         .onItem()
         .transformToUni(
-            ignored -> {
+            ack -> {
+              if (!Boolean.TRUE.equals(ack)) {
+                count("cura.events.consumed", name, "left");
+                return Uni.createFrom().voidItem();
+              }
               count("cura.events.consumed", name, "ok");
               return Uni.createFrom().completionStage(message.ack());
             })
@@ -99,7 +120,7 @@ public class KafkaEvents {
             t -> {
               LOG.errorf(t, "handler failed on %s %s, dead-lettering it", name, describe(message));
               count("cura.events.consumed", name, "failed");
-              meters.counter("cura.events.dlq", "service", service).increment();
+              deadLettered.increment();
               return deadLetter(message, t, "handler_error", null);
             });
   }

@@ -1,7 +1,5 @@
-package dev.cura.trainer.job;
+package dev.cura.core.store;
 
-import dev.cura.core.store.ArtifactStore;
-import dev.cura.core.store.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +10,8 @@ import java.util.stream.Stream;
  * Content digest of a directory (an adapter, a checkpoint): SHA-256 over the lines {@code
  * "<relative path> <size> <sha256 of the file>\n"} of its regular files, sorted by path, '/' as
  * separator; the store's own manifest is left out. Same files → same digest wherever the directory
- * lives, so storing an identical adapter twice yields one artifact.
+ * lives, so storing an identical adapter twice yields one artifact. The trainer names adapters and
+ * checkpoints by it; the registry re-computes it to verify what it registers.
  */
 public final class DirectoryDigest {
   private DirectoryDigest() {}

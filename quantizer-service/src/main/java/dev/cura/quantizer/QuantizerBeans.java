@@ -1,0 +1,57 @@
+package dev.cura.quantizer;
+
+import dev.cura.core.store.ArtifactStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Wiring: the store, the resolver and the worker pool behind {@link QuantizationJobs}. */
+@ApplicationScoped
+public class QuantizerBeans {
+  @ConfigProperty(name = "cura.artifact-root")
+  Path artifactRoot;
+
+  @ConfigProperty(name = "cura.model-roots", defaultValue = "models")
+  List<String> modelRoots;
+
+  /** Quantizations run at once per instance (each uses all cores for its blocks). */
+  @ConfigProperty(name = "cura.quantizer.concurrency", defaultValue = "1")
+  int concurrency;
+
+  @Produces
+  @Singleton
+  QuantizationJobs jobs(MeterRegistry meters) {
+    AtomicInteger n = new AtomicInteger();
+    ExecutorService workers =
+        new ThreadPoolExecutor(
+            concurrency,
+            concurrency,
+            0,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "quantizer-worker-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    return new QuantizationJobs(
+        new ArtifactStore(artifactRoot),
+        new BaseModelResolver(modelRoots.stream().map(Path::of).toList()),
+        workers,
+        meters);
+  }
+
+  void close(@Disposes QuantizationJobs jobs) {
+    jobs.shutdown();
+  }
+}
