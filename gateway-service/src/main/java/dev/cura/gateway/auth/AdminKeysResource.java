@@ -1,6 +1,8 @@
 package dev.cura.gateway.auth;
 
-import dev.cura.gateway.api.ApiException;
+import dev.cura.rest.api.ApiException;
+import dev.cura.rest.auth.ApiKeys;
+import dev.cura.rest.auth.Caller;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;

@@ -1,6 +1,7 @@
 package dev.cura.gateway.auth;
 
-import dev.cura.gateway.api.ErrorBody;
+import dev.cura.rest.api.ErrorBody;
+import dev.cura.rest.auth.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;

@@ -1,5 +1,7 @@
 package dev.cura.gateway.auth;
 
+import dev.cura.rest.auth.ApiKeys;
+import dev.cura.rest.auth.Caller;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;

@@ -1,9 +1,9 @@
 package dev.cura.gateway.files;
 
-import dev.cura.gateway.api.ApiException;
-import dev.cura.gateway.api.ListPage;
-import dev.cura.gateway.api.OnWorker;
-import dev.cura.gateway.auth.Caller;
+import dev.cura.rest.api.ApiException;
+import dev.cura.rest.api.ListPage;
+import dev.cura.rest.api.OnWorker;
+import dev.cura.rest.auth.Caller;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;

@@ -1,8 +1,8 @@
 package dev.cura.gateway.jobs;
 
-import dev.cura.gateway.api.ApiException;
 import dev.cura.gateway.files.StoredFile;
 import dev.cura.gateway.models.BaseModel;
+import dev.cura.rest.api.ApiException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

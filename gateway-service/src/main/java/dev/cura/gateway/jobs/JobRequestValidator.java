@@ -5,7 +5,7 @@ import dev.cura.events.LoraConfig;
 import dev.cura.events.OptimizerConfig;
 import dev.cura.events.QuantConfig;
 import dev.cura.events.TrainingConfig;
-import dev.cura.gateway.api.ApiException;
+import dev.cura.rest.api.ApiException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cura.gateway.api.ApiException;
+import dev.cura.rest.api.ApiException;
 import org.junit.jupiter.api.Test;
 
 class JobRequestValidatorTest {

@@ -2,9 +2,9 @@ package dev.cura.registry.adapters;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cura.registry.api.ApiException;
-import dev.cura.registry.api.ListPage;
-import dev.cura.registry.auth.Caller;
+import dev.cura.rest.api.ApiException;
+import dev.cura.rest.api.ListPage;
+import dev.cura.rest.auth.Caller;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -182,7 +182,7 @@ public class AdaptersResource {
                     .header("Content-Range", "bytes */" + size)
                     .type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(
-                        dev.cura.registry.api.ErrorBody.of(
+                        dev.cura.rest.api.ErrorBody.of(
                             "range_not_satisfiable", e.getMessage(), "Range"))
                     .build();
               }

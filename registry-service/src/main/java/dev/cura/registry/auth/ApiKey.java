@@ -1,5 +1,6 @@
 package dev.cura.registry.auth;
 
+import dev.cura.rest.auth.ApiKeys;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;

@@ -1,11 +1,9 @@
-package dev.cura.registry.api;
+package dev.cura.rest.api;
 
 import java.util.List;
 
 /**
- * (Same as the gateway's class of this name: the services share API keys and error shapes.)
- *
- * <p>The OpenAI list shape {@code {"object":"list","data":[…],"has_more":…}}.
+ * The OpenAI list shape {@code {"object":"list","data":[…],"has_more":…}}.
  *
  * @param data the page's items
  * @param hasMore true when another page follows (pass the last item's id as {@code after})

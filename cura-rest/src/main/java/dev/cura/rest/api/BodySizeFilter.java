@@ -1,4 +1,4 @@
-package dev.cura.registry.api;
+package dev.cura.rest.api;
 
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -8,11 +8,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * (Same as the gateway's class of this name: the services share API keys and error shapes.)
- *
- * <p>Request-size limits: JSON bodies may be at most {@code cura.http.max-json-bytes} (default 1
- * MiB); multipart uploads are bounded by {@code quarkus.http.limits.max-body-size}, which Vert.x
- * enforces while reading.
+ * Request-size limits: JSON bodies may be at most {@code cura.http.max-json-bytes} (default 1 MiB);
+ * multipart uploads are bounded by {@code quarkus.http.limits.max-body-size}, which Vert.x enforces
+ * while reading.
  */
 public class BodySizeFilter {
   private final long maxJsonBytes;

@@ -1,4 +1,4 @@
-package dev.cura.gateway.api;
+package dev.cura.rest.api;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;

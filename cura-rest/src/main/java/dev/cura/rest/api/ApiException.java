@@ -1,10 +1,8 @@
-package dev.cura.registry.api;
+package dev.cura.rest.api;
 
 /**
- * (Same as the gateway's class of this name: the services share API keys and error shapes.)
- *
- * <p>An error a caller can act on, rendered as {@code {"error":{"code","message","param"}}} with
- * the given HTTP status. Messages say what was expected and what came; never internal class names.
+ * An error a caller can act on, rendered as {@code {"error":{"code","message","param"}}} with the
+ * given HTTP status. Messages say what was expected and what came; never internal class names.
  */
 public class ApiException extends RuntimeException {
   private final int status;

@@ -1,6 +1,6 @@
-package dev.cura.gateway.auth;
+package dev.cura.rest.auth;
 
-import dev.cura.gateway.api.ApiException;
+import dev.cura.rest.api.ApiException;
 import jakarta.enterprise.context.RequestScoped;
 
 /** Who is calling: set by {@link ApiKeyFilter} from the bearer key, read by resources. */
@@ -9,7 +9,8 @@ public class Caller {
   private String tenant;
   private boolean admin;
 
-  void set(Principal principal) {
+  /** Set once per request by the service's API-key filter. */
+  public void set(Principal principal) {
     this.tenant = principal.tenant();
     this.admin = principal.admin();
   }

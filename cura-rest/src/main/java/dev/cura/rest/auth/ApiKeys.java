@@ -1,4 +1,4 @@
-package dev.cura.registry.auth;
+package dev.cura.rest.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -8,9 +8,7 @@ import java.util.HexFormat;
 import java.util.regex.Pattern;
 
 /**
- * (Same as the gateway's class of this name: the services share API keys and error shapes.)
- *
- * <p>API key format and hashing. A key is {@code cura-} followed by 43 base64url characters (256
+ * API key format and hashing. A key is {@code cura-} followed by 43 base64url characters (256
  * random bits). Services store only {@code sha256(key)} (hex): the key has full entropy, so a slow
  * password hash would add nothing, and a plain digest allows an indexed lookup.
  */
