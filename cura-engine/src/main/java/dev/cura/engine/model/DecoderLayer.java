@@ -75,7 +75,7 @@ public final class DecoderLayer implements AutoCloseable {
     // group the g query heads of each kv head: [B, kv, g·T, d] · [B, kv, d, T] → [B, kv, g·T, T]
     NDArray qg = qs.reshape(b, kv, g * t, d);
     NDArray scores =
-        qg.matMul(ks.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(d)).reshape(b, kv, g, t, t);
+        Nd.mul(qg.matMul(ks.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(d)).reshape(b, kv, g, t, t);
     NDArray probs =
         scores.toType(upcast(x), false).add(mask).softmax(-1).toType(x.getDataType(), false);
     NDArray ctx = probs.reshape(b, kv, g * t, t).matMul(vs).reshape(b, heads, t, d); // [B, H, T, d]

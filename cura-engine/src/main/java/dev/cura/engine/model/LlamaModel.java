@@ -93,7 +93,7 @@ public final class LlamaModel implements AutoCloseable {
         mask[i * length + j] = visible ? 0f : Float.NEGATIVE_INFINITY;
       }
     }
-    return m.create(mask, new Shape(length, length));
+    return Nd.floats(m, mask, new Shape(length, length));
   }
 
   /** Final norm + lm_head: hidden [B, T, C] → logits [B, T, V] float32. */
@@ -142,7 +142,7 @@ public final class LlamaModel implements AutoCloseable {
   /** Convenience: logits [T, V] for one sequence of token ids. */
   public float[] logits(long[] ids, NDManager parent) {
     try (NDManager m = parent.newSubManager()) {
-      NDArray x = m.create(ids, new Shape(1, ids.length));
+      NDArray x = Nd.longs(m, ids, new Shape(1, ids.length));
       return logits(x, m).toFloatArray();
     }
   }

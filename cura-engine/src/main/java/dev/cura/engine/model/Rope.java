@@ -46,7 +46,8 @@ public final class Rope {
   public static NDList create(NDManager m, int length, int headDim, double theta) {
     float[][] t = tables(0, length, headDim, theta);
     return new NDList(
-        m.create(t[0], new Shape(length, headDim)), m.create(t[1], new Shape(length, headDim)));
+        dev.cura.engine.nn.Nd.floats(m, t[0], new Shape(length, headDim)),
+        dev.cura.engine.nn.Nd.floats(m, t[1], new Shape(length, headDim)));
   }
 
   /** Applies RoPE to x [B, heads, T, d] with cos/sin [T, d]. */

@@ -104,8 +104,8 @@ public final class LoraLinear implements AutoCloseable {
               + " elements");
     }
     closeLora();
-    loraA = m.create(a, new Shape(r, in));
-    loraB = m.create(b, new Shape(out, r));
+    loraA = Nd.floats(m, a, new Shape(r, in));
+    loraB = Nd.floats(m, b, new Shape(out, r));
     if (paramType != DataType.FLOAT32) {
       NDArray a64 = loraA.toType(paramType, true);
       NDArray b64 = loraB.toType(paramType, true);
@@ -135,7 +135,7 @@ public final class LoraLinear implements AutoCloseable {
     }
     NDArray aT = Nd.own(m, loraA.transpose()); // [in, r]
     NDArray bT = Nd.own(m, loraB.transpose()); // [r, out]
-    NDArray delta = xin.matMul(aT).matMul(bT).mul(scaling); // [N, out]
+    NDArray delta = Nd.mul(xin.matMul(aT).matMul(bT), scaling); // [N, out]
     if (delta.getDataType() != y.getDataType()) {
       delta = delta.toType(y.getDataType(), false);
     }
@@ -144,7 +144,7 @@ public final class LoraLinear implements AutoCloseable {
 
   /** ΔW = B·A·scaling [out, in], for merging and tests. */
   public NDArray deltaWeight(NDManager m) {
-    return Nd.own(m, loraB.matMul(loraA)).mul(scaling);
+    return Nd.mul(Nd.own(m, loraB.matMul(loraA)), scaling);
   }
 
   private void closeLora() {

@@ -45,6 +45,43 @@ public final class Nd {
     return result;
   }
 
+  /** A float32 array of {@code shape} holding {@code values}, owned by libtorch. */
+  public static NDArray floats(NDManager m, float[] values, ai.djl.ndarray.types.Shape shape) {
+    return owned(
+        m,
+        java.lang.foreign.MemorySegment.ofArray(values),
+        shape,
+        ai.djl.ndarray.types.DataType.FLOAT32);
+  }
+
+  /** An int64 array of {@code shape} holding {@code values}, owned by libtorch. */
+  public static NDArray longs(NDManager m, long[] values, ai.djl.ndarray.types.Shape shape) {
+    return owned(
+        m,
+        java.lang.foreign.MemorySegment.ofArray(values),
+        shape,
+        ai.djl.ndarray.types.DataType.INT64);
+  }
+
+  /**
+   * x · s, with s as a libtorch-owned 0-d float64 tensor (the product keeps x's dtype, as with a
+   * Python scalar). Use this instead of DJL's {@code mul(Number)} on anything autograd records: DJL
+   * wraps the number in a Java direct buffer without copying and closes the wrapper after the op,
+   * so the scalar that autograd saves for the backward points at memory that only the garbage
+   * collector keeps — once collected and reused, gradients read garbage (the cause of the
+   * non-reproducible resumes, see {@code GradientDeterminismTest}).
+   */
+  public static NDArray mul(NDArray x, double s) {
+    try (NDArray k =
+        owned(
+            x.getManager(),
+            java.lang.foreign.MemorySegment.ofArray(new double[] {s}),
+            new ai.djl.ndarray.types.Shape(),
+            ai.djl.ndarray.types.DataType.FLOAT64)) {
+      return x.mul(k);
+    }
+  }
+
   /** A uint8 array [n] holding {@code bytes}, owned by libtorch (see {@link #owned}). */
   public static NDArray uint8(NDManager m, byte[] bytes) {
     return owned(

@@ -94,7 +94,7 @@ public final class Nf4Weight implements FrozenWeight {
       pairs[2 * b] = code4[b >> 4];
       pairs[2 * b + 1] = code4[b & 15];
     }
-    this.pairTable = m.create(pairs, new Shape(256, 2)).toDevice(packed.getDevice(), false);
+    this.pairTable = Nd.floats(m, pairs, new Shape(256, 2)).toDevice(packed.getDevice(), false);
   }
 
   /** A weight from cura-core's state and the packed codes (uint8, any shape). */
@@ -109,10 +109,10 @@ public final class Nf4Weight implements FrozenWeight {
     NDArray nestedCode = null;
     if (s.nested()) {
       absmax = Nd.uint8(m, s.qabsmax());
-      nestedAbsmax = m.create(s.nestedAbsmax());
-      nestedCode = m.create(s.nestedCode());
+      nestedAbsmax = Nd.floats(m, s.nestedAbsmax(), new Shape(s.nestedAbsmax().length));
+      nestedCode = Nd.floats(m, s.nestedCode(), new Shape(s.nestedCode().length));
     } else {
-      absmax = m.create(s.absmax());
+      absmax = Nd.floats(m, s.absmax(), new Shape(s.absmax().length));
     }
     return new Nf4Weight(
         m,

@@ -210,9 +210,8 @@ public final class PretrainModel implements AutoCloseable {
     k = Rope.apply(k, cos, sin); // [B, kv, T, d]
     // the g query heads of one kv head side by side: [B, kv, g·T, d]·[B, kv, d, T]
     NDArray scores =
-        q.reshape(b, kv, g * t, d)
-            .matMul(k.transpose(0, 1, 3, 2))
-            .mul(1.0 / Math.sqrt(d))
+        dev.cura.engine.nn.Nd.mul(
+                q.reshape(b, kv, g * t, d).matMul(k.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(d))
             .reshape(b, kv, g, t, t);
     NDArray probs = scores.add(mask).softmax(-1); // [B, kv, g, T, T]
     NDArray ctx = probs.reshape(b, kv, g * t, t).matMul(v).reshape(b, heads, t, d);

@@ -43,7 +43,7 @@ public final class CheckpointedStep {
     boolean was = Nd.gradMode(false);
     try (NDManager m = parent.newSubManager()) {
       NDArray ids =
-          m.create(batch.ids(), new ai.djl.ndarray.types.Shape(batch.batch(), batch.length()));
+          Nd.longs(m, batch.ids(), new ai.djl.ndarray.types.Shape(batch.batch(), batch.length()));
       NDList rope = model.rope(batch.length(), m);
       NDArray mask = model.causalMask(batch.length(), m);
       List<NDArray> saved = new ArrayList<>(layers.size() + 1);
