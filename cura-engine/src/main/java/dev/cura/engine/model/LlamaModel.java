@@ -13,9 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A Llama-family causal LM (transformers' LlamaForCausalLM semantics): token embedding → decoder
- * layers → final RMSNorm → lm_head (tied to the embedding or not). B = batch, T = sequence, C =
- * hidden, V = vocabulary.
+ * A decoder-only causal LM with the semantics of transformers' *ForCausalLM for every supported
+ * family ({@link Arch}): token embedding (gemma2: ×√C) → decoder layers → final RMSNorm → lm_head
+ * (tied to the embedding or not; gemma2: soft-capped). B = batch, T = sequence, C = hidden, V =
+ * vocabulary.
  *
  * <p>Weights live in the model's manager; every forward puts its temporaries into the manager it is
  * given (a per-step sub-manager).
@@ -73,24 +74,34 @@ public final class LlamaModel implements AutoCloseable {
   /** ids [B, T] (int64) → hidden [B, T, C] in the compute dtype. */
   public NDArray embed(NDArray ids, NDManager m) {
     NDArray rows = Nd.own(m, embed.get(ids)); // [B, T, C]
-    return rows.getDataType() == options.computeDtype()
-        ? rows
-        : rows.toType(options.computeDtype(), false);
+    if (rows.getDataType() != options.computeDtype()) {
+      rows = rows.toType(options.computeDtype(), false);
+    }
+    if (config.arch().gemmaNorms()) {
+      // gemma2 scales embeddings by √hidden, rounded to the compute dtype as transformers does
+      float normalizer = (float) Math.sqrt(config.hidden());
+      rows =
+          Nd.mul(
+              rows,
+              rows.getDataType() == DataType.FLOAT64 ? Math.sqrt(config.hidden()) : normalizer);
+    }
+    return rows;
   }
 
-  /** cos/sin [T, d] for positions 0..T−1. */
+  /** cos/sin [T, d] for positions 0..T−1 (under the config's rope_scaling). */
   public NDList rope(int length, NDManager m) {
-    return Rope.create(m, length, config.headDim(), config.ropeTheta());
+    return Rope.create(m, length, config.headDim(), config.ropeTheta(), config.arch().rope());
   }
 
-  /** Additive causal mask [T, T]: 0 where key ≤ query (and inside mistral's window), else −∞. */
+  /**
+   * Additive causal mask [T, T]: 0 where key ≤ query, else −∞ (layers with a sliding window narrow
+   * it themselves).
+   */
   public NDArray causalMask(int length, NDManager m) {
     float[] mask = new float[length * length];
-    int window = config.slidingWindow();
     for (int i = 0; i < length; i++) {
       for (int j = 0; j < length; j++) {
-        boolean visible = j <= i && (window <= 0 || i - j < window);
-        mask[i * length + j] = visible ? 0f : Float.NEGATIVE_INFINITY;
+        mask[i * length + j] = j <= i ? 0f : Float.NEGATIVE_INFINITY;
       }
     }
     return Nd.floats(m, mask, new Shape(length, length));
@@ -100,8 +111,14 @@ public final class LlamaModel implements AutoCloseable {
   public NDArray head(NDArray hidden, NDManager m) {
     hidden = Nd.adopt(m, hidden);
     Shape s = hidden.getShape();
-    NDArray normed = DecoderLayer.rmsNorm(hidden, norm, config.rmsNormEps());
+    NDArray normed =
+        config.arch().gemmaNorms()
+            ? DecoderLayer.gemmaRmsNorm(hidden, norm, config.rmsNormEps())
+            : DecoderLayer.rmsNorm(hidden, norm, config.rmsNormEps());
     NDArray logits = lmHead.apply(normed.reshape(s.get(0) * s.get(1), s.get(2)), m);
+    if (config.arch().finalSoftcap() > 0) {
+      logits = DecoderLayer.softcap(logits, config.arch().finalSoftcap());
+    }
     // DJL's toType is not differentiable (the cast drops the graph), so only half types are cast
     NDArray wide =
         logits.getDataType() == DataType.FLOAT64 ? logits : logits.toType(DataType.FLOAT32, false);
@@ -151,9 +168,11 @@ public final class LlamaModel implements AutoCloseable {
   public long residentWeightBytes() {
     long total = bytes(embed) + bytes(norm);
     for (DecoderLayer l : layers) {
-      total += bytes(l.inputNorm) + bytes(l.postNorm);
+      for (NDArray n : l.norms().all()) {
+        total += bytes(n);
+      }
       for (LoraLinear lin : l.linears()) {
-        total += lin.base().residentBytes();
+        total += lin.base().residentBytes() + (lin.bias() == null ? 0 : bytes(lin.bias()));
       }
     }
     if (!config.tieWordEmbeddings()) {
