@@ -78,7 +78,7 @@ public final class DecoderLayer implements AutoCloseable {
    * A layer of any family: {@code linears} in PEFT order (q, k, v, o, gate, up, down; phi3:
    * qkv_proj, o, gate_up_proj, down), found by their short names.
    */
-  DecoderLayer(LlamaConfig cfg, int index, Norms norms, List<LoraLinear> linears) {
+  public DecoderLayer(LlamaConfig cfg, int index, Norms norms, List<LoraLinear> linears) {
     this.cfg = cfg;
     this.window = cfg.windowOf(index);
     this.norms = norms;

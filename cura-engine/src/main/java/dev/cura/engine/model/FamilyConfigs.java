@@ -224,6 +224,10 @@ final class FamilyConfigs {
     if (c.bosTokenId() >= 0) {
       o.put("bos_token_id", c.bosTokenId());
     }
+    if (type.equals("phi3") && !c.eosTokenIds().isEmpty()) {
+      // Phi3Config's default pad id (32000) must be inside the vocabulary; Phi-3 pads with EOS
+      o.put("pad_token_id", c.eosTokenIds().get(0));
+    }
     if (c.eosTokenIds().size() == 1) {
       o.put("eos_token_id", c.eosTokenIds().get(0));
     } else if (!c.eosTokenIds().isEmpty()) {

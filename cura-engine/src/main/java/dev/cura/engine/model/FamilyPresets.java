@@ -30,6 +30,8 @@ public final class FamilyPresets {
     shape(n, 256, 64, 128, 2, 4, 2);
     n.put("head_dim", arch.equals("qwen3") ? 24 : 16);
     n.put("max_position_embeddings", 256);
+    n.put("bos_token_id", 0);
+    n.put("eos_token_id", 1);
     switch (arch) {
       case "llama3" -> llama3Scaling(n, 8, 64);
       case "mistral", "gemma2" -> n.put("sliding_window", 8);

@@ -16,12 +16,12 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Random Llama-shaped models built directly in memory, for benchmarks: decoder linears as NF4 with
- * double quantization (random packed codes — NF4 codes of Gaussian weights are close to uniform by
- * construction — and block constants near 0.03), or the same weights dequantized to dense float32,
- * so the two variants compute with identical effective weights. Embedding and lm_head are random
- * normal (std 0.02), stored as float16 when {@code halfEmbeddings} (a 10B model's 262M embedding
- * parameters would otherwise take 1 GiB).
+ * Random models of any family ({@link LlamaLoader#linearShapes}) built directly in memory, for
+ * benchmarks: decoder linears as NF4 with double quantization (random packed codes — NF4 codes of
+ * Gaussian weights are close to uniform by construction — and block constants near 0.03), or the
+ * same weights dequantized to dense float32, so the two variants compute with identical effective
+ * weights. Embedding and lm_head are random normal (std 0.02), stored as float16 when {@code
+ * halfEmbeddings} (a 10B model's 262M embedding parameters would otherwise take 1 GiB).
  */
 public final class SyntheticLlama {
   private SyntheticLlama() {}
@@ -35,22 +35,23 @@ public final class SyntheticLlama {
     int c = cfg.hidden();
     NDArray embed = normal(m, cfg.vocabSize(), c, embType);
     List<DecoderLayer> layers = new ArrayList<>();
-    int q = cfg.heads() * cfg.headDim();
-    int kv = cfg.kvHeads() * cfg.headDim();
     for (int i = 0; i < cfg.layers(); i++) {
       String p = "model.layers." + i + ".";
-      layers.add(
-          new DecoderLayer(
-              cfg,
+      boolean gemma = cfg.arch().gemmaNorms();
+      DecoderLayer.Norms norms =
+          new DecoderLayer.Norms(
               m.ones(new Shape(c)),
               m.ones(new Shape(c)),
-              linear(m, p + "self_attn.q_proj", q, c, quant, rng),
-              linear(m, p + "self_attn.k_proj", kv, c, quant, rng),
-              linear(m, p + "self_attn.v_proj", kv, c, quant, rng),
-              linear(m, p + "self_attn.o_proj", c, q, quant, rng),
-              linear(m, p + "mlp.gate_proj", cfg.intermediate(), c, quant, rng),
-              linear(m, p + "mlp.up_proj", cfg.intermediate(), c, quant, rng),
-              linear(m, p + "mlp.down_proj", c, cfg.intermediate(), quant, rng)));
+              gemma ? m.ones(new Shape(c)) : null,
+              gemma ? m.ones(new Shape(c)) : null,
+              cfg.arch().qkNorm() ? m.ones(new Shape(cfg.headDim())) : null,
+              cfg.arch().qkNorm() ? m.ones(new Shape(cfg.headDim())) : null);
+      List<LoraLinear> linears = new ArrayList<>();
+      for (LlamaLoader.LinearShape s : LlamaLoader.linearShapes(cfg)) {
+        LoraLinear l = linear(m, p + s.module(), s.out(), s.in(), quant, rng);
+        linears.add(s.bias() ? new LoraLinear(l.name(), l.base(), m.zeros(new Shape(s.out()))) : l);
+      }
+      layers.add(new DecoderLayer(cfg, i, norms, linears));
     }
     FrozenWeight head = new DenseWeight(normal(m, cfg.vocabSize(), c, embType));
     return new LlamaModel(
