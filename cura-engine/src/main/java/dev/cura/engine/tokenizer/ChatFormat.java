@@ -32,10 +32,9 @@ public final class ChatFormat {
       List.of(UNK, BOS, EOS, PAD, SYSTEM, USER, ASSISTANT);
 
   /**
-   * Jinja chat template (Hugging Face {@code chat_template}); renders as in the class doc. The
-   * newlines are literal characters in the template text (not {@code '\\n'} inside an expression,
-   * which jinja2 and jinjava read differently), and none follows a {@code %}}, so jinja2's {@code
-   * trim_blocks} (transformers' setting) and jinjava's default render the same string.
+   * Jinja chat template (Hugging Face {@code chat_template}); renders as in the class doc under
+   * transformers' Jinja2 settings (no newline follows a {@code %}}, so trim_blocks leaves the text
+   * as written).
    */
   public static final String CHAT_TEMPLATE =
       "{{ bos_token }}{% for message in messages %}<|{{ message['role'] }}|>\n"

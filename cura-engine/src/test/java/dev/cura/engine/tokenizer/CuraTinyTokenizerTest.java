@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.hubspot.jinjava.Jinjava;
+import dev.cura.engine.data.jinja.JinjaTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -44,7 +44,6 @@ class CuraTinyTokenizerTest {
       assertEquals(id, tok.at("/model/vocab").get(ChatFormat.SPECIAL_TOKENS.get(id)).asInt());
     }
     int newline = tok.at("/model/vocab").get("Ċ").asInt();
-    Jinjava jinja = new Jinjava();
     int longest = 0;
     try (HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(model)) {
       List<String> lines =
@@ -62,7 +61,7 @@ class CuraTinyTokenizerTest {
                 "</s>",
                 "add_generation_prompt",
                 false);
-        String text = jinja.render(cfg.get("chat_template").asText(), ctx);
+        String text = new JinjaTemplate(cfg.get("chat_template").asText()).render(ctx);
         long[] ids = hf.encode(text, false, false).getIds();
         assertEquals(text, hf.decode(ids, false));
         assertEquals(1, ids[0], "<s> first");

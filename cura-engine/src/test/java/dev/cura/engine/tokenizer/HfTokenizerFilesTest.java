@@ -8,7 +8,7 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.hubspot.jinjava.Jinjava;
+import dev.cura.engine.data.jinja.JinjaTemplate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -131,7 +131,7 @@ class HfTokenizerFilesTest {
             cfg.get("eos_token").asText(),
             "add_generation_prompt",
             false);
-    String rendered = new Jinjava().render(cfg.get("chat_template").asText(), ctx);
+    String rendered = new JinjaTemplate(cfg.get("chat_template").asText()).render(ctx);
     assertEquals("<s><|user|>\n" + comment + "</s>\n<|assistant|>\n" + reply + "</s>\n", rendered);
 
     long[] ids = hf.encode(rendered, false, false).getIds();
@@ -161,7 +161,7 @@ class HfTokenizerFilesTest {
             true);
     assertEquals(
         "<s><|user|>\n" + comment + "</s>\n<|assistant|>\n",
-        new Jinjava().render(cfg.get("chat_template").asText(), prompt));
+        new JinjaTemplate(cfg.get("chat_template").asText()).render(prompt));
   }
 
   @Test
