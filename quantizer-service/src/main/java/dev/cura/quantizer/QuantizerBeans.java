@@ -46,7 +46,13 @@ public class QuantizerBeans {
             });
     return new QuantizationJobs(
         new ArtifactStore(artifactRoot),
-        new BaseModelResolver(modelRoots.stream().map(Path::of).toList()),
+        // CURA_MODEL_ROOTS separates roots with colons (as the gateway reads it) or commas
+        new BaseModelResolver(
+            modelRoots.stream()
+                .flatMap(r -> java.util.Arrays.stream(r.split(":")))
+                .filter(r -> !r.isBlank())
+                .map(Path::of)
+                .toList()),
         workers,
         meters);
   }
