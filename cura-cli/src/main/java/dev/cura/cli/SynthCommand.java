@@ -5,6 +5,7 @@ import dev.cura.cli.quant.Progress;
 import dev.cura.core.safetensors.TensorSpec;
 import dev.cura.core.synth.LlamaShape;
 import dev.cura.core.synth.SyntheticCheckpoint;
+import dev.cura.core.util.FileTrees;
 import dev.cura.engine.model.FamilyPresets;
 import dev.cura.engine.model.LlamaConfig;
 import dev.cura.engine.model.SyntheticTokenizer;
@@ -122,7 +123,7 @@ public final class SynthCommand implements Callable<Integer> {
       }
     } catch (IOException e) {
       System.err.println("cura synth: failed: " + e.getMessage());
-      QuantizeCommand.deleteQuietly(out);
+      FileTrees.deleteQuietly(out);
       return 1;
     }
     if (!quiet) {

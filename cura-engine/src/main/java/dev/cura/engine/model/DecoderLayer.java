@@ -55,8 +55,8 @@ public final class DecoderLayer implements AutoCloseable {
   private final LlamaConfig cfg;
   private final int window;
 
-  /** A plain Llama layer (the seven separate linears, two norms). */
-  DecoderLayer(
+  /** A layer from its parts (see {@link LlamaModel}'s public constructor). */
+  public DecoderLayer(
       LlamaConfig cfg,
       NDArray inputNorm,
       NDArray postNorm,

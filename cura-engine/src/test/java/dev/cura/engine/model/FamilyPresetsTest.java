@@ -4,14 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import dev.cura.core.synth.SyntheticCheckpoint;
 import dev.cura.engine.nn.LoraConfig;
 import dev.cura.engine.nn.LoraParams;
+import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The family presets have the published shapes, and every tiny one builds, runs and trains. */
+/**
+ * The family presets have the published shapes, and every tiny one written as a checkpoint loads,
+ * runs and takes LoRA on the family's linears.
+ */
 class FamilyPresetsTest {
   /** Parameter counts as the model cards and safetensors indexes give them. */
   @ParameterizedTest
@@ -30,10 +36,17 @@ class FamilyPresetsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"llama3", "qwen2", "qwen3", "mistral", "phi3", "gemma2"})
-  void tinyModelsBuildAndTakeLora(String arch) {
+  void tinyCheckpointsLoadAndTakeLora(String arch, @TempDir Path tmp) throws Exception {
     LlamaConfig c = FamilyPresets.tiny(arch);
     assertEquals(c, LlamaConfig.parse(FamilyPresets.configJson(c), "written"));
-    try (LlamaModel m = SyntheticLlama.build(c, LoadOptions.Quant.NF4, false, 3);
+    SyntheticCheckpoint.write(
+        FamilyPresets.tensors(c),
+        FamilyPresets.configJson(c),
+        FamilyPresets.normInit(c),
+        3,
+        tmp,
+        bytes -> {});
+    try (LlamaModel m = LlamaLoader.load(tmp, LoadOptions.cpu(LoadOptions.Quant.NF4));
         NDManager nd = NDManager.newBaseManager()) {
       LoraParams.attach(m, new LoraConfig(4, 8, 0, LoraConfig.ALL_LINEARS, false), 1);
       List<String> targets =
