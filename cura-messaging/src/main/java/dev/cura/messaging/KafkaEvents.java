@@ -31,7 +31,9 @@ import org.jboss.logging.Logger;
  * the expected type is nacked with {@value #ERROR_CODE} / {@value #ERROR_FIELD} headers; the
  * channel's {@code failure-strategy=dead-letter-queue} then writes it, with SmallRye's {@code
  * dead-letter-reason} header (the message) and the original headers, to {@code cura.dlq.<service>},
- * and the channel goes on with the next record. A handler failure is dead-lettered the same way
+ * and the channel goes on with the next record. A handler that refuses a decoded event throws
+ * {@link EventDecodingException} (e.g. {@code invalid_reference}, {@code foreign_job}); it is
+ * dead-lettered with that code and field. Any other handler failure is dead-lettered the same way
  * with code {@code handler_error}.
  *
  * <p>Publishing: {@link #message} turns an event into a record with key = job id and the
@@ -118,6 +120,16 @@ public class KafkaEvents {
         .onFailure()
         .recoverWithUni(
             t -> {
+              if (t instanceof EventDecodingException e) {
+                // the handler refused the record (a reference that is not allowed, a job id of
+                // another tenant): a poison record like an undecodable one, with its reason
+                LOG.warnf(
+                    "dead-lettering %s %s: %s [%s]",
+                    name, describe(message), e.getMessage(), e.code());
+                count("cura.events.consumed", name, "dead_letter");
+                deadLettered.increment();
+                return deadLetter(message, e, e.code(), e.field());
+              }
               LOG.errorf(t, "handler failed on %s %s, dead-lettering it", name, describe(message));
               count("cura.events.consumed", name, "failed");
               deadLettered.increment();

@@ -29,10 +29,20 @@ public class CancelConsumer {
     return events.handle(
         record,
         CancelRequested.class,
-        (EventEnvelope<CancelRequested> e) -> {
-          jobs.cancel(e.data().jobId());
-          return Uni.createFrom().voidItem();
-        });
+        (EventEnvelope<CancelRequested> e) ->
+            Uni.createFrom()
+                .item(
+                    () -> {
+                      try {
+                        jobs.cancel(e.data());
+                      } catch (java.io.IOException ex) {
+                        throw new java.io.UncheckedIOException(ex);
+                      }
+                      return e;
+                    })
+                .runSubscriptionOn(
+                    io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
+                .replaceWithVoid());
   }
 
   /** True when a cancel for {@code jobId} has been seen. */

@@ -1,10 +1,12 @@
 package dev.cura.trainer;
 
 import dev.cura.events.CancelRequested;
+import dev.cura.events.EventDecodingException;
 import dev.cura.events.EventEnvelope;
 import dev.cura.messaging.KafkaEvents;
 import dev.cura.trainer.messaging.Channels;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -34,11 +36,29 @@ public class CancelConsumer {
     return events.handle(
         record,
         CancelRequested.class,
-        (EventEnvelope<CancelRequested> e) -> {
-          LOG.infof("job %s: cancel requested", e.data().jobId());
-          trainer.worker().cancel(e.data().jobId());
-          return Uni.createFrom().voidItem();
-        });
+        (EventEnvelope<CancelRequested> e) ->
+            Uni.createFrom()
+                .item(
+                    () -> {
+                      CancelRequested c = e.data();
+                      if (!mayAct(c)) {
+                        throw EventDecodingException.foreignJob(c.jobId());
+                      }
+                      LOG.infof("job %s: cancel requested", c.jobId());
+                      trainer.worker().cancel(c.jobId());
+                      return c;
+                    })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .replaceWithVoid());
+  }
+
+  /** A cancel that names a tenant acts only on that tenant's jobs. */
+  private boolean mayAct(CancelRequested c) {
+    try {
+      return trainer.owners().mayAct(c.tenant(), c.jobId());
+    } catch (java.io.IOException ex) {
+      throw new java.io.UncheckedIOException(ex);
+    }
   }
 
   /** True when a cancel for {@code jobId} has been seen. */

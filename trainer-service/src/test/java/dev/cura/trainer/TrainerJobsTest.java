@@ -249,7 +249,8 @@ class TrainerJobsTest {
     assertTrue(held.await(WAIT.toSeconds(), TimeUnit.SECONDS), "job reached step 3");
 
     TestKafka.send(
-        codec.encode(EventEnvelope.create("/cura/gateway", new CancelRequested(job, "test"))));
+        codec.encode(
+            EventEnvelope.create("/cura/gateway", new CancelRequested(job, "test", null))));
 
     JobFailed failed = (JobFailed) decode(awaitOne(Topics.JOB_FAILED, job));
     assertEquals(JobFailed.Code.USER_ERROR, failed.code());
@@ -284,7 +285,8 @@ class TrainerJobsTest {
         .then()
         .body("jobs.find { it.job_id == '" + job + "' }.state", equalTo("running"));
     TestKafka.send(
-        codec.encode(EventEnvelope.create("/cura/gateway", new CancelRequested(job, "done"))));
+        codec.encode(
+            EventEnvelope.create("/cura/gateway", new CancelRequested(job, "done", null))));
     awaitCommittedPast(sent);
     assertEquals(1, engine.plansOf(job).size(), "the record was never delivered again");
   }

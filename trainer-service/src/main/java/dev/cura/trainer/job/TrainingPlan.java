@@ -21,6 +21,8 @@ import java.nio.file.Path;
  * @param training loop settings (epochs, batch, sequence length, seed, max steps)
  * @param checkpointEvery steps between checkpoints
  * @param device {@code cpu} or {@code cuda}
+ * @param memoryBudgetBytes memory the run may use on this worker; a job estimated to need more is
+ *     refused before anything is loaded
  * @param workDir writable scratch directory of this run (checkpoints and the adapter are written
  *     below it)
  * @param resumeFrom checkpoint directory to continue from, read only; null for a fresh start
@@ -37,5 +39,6 @@ public record TrainingPlan(
     TrainingConfig training,
     int checkpointEvery,
     String device,
+    long memoryBudgetBytes,
     Path workDir,
     Path resumeFrom) {}

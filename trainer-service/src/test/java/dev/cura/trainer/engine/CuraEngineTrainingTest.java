@@ -59,6 +59,7 @@ class CuraEngineTrainingTest {
             new TrainingConfig(1, 4, 256, 9L, 40, null),
             10,
             "cpu",
+            Long.MAX_VALUE,
             tmp,
             tmp.resolve("ckpt"));
     var cfg = CuraEngineTraining.config(plan, tmp.resolve("out"));
@@ -135,6 +136,7 @@ class CuraEngineTrainingTest {
         training,
         3,
         "cpu",
+        Long.MAX_VALUE,
         tmp,
         null);
   }
