@@ -44,7 +44,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -137,7 +136,8 @@ class TrainerJobsTest {
 
     // the adapter is in the store, in PEFT layout
     store.verify(trained.adapterDigest());
-    Path adapter = Path.of(URI.create(trained.adapterUri()));
+    assertEquals("cas:sha256/" + trained.adapterDigest(), trained.adapterUri());
+    Path adapter = store.pathOf(trained.adapterDigest());
     JsonNode cfg = json.readTree(adapter.resolve("adapter_config.json").toFile());
     assertEquals("LORA", cfg.get("peft_type").asText());
     assertEquals("CAUSAL_LM", cfg.get("task_type").asText());
@@ -314,12 +314,36 @@ class TrainerJobsTest {
         .body("slots", equalTo(1));
   }
 
+  @Test
+  void aJobThatCannotFitTheWorkerIsRefusedBeforeItLoadsAnything() {
+    String job = newJobId();
+    TestKafka.send(encode(job, 2, 1, false, 1024, 131072));
+    var failed = (JobFailed) decode(awaitOne(Topics.JOB_FAILED, job));
+    assertEquals(JobFailed.Code.USER_ERROR, failed.code());
+    assertTrue(
+        failed.message().startsWith("training.batch_size 1024 × training.seq_len 131072 needs"),
+        failed.message());
+    assertTrue(failed.message().contains("attention scores"), failed.message());
+    assertTrue(failed.message().endsWith("lower training.batch_size or training.seq_len"));
+    assertTrue(progressOf(job).isEmpty(), "not a single step");
+  }
+
   private EncodedEvent encode(String job, int maxSteps, int checkpointEvery) {
     return encode(job, maxSteps, checkpointEvery, false);
   }
 
   private EncodedEvent encode(
       String job, int maxSteps, int checkpointEvery, boolean withValidation) {
+    return encode(job, maxSteps, checkpointEvery, withValidation, 1, 64);
+  }
+
+  private EncodedEvent encode(
+      String job,
+      int maxSteps,
+      int checkpointEvery,
+      boolean withValidation,
+      int batchSize,
+      int seqLen) {
     var datasets =
         new java.util.ArrayList<>(
             List.of(new DatasetRef("file-train", "train", "cas:sha256/" + datasetSha, datasetSha)));
@@ -336,7 +360,7 @@ class TrainerJobsTest {
             new LoraConfig(2, 4.0, 0.0, null),
             new QuantConfig("nf4", true, 64),
             new OptimizerConfig("paged_adamw_32bit", 0.01, null),
-            new TrainingConfig(1, 1, 64, 11L, maxSteps, checkpointEvery),
+            new TrainingConfig(1, batchSize, seqLen, 11L, maxSteps, checkpointEvery),
             "replies");
     var quantized =
         new CheckpointQuantized(
