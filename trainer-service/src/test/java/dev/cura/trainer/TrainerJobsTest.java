@@ -314,20 +314,6 @@ class TrainerJobsTest {
         .body("slots", equalTo(1));
   }
 
-  @Test
-  void aJobThatCannotFitTheWorkerIsRefusedBeforeItLoadsAnything() {
-    String job = newJobId();
-    TestKafka.send(encode(job, 2, 1, false, 1024, 131072));
-    var failed = (JobFailed) decode(awaitOne(Topics.JOB_FAILED, job));
-    assertEquals(JobFailed.Code.USER_ERROR, failed.code());
-    assertTrue(
-        failed.message().startsWith("training.batch_size 1024 × training.seq_len 131072 needs"),
-        failed.message());
-    assertTrue(failed.message().contains("attention scores"), failed.message());
-    assertTrue(failed.message().endsWith("lower training.batch_size or training.seq_len"));
-    assertTrue(progressOf(job).isEmpty(), "not a single step");
-  }
-
   private EncodedEvent encode(String job, int maxSteps, int checkpointEvery) {
     return encode(job, maxSteps, checkpointEvery, false);
   }

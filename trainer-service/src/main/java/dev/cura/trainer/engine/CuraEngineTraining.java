@@ -8,12 +8,10 @@ import dev.cura.core.store.ArtifactStore;
 import dev.cura.engine.data.ExampleBuilder;
 import dev.cura.engine.data.JsonlDataset;
 import dev.cura.engine.data.TextTokenizer;
-import dev.cura.engine.model.LlamaConfig;
 import dev.cura.engine.model.LlamaLoader;
 import dev.cura.engine.model.LlamaModel;
 import dev.cura.engine.model.LoadOptions;
 import dev.cura.engine.nn.LoraConfig;
-import dev.cura.engine.train.MemoryEstimate;
 import dev.cura.engine.train.StepMetrics;
 import dev.cura.engine.train.TrainConfig;
 import dev.cura.engine.train.TrainResult;
@@ -59,7 +57,6 @@ public final class CuraEngineTraining implements TrainingEngine {
           plan.resumeFrom(), out.resolve("checkpoints").resolve(String.format("step-%06d", step)));
     }
     TrainConfig cfg = config(plan, out);
-    checkMemory(plan, cfg);
     var bridge = new Bridge(listener, plan, countExamples(plan.trainFile()));
     TrainResult r;
     try {
@@ -118,39 +115,6 @@ public final class CuraEngineTraining implements TrainingEngine {
         plan.checkpointEvery(),
         plan.resumeFrom() != null,
         d.pagedResidentBytes());
-  }
-
-  /**
-   * Refuses a job that cannot fit this worker ({@link MemoryEstimate}: the least a step needs, from
-   * the base's config.json and the job's settings) before anything is loaded.
-   */
-  static void checkMemory(TrainingPlan plan, TrainConfig cfg) throws IOException {
-    LlamaConfig model = LlamaConfig.read(plan.baseModelDir());
-    var estimate =
-        MemoryEstimate.of(
-            model,
-            new MemoryEstimate.Settings(
-                cfg.batchSize(),
-                cfg.seqLen(),
-                cfg.lora().rank(),
-                cfg.lora().targets().size(),
-                cfg.quant() != LoadOptions.Quant.NONE,
-                cfg.optimizer().contains("8bit"),
-                4));
-    if (estimate.bytes() > plan.memoryBudgetBytes()) {
-      throw new IllegalArgumentException(
-          "training.batch_size "
-              + cfg.batchSize()
-              + " × training.seq_len "
-              + cfg.seqLen()
-              + " needs at least "
-              + MemoryEstimate.human(estimate.bytes())
-              + " on this worker ("
-              + estimate.describe()
-              + "), which has "
-              + MemoryEstimate.human(plan.memoryBudgetBytes())
-              + "; lower training.batch_size or training.seq_len");
-    }
   }
 
   /**
