@@ -1,5 +1,6 @@
 package dev.cura.messaging;
 
+import dev.cura.events.CancelRequested;
 import dev.cura.events.CuraEvent;
 import dev.cura.events.EncodedEvent;
 import dev.cura.events.EventCodec;
@@ -9,12 +10,17 @@ import dev.cura.events.EventHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -85,6 +91,47 @@ public class KafkaEvents {
   public <E extends CuraEvent> Uni<Void> handle(
       Message<byte[]> message, Class<E> type, Function<EventEnvelope<E>, Uni<Void>> handler) {
     return handleThenAckIf(message, type, e -> handler.apply(e).replaceWith(Boolean.TRUE));
+  }
+
+  /** Which tenant owns a job id (empty when no tenant has used it yet); may read a file. */
+  @FunctionalInterface
+  public interface JobOwnerLookup {
+    Optional<String> ownerOf(String jobId) throws IOException;
+  }
+
+  /**
+   * Handles a {@code cura.job.cancel} record: a cancel that names a tenant other than the one that
+   * owns the job ({@code owners}) is dead-lettered ({@code foreign_job}); otherwise it is logged
+   * and the job's id handed to {@code cancel} (which must not block). The ownership lookup runs on
+   * a worker thread. A record that is not a {@code CancelRequested} goes to the DLQ.
+   */
+  public Uni<Void> handleCancel(
+      Message<byte[]> message, JobOwnerLookup owners, Consumer<String> cancel) {
+    return handle(
+        message,
+        CancelRequested.class,
+        e ->
+            Uni.createFrom()
+                .item(
+                    () -> {
+                      CancelRequested c = e.data();
+                      Optional<String> owner;
+                      try {
+                        owner = owners.ownerOf(c.jobId());
+                      } catch (IOException ex) {
+                        throw new UncheckedIOException(ex);
+                      }
+                      if (c.tenant() != null
+                          && owner.isPresent()
+                          && !owner.get().equals(c.tenant())) {
+                        throw EventDecodingException.foreignJob(c.jobId());
+                      }
+                      LOG.infof("job %s: cancel requested", c.jobId());
+                      cancel.accept(c.jobId());
+                      return c;
+                    })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .replaceWithVoid());
   }
 
   /**

@@ -1,7 +1,5 @@
 package dev.cura.quantizer;
 
-import dev.cura.events.CancelRequested;
-import dev.cura.events.EventEnvelope;
 import dev.cura.messaging.KafkaEvents;
 import dev.cura.quantizer.messaging.Channels;
 import io.smallrye.mutiny.Uni;
@@ -26,27 +24,6 @@ public class CancelConsumer {
 
   @Incoming(Channels.JOB_CANCEL)
   public Uni<Void> onRecord(Message<byte[]> record) {
-    return events.handle(
-        record,
-        CancelRequested.class,
-        (EventEnvelope<CancelRequested> e) ->
-            Uni.createFrom()
-                .item(
-                    () -> {
-                      try {
-                        jobs.cancel(e.data());
-                      } catch (java.io.IOException ex) {
-                        throw new java.io.UncheckedIOException(ex);
-                      }
-                      return e;
-                    })
-                .runSubscriptionOn(
-                    io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool())
-                .replaceWithVoid());
-  }
-
-  /** True when a cancel for {@code jobId} has been seen. */
-  public boolean isCancelled(String jobId) {
-    return jobs.isCancelled(jobId);
+    return events.handleCancel(record, jobs::owner, jobs::cancel);
   }
 }

@@ -109,21 +109,13 @@ public final class QuantizationJobs {
     cancelled.add(jobId);
   }
 
-  /**
-   * Marks a job cancelled on its owner's request.
-   *
-   * @throws EventDecodingException (FOREIGN_JOB) when the cancel names a tenant that does not own
-   *     the job
-   */
-  public void cancel(dev.cura.events.CancelRequested c) throws IOException {
-    if (!owners.mayAct(c.tenant(), c.jobId())) {
-      throw EventDecodingException.foreignJob(c.jobId());
-    }
-    cancel(c.jobId());
-  }
-
   public boolean isCancelled(String jobId) {
     return cancelled.contains(jobId);
+  }
+
+  /** The tenant that owns {@code jobId}, if a request for it was seen (cancels are checked). */
+  public java.util.Optional<String> owner(String jobId) throws IOException {
+    return owners.owner(jobId);
   }
 
   /** Stops the worker pool (running work is abandoned; its temporary files are left behind). */

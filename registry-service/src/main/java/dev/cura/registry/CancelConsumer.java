@@ -1,19 +1,13 @@
 package dev.cura.registry;
 
 import dev.cura.core.store.JobOwners;
-import dev.cura.events.CancelRequested;
-import dev.cura.events.EventDecodingException;
-import dev.cura.events.EventEnvelope;
 import dev.cura.events.Topics;
 import dev.cura.messaging.KafkaEvents;
 import dev.cura.registry.messaging.Channels;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.kafka.KafkaClientService;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -60,29 +54,9 @@ public class CancelConsumer {
   @Incoming(Channels.JOB_CANCEL)
   public Uni<Void> onRecord(Message<byte[]> record) {
     return events
-        .handle(record, CancelRequested.class, this::onCancel)
+        .handleCancel(record, owners::owner, cancelled::add)
         .onTermination()
         .invoke(() -> track(record));
-  }
-
-  private Uni<Void> onCancel(EventEnvelope<CancelRequested> e) {
-    CancelRequested c = e.data();
-    return Uni.createFrom()
-        .item(
-            () -> {
-              try {
-                if (!owners.mayAct(c.tenant(), c.jobId())) {
-                  throw EventDecodingException.foreignJob(c.jobId());
-                }
-              } catch (IOException ex) {
-                throw new UncheckedIOException(ex);
-              }
-              cancelled.add(c.jobId());
-              LOG.infof("job %s: cancel seen; its adapter will not be registered", c.jobId());
-              return c;
-            })
-        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-        .replaceWithVoid();
   }
 
   /** True when a cancel for {@code jobId} has been handled. */

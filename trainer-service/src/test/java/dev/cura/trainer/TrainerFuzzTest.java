@@ -48,7 +48,7 @@ class TrainerFuzzTest {
   private static final Duration WAIT = Duration.ofSeconds(120);
   private final EventCodec codec = new EventCodec();
 
-  @Inject TrainerService trainer;
+  @Inject TrainerLifecycle trainer;
 
   @Test
   void hostileRecordsAreDeadLetteredAndNothingOutsideTheStoreIsRead() throws Exception {

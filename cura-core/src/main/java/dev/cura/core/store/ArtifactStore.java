@@ -2,9 +2,9 @@ package dev.cura.core.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cura.core.util.FileTrees;
 import dev.cura.core.util.Json;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
@@ -127,7 +126,7 @@ public final class ArtifactStore {
       }
       return dest;
     } finally {
-      deleteTree(tmp);
+      FileTrees.delete(tmp);
     }
   }
 
@@ -144,27 +143,13 @@ public final class ArtifactStore {
     putIfAbsent(
         key,
         tmp -> {
-          copyFiles(dir, tmp);
+          FileTrees.copy(dir, tmp, rel -> rel.toString().equals(MANIFEST));
           String copied = DirectoryDigest.of(tmp);
           if (!copied.equals(key)) {
             throw new IOException(dir + " changed while it was copied into the store");
           }
         });
     return key;
-  }
-
-  private static void copyFiles(Path from, Path to) throws IOException {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.filter(Files::isRegularFile).toList()) {
-        String rel = from.relativize(p).toString();
-        if (rel.equals(MANIFEST)) {
-          continue;
-        }
-        Path dest = to.resolve(rel);
-        Files.createDirectories(dest.getParent());
-        Files.copy(p, dest);
-      }
-    }
   }
 
   private static void writeManifest(Path dir) throws IOException {
@@ -210,23 +195,6 @@ public final class ArtifactStore {
       if (hashes && !Sha256.ofFile(p).equals(e.getValue().path("sha256").asText())) {
         throw new IOException(dir + ": " + e.getKey() + " does not match its SHA-256");
       }
-    }
-  }
-
-  static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      s.sorted(Comparator.reverseOrder())
-          .forEach(
-              x -> {
-                try {
-                  Files.deleteIfExists(x);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
     }
   }
 }
