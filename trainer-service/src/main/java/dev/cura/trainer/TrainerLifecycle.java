@@ -1,6 +1,7 @@
 package dev.cura.trainer;
 
 import dev.cura.core.store.ArtifactStore;
+import dev.cura.core.store.JobOwners;
 import dev.cura.events.JobSpec;
 import dev.cura.messaging.KafkaEvents;
 import dev.cura.trainer.job.JobRunner;
@@ -35,6 +36,7 @@ public class TrainerLifecycle {
   private final TrainerSettings settings;
   private final TrainingWorker worker;
   private final ScratchSpace scratch;
+  private final JobOwners owners;
 
   TrainerLifecycle(
       TrainerConfig config,
@@ -51,14 +53,19 @@ public class TrainerLifecycle {
                 .workDir()
                 .orElse(Path.of(System.getProperty("java.io.tmpdir"), "cura-trainer"))
                 .toAbsolutePath());
+    String device = DeviceSelector.resolve(config.device());
     this.settings =
         new TrainerSettings(
             events.source(),
-            DeviceSelector.resolve(config.device()),
+            device,
             config.checkpointEvery().orElse(JobSpec.DEFAULT_CHECKPOINT_EVERY),
             config.progressEvery(),
             scratch.dir(),
-            config.codeVersion());
+            config.codeVersion(),
+            config.maxAttempts(),
+            config.leaseStale(),
+            DeviceSelector.memoryBudget(device, config.memoryLimit()));
+    this.owners = new JobOwners(artifactRoot);
     var workerRef = new AtomicReference<TrainingWorker>();
     var metrics =
         new TrainerMetrics(
@@ -96,6 +103,11 @@ public class TrainerLifecycle {
   /** The job worker. */
   public TrainingWorker worker() {
     return worker;
+  }
+
+  /** Which tenant owns which job id (shared through the artifact root). */
+  public JobOwners owners() {
+    return owners;
   }
 
   /** This instance's settings (device, intervals). */
