@@ -2,7 +2,7 @@ package dev.cura.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cura.cli.engine.CliErrors;
-import dev.cura.cli.engine.Models;
+import dev.cura.cli.engine.ModelOptions;
 import dev.cura.engine.data.ExampleBuilder;
 import dev.cura.engine.data.JsonlDataset;
 import dev.cura.engine.data.TextTokenizer;
@@ -11,6 +11,7 @@ import dev.cura.engine.train.Evaluator;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ./cura eval}: Loss and perplexity on a dataset. */
@@ -20,11 +21,7 @@ import picocli.CommandLine.Option;
     description =
         "Mean loss on completion/assistant tokens; prints JSON {loss, perplexity, tokens}.")
 public final class EvalCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true)
-  Path model;
-
-  @Option(names = "--adapter")
-  Path adapter;
+  @Mixin ModelOptions base;
 
   @Option(names = "--data", required = true)
   Path data;
@@ -35,16 +32,13 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "4")
   int batchSize;
 
-  @Option(names = "--quant", defaultValue = "none")
-  String quant;
-
   @Override
   public Integer call() {
     return CliErrors.run(
         "eval",
         () -> {
-          try (LlamaModel m = Models.load(model, quant, adapter);
-              TextTokenizer tok = TextTokenizer.load(model, m.config())) {
+          try (LlamaModel m = base.load();
+              TextTokenizer tok = base.tokenizer(m)) {
             var examples = new ExampleBuilder(tok, seqLen).buildAll(JsonlDataset.read(data));
             Evaluator.Result r = Evaluator.evaluate(m, examples, batchSize);
             var o = new ObjectMapper().createObjectNode();

@@ -1,18 +1,18 @@
 package dev.cura.cli;
 
 import dev.cura.cli.engine.CliErrors;
-import dev.cura.cli.engine.Models;
+import dev.cura.cli.engine.ModelOptions;
 import dev.cura.engine.data.Conversation;
 import dev.cura.engine.data.ExampleBuilder;
 import dev.cura.engine.data.TextTokenizer;
 import dev.cura.engine.infer.Generator;
 import dev.cura.engine.model.LlamaModel;
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ./cura generate}: Generates text from a prompt. */
@@ -21,11 +21,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Generates a reply (greedy, or temperature/top-p sampling); stops at EOS.")
 public final class GenerateCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true)
-  Path model;
-
-  @Option(names = "--adapter")
-  Path adapter;
+  @Mixin ModelOptions base;
 
   @Option(names = "--prompt", required = true)
   String prompt;
@@ -45,16 +41,13 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0")
   long seed;
 
-  @Option(names = "--quant", defaultValue = "none")
-  String quant;
-
   @Override
   public Integer call() {
     return CliErrors.run(
         "generate",
         () -> {
-          try (LlamaModel m = Models.load(model, quant, adapter);
-              TextTokenizer tok = TextTokenizer.load(model, m.config())) {
+          try (LlamaModel m = base.load();
+              TextTokenizer tok = base.tokenizer(m)) {
             long[] ids =
                 new ExampleBuilder(tok, Integer.MAX_VALUE)
                     .prompt(List.of(new Conversation.Message("user", prompt)), !chat);

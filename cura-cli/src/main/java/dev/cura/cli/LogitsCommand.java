@@ -2,7 +2,7 @@ package dev.cura.cli;
 
 import ai.djl.ndarray.NDManager;
 import dev.cura.cli.engine.CliErrors;
-import dev.cura.cli.engine.Models;
+import dev.cura.cli.engine.ModelOptions;
 import dev.cura.core.safetensors.SafetensorsWriter;
 import dev.cura.core.safetensors.TensorSpec;
 import dev.cura.core.tensor.DType;
@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ./cura logits}: One forward pass; writes tensor "logits" F32 [T, vocab]. */
@@ -23,11 +24,7 @@ import picocli.CommandLine.Option;
     description =
         "One forward pass; writes tensor \"logits\" F32 [T, vocab] to a safetensors file.")
 public final class LogitsCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true)
-  Path model;
-
-  @Option(names = "--adapter", description = "PEFT adapter directory")
-  Path adapter;
+  @Mixin ModelOptions base;
 
   @Option(names = "--ids", required = true, description = "token ids, e.g. 1,2,3")
   String ids;
@@ -35,19 +32,13 @@ public final class LogitsCommand implements Callable<Integer> {
   @Option(names = "--out", required = true)
   Path out;
 
-  @Option(
-      names = "--quant",
-      defaultValue = "none",
-      description = "nf4 | none (quantized artifacts load as NF4 either way)")
-  String quant;
-
   @Override
   public Integer call() {
     return CliErrors.run(
         "logits",
         () -> {
           long[] tokens = CliErrors.ids(ids);
-          try (LlamaModel m = Models.load(model, quant, adapter);
+          try (LlamaModel m = base.load();
               NDManager nd = NDManager.newBaseManager()) {
             int v = m.config().vocabSize();
             for (long t : tokens) {

@@ -166,20 +166,15 @@ public final class TrainCommand implements Callable<Integer> {
     return CliErrors.run(
         "train",
         () -> {
-          TrainConfig cfg;
-          try {
-            cfg =
-                TrainConfig.builder()
-                    .setModel(model)
-                    .setData(data)
-                    .setOutput(out)
-                    .optValidation(validation)
-                    .optSpec(spec)
-                    .optResume(resume)
-                    .build();
-          } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(SpecFlags.withFlags(e.getMessage()), e);
-          }
+          TrainConfig cfg =
+              TrainConfig.builder()
+                  .setModel(model)
+                  .setData(data)
+                  .setOutput(out)
+                  .optValidation(validation)
+                  .optSpec(spec)
+                  .optResume(resume)
+                  .build();
           TrainResult r;
           Integer planned = spec.training().maxSteps();
           try (TrainProgress bar = new TrainProgress("train", planned == null ? -1 : planned)) {

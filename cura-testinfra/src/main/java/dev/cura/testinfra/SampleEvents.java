@@ -36,14 +36,20 @@ public final class SampleEvents {
   }
 
   public static CheckpointQuantized checkpointQuantized(String jobId) {
+    return checkpointQuantized(fineTuneRequested(jobId), SHA_B, "cas:sha256/" + SHA_B);
+  }
+
+  /** {@code request}'s base quantized into the given artifact (4.127 bits/param, fresh). */
+  public static CheckpointQuantized checkpointQuantized(
+      FineTuneRequested request, String artifactDigest, String artifactUri) {
     return new CheckpointQuantized(
-        jobId,
-        SHA_B,
-        "cas:sha256/" + SHA_B,
+        request.jobId(),
+        artifactDigest,
+        artifactUri,
         4.127,
         new QuantErrorStats(0.01, 0.2, null),
         false,
-        fineTuneRequested(jobId));
+        request);
   }
 
   public static AdapterTrained adapterTrained(String jobId) {

@@ -4,6 +4,7 @@ import dev.cura.messaging.KafkaEvents;
 import dev.cura.quantizer.messaging.Channels;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -14,13 +15,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
  */
 @ApplicationScoped
 public class CancelConsumer {
-  private final KafkaEvents events;
-  private final QuantizationJobs jobs;
-
-  CancelConsumer(KafkaEvents events, QuantizationJobs jobs) {
-    this.events = events;
-    this.jobs = jobs;
-  }
+  @Inject KafkaEvents events;
+  @Inject QuantizationJobs jobs;
 
   @Incoming(Channels.JOB_CANCEL)
   public Uni<Void> onRecord(Message<byte[]> record) {

@@ -4,6 +4,7 @@ import dev.cura.messaging.KafkaEvents;
 import dev.cura.trainer.messaging.Channels;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
@@ -16,13 +17,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
  */
 @ApplicationScoped
 public class CancelConsumer {
-  private final KafkaEvents events;
-  private final TrainerLifecycle trainer;
-
-  CancelConsumer(KafkaEvents events, TrainerLifecycle trainer) {
-    this.events = events;
-    this.trainer = trainer;
-  }
+  @Inject KafkaEvents events;
+  @Inject TrainerLifecycle trainer;
 
   @Incoming(Channels.JOB_CANCEL)
   public Uni<Void> onRecord(Message<byte[]> record) {

@@ -18,9 +18,11 @@ public interface TrainerConfig {
   @WithDefault("1")
   int maxConcurrentJobs();
 
-  /** Steps between checkpoints when a job does not set {@code checkpoint_every}. */
-  @WithDefault("50")
-  int checkpointEvery();
+  /**
+   * Steps between checkpoints when a job does not set {@code checkpoint_every}; absent: the job
+   * spec's default ({@code JobSpec.DEFAULT_CHECKPOINT_EVERY}).
+   */
+  Optional<Integer> checkpointEvery();
 
   /** Steps between {@code TrainingProgress} events. */
   @WithDefault("5")

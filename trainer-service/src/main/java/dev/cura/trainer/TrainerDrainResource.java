@@ -1,6 +1,7 @@
 package dev.cura.trainer;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -21,13 +22,8 @@ public class TrainerDrainResource {
   /** The jobs handed back. */
   public record Drained(@JsonProperty("handed_back") List<String> handedBack) {}
 
-  private final TrainerLifecycle trainer;
-  private final TrainerConfig config;
-
-  TrainerDrainResource(TrainerLifecycle trainer, TrainerConfig config) {
-    this.trainer = trainer;
-    this.config = config;
-  }
+  @Inject TrainerLifecycle trainer;
+  @Inject TrainerConfig config;
 
   @POST
   @Produces(MediaType.APPLICATION_JSON)

@@ -2,6 +2,7 @@ package dev.cura.trainer;
 
 import dev.cura.core.store.ArtifactStore;
 import dev.cura.core.store.JobOwners;
+import dev.cura.events.JobSpec;
 import dev.cura.messaging.KafkaEvents;
 import dev.cura.trainer.job.JobRunner;
 import dev.cura.trainer.job.ScratchSpace;
@@ -57,7 +58,7 @@ public class TrainerLifecycle {
         new TrainerSettings(
             events.source(),
             device,
-            config.checkpointEvery(),
+            config.checkpointEvery().orElse(JobSpec.DEFAULT_CHECKPOINT_EVERY),
             config.progressEvery(),
             scratch.dir(),
             config.codeVersion(),

@@ -18,7 +18,6 @@ import dev.cura.core.store.Sha256;
 import dev.cura.engine.peft.PeftAdapter;
 import dev.cura.events.AdapterTrained;
 import dev.cura.events.CancelRequested;
-import dev.cura.events.CheckpointQuantized;
 import dev.cura.events.CheckpointSaved;
 import dev.cura.events.ContentRef;
 import dev.cura.events.CuraEvent;
@@ -31,12 +30,12 @@ import dev.cura.events.JobFailed;
 import dev.cura.events.LoraConfig;
 import dev.cura.events.OptimizerConfig;
 import dev.cura.events.QuantConfig;
-import dev.cura.events.QuantErrorStats;
 import dev.cura.events.Topics;
 import dev.cura.events.TrainingConfig;
 import dev.cura.events.TrainingProgress;
 import dev.cura.testinfra.KafkaTestResource;
 import dev.cura.testinfra.MetricsCatalog;
+import dev.cura.testinfra.SampleEvents;
 import dev.cura.testinfra.TestKafka;
 import dev.cura.trainer.job.HoldingEngine;
 import dev.cura.trainer.job.TrainingPlan;
@@ -208,9 +207,7 @@ class TrainerJobsTest {
   @Test
   void aTrainerStoppedMidJobResumesFromItsCheckpointWithExactlyOneAdapter() throws Exception {
     String job = newJobId();
-    var held = engine.holdAfterStep(job, 3);
-    var sent = TestKafka.send(encode(job, 6, 2));
-    assertTrue(held.await(WAIT.toSeconds(), TimeUnit.SECONDS), "job reached step 3");
+    var sent = sendHeldAfterStep3(job, 6);
 
     try {
       assertTrue(trainer.worker().stop(Duration.ofSeconds(60)), "stopped within a step");
@@ -255,9 +252,7 @@ class TrainerJobsTest {
   @Test
   void cancelMidTrainingEndsTheJob() throws Exception {
     String job = newJobId();
-    var held = engine.holdAfterStep(job, 3);
-    var sent = TestKafka.send(encode(job, 50, 2));
-    assertTrue(held.await(WAIT.toSeconds(), TimeUnit.SECONDS), "job reached step 3");
+    var sent = sendHeldAfterStep3(job, 50);
 
     TestKafka.send(
         codec.encode(
@@ -325,6 +320,14 @@ class TrainerJobsTest {
         .body("slots", equalTo(1));
   }
 
+  /** Sends a job (checkpoint every 2 steps) that the engine holds after its step 3. */
+  private RecordMetadata sendHeldAfterStep3(String job, int maxSteps) throws Exception {
+    var held = engine.holdAfterStep(job, 3);
+    var sent = TestKafka.send(encode(job, maxSteps, 2));
+    assertTrue(held.await(WAIT.toSeconds(), TimeUnit.SECONDS), "job reached step 3");
+    return sent;
+  }
+
   private EncodedEvent encode(String job, int maxSteps, int checkpointEvery) {
     return encode(job, maxSteps, checkpointEvery, false);
   }
@@ -359,15 +362,7 @@ class TrainerJobsTest {
             new OptimizerConfig("paged_adamw_32bit", 0.01, null),
             new TrainingConfig(1, batchSize, seqLen, 11L, maxSteps, checkpointEvery),
             "replies");
-    var quantized =
-        new CheckpointQuantized(
-            job,
-            baseKey,
-            store.uriOf(baseKey),
-            4.127,
-            new QuantErrorStats(0.01, 0.1, null),
-            false,
-            request);
+    var quantized = SampleEvents.checkpointQuantized(request, baseKey, store.uriOf(baseKey));
     return codec.encode(EventEnvelope.create("/cura/quantizer", quantized));
   }
 

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 
-/** Runs a command body and turns user-facing failures into one line on stderr (exit code 2). */
+/**
+ * Runs a command body and turns user-facing failures into one line on stderr (exit code 2); a
+ * message that names a job-spec field ({@code lora.r …}, as the engine's do) names the flag.
+ */
 public final class CliErrors {
   private CliErrors() {}
 
@@ -12,7 +15,7 @@ public final class CliErrors {
     try {
       return body.call();
     } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
-      System.err.println("cura " + command + ": " + e.getMessage());
+      System.err.println("cura " + command + ": " + SpecFlags.withFlags(e.getMessage()));
       return 2;
     } catch (IOException | UncheckedIOException e) {
       System.err.println("cura " + command + ": I/O error: " + e.getMessage());

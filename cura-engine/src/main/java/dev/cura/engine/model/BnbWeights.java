@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.cura.core.quant.QuantState;
+import dev.cura.core.quant.QuantType;
 import dev.cura.core.safetensors.TensorBytes;
 import dev.cura.core.tensor.DType;
 import dev.cura.core.util.FormatException;
@@ -19,8 +20,8 @@ public final class BnbWeights {
 
   /** The quant-state key of {@code weightName} if present, else null. */
   public static String quantStateKey(WeightSource src, String weightName) {
-    for (String kind : new String[] {"nf4", "fp4"}) {
-      String key = weightName + QuantState.JSON_KEY_PREFIX + kind;
+    for (QuantType kind : QuantType.values()) {
+      String key = weightName + QuantState.JSON_KEY_PREFIX + kind.jsonName();
       if (src.has(key)) {
         return key;
       }

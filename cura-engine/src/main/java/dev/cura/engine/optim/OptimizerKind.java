@@ -12,18 +12,14 @@ import java.util.List;
  * PagedStates}), so the 8-bit states page exactly like the 32-bit ones.
  */
 public enum OptimizerKind {
-  PAGED_ADAMW_32BIT("paged_adamw_32bit", true, false),
-  PAGED_ADAMW_8BIT("paged_adamw_8bit", true, true),
-  ADAMW_32BIT("adamw_32bit", false, false);
+  PAGED_ADAMW_32BIT("paged_adamw_32bit"),
+  PAGED_ADAMW_8BIT("paged_adamw_8bit"),
+  ADAMW_32BIT("adamw_32bit");
 
   private final String specName;
-  private final boolean paged;
-  private final boolean eightBit;
 
-  OptimizerKind(String specName, boolean paged, boolean eightBit) {
+  OptimizerKind(String specName) {
     this.specName = specName;
-    this.paged = paged;
-    this.eightBit = eightBit;
   }
 
   /** The name jobs use ({@code paged_adamw_32bit}, …). */
@@ -31,12 +27,14 @@ public enum OptimizerKind {
     return specName;
   }
 
+  /** States in a page file ({@code paged_…}, bitsandbytes' naming). */
   public boolean paged() {
-    return paged;
+    return specName.startsWith("paged_");
   }
 
+  /** Blockwise 8-bit states ({@code …_8bit}). */
   public boolean eightBit() {
-    return eightBit;
+    return specName.endsWith("_8bit");
   }
 
   /** Every name, in declaration order. */
@@ -62,7 +60,7 @@ public enum OptimizerKind {
    * @param residentBudget bytes of state pages a paged kind keeps mapped
    */
   public Optimizer create(AdamWConfig cfg, Path pageDir, long residentBudget) throws IOException {
-    StateStore states = paged ? new PagedStates(pageDir, residentBudget) : new HeapStates();
-    return eightBit ? new AdamW8bit(cfg, states) : new AdamW32(cfg, states);
+    StateStore states = paged() ? new PagedStates(pageDir, residentBudget) : new HeapStates();
+    return eightBit() ? new AdamW8bit(cfg, states) : new AdamW32(cfg, states);
   }
 }

@@ -1,6 +1,5 @@
 package dev.cura.trainer.job;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -45,10 +44,10 @@ public final class HoldingEngine implements TrainingEngine {
     plans.add(plan);
     return delegate.train(
         plan,
-        new TrainingListener() {
+        new JobRunnerTest.Forwarding(listener) {
           @Override
           public void onStep(StepStats stats) {
-            listener.onStep(stats);
+            super.onStep(stats);
             Hold hold = holds.get(plan.jobId());
             if (hold != null && hold.step() == stats.step() && hold.reached().getCount() > 0) {
               hold.reached().countDown();
@@ -61,21 +60,6 @@ public final class HoldingEngine implements TrainingEngine {
                 }
               }
             }
-          }
-
-          @Override
-          public void onCheckpoint(long step, Path dir) throws Exception {
-            listener.onCheckpoint(step, dir);
-          }
-
-          @Override
-          public boolean shouldStop() {
-            return listener.shouldStop();
-          }
-
-          @Override
-          public boolean checkpointBeforeStop() {
-            return listener.checkpointBeforeStop();
           }
         });
   }

@@ -11,8 +11,8 @@ import dev.cura.events.FineTuneRequested;
 import dev.cura.events.LoraConfig;
 import dev.cura.events.OptimizerConfig;
 import dev.cura.events.QuantConfig;
-import dev.cura.events.QuantErrorStats;
 import dev.cura.events.TrainingConfig;
+import dev.cura.testinfra.SampleEvents;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -83,14 +83,7 @@ final class JobFixture {
             new OptimizerConfig("paged_adamw_32bit", 0.01, null),
             new TrainingConfig(1, 2, 16, 7L, maxSteps, checkpointEvery),
             "my-adapter");
-    return new CheckpointQuantized(
-        jobId,
-        baseKey,
-        store.uriOf(baseKey),
-        4.127,
-        new QuantErrorStats(0.01, 0.1, null),
-        false,
-        request);
+    return SampleEvents.checkpointQuantized(request, baseKey, store.uriOf(baseKey));
   }
 
   static EventEnvelope<CheckpointQuantized> delivery(CheckpointQuantized job) {

@@ -264,16 +264,12 @@ class JobRunnerTest {
 
   @Test
   void anEngineCrashIsAnInternalErrorWithoutItsStackTrace() throws Exception {
-    var events = new JobFixture.Recorded();
-    TrainingEngine broken =
-        (plan, listener) -> {
-          throw new IllegalStateException("CUDA error: an illegal memory access at 0x7f");
-        };
-    assertEquals(
-        JobOutcome.FAILED,
-        fx.runner(broken, events, tmp.resolve("w"))
-            .run(JobFixture.delivery(fx.job("ftjob-8", 4, 2)), new JobFixture.Flags()));
-    JobFailed f = events.of(JobFailed.class).get(0);
+    JobFailed f =
+        failureOf(
+            "ftjob-8",
+            (plan, listener) -> {
+              throw new IllegalStateException("CUDA error: an illegal memory access at 0x7f");
+            });
     assertEquals(JobFailed.Code.INTERNAL, f.code());
     assertTrue(
         f.message().startsWith("the trainer failed with an internal error (incident "),
@@ -285,18 +281,25 @@ class JobRunnerTest {
     assertNull(ledger.latestCheckpoint().orElse(null));
   }
 
-  @Test
-  void runningOutOfMemoryFailsTheJobNotTheTrainer() throws Exception {
+  /** The JobFailed of a job run on {@code engine}, which must fail it. */
+  private JobFailed failureOf(String jobId, TrainingEngine engine) throws Exception {
     var events = new JobFixture.Recorded();
-    TrainingEngine greedy =
-        (plan, listener) -> {
-          throw new OutOfMemoryError("Java heap space");
-        };
     assertEquals(
         JobOutcome.FAILED,
-        fx.runner(greedy, events, tmp.resolve("w"))
-            .run(JobFixture.delivery(fx.job("ftjob-10", 4, 2)), new JobFixture.Flags()));
-    assertEquals(JobFailed.Code.INTERNAL, events.of(JobFailed.class).get(0).code());
+        fx.runner(engine, events, tmp.resolve("w"))
+            .run(JobFixture.delivery(fx.job(jobId, 4, 2)), new JobFixture.Flags()));
+    return events.of(JobFailed.class).get(0);
+  }
+
+  @Test
+  void runningOutOfMemoryFailsTheJobNotTheTrainer() throws Exception {
+    JobFailed f =
+        failureOf(
+            "ftjob-10",
+            (plan, listener) -> {
+              throw new OutOfMemoryError("Java heap space");
+            });
+    assertEquals(JobFailed.Code.INTERNAL, f.code());
   }
 
   @Test
