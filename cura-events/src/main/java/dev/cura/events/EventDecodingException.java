@@ -11,7 +11,7 @@ public final class EventDecodingException extends RuntimeException {
 
   /** What is wrong with the record. */
   public enum Reason {
-    /** A required CloudEvents header is absent or empty. */
+    /** A required CloudEvents attribute (header, or envelope member) is absent or empty. */
     MISSING_HEADER,
     /** A header has a value CURA cannot accept (content type, time, subject ≠ job id, schema). */
     INVALID_HEADER,
@@ -28,7 +28,9 @@ public final class EventDecodingException extends RuntimeException {
     /** A required field is absent, null or blank. */
     MISSING_FIELD,
     /** A field has the wrong JSON type or a value outside its set. */
-    INVALID_FIELD;
+    INVALID_FIELD,
+    /** The Kafka record key is not the event's job id. */
+    KEY_MISMATCH;
 
     /** Stable lowercase code for headers and metrics tags, e.g. {@code missing_field}. */
     public String code() {

@@ -71,6 +71,10 @@ public class JobRequestedConsumer {
                     LOG.infof("job %s cancelled; no artifact announced", c.jobId());
                     yield Uni.createFrom().voidItem();
                   }
-                });
+                })
+        // a failed attempt (the broker unreachable, a full disk) is retried by KafkaEvents:
+        // forget the id so the retry does the work instead of skipping it as a duplicate
+        .onFailure()
+        .invoke(() -> handled.remove(event.id()));
   }
 }

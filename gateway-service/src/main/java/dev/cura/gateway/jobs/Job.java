@@ -95,6 +95,10 @@ public class Job extends PanacheEntityBase {
   @Column(name = "total_steps")
   public Long totalSteps;
 
+  /** Training loss at {@link #lastStep}, when finite. */
+  @Column(name = "last_loss")
+  public Double lastLoss;
+
   public JobStatus statusEnum() {
     return JobStatus.fromJson(status);
   }

@@ -83,6 +83,7 @@ public final class JobProjector {
         move(job, JobStatus.RUNNING, at);
         if (!job.statusEnum().terminal() && (job.lastStep == null || p.step() > job.lastStep)) {
           job.lastStep = p.step();
+          job.lastLoss = Double.isFinite(p.loss()) ? p.loss() : null;
           if (p.totalSteps() != null) {
             job.totalSteps = p.totalSteps();
           }
@@ -112,12 +113,24 @@ public final class JobProjector {
       }
       case CheckpointSaved c -> {
         move(job, JobStatus.RUNNING, at);
+        // the training loss at the checkpoint's step, when the progress of that step came first
+        Double loss = job.lastStep != null && job.lastStep == c.step() ? job.lastLoss : null;
+        // a content address, never where the trainer keeps it on its disk
         out.add(
             new Entry(
                 "checkpoint",
                 "info",
                 "Checkpoint saved at step " + c.step(),
-                json(map("step", c.step(), "digest", c.digest(), "uri", c.uri()))));
+                json(
+                    map(
+                        "step",
+                        c.step(),
+                        "train_loss",
+                        loss,
+                        "digest",
+                        c.digest(),
+                        "uri",
+                        "cas:sha256/" + c.digest()))));
       }
       case AdapterTrained a -> {
         if (move(job, JobStatus.REGISTERING, at)) {
@@ -201,10 +214,12 @@ public final class JobProjector {
     job.status = status.json();
     job.model = r.baseModel().uri();
     for (DatasetRef d : r.datasets()) {
+      // upstream systems may name a dataset by its content address only
+      String file = d.fileId() != null ? d.fileId() : d.uri();
       if ("validation".equals(d.split())) {
-        job.validationFile = d.fileId();
+        job.validationFile = file;
       } else if (job.trainingFile == null) {
-        job.trainingFile = d.fileId();
+        job.trainingFile = file;
       }
     }
     job.hyperparameters =
@@ -212,12 +227,15 @@ public final class JobProjector {
             map(
                 "n_epochs", r.training().epochs(),
                 "batch_size", r.training().batchSize(),
+                "learning_rate_multiplier",
+                    r.optimizer().learningRate() / JobRequestValidator.BASE_LEARNING_RATE,
                 "learning_rate", r.optimizer().learningRate(),
                 "lora_r", r.lora().r(),
                 "lora_alpha", r.lora().alpha(),
                 "lora_dropout", r.lora().dropout(),
                 "max_steps", r.training().maxSteps(),
-                "seq_len", r.training().seqLen()));
+                "seq_len", r.training().seqLen(),
+                "checkpoint_every", r.training().checkpointEvery()));
     job.quantization =
         json(
             map(

@@ -23,11 +23,16 @@ public final class JobRequestValidator {
       Set.of("paged_adamw_32bit", "paged_adamw_8bit", "adamw_32bit");
   static final Set<String> QUANT_TYPES = Set.of("nf4", "fp4");
   static final List<Integer> BLOCKSIZES = List.of(32, 64, 128, 256, 512, 1024, 2048, 4096);
+
+  /** The learning rate OpenAI's {@code learning_rate_multiplier} multiplies (CURA's default). */
+  public static final double BASE_LEARNING_RATE = 2e-4;
+
   static final Set<String> HYPERPARAMETERS =
       Set.of(
           "n_epochs",
           "batch_size",
           "learning_rate",
+          "learning_rate_multiplier",
           "lora_r",
           "lora_alpha",
           "lora_dropout",
@@ -84,28 +89,39 @@ public final class JobRequestValidator {
     String model = requiredString(body, "model");
     String training = requiredString(body, "training_file");
     String validation = optionalString(body, "validation_file");
+    String hpParam = "hyperparameters.";
     JsonNode hp = object(body, "hyperparameters");
+    JsonNode methodHp = supervisedHyperparameters(body);
+    if (methodHp != null) {
+      if (!hp.isEmpty()) {
+        throw ApiException.invalid(
+            "method.supervised.hyperparameters",
+            "give the hyperparameters either at the top level or in"
+                + " method.supervised.hyperparameters, not both");
+      }
+      hp = methodHp;
+      hpParam = "method.supervised.hyperparameters.";
+    }
     for (Iterator<String> it = hp.fieldNames(); it.hasNext(); ) {
       String f = it.next();
       if (!HYPERPARAMETERS.contains(f)) {
         throw ApiException.invalid(
-            "hyperparameters." + f,
-            "unknown hyperparameter '" + f + "'; known: " + HYPERPARAMETERS);
+            hpParam + f, "unknown hyperparameter '" + f + "'; known: " + HYPERPARAMETERS);
       }
     }
-    int epochs = intIn(hp, "n_epochs", 1, 100, 1);
-    int batch = intIn(hp, "batch_size", 1, 1024, 4);
-    double lr = numberIn(hp, "learning_rate", 0, 1, 2e-4, false);
-    int r = intIn(hp, "lora_r", 1, 1024, 16);
-    double alpha = numberIn(hp, "lora_alpha", 0, 100_000, 2.0 * r, false);
-    double dropout = numberIn(hp, "lora_dropout", 0, 1, 0.05, true);
+    int epochs = intIn(hp, hpParam, "n_epochs", 1, 100, 1);
+    int batch = intIn(hp, hpParam, "batch_size", 1, 1024, 4);
+    double lr = learningRate(hp, hpParam);
+    int r = intIn(hp, hpParam, "lora_r", 1, 1024, 16);
+    double alpha = numberIn(hp, hpParam, "lora_alpha", 0, 100_000, 2.0 * r, false);
+    double dropout = numberIn(hp, hpParam, "lora_dropout", 0, 1, 0.05, true);
     if (dropout >= 1) {
       throw ApiException.invalid(
-          "hyperparameters.lora_dropout", "lora_dropout must be in [0, 1), got " + dropout);
+          hpParam + "lora_dropout", "lora_dropout must be in [0, 1), got " + dropout);
     }
-    Integer maxSteps = optionalInt(hp, "max_steps", 1, 100_000_000);
-    int seqLen = intIn(hp, "seq_len", 8, 131_072, 256);
-    Integer checkpointEvery = optionalInt(hp, "checkpoint_every", 1, 100_000_000);
+    Integer maxSteps = optionalInt(hp, hpParam, "max_steps", 1, 100_000_000);
+    int seqLen = intIn(hp, hpParam, "seq_len", 8, 131_072, 256);
+    Integer checkpointEvery = optionalInt(hp, hpParam, "checkpoint_every", 1, 100_000_000);
 
     JsonNode q = object(body, "quantization");
     String qtype = q.has("type") && !q.get("type").isNull() ? q.get("type").asText() : "nf4";
@@ -123,7 +139,7 @@ public final class JobRequestValidator {
       }
       doubleQuant = q.get("double_quant").asBoolean();
     }
-    Integer blocksize = optionalInt(q, "blocksize", 1, 4096);
+    Integer blocksize = optionalInt(q, "quantization.", "blocksize", 1, 4096);
     if (blocksize != null && !BLOCKSIZES.contains(blocksize)) {
       throw ApiException.invalid(
           "quantization.blocksize",
@@ -167,6 +183,73 @@ public final class JobRequestValidator {
         model + "-" + (suffix == null ? "ft" : suffix));
   }
 
+  /**
+   * OpenAI's {@code method}: {@code {"type":"supervised","supervised":{"hyperparameters":{…}}}}.
+   * CURA trains the supervised way only; {@code dpo} and {@code reinforcement} are refused with the
+   * field named rather than silently trained as supervised.
+   *
+   * @return the method's hyperparameters, or null when the request has none there
+   */
+  private static JsonNode supervisedHyperparameters(JsonNode body) {
+    JsonNode method = body.get("method");
+    if (method == null || method.isNull()) {
+      return null;
+    }
+    if (!method.isObject()) {
+      throw ApiException.invalid("method", "'method' must be an object, got " + method);
+    }
+    JsonNode type = method.get("type");
+    if (type == null || type.isNull()) {
+      throw ApiException.invalid(
+          "method.type", "method.type is required; CURA supports \"supervised\"");
+    }
+    if (!type.isTextual() || !type.asText().equals("supervised")) {
+      throw ApiException.invalid(
+          "method.type",
+          "method.type must be \"supervised\" (CURA trains QLoRA adapters on supervised"
+              + " examples; dpo and reinforcement are not supported), got "
+              + type);
+    }
+    for (Iterator<String> it = method.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!f.equals("type") && !f.equals("supervised")) {
+        throw ApiException.invalid(
+            "method." + f, "method." + f + " does not apply to the supervised method");
+      }
+    }
+    JsonNode supervised = object(method, "supervised", "method.supervised");
+    for (Iterator<String> it = supervised.fieldNames(); it.hasNext(); ) {
+      String f = it.next();
+      if (!f.equals("hyperparameters")) {
+        throw ApiException.invalid(
+            "method.supervised." + f,
+            "unknown field 'method.supervised." + f + "'; known: hyperparameters");
+      }
+    }
+    JsonNode hp = supervised.get("hyperparameters");
+    return hp == null || hp.isNull()
+        ? null
+        : object(supervised, "hyperparameters", "method.supervised.hyperparameters");
+  }
+
+  /**
+   * {@code learning_rate} (CURA's, absolute) or OpenAI's {@code learning_rate_multiplier} (a number
+   * or {@code "auto"}, times {@link #BASE_LEARNING_RATE}); not both.
+   */
+  private static double learningRate(JsonNode hp, String hpParam) {
+    JsonNode m = hp.get("learning_rate_multiplier");
+    if (auto(m)) {
+      return numberIn(hp, hpParam, "learning_rate", 0, 1, BASE_LEARNING_RATE, false);
+    }
+    if (!auto(hp.get("learning_rate"))) {
+      throw ApiException.invalid(
+          hpParam + "learning_rate_multiplier",
+          "give learning_rate or learning_rate_multiplier, not both");
+    }
+    double max = 1 / BASE_LEARNING_RATE;
+    return numberIn(hp, hpParam, "learning_rate_multiplier", 0, max, 1, false) * BASE_LEARNING_RATE;
+  }
+
   private static String requiredString(JsonNode body, String field) {
     String v = optionalString(body, field);
     if (v == null) {
@@ -187,12 +270,16 @@ public final class JobRequestValidator {
   }
 
   private static JsonNode object(JsonNode body, String field) {
+    return object(body, field, field);
+  }
+
+  private static JsonNode object(JsonNode body, String field, String param) {
     JsonNode v = body.get(field);
     if (v == null || v.isNull()) {
       return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     }
     if (!v.isObject()) {
-      throw ApiException.invalid(field, "'" + field + "' must be an object, got " + v);
+      throw ApiException.invalid(param, "'" + param + "' must be an object, got " + v);
     }
     return v;
   }
@@ -201,20 +288,20 @@ public final class JobRequestValidator {
     return v == null || v.isNull() || (v.isTextual() && v.asText().equals("auto"));
   }
 
-  private static int intIn(JsonNode hp, String field, int min, int max, int dflt) {
+  private static int intIn(JsonNode hp, String prefix, String field, int min, int max, int dflt) {
     JsonNode v = hp.get(field);
     if (auto(v)) {
       return dflt;
     }
-    return optionalInt(hp, field, min, max);
+    return optionalInt(hp, prefix, field, min, max);
   }
 
-  private static Integer optionalInt(JsonNode node, String field, int min, int max) {
+  private static Integer optionalInt(JsonNode node, String prefix, String field, int min, int max) {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
       return null;
     }
-    String param = (field.equals("blocksize") ? "quantization." : "hyperparameters.") + field;
+    String param = prefix + field;
     if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < min || v.asInt() > max) {
       throw ApiException.invalid(
           param, field + " must be an integer in " + min + ".." + max + ", got " + v);
@@ -223,7 +310,13 @@ public final class JobRequestValidator {
   }
 
   private static double numberIn(
-      JsonNode hp, String field, double min, double max, double dflt, boolean minInclusive) {
+      JsonNode hp,
+      String prefix,
+      String field,
+      double min,
+      double max,
+      double dflt,
+      boolean minInclusive) {
     JsonNode v = hp.get(field);
     if (auto(v)) {
       return dflt;
@@ -233,7 +326,7 @@ public final class JobRequestValidator {
         v.isNumber() && Double.isFinite(d) && (minInclusive ? d >= min : d > min) && d <= max;
     if (!ok) {
       throw ApiException.invalid(
-          "hyperparameters." + field,
+          prefix + field,
           field
               + " must be a number in "
               + (minInclusive ? "[" : "(")
