@@ -8,6 +8,7 @@ import dev.cura.events.EventEnvelope;
 import dev.cura.events.EventHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
@@ -54,6 +55,8 @@ import org.jboss.logging.Logger;
  * <p>Publishing: {@link #message} turns an event into a record with key = job id and the
  * CloudEvents headers (binary mode).
  */
+// created at start-up, not on the first record: its counters are exported from the start
+@Startup
 @ApplicationScoped
 public class KafkaEvents {
   /** DLQ header: the {@link EventDecodingException.Reason} code, or {@code handler_error}. */

@@ -40,6 +40,8 @@ import org.jboss.logging.Logger;
  * the event's); a mismatch is the job's failure ({@code JobFailed}, stage registering), not a
  * poison record.
  */
+// created at start-up so its counters are exported before the first adapter (dashboards, alerts)
+@io.quarkus.runtime.Startup
 @ApplicationScoped
 public class RegistryService {
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
@@ -65,6 +67,9 @@ public class RegistryService {
     this.meters = meters;
     meters.counter("cura.registry.versions", "outcome", "created");
     meters.counter("cura.registry.versions", "outcome", "redelivered");
+    for (String file : AdapterArtifacts.FILES) {
+      meters.counter("cura.registry.downloads", "file", file);
+    }
   }
 
   public AdapterArtifacts artifacts() {

@@ -71,17 +71,13 @@ public final class TrainerMetrics {
     // created up front so dashboards see zeros before the first job
     steps("paged_adamw_32bit");
     paged("paged_adamw_32bit");
+    stepTimer("paged_adamw_32bit");
   }
 
   /** Records one finished step. */
   public void step(String optimizer, StepStats s) {
     steps(optimizer).increment();
-    Timer stepTimer =
-        Timer.builder("cura.train.step.duration")
-            .description("wall time of one optimizer step")
-            .tag("device", device)
-            .tag("optimizer", optimizerTag(optimizer))
-            .register(registry);
+    Timer stepTimer = stepTimer(optimizer);
     if (Double.isFinite(s.seconds())) {
       stepTimer.record(Duration.ofNanos((long) (s.seconds() * 1e9)));
     }
@@ -105,6 +101,14 @@ public final class TrainerMetrics {
         .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
         .register(registry)
         .increment();
+  }
+
+  private Timer stepTimer(String optimizer) {
+    return Timer.builder("cura.train.step.duration")
+        .description("wall time of one optimizer step")
+        .tag("device", device)
+        .tag("optimizer", optimizerTag(optimizer))
+        .register(registry);
   }
 
   private Counter steps(String optimizer) {
