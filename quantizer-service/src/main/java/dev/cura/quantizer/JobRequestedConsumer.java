@@ -2,6 +2,8 @@ package dev.cura.quantizer;
 
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.FineTuneRequested;
+import dev.cura.events.JobCancelled;
+import dev.cura.events.JobFailed;
 import dev.cura.messaging.KafkaEvents;
 import dev.cura.quantizer.messaging.Channels;
 import dev.cura.quantizer.messaging.EventPublisher;
@@ -69,7 +71,8 @@ public class JobRequestedConsumer {
                   case QuantizeOutcome.Failed f -> publisher.publish(f.event());
                   case QuantizeOutcome.Cancelled c -> {
                     LOG.infof("job %s cancelled; no artifact announced", c.jobId());
-                    yield Uni.createFrom().voidItem();
+                    yield publisher.publish(
+                        new JobCancelled(c.jobId(), JobFailed.Stage.QUANTIZING, null));
                   }
                 })
         // a failed attempt (the broker unreachable, a full disk) is retried by KafkaEvents:

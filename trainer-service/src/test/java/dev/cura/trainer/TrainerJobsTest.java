@@ -27,6 +27,7 @@ import dev.cura.events.EncodedEvent;
 import dev.cura.events.EventCodec;
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.FineTuneRequested;
+import dev.cura.events.JobCancelled;
 import dev.cura.events.JobFailed;
 import dev.cura.events.LoraConfig;
 import dev.cura.events.OptimizerConfig;
@@ -251,10 +252,9 @@ class TrainerJobsTest {
     TestKafka.send(
         codec.encode(EventEnvelope.create("/cura/gateway", new CancelRequested(job, "test"))));
 
-    JobFailed failed = (JobFailed) decode(awaitOne(Topics.JOB_FAILED, job));
-    assertEquals(JobFailed.Code.USER_ERROR, failed.code());
-    assertEquals(JobFailed.Stage.TRAINING, failed.stage());
-    assertEquals("cancelled", failed.message());
+    // reported as cancelled (JobCancelled on cura.job.failed), never as a JobFailed
+    JobCancelled cancelled = (JobCancelled) decode(awaitOne(Topics.JOB_FAILED, job));
+    assertEquals(JobFailed.Stage.TRAINING, cancelled.stage());
     awaitCommittedPast(sent);
     assertTrue(TopicReader.all(Topics.ADAPTER_TRAINED, r -> job.equals(r.key())).isEmpty());
     assertEquals(

@@ -11,7 +11,7 @@ import java.time.Instant;
 /**
  * The job-state projection: one row per fine-tuning job, created by {@code POST
  * /v1/fine_tuning/jobs} or from an upstream {@code FineTuneRequested}, advanced by the job's events
- * ({@link JobProjector}).
+ * ({@link JobProjection}).
  */
 @Entity
 @Table(

@@ -33,10 +33,10 @@ public class EventPublisher {
     MutinyEmitter<byte[]> emitter =
         switch (EventType.of(event)) {
           case CHECKPOINT_QUANTIZED -> quantized;
-          case JOB_FAILED -> failed;
+          case JOB_FAILED, JOB_CANCELLED -> failed;
           default ->
               throw new IllegalArgumentException(
-                  "the quantizer publishes CheckpointQuantized and JobFailed, got "
+                  "the quantizer publishes CheckpointQuantized, JobFailed and JobCancelled, got "
                       + event.getClass().getSimpleName());
         };
     return emitter.sendMessage(events.message(event));

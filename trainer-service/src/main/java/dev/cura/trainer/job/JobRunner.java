@@ -7,6 +7,7 @@ import dev.cura.events.DatasetRef;
 import dev.cura.events.EventCodec;
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.FineTuneRequested;
+import dev.cura.events.JobCancelled;
 import dev.cura.events.JobFailed;
 import dev.cura.events.Lineage;
 import java.io.IOException;
@@ -55,7 +56,6 @@ public final class JobRunner {
     boolean stopping();
   }
 
-  static final String CANCELLED_MESSAGE = "cancelled";
   private static final Logger LOG = Logger.getLogger(JobRunner.class);
 
   private final JobArtifacts artifacts;
@@ -108,7 +108,7 @@ public final class JobRunner {
       return JobOutcome.REPUBLISHED;
     }
     if (signals.cancelled()) {
-      return finish(ledger, cancelled(jobId), JobOutcome.CANCELLED);
+      return finish(ledger, cancelled(jobId, null), JobOutcome.CANCELLED);
     }
     if (signals.stopping()) {
       return JobOutcome.STOPPED;
@@ -123,7 +123,7 @@ public final class JobRunner {
       if (result.stoppedEarly()) {
         if (signals.cancelled()) {
           LOG.infof("job %s cancelled after %d steps", jobId, result.steps());
-          return finish(ledger, cancelled(jobId), JobOutcome.CANCELLED);
+          return finish(ledger, cancelled(jobId, result.steps()), JobOutcome.CANCELLED);
         }
         if (signals.stopping()) {
           LOG.infof(
@@ -236,8 +236,9 @@ public final class JobRunner {
         lineage);
   }
 
-  private static JobFailed cancelled(String jobId) {
-    return failed(jobId, JobFailed.Code.USER_ERROR, CANCELLED_MESSAGE);
+  /** Cancelled is not failed: the job's owner asked for it (JobCancelled, not JobFailed). */
+  private static JobCancelled cancelled(String jobId, Long steps) {
+    return new JobCancelled(jobId, JobFailed.Stage.TRAINING, steps);
   }
 
   private static JobFailed failed(String jobId, JobFailed.Code code, String message) {

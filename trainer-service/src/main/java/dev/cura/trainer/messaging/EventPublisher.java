@@ -47,7 +47,7 @@ public class EventPublisher {
         switch (envelope.type()) {
           case TRAINING_PROGRESS, CHECKPOINT_SAVED -> progress;
           case ADAPTER_TRAINED -> trained;
-          case JOB_FAILED -> failed;
+          case JOB_FAILED, JOB_CANCELLED -> failed;
           default ->
               throw new IllegalArgumentException(
                   "the trainer publishes TrainingProgress, CheckpointSaved, AdapterTrained and"
