@@ -98,7 +98,7 @@ await check('fine_tuning.jobs.create (method supervised, learning_rate_multiplie
       },
     });
     jobShape(j);
-    expect(j.hyperparameters.learning_rate_multiplier === 5, 'the multiplier echoed');
+    expect(Math.abs(j.hyperparameters.learning_rate_multiplier - 5) < 1e-9, 'the multiplier echoed');
     jobs.push(j);
   }
   return jobs.map((j) => j.id).join(', ');

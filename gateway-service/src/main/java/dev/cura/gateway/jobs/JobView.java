@@ -16,7 +16,8 @@ import java.util.Map;
  * @param status OpenAI's status ({@link JobStatus#openAiStatus()})
  * @param stage CURA's finer stage ({@link JobStatus#stage()})
  * @param hyperparameters every hyperparameter the job runs with (defaults filled in), including
- *     OpenAI's {@code learning_rate_multiplier} (of {@link JobRequestValidator#BASE_LEARNING_RATE})
+ *     OpenAI's {@code learning_rate_multiplier} (of {@link
+ *     dev.cura.events.JobSpec#DEFAULT_LEARNING_RATE})
  * @param method OpenAI's {@code {"type":"supervised","supervised":{"hyperparameters":…}}}
  */
 public record JobView(
