@@ -186,10 +186,15 @@ public class OutboxRelay {
         });
   }
 
-  /** A row that no retry can send: it cannot be read back, or the broker refuses it as such. */
+  /**
+   * A row that no retry can send: it cannot be read back, its topic is not one the gateway
+   * publishes to, or the broker refuses it as such.
+   */
   static boolean isPermanent(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
       if (c instanceof BadRow
+          // the publisher refuses the row's topic: not one this service may write to
+          || c instanceof IllegalArgumentException
           || c instanceof org.apache.kafka.common.errors.RecordTooLargeException
           || c instanceof org.apache.kafka.common.errors.InvalidTopicException
           || c instanceof org.apache.kafka.common.errors.SerializationException) {

@@ -4,10 +4,10 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cura.events.CancelRequested;
 import dev.cura.events.EncodedEvent;
 import dev.cura.events.EventCodec;
 import dev.cura.events.EventEnvelope;
-import dev.cura.events.TrainingProgress;
 import dev.cura.testinfra.KafkaPostgresTestResource;
 import dev.cura.testinfra.TestKafka;
 import io.quarkus.test.common.WithTestResource;
@@ -37,10 +37,7 @@ class OutboxRelayTest {
     String job = "ftjob-outbox-" + UUID.randomUUID();
     EncodedEvent good =
         new EventCodec()
-            .encode(
-                EventEnvelope.create(
-                    "/cura/gateway",
-                    new TrainingProgress(job, 1, 0.1, 2.0, 1e-4, 10, 1, null, null)));
+            .encode(EventEnvelope.create("/cura/gateway", new CancelRequested(job, "outbox test")));
     OffsetDateTime now = OffsetDateTime.now();
     // first in line: headers that are not JSON (a row no relay can turn back into a record)
     List<Object> bad = new ArrayList<>(OutboxRecord.params(good, now));
