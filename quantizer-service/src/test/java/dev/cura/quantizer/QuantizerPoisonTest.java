@@ -41,7 +41,7 @@ class QuantizerPoisonTest {
   private static final EventCodec CODEC = new EventCodec();
   private static final String MODEL = "poison-" + UUID.randomUUID().toString().substring(0, 8);
 
-  @Inject CancelConsumer cancels;
+  @Inject QuantizationJobs jobs;
 
   @BeforeAll
   static void model() throws Exception {
@@ -81,7 +81,7 @@ class QuantizerPoisonTest {
 
       String cancelled = "ftjob-qcancel-" + mode.name().toLowerCase() + "-" + UUID.randomUUID();
       CloudEventsSdk.send(encode(SampleEvents.cancelRequested(cancelled)), mode);
-      await().atMost(WAIT).until(() -> cancels.isCancelled(cancelled));
+      await().atMost(WAIT).until(() -> jobs.isCancelled(cancelled));
     }
     given().get("/q/health/ready").then().statusCode(200);
   }

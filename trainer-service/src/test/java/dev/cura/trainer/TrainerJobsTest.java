@@ -155,6 +155,8 @@ class TrainerJobsTest {
     }
     assertTrue(trained.metrics().get("train_loss") > 0, trained.metrics().toString());
     assertEquals(4.0, trained.metrics().get("steps"));
+    // the job object's trained_tokens: every step's token positions, so at least one per step
+    assertTrue(trained.metrics().get("trained_tokens") >= 4, trained.metrics().toString());
     assertTrue(trained.metrics().get("eval_loss") > 0, "validation file evaluated");
     assertEquals(baseKey, trained.lineage().quantizedArtifactDigest());
     assertEquals(datasetSha, trained.lineage().datasets().get(0).sha256());

@@ -34,7 +34,7 @@ class TrainerPoisonTest {
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static final EventCodec CODEC = new EventCodec();
 
-  @Inject CancelConsumer cancels;
+  @Inject TrainerLifecycle trainer;
 
   @Test
   void poisonIsDeadLetteredAndSdkRecordsOfBothModesAreHandled() {
@@ -56,7 +56,7 @@ class TrainerPoisonTest {
     for (Encoding mode : new Encoding[] {Encoding.STRUCTURED, Encoding.BINARY}) {
       String cancelled = "ftjob-tcancel-" + mode.name().toLowerCase() + "-" + UUID.randomUUID();
       CloudEventsSdk.send(encode(SampleEvents.cancelRequested(cancelled)), mode);
-      await().atMost(WAIT).until(() -> cancels.isCancelled(cancelled));
+      await().atMost(WAIT).until(() -> trainer.worker().isCancelled(cancelled));
 
       // a job whose artifact is not in the store: handled (a JobFailed), then committed past
       String ok = "ftjob-tsdk-" + mode.name().toLowerCase() + "-" + UUID.randomUUID();
