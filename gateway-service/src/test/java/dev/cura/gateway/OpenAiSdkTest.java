@@ -187,7 +187,7 @@ class OpenAiSdkTest {
 
     // the trainer's events: progress and a checkpoint at step 5, then the registry's
     send(new TrainingProgress(job.id(), 5, 0.5, 1.25, 4e-4, 100, 1 << 20, 10L, 60L));
-    send(new CheckpointSaved(job.id(), 5, SampleEvents.SHA_A, "file:/srv/cura/ckpt/5"));
+    send(new CheckpointSaved(job.id(), 5, SampleEvents.SHA_A, "cas:sha256/" + SampleEvents.SHA_A));
     await().atMost(WAIT).until(() -> checkpoints(client, job.id()).size() == 1);
     FineTuningJobCheckpoint ckpt = checkpoints(client, job.id()).get(0);
     assertEquals(5, ckpt.stepNumber());

@@ -74,6 +74,14 @@ public class JobRequestedConsumer {
                     yield publisher.publish(
                         new JobCancelled(c.jobId(), JobFailed.Stage.QUANTIZING, null));
                   }
+                  // the owner's job fails first (when it is the sender's), then the record is
+                  // dead-lettered with the reason (KafkaEvents)
+                  case QuantizeOutcome.Refused r ->
+                      (r.failed() == null
+                              ? Uni.createFrom().voidItem()
+                              : publisher.publish(r.failed()))
+                          .onItem()
+                          .failWith(r::reason);
                 })
         // a failed attempt (the broker unreachable, a full disk) is retried by KafkaEvents:
         // forget the id so the retry does the work instead of skipping it as a duplicate

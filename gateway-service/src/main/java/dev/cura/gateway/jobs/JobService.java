@@ -173,7 +173,7 @@ public class JobService {
   public Uni<Job> cancel(String tenant, String id) {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
-    var cancel = new CancelRequested(id, "cancelled by the job's owner");
+    var cancel = new CancelRequested(id, "cancelled by the job's owner", tenant);
     EncodedEvent encoded =
         codec.encode(new EventEnvelope<>(UUID.randomUUID().toString(), SOURCE, now, cancel));
     var values = new ArrayList<Object>(List.of(id, tenant, at));

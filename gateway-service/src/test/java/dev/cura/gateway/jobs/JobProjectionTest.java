@@ -86,7 +86,7 @@ class JobProjectionTest {
   @Test
   void lateEventsNeverMoveAFinishedJob() {
     Job job = fresh();
-    JobProjection.apply(job, at(1, new CancelRequested(JOB, "stop")));
+    JobProjection.apply(job, at(1, new CancelRequested(JOB, "stop", null)));
     assertEquals("cancelled", job.status);
     JobProjection.apply(job, at(2, new TrainingProgress(JOB, 7, 0.7, 1.0, 1e-4, 50, 1, 10L, 5L)));
     var entries =
