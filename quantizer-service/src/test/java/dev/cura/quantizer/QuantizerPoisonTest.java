@@ -40,16 +40,16 @@ class QuantizerPoisonTest {
   private static final Duration WAIT = Duration.ofSeconds(90);
   private static final EventCodec CODEC = new EventCodec();
   private static final String MODEL = "poison-" + UUID.randomUUID().toString().substring(0, 8);
+  private static String digest;
 
   @Inject QuantizationJobs jobs;
 
   @BeforeAll
   static void model() throws Exception {
+    Path dir = Path.of("target/test-models", MODEL);
     SyntheticCheckpoint.write(
-        new LlamaShape(256, 1, 2, 1, 768, 300),
-        System.nanoTime(),
-        Path.of("target/test-models", MODEL),
-        b -> {});
+        new LlamaShape(256, 1, 2, 1, 768, 300), System.nanoTime(), dir, b -> {});
+    digest = TestModels.register(TestModels.artifactRoot(), MODEL, dir);
   }
 
   @Test
@@ -72,7 +72,8 @@ class QuantizerPoisonTest {
     for (Encoding mode : new Encoding[] {Encoding.STRUCTURED, Encoding.BINARY}) {
       String ok = "ftjob-qsdk-" + mode.name().toLowerCase() + "-" + UUID.randomUUID();
       CloudEventsSdk.send(
-          encode(QuantizationJobsTest.request(ok, MODEL, new QuantConfig("nf4", true, 64))), mode);
+          encode(QuantizationJobsTest.request(ok, MODEL, digest, new QuantConfig("nf4", true, 64))),
+          mode);
       var rec = TestKafka.await(Topics.CHECKPOINT_QUANTIZED, r -> ok.equals(r.key()), 1, WAIT);
       var q =
           (CheckpointQuantized)
