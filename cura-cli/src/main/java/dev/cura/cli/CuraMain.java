@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       LogitsCommand.class,
       KeysCommand.class,
+      DlqCommand.class,
       JobsCommand.class,
       AdaptersCommand.class,
       BenchCommand.class,

@@ -12,7 +12,8 @@ public sealed interface CuraEvent
         AdapterTrained,
         AdapterRegistered,
         CancelRequested,
-        JobFailed {
+        JobFailed,
+        JobCancelled {
 
   /** The job this event belongs to; the Kafka record key and the CloudEvents subject. */
   String jobId();

@@ -9,13 +9,17 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.SpecVersion;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -23,16 +27,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Encodes events to CloudEvents binary-mode Kafka records and decodes them back, strictly.
+ * Encodes events to CloudEvents binary-mode Kafka records and decodes records of either content
+ * mode (binary or structured) back, strictly.
  *
  * <p>Encoding: headers {@code ce_id, ce_source, ce_specversion=1.0, ce_type=dev.cura.<Event>.v<N>,
  * ce_subject=<job id>, ce_time (RFC 3339), ce_dataschema, content-type=application/json}; the value
  * is the event record as snake_case JSON (absent optional fields omitted); the key is the job id.
  *
- * <p>Decoding rejects, with an {@link EventDecodingException} naming the header or field: missing
- * required headers, a specversion other than 1.0, an unknown type or version, a content type other
- * than JSON, a dataschema or subject that does not match, malformed JSON, missing required fields
- * and fields of the wrong type. Unknown JSON fields are ignored (additive evolution).
+ * <p>Decoding rejects, with an {@link EventDecodingException} naming the header (binary mode), the
+ * envelope attribute (structured mode) or the field: missing required attributes, a specversion
+ * other than 1.0, an unknown type or version, a content type other than JSON, a dataschema or
+ * subject that does not match, malformed JSON, missing required fields and fields of the wrong
+ * type. Unknown JSON fields are ignored (additive evolution).
  *
  * <p>Thread-safe; create one and share it.
  */
@@ -52,6 +58,13 @@ public final class EventCodec {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            // a number or boolean where a string belongs is a wrong type, not its text
+            .withCoercionConfig(
+                LogicalType.Textual,
+                c ->
+                    c.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .defaultPropertyInclusion(
                 JsonInclude.Value.construct(
@@ -98,30 +111,34 @@ public final class EventCodec {
   }
 
   /**
-   * A record back as an event, validated strictly.
+   * A record back as an event, validated strictly. Both content modes of the CloudEvents Kafka
+   * binding are accepted (binary: {@code ce_*} headers; structured: {@code content-type:
+   * application/cloudevents+json} and the JSON envelope as the value), read by the CloudEvents SDK
+   * ({@link KafkaBinding}).
    *
    * @param headers the record's headers as strings (last value wins for repeated names)
-   * @param value the record value, UTF-8 JSON
+   * @param value the record value: the UTF-8 JSON payload, or the JSON envelope in structured mode
    * @throws EventDecodingException when the record is not a valid CURA event
    */
   public EventEnvelope<CuraEvent> decode(Map<String, String> headers, byte[] value) {
-    String specVersion = required(headers, EventHeaders.SPEC_VERSION);
-    if (!EventHeaders.SPEC_VERSION_1_0.equals(specVersion)) {
+    KafkaBinding.Read read = KafkaBinding.read(headers, value);
+    CloudEvent ce = read.event();
+    if (ce.getSpecVersion() != SpecVersion.V1) {
       throw new EventDecodingException(
           EventDecodingException.Reason.UNSUPPORTED_SPEC_VERSION,
-          EventHeaders.SPEC_VERSION,
-          "ce_specversion must be 1.0, got '" + specVersion + "'");
+          read.fieldOf("specversion"),
+          "specversion must be 1.0, got '" + ce.getSpecVersion() + "'");
     }
-    EventType type = typeOf(required(headers, EventHeaders.TYPE));
-    String id = required(headers, EventHeaders.ID);
-    String source = required(headers, EventHeaders.SOURCE);
-    checkContentType(headers.get(EventHeaders.CONTENT_TYPE));
-    String schema = headers.get(EventHeaders.DATA_SCHEMA);
-    if (schema != null && !schema.isEmpty() && !schema.equals(type.dataSchema())) {
+    EventType type = typeOf(ce.getType(), read.fieldOf("type"));
+    checkContentType(ce.getDataContentType(), read.fieldOf("datacontenttype"));
+    URI schema = ce.getDataSchema();
+    if (schema != null
+        && !schema.toString().isEmpty()
+        && !schema.toString().equals(type.dataSchema())) {
       throw new EventDecodingException(
           EventDecodingException.Reason.INVALID_HEADER,
-          EventHeaders.DATA_SCHEMA,
-          "ce_dataschema for "
+          read.fieldOf("dataschema"),
+          "dataschema for "
               + type.ceType()
               + " must be '"
               + type.dataSchema()
@@ -129,16 +146,16 @@ public final class EventCodec {
               + schema
               + "'");
     }
-    Instant time = parseTime(headers.get(EventHeaders.TIME));
-    CuraEvent data = decodeData(type, value);
-    String subject = headers.get(EventHeaders.SUBJECT);
+    Instant time = ce.getTime() == null ? null : ce.getTime().toInstant();
+    CuraEvent data = decodeData(type, ce.getData() == null ? null : ce.getData().toBytes());
+    String subject = ce.getSubject();
     if (subject != null && !subject.isEmpty() && !subject.equals(data.jobId())) {
       throw new EventDecodingException(
           EventDecodingException.Reason.INVALID_HEADER,
-          EventHeaders.SUBJECT,
-          "ce_subject must equal the job_id '" + data.jobId() + "', got '" + subject + "'");
+          read.fieldOf("subject"),
+          "subject must equal the job_id '" + data.jobId() + "', got '" + subject + "'");
     }
-    return new EventEnvelope<>(id, source, time, data);
+    return new EventEnvelope<>(ce.getId(), ce.getSource().toString(), time, data);
   }
 
   /**
@@ -159,18 +176,26 @@ public final class EventCodec {
     return (EventEnvelope<E>) (EventEnvelope<?>) envelope;
   }
 
-  private static String required(Map<String, String> headers, String name) {
-    String v = headers.get(name);
-    if (v == null || v.isBlank()) {
+  /**
+   * {@link #decode(Map, byte[], Class)} for a Kafka record: also checks that the record key, when
+   * the producer set one, is the event's job id (all events of a job must share a partition).
+   *
+   * @param key the record key, or null when the producer set none
+   * @throws EventDecodingException KEY_MISMATCH when the key is another job's id
+   */
+  public <E extends CuraEvent> EventEnvelope<E> decode(
+      Map<String, String> headers, byte[] value, String key, Class<E> expected) {
+    EventEnvelope<E> envelope = decode(headers, value, expected);
+    if (key != null && !key.equals(envelope.data().jobId())) {
       throw new EventDecodingException(
-          EventDecodingException.Reason.MISSING_HEADER,
-          name,
-          "header '" + name + "' is required, got " + (v == null ? "nothing" : "a blank value"));
+          EventDecodingException.Reason.KEY_MISMATCH,
+          "key",
+          "the record key must be the job_id '" + envelope.data().jobId() + "', got '" + key + "'");
     }
-    return v;
+    return envelope;
   }
 
-  private static EventType typeOf(String ceType) {
+  private static EventType typeOf(String ceType, String field) {
     var known = EventType.fromCeType(ceType);
     if (known.isPresent()) {
       return known.get();
@@ -179,16 +204,16 @@ public final class EventCodec {
     if (m.matches() && EventType.knowsEventName(m.group(1))) {
       throw new EventDecodingException(
           EventDecodingException.Reason.UNSUPPORTED_VERSION,
-          EventHeaders.TYPE,
+          field,
           "event " + m.group(1) + " version v" + m.group(2) + " is not supported by this build");
     }
     throw new EventDecodingException(
         EventDecodingException.Reason.UNKNOWN_TYPE,
-        EventHeaders.TYPE,
-        "ce_type must be one of dev.cura.<Event>.v<N> for a known event, got '" + ceType + "'");
+        field,
+        "type must be one of dev.cura.<Event>.v<N> for a known event, got '" + ceType + "'");
   }
 
-  private static void checkContentType(String contentType) {
+  private static void checkContentType(String contentType, String field) {
     if (contentType == null || contentType.isEmpty()) {
       return; // CloudEvents: datacontenttype is optional; CURA payloads are JSON
     }
@@ -196,22 +221,8 @@ public final class EventCodec {
     if (!mediaType.equals(EventHeaders.APPLICATION_JSON)) {
       throw new EventDecodingException(
           EventDecodingException.Reason.INVALID_HEADER,
-          EventHeaders.CONTENT_TYPE,
-          "content-type must be application/json, got '" + contentType + "'");
-    }
-  }
-
-  private static Instant parseTime(String time) {
-    if (time == null || time.isEmpty()) {
-      return null;
-    }
-    try {
-      return OffsetDateTime.parse(time, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
-    } catch (DateTimeParseException e) {
-      throw new EventDecodingException(
-          EventDecodingException.Reason.INVALID_HEADER,
-          EventHeaders.TIME,
-          "ce_time must be an RFC 3339 timestamp like 2026-01-31T12:00:00Z, got '" + time + "'");
+          field,
+          "the data's content type must be application/json, got '" + contentType + "'");
     }
   }
 

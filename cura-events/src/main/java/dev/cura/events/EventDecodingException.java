@@ -11,7 +11,7 @@ public final class EventDecodingException extends RuntimeException {
 
   /** What is wrong with the record. */
   public enum Reason {
-    /** A required CloudEvents header is absent or empty. */
+    /** A required CloudEvents attribute (header, or envelope member) is absent or empty. */
     MISSING_HEADER,
     /** A header has a value CURA cannot accept (content type, time, subject ≠ job id, schema). */
     INVALID_HEADER,
@@ -29,6 +29,8 @@ public final class EventDecodingException extends RuntimeException {
     MISSING_FIELD,
     /** A field has the wrong JSON type or a value outside its set. */
     INVALID_FIELD,
+    /** The Kafka record key is not the event's job id. */
+    KEY_MISMATCH,
     /**
      * A reference that is neither {@code cas:sha256/<digest>} in the artifact store nor a
      * registered model name ({@link References}): a path, a {@code file:} URI, {@code ..}, a digest

@@ -17,7 +17,8 @@ public enum EventType {
   ADAPTER_TRAINED(AdapterTrained.class, 1, Topics.ADAPTER_TRAINED),
   ADAPTER_REGISTERED(AdapterRegistered.class, 1, Topics.ADAPTER_REGISTERED),
   CANCEL_REQUESTED(CancelRequested.class, 1, Topics.JOB_CANCEL),
-  JOB_FAILED(JobFailed.class, 1, Topics.JOB_FAILED);
+  JOB_FAILED(JobFailed.class, 1, Topics.JOB_FAILED),
+  JOB_CANCELLED(JobCancelled.class, 1, Topics.JOB_FAILED);
 
   /** Prefix of every CURA CloudEvents type. */
   public static final String TYPE_PREFIX = "dev.cura.";

@@ -130,6 +130,7 @@ public final class References {
       case TrainingProgress p -> {}
       case CancelRequested c -> {}
       case JobFailed f -> {}
+      case JobCancelled c -> {}
     }
   }
 

@@ -25,7 +25,10 @@ public final class Topics {
   /** {@link CancelRequested}: gateway → quantizer, trainer. */
   public static final String JOB_CANCEL = "cura.job.cancel";
 
-  /** {@link JobFailed}: any → gateway. */
+  /**
+   * A job ended without an adapter: {@link JobFailed} (any stage) or {@link JobCancelled} (the
+   * stage that stopped a cancelled job) → gateway.
+   */
   public static final String JOB_FAILED = "cura.job.failed";
 
   /** Prefix of the per-service dead-letter topics ({@code cura.dlq.<service>}). */

@@ -124,6 +124,14 @@ class EventCodecTest {
             () -> codec.decode(headers("dev.cura.JobFailed.v1"), bytes(badEnum)));
     assertEquals(EventDecodingException.Reason.INVALID_FIELD, e2.reason());
     assertEquals("stage", e2.field());
+
+    String numberForString = "{\"job_id\":42}";
+    var e3 =
+        assertThrows(
+            EventDecodingException.class,
+            () -> codec.decode(headers("dev.cura.CancelRequested.v1"), bytes(numberForString)));
+    assertEquals(EventDecodingException.Reason.INVALID_FIELD, e3.reason());
+    assertEquals("job_id", e3.field());
   }
 
   @Test

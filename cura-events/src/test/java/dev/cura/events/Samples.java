@@ -61,7 +61,8 @@ final class Samples {
             lineage),
         new AdapterRegistered(JOB, "default", "youtube-replies", 3, SHA_A),
         new CancelRequested(JOB, "user asked", "default"),
-        new JobFailed(JOB, JobFailed.Stage.TRAINING, JobFailed.Code.USER_ERROR, "bad data"));
+        new JobFailed(JOB, JobFailed.Stage.TRAINING, JobFailed.Code.USER_ERROR, "bad data"),
+        new JobCancelled(JOB, JobFailed.Stage.TRAINING, 12L));
   }
 
   static EventEnvelope<CuraEvent> envelope(CuraEvent e) {

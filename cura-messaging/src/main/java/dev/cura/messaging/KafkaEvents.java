@@ -9,14 +9,19 @@ import dev.cura.events.EventEnvelope;
 import dev.cura.events.EventHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
+import io.smallrye.faulttolerance.api.TypedGuard;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.util.TypeLiteral;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -33,18 +38,35 @@ import org.jboss.logging.Logger;
  * Adapts Kafka records to the cura-events codec (cura-events itself knows no Kafka). The one copy
  * all four services share (a CDI bean from this jar); see docs/services.md.
  *
- * <p>Consuming: {@link #handle} decodes a record strictly. A record that is not a valid event of
- * the expected type is nacked with {@value #ERROR_CODE} / {@value #ERROR_FIELD} headers; the
- * channel's {@code failure-strategy=dead-letter-queue} then writes it, with SmallRye's {@code
- * dead-letter-reason} header (the message) and the original headers, to {@code cura.dlq.<service>},
- * and the channel goes on with the next record. A handler that refuses a decoded event throws
- * {@link EventDecodingException} (e.g. {@code invalid_reference}, {@code foreign_job}); it is
- * dead-lettered with that code and field. Any other handler failure is dead-lettered the same way
- * with code {@code handler_error}.
+ * <p>Consuming: {@link #handle} decodes a record strictly, in either content mode of the
+ * CloudEvents Kafka binding (binary {@code ce_*} headers, or a structured {@code
+ * application/cloudevents+json} envelope as the value), and checks that the key, when set, is the
+ * job id. No record can stop a channel:
+ *
+ * <ul>
+ *   <li>a record that is not a valid event of the expected type (undecodable, wrong payload type,
+ *       key ≠ job id, unknown type or version, anything the decoder throws) is nacked at once with
+ *       {@value #ERROR_CODE} / {@value #ERROR_FIELD} headers; the channel's {@code
+ *       failure-strategy=dead-letter-queue} writes it, with SmallRye's {@code dead-letter-reason}
+ *       header (the message) and the original headers, to {@code cura.dlq.<service>}, and the
+ *       channel goes on with the next record;
+ *   <li>a handler failure caused by a dependency (PostgreSQL unreachable, a broker timeout, a full
+ *       disk: anything but the {@link #isPermanent permanent} kinds) is retried with exponential
+ *       backoff by a SmallRye Fault Tolerance guard, for at most {@code
+ *       cura.messaging.retry.max-duration}; only then, or at once for a permanent failure, is the
+ *       record dead-lettered with code {@code handler_error}. Retrying in place keeps the
+ *       partition's order (a job's events stay ordered).
+ * </ul>
+ *
+ * <p>A handler that refuses a decoded event throws {@link EventDecodingException} (e.g. {@code
+ * invalid_reference}, {@code foreign_job}): it is dead-lettered at once with that code and field,
+ * like an undecodable record.
  *
  * <p>Publishing: {@link #message} turns an event into a record with key = job id and the
- * CloudEvents headers.
+ * CloudEvents headers (binary mode).
  */
+// created at start-up, not on the first record: its counters are exported from the start
+@Startup
 @ApplicationScoped
 public class KafkaEvents {
   /** DLQ header: the {@link EventDecodingException.Reason} code, or {@code handler_error}. */
@@ -53,15 +75,39 @@ public class KafkaEvents {
   /** DLQ header: the header name or JSON path at fault, when known. */
   public static final String ERROR_FIELD = "cura-error-field";
 
+  /** DLQ header: the consumer channel's service, e.g. {@code gateway}. */
+  public static final String ERROR_SERVICE = "cura-error-service";
+
+  /** Error code of a record whose payload is not bytes (a misconfigured deserializer). */
+  public static final String WRONG_PAYLOAD_TYPE = "wrong_payload_type";
+
+  /** Error code of a record the decoder failed on in an unforeseen way. */
+  public static final String UNDECODABLE = "undecodable";
+
+  /** Error code of a handler that failed permanently or past its retries. */
+  public static final String HANDLER_ERROR = "handler_error";
+
   private static final Logger LOG = Logger.getLogger(KafkaEvents.class);
 
   private final EventCodec codec = new EventCodec();
   private final MeterRegistry meters;
+  private final String service;
   private final String source;
   private final Counter deadLettered;
+  private final Counter retried;
+  private final TypedGuard<Uni<Boolean>> guard;
 
-  KafkaEvents(MeterRegistry meters, @ConfigProperty(name = "cura.service") String service) {
+  KafkaEvents(
+      MeterRegistry meters,
+      @ConfigProperty(name = "cura.service") String service,
+      @ConfigProperty(name = "cura.messaging.retry.max-duration", defaultValue = "PT2M")
+          Duration retryFor,
+      @ConfigProperty(name = "cura.messaging.retry.initial-delay", defaultValue = "PT0.25S")
+          Duration firstDelay,
+      @ConfigProperty(name = "cura.messaging.retry.max-delay", defaultValue = "PT10S")
+          Duration maxDelay) {
     this.meters = meters;
+    this.service = service;
     this.source = "/cura/" + service;
     // cura_events_dlq_total{service} (deploy/metrics-catalog.txt), exported from the start
     this.deadLettered =
@@ -69,6 +115,31 @@ public class KafkaEvents {
             .description("records written to this service's dead-letter topic")
             .tag("service", service)
             .register(meters);
+    this.retried =
+        Counter.builder("cura.events.retries")
+            .description("handler attempts retried after a dependency failure")
+            .tag("service", service)
+            .register(meters);
+    this.guard =
+        TypedGuard.create(new TypeLiteral<Uni<Boolean>>() {})
+            .withDescription("cura-" + service + "-handler")
+            .withRetry()
+            .maxRetries(-1)
+            .maxDuration(retryFor.toMillis(), ChronoUnit.MILLIS)
+            .delay(firstDelay.toMillis(), ChronoUnit.MILLIS)
+            .jitter(firstDelay.toMillis() / 4, ChronoUnit.MILLIS)
+            .whenException(t -> !isPermanent(t))
+            .beforeRetry(
+                (Throwable t) -> {
+                  retried.increment();
+                  LOG.warnf("handler failed (%s); retrying with backoff", rootMessage(t));
+                })
+            .withExponentialBackoff()
+            .factor(2)
+            .maxDelay(maxDelay.toMillis(), ChronoUnit.MILLIS)
+            .done()
+            .done()
+            .build();
   }
 
   /**
@@ -79,17 +150,38 @@ public class KafkaEvents {
   }
 
   /**
+   * True for a failure that no retry can cure: the record itself is wrong, or the code is. Any
+   * other failure (IO, SQL, timeouts, connection errors) is taken for a dependency's and retried.
+   */
+  public static boolean isPermanent(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof EventDecodingException
+          || c instanceof IllegalArgumentException
+          || c instanceof ClassCastException
+          || c instanceof NullPointerException
+          || c instanceof IndexOutOfBoundsException
+          || c instanceof UnsupportedOperationException
+          || c instanceof ArithmeticException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * Decodes {@code message} as an event of {@code type} and runs {@code handler} on it; acks the
-   * record when the handler's Uni succeeds, dead-letters it otherwise.
+   * record when the handler's Uni succeeds, dead-letters it otherwise (see the class comment).
    *
    * @param type the event record this channel carries ({@code CuraEvent.class} for any)
    * @param handler the domain work; runs on the caller's (Vert.x) context, so Hibernate Reactive
    *     works inside it; blocking work must move to a worker ({@code
-   *     Uni.createFrom().item(...).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())})
+   *     Uni.createFrom().item(...).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())}). It
+   *     may be called again after a dependency failure, so it must be idempotent (as every handler
+   *     is: delivery is at-least-once).
    * @return completes when the record is acked or dead-lettered
    */
   public <E extends CuraEvent> Uni<Void> handle(
-      Message<byte[]> message, Class<E> type, Function<EventEnvelope<E>, Uni<Void>> handler) {
+      Message<?> message, Class<E> type, Function<EventEnvelope<E>, Uni<Void>> handler) {
     return handleThenAckIf(message, type, e -> handler.apply(e).replaceWith(Boolean.TRUE));
   }
 
@@ -141,19 +233,34 @@ public class KafkaEvents {
    * partition moved to another instance).
    */
   public <E extends CuraEvent> Uni<Void> handleThenAckIf(
-      Message<byte[]> message, Class<E> type, Function<EventEnvelope<E>, Uni<Boolean>> handler) {
+      Message<?> message, Class<E> type, Function<EventEnvelope<E>, Uni<Boolean>> handler) {
+    Object payload = message.getPayload();
+    if (payload != null && !(payload instanceof byte[])) {
+      return reject(
+          message,
+          new IllegalArgumentException(
+              "expected the record value as bytes, got a "
+                  + payload.getClass().getSimpleName()
+                  + " (check the channel's value.deserializer and cloud-events settings)"),
+          WRONG_PAYLOAD_TYPE,
+          null);
+    }
     EventEnvelope<E> envelope;
     try {
-      envelope = codec.decode(headersOf(message), message.getPayload(), type);
+      envelope = decode(message, type);
     } catch (EventDecodingException e) {
-      LOG.warnf("dead-lettering %s: %s [%s]", describe(message), e.getMessage(), e.code());
-      count("cura.events.consumed", "invalid", "dead_letter");
-      deadLettered.increment();
-      return deadLetter(message, e, e.code(), e.field());
+      return reject(message, e, e.code(), e.field());
+    } catch (RuntimeException e) {
+      return reject(message, e, UNDECODABLE, null);
     }
     String name = envelope.type().eventName();
-    return Uni.createFrom()
-        .deferred(() -> handler.apply(envelope))
+    Uni<Boolean> attempts;
+    try {
+      attempts = guard.get(() -> Uni.createFrom().deferred(() -> handler.apply(envelope)));
+    } catch (RuntimeException e) {
+      attempts = Uni.createFrom().failure(e);
+    }
+    return attempts
         .onItem()
         .transformToUni(
             ack -> {
@@ -177,11 +284,33 @@ public class KafkaEvents {
                 deadLettered.increment();
                 return deadLetter(message, e, e.code(), e.field());
               }
-              LOG.errorf(t, "handler failed on %s %s, dead-lettering it", name, describe(message));
+              LOG.errorf(
+                  t,
+                  "handler failed on %s %s (%s), dead-lettering it",
+                  name,
+                  describe(message),
+                  isPermanent(t) ? "permanent" : "retries exhausted");
               count("cura.events.consumed", name, "failed");
               deadLettered.increment();
-              return deadLetter(message, t, "handler_error", null);
+              return deadLetter(message, t, HANDLER_ERROR, null);
             });
+  }
+
+  private <E extends CuraEvent> EventEnvelope<E> decode(Message<?> message, Class<E> type) {
+    Object key =
+        message.getMetadata(IncomingKafkaRecordMetadata.class).map(m -> m.getKey()).orElse(null);
+    return codec.decode(
+        headersOf(message),
+        (byte[]) message.getPayload(),
+        key == null ? null : key.toString(),
+        type);
+  }
+
+  private Uni<Void> reject(Message<?> message, RuntimeException e, String code, String field) {
+    LOG.warnf("dead-lettering %s: %s [%s]", describe(message), e.getMessage(), code);
+    count("cura.events.consumed", "invalid", "dead_letter");
+    deadLettered.increment();
+    return deadLetter(message, e, code, field);
   }
 
   /** A record for {@code event} with a new envelope (random id, now) from this service. */
@@ -203,9 +332,11 @@ public class KafkaEvents {
                 .build());
   }
 
-  private static Uni<Void> deadLetter(
-      Message<byte[]> message, Throwable cause, String code, String field) {
-    var headers = new RecordHeaders().add(ERROR_CODE, code.getBytes(StandardCharsets.UTF_8));
+  private Uni<Void> deadLetter(Message<?> message, Throwable cause, String code, String field) {
+    var headers =
+        new RecordHeaders()
+            .add(ERROR_CODE, code.getBytes(StandardCharsets.UTF_8))
+            .add(ERROR_SERVICE, service.getBytes(StandardCharsets.UTF_8));
     if (field != null) {
       headers.add(ERROR_FIELD, field.getBytes(StandardCharsets.UTF_8));
     }
@@ -213,7 +344,7 @@ public class KafkaEvents {
     return Uni.createFrom().completionStage(message.nack(cause, Metadata.of(metadata)));
   }
 
-  private static Map<String, String> headersOf(Message<byte[]> message) {
+  private static Map<String, String> headersOf(Message<?> message) {
     var out = new LinkedHashMap<String, String>();
     message
         .getMetadata(IncomingKafkaRecordMetadata.class)
@@ -228,7 +359,15 @@ public class KafkaEvents {
     return out;
   }
 
-  private static String describe(Message<byte[]> message) {
+  private static String rootMessage(Throwable t) {
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root.getClass().getSimpleName() + ": " + root.getMessage();
+  }
+
+  private static String describe(Message<?> message) {
     return message
         .getMetadata(IncomingKafkaRecordMetadata.class)
         .map(

@@ -109,6 +109,32 @@ public final class TestKafka {
     return matched;
   }
 
+  /** Every record of {@code topic} that matches, read from the beginning for {@code window}. */
+  public static List<ConsumerRecord<String, byte[]>> readAll(
+      String topic, Predicate<ConsumerRecord<String, byte[]>> match, Duration window) {
+    Map<String, Object> cfg =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+            ConsumerConfig.GROUP_ID_CONFIG, EmbeddedKafka.uniqueGroup(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    var matched = new ArrayList<ConsumerRecord<String, byte[]>>();
+    long deadline = System.nanoTime() + window.toNanos();
+    try (var consumer = new KafkaConsumer<String, byte[]>(cfg)) {
+      consumer.subscribe(List.of(topic));
+      while (System.nanoTime() < deadline) {
+        for (var r : consumer.poll(Duration.ofMillis(200))) {
+          if (match.test(r)) {
+            matched.add(r);
+          }
+        }
+      }
+    }
+    return matched;
+  }
+
   /**
    * The offset a consumer group has committed on one partition, or -1 when it has committed none
    * (the next record it will read; a group is past record {@code o} when this is {@code > o}).

@@ -1,6 +1,7 @@
 package dev.cura.testinfra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cura.events.EncodedEvent;
@@ -37,6 +38,26 @@ class SharedInfraTest {
         var rs = conn.createStatement().executeQuery("select version()")) {
       assertTrue(rs.next());
       assertTrue(rs.getString(1).startsWith("PostgreSQL"), rs.getString(1));
+    }
+  }
+
+  @Test
+  void postgresCanBeStoppedAndStartedAgainWithItsData() throws Exception {
+    var c = EmbeddedPostgresServer.connection();
+    String jdbc = "jdbc:" + c.reactiveUrl();
+    try (var conn = DriverManager.getConnection(jdbc, c.user(), c.password())) {
+      conn.createStatement().execute("create table if not exists outage_probe (n int)");
+      conn.createStatement().execute("insert into outage_probe values (7)");
+    }
+    EmbeddedPostgresServer.stop();
+    assertThrows(
+        java.sql.SQLException.class,
+        () -> DriverManager.getConnection(jdbc, c.user(), c.password()).close());
+    EmbeddedPostgresServer.startAgain();
+    try (var conn = DriverManager.getConnection(jdbc, c.user(), c.password());
+        var rs = conn.createStatement().executeQuery("select sum(n) from outage_probe")) {
+      assertTrue(rs.next());
+      assertTrue(rs.getInt(1) >= 7, "the data survived the restart");
     }
   }
 }

@@ -257,7 +257,8 @@ class GatewayApiTest {
                 as(acme())
                     .get("/v1/fine_tuning/jobs/" + id)
                     .then()
-                    .body("status", equalTo("quantizing")));
+                    .body("status", equalTo("running"))
+                    .body("stage", equalTo("quantizing")));
     // a redelivery of the request (same record) changes nothing
     var again =
         TestKafka.send(
@@ -390,7 +391,8 @@ class GatewayApiTest {
                     .get("/v1/fine_tuning/jobs/" + job)
                     .then()
                     .statusCode(200)
-                    .body("status", equalTo("quantizing")));
+                    .body("status", equalTo("running"))
+                    .body("stage", equalTo("quantizing")));
 
     send(new TrainingProgress(job, 5, 0.5, 1.5, 1e-4, 100, 1 << 20, 10L, 60L));
     send(new AdapterRegistered(job, "default", "test-adapter", 3, SampleEvents.SHA_A));

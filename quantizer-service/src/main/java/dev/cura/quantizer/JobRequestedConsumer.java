@@ -2,6 +2,8 @@ package dev.cura.quantizer;
 
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.FineTuneRequested;
+import dev.cura.events.JobCancelled;
+import dev.cura.events.JobFailed;
 import dev.cura.messaging.KafkaEvents;
 import dev.cura.quantizer.messaging.Channels;
 import dev.cura.quantizer.messaging.EventPublisher;
@@ -69,7 +71,8 @@ public class JobRequestedConsumer {
                   case QuantizeOutcome.Failed f -> publisher.publish(f.event());
                   case QuantizeOutcome.Cancelled c -> {
                     LOG.infof("job %s cancelled; no artifact announced", c.jobId());
-                    yield Uni.createFrom().voidItem();
+                    yield publisher.publish(
+                        new JobCancelled(c.jobId(), JobFailed.Stage.QUANTIZING, null));
                   }
                   // the owner's job fails first (when it is the sender's), then the record is
                   // dead-lettered with the reason (KafkaEvents)
@@ -79,6 +82,10 @@ public class JobRequestedConsumer {
                               : publisher.publish(r.failed()))
                           .onItem()
                           .failWith(r::reason);
-                });
+                })
+        // a failed attempt (the broker unreachable, a full disk) is retried by KafkaEvents:
+        // forget the id so the retry does the work instead of skipping it as a duplicate
+        .onFailure()
+        .invoke(() -> handled.remove(event.id()));
   }
 }

@@ -102,6 +102,16 @@ public final class QuantizationJobs {
             .register(m);
     m.gauge("cura.quantize.inflight", running);
     m.gauge("cura.quantize.bits.per.param", lastBits, AtomicReference::get);
+    // the duration timer of the default quantization exists (count 0) before the first job
+    duration("nf4", "quantized");
+  }
+
+  private Timer duration(String quantType, String outcome) {
+    return Timer.builder("cura.quantize.duration")
+        .description("time to produce a quantized artifact")
+        .tag("quant_type", quantType)
+        .tag("outcome", outcome)
+        .register(meters);
   }
 
   /** Marks a job cancelled; a request for it that has not been announced yet is dropped. */
@@ -239,12 +249,7 @@ public final class QuantizationJobs {
       throw new java.io.UncheckedIOException(e);
     } finally {
       running.decrementAndGet();
-      sample.stop(
-          Timer.builder("cura.quantize.duration")
-              .description("time to produce a quantized artifact")
-              .tag("quant_type", settings.quantType().jsonName())
-              .tag("outcome", outcome)
-              .register(meters));
+      sample.stop(duration(settings.quantType().jsonName(), outcome));
     }
   }
 

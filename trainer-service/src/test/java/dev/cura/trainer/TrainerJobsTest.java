@@ -26,6 +26,7 @@ import dev.cura.events.EncodedEvent;
 import dev.cura.events.EventCodec;
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.FineTuneRequested;
+import dev.cura.events.JobCancelled;
 import dev.cura.events.JobFailed;
 import dev.cura.events.LoraConfig;
 import dev.cura.events.OptimizerConfig;
@@ -153,6 +154,8 @@ class TrainerJobsTest {
     }
     assertTrue(trained.metrics().get("train_loss") > 0, trained.metrics().toString());
     assertEquals(4.0, trained.metrics().get("steps"));
+    // the job object's trained_tokens: every step's token positions, so at least one per step
+    assertTrue(trained.metrics().get("trained_tokens") >= 4, trained.metrics().toString());
     assertTrue(trained.metrics().get("eval_loss") > 0, "validation file evaluated");
     assertEquals(baseKey, trained.lineage().quantizedArtifactDigest());
     assertEquals(datasetSha, trained.lineage().datasets().get(0).sha256());
@@ -258,10 +261,9 @@ class TrainerJobsTest {
         codec.encode(
             EventEnvelope.create("/cura/gateway", new CancelRequested(job, "test", null))));
 
-    JobFailed failed = (JobFailed) decode(awaitOne(Topics.JOB_FAILED, job));
-    assertEquals(JobFailed.Code.USER_ERROR, failed.code());
-    assertEquals(JobFailed.Stage.TRAINING, failed.stage());
-    assertEquals("cancelled", failed.message());
+    // reported as cancelled (JobCancelled on cura.job.failed), never as a JobFailed
+    JobCancelled cancelled = (JobCancelled) decode(awaitOne(Topics.JOB_FAILED, job));
+    assertEquals(JobFailed.Stage.TRAINING, cancelled.stage());
     awaitCommittedPast(sent);
     assertTrue(TopicReader.all(Topics.ADAPTER_TRAINED, r -> job.equals(r.key())).isEmpty());
     assertEquals(

@@ -11,6 +11,7 @@ import java.util.List;
  * @param losses one mean training loss per step (including steps before a resume)
  * @param evalLoss validation loss, or NaN without validation data
  * @param tokensPerSecond training throughput (all positions)
+ * @param tokens token positions trained over the whole run (including steps before a resume)
  * @param peakRssBytes peak resident set of the process
  * @param cancelled true if the listener stopped it
  */
@@ -20,5 +21,6 @@ public record TrainResult(
     List<Double> losses,
     double evalLoss,
     double tokensPerSecond,
+    long tokens,
     long peakRssBytes,
     boolean cancelled) {}

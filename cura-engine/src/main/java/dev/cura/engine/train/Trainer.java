@@ -180,6 +180,7 @@ public final class Trainer {
               losses,
               evalLoss,
               tps,
+              tokens,
               MemoryStats.peakRssBytes(),
               cancelled);
       writeMetrics(cfg, result, LoraParams.count(model), totalSteps, warmup);

@@ -19,7 +19,13 @@ public class ErrorMappers {
 
   @ServerExceptionMapper
   public Response api(ApiException e) {
-    return json(e.status(), ErrorBody.of(e.code(), e.getMessage(), e.param()));
+    Response r = json(e.status(), ErrorBody.of(e.code(), e.getMessage(), e.param()));
+    if (e.status() == 409) {
+      // a conflict with the resource's state (e.g. job_finished) does not go away by itself: the
+      // OpenAI SDKs retry 409s unless told not to
+      r.getHeaders().putSingle("x-should-retry", "false");
+    }
+    return r;
   }
 
   @ServerExceptionMapper

@@ -26,6 +26,11 @@ public final class FileStore {
     this.store = new ArtifactStore(root);
   }
 
+  /** Where the bytes of the file with this digest are (whether or not they are there). */
+  public Path path(String sha256) {
+    return store.pathOf(sha256).resolve(DATA_FILE);
+  }
+
   /** Hashes {@code source} and stores it unless the same bytes are there already. */
   public Stored put(Path source) throws IOException {
     String digest = Sha256.ofFile(source);

@@ -1,23 +1,25 @@
 package dev.cura.gateway.files;
 
 import dev.cura.rest.api.ApiException;
-import dev.cura.rest.api.ListPage;
 import dev.cura.rest.api.OnWorker;
 import dev.cura.rest.auth.Caller;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.RestForm;
@@ -26,7 +28,8 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 /**
  * {@code POST /v1/files} (multipart {@code file}, {@code purpose=fine-tune}): validates the JSONL
  * line by line ({@link JsonlValidator}) — a bad file is a 400 naming its lines and is not stored —
- * then stores it content-addressed. {@code GET /v1/files}, {@code GET /v1/files/{id}}.
+ * then stores it content-addressed. {@code GET /v1/files} (paged as OpenAI's), {@code GET
+ * /v1/files/{id}}, {@code GET /v1/files/{id}/content}, {@code DELETE /v1/files/{id}}.
  */
 @Path("/v1/files")
 @Produces(MediaType.APPLICATION_JSON)
@@ -122,26 +125,131 @@ public class FilesResource {
 
   private record Validated(JsonlValidator.Result result, FileStore.Stored stored) {}
 
+  /**
+   * OpenAI's file list: {@code limit} (1..10000, default 10000), {@code after} (a file id of the
+   * previous page), {@code order} ({@code desc} by creation time, the default, or {@code asc}),
+   * {@code purpose}; {@code first_id}, {@code last_id} and {@code has_more} tell the next page.
+   */
   @GET
   @WithSession
-  public Uni<ListPage<FileView>> list() {
-    return StoredFile.<StoredFile>find("tenant = ?1 order by createdAt desc", caller.tenant())
-        .page(0, 100)
-        .list()
-        .map(rows -> ListPage.of(rows.stream().map(FileView::of).toList(), rows.size() == 100));
+  public Uni<FilePage> list(
+      @QueryParam("limit") Integer limit,
+      @QueryParam("after") String after,
+      @QueryParam("order") String order,
+      @QueryParam("purpose") String purpose) {
+    String tenant = caller.tenant();
+    if (limit != null && (limit < 1 || limit > 10_000)) {
+      throw ApiException.invalid("limit", "limit must be between 1 and 10000, got " + limit);
+    }
+    int n = limit == null ? 10_000 : limit;
+    boolean asc;
+    if (order == null || order.equals("desc")) {
+      asc = false;
+    } else if (order.equals("asc")) {
+      asc = true;
+    } else {
+      throw ApiException.invalid("order", "order must be 'asc' or 'desc', got '" + order + "'");
+    }
+    String dir = asc ? "asc" : "desc";
+    String cmp = asc ? ">" : "<";
+    String byPurpose = purpose == null ? "" : " and purpose = :purpose";
+    Uni<StoredFile> cursor =
+        after == null
+            ? Uni.createFrom().nullItem()
+            : StoredFile.findOwned(tenant, after)
+                .map(
+                    f -> {
+                      if (f == null) {
+                        throw ApiException.invalid(
+                            "after", "after must be a file id of yours, got '" + after + "'");
+                      }
+                      return f;
+                    });
+    return cursor
+        .flatMap(
+            c -> {
+              var params = io.quarkus.panache.common.Parameters.with("tenant", tenant);
+              if (purpose != null) {
+                params = params.and("purpose", purpose);
+              }
+              String where = "tenant = :tenant" + byPurpose;
+              if (c != null) {
+                where +=
+                    " and (createdAt " + cmp + " :at or (createdAt = :at and id " + cmp + " :id))";
+                params = params.and("at", c.createdAt).and("id", c.id);
+              }
+              return StoredFile.<StoredFile>find(
+                      where + " order by createdAt " + dir + ", id " + dir, params)
+                  .page(0, n + 1)
+                  .list();
+            })
+        .map(rows -> FilePage.of(rows.stream().map(FileView::of).toList(), n));
   }
 
+  /** OpenAI's file list page: the list shape plus {@code first_id} and {@code last_id}. */
+  public record FilePage(
+      String object, List<FileView> data, String firstId, String lastId, boolean hasMore) {
+    static FilePage of(List<FileView> rows, int limit) {
+      boolean more = rows.size() > limit;
+      List<FileView> page = more ? rows.subList(0, limit) : rows;
+      // OpenAI's SDKs require both ids as strings; an empty page has none to give
+      String first = page.isEmpty() ? "" : page.getFirst().id();
+      String last = page.isEmpty() ? "" : page.getLast().id();
+      return new FilePage("list", List.copyOf(page), first, last, more);
+    }
+  }
+
+  /** The file's bytes, as uploaded ({@code GET /v1/files/{id}/content}). */
   @GET
-  @Path("{id}")
+  @Path("{id}/content")
+  @Produces(MediaType.WILDCARD) // the SDKs ask for application/binary, curl for */*
   @WithSession
-  public Uni<FileView> get(@PathParam("id") String id) {
+  public Uni<Response> content(@PathParam("id") String id) {
+    return owned(id)
+        .map(
+            f -> {
+              java.nio.file.Path data = store.path(f.sha256);
+              if (!Files.isRegularFile(data)) {
+                throw new IllegalStateException(
+                    "file " + id + " (sha256 " + f.sha256 + ") is missing from the artifact store");
+              }
+              return Response.ok(data.toFile(), "application/jsonl")
+                  .header(
+                      "Content-Disposition",
+                      "attachment; filename=\"" + f.filename.replace("\"", "") + "\"")
+                  .build();
+            });
+  }
+
+  /**
+   * Deletes the file from the tenant's list ({@code {"id","object":"file","deleted":true}}). Its
+   * bytes stay in the content-addressed store, where jobs that used it still find them.
+   */
+  @DELETE
+  @Path("{id}")
+  @WithTransaction
+  public Uni<Deleted> delete(@PathParam("id") String id) {
+    return owned(id).flatMap(f -> f.delete().replaceWith(new Deleted(id, "file", true)));
+  }
+
+  /** OpenAI's {@code FileDeleted}. */
+  public record Deleted(String id, String object, boolean deleted) {}
+
+  private Uni<StoredFile> owned(String id) {
     return StoredFile.findOwned(caller.tenant(), id)
         .map(
             f -> {
               if (f == null) {
                 throw ApiException.notFound("file", id);
               }
-              return FileView.of(f);
+              return f;
             });
+  }
+
+  @GET
+  @Path("{id}")
+  @WithSession
+  public Uni<FileView> get(@PathParam("id") String id) {
+    return owned(id).map(FileView::of);
   }
 }

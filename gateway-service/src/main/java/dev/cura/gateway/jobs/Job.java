@@ -11,7 +11,7 @@ import java.time.Instant;
 /**
  * The job-state projection: one row per fine-tuning job, created by {@code POST
  * /v1/fine_tuning/jobs} or from an upstream {@code FineTuneRequested}, advanced by the job's events
- * ({@link JobProjector}).
+ * ({@link JobProjection}).
  */
 @Entity
 @Table(
@@ -94,6 +94,10 @@ public class Job extends PanacheEntityBase {
 
   @Column(name = "total_steps")
   public Long totalSteps;
+
+  /** Training loss at {@link #lastStep}, when finite. */
+  @Column(name = "last_loss")
+  public Double lastLoss;
 
   public JobStatus statusEnum() {
     return JobStatus.fromJson(status);

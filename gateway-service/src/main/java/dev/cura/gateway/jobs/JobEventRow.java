@@ -45,7 +45,7 @@ public class JobEventRow extends PanacheEntityBase {
   @Column(length = 8000)
   public String data;
 
-  static JobEventRow of(String jobId, Instant at, JobProjector.Entry e) {
+  static JobEventRow of(String jobId, Instant at, JobProjection.Entry e) {
     var row = new JobEventRow();
     row.jobId = jobId;
     row.createdAt = at;

@@ -1,8 +1,15 @@
 package dev.cura.gateway.jobs;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** One entry of a job's event log, OpenAI's {@code fine_tuning.job.event}. */
+/**
+ * One entry of a job's event log, OpenAI's {@code fine_tuning.job.event}: {@code type} is {@code
+ * metrics} for training progress and {@code message} for everything else, as the official SDKs
+ * expect; CURA's finer kind ({@code message}, {@code metrics}, {@code checkpoint}) is {@code
+ * data.kind}.
+ */
 public record JobEventView(
     String object,
     String id,
@@ -11,6 +18,7 @@ public record JobEventView(
     String message,
     String type,
     @JsonRawValue String data) {
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   public static JobEventView of(JobEventRow r) {
     return new JobEventView(
@@ -19,8 +27,24 @@ public record JobEventView(
         r.createdAt.getEpochSecond(),
         r.level,
         r.message,
-        r.kind,
-        r.data);
+        "metrics".equals(r.kind) ? "metrics" : "message",
+        dataWithKind(r));
+  }
+
+  /** The entry's data object with {@code kind} first. */
+  static String dataWithKind(JobEventRow r) {
+    ObjectNode data = JSON.createObjectNode().put("kind", r.kind);
+    if (r.data != null) {
+      try {
+        if (JSON.readTree(r.data) instanceof ObjectNode stored) {
+          stored.remove("kind");
+          data.setAll(stored);
+        }
+      } catch (java.io.IOException e) {
+        // written by the projection as JSON; an unreadable row still shows its kind
+      }
+    }
+    return data.toString();
   }
 
   public static String id(long seq) {

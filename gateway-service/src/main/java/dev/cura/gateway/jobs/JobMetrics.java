@@ -61,7 +61,8 @@ public class JobMetrics {
 
   /** Re-reads the per-status counts. */
   public void refresh() {
-    pool.query("SELECT status, count(*) AS n FROM gw_job GROUP BY status")
+    // unclaimed rows (events that came before their job's request) are nobody's jobs yet
+    pool.query("SELECT status, count(*) AS n FROM gw_job WHERE tenant <> '' GROUP BY status")
         .execute()
         .subscribe()
         .with(

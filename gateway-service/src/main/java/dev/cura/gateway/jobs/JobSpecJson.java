@@ -230,7 +230,19 @@ final class JobSpecJson {
 
   /** The job object's {@code hyperparameters}: every setting of the section, defaults filled in. */
   static Map<String, Object> hyperparameters(JobSpec spec) {
-    return render(spec.withDefaults(), HYPERPARAMETERS);
+    Map<String, Object> m = render(spec.withDefaults(), HYPERPARAMETERS);
+    // OpenAI's name for the same setting, which its SDKs read (the request may use either)
+    var out = new LinkedHashMap<String, Object>();
+    m.forEach(
+        (k, v) -> {
+          out.put(k, v);
+          if (k.equals("learning_rate")) {
+            out.put(
+                "learning_rate_multiplier",
+                spec.withDefaults().optimizer().learningRate() / JobSpec.DEFAULT_LEARNING_RATE);
+          }
+        });
+    return out;
   }
 
   /** The job object's {@code quantization}. */

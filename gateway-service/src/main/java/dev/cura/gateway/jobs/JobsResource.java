@@ -128,10 +128,42 @@ public class JobsResource {
       @QueryParam("after") String after,
       @QueryParam("limit") Integer limit) {
     String cursor = after == null ? null : after.replaceFirst("^ftckpt-", "ftevent-");
-    return page(id, cursor, limit, true).map(p -> p.map(CheckpointView::of));
+    return page(id, cursor, limit, true).map(p -> p.map(r -> CheckpointView.of(p.job, r)));
   }
 
-  private record Page(java.util.List<JobEventRow> rows, boolean more) {
+  /**
+   * OpenAI's pause and resume. CURA cannot hold a training run half-way (a trainer owns a job until
+   * it ends), and OpenAI's status set has no {@code paused}: a 400 that says so, which the SDKs
+   * raise as their bad-request error.
+   */
+  @POST
+  @Path("{id}/pause")
+  @WithSession
+  public Uni<JobView> pause(@PathParam("id") String id) {
+    return unsupported(id, "pause");
+  }
+
+  @POST
+  @Path("{id}/resume")
+  @WithSession
+  public Uni<JobView> resume(@PathParam("id") String id) {
+    return unsupported(id, "resume");
+  }
+
+  private Uni<JobView> unsupported(String id, String what) {
+    return owned(caller.tenant(), id, null)
+        .map(
+            job -> {
+              throw ApiException.badRequest(
+                  "unsupported_operation",
+                  "CURA cannot "
+                      + what
+                      + " a fine-tuning job; cancel it and create a new one instead",
+                  null);
+            });
+  }
+
+  private record Page(Job job, java.util.List<JobEventRow> rows, boolean more) {
     <T> ListPage<T> map(java.util.function.Function<JobEventRow, T> f) {
       return ListPage.of(rows.stream().map(f).toList(), more);
     }
@@ -156,8 +188,13 @@ public class JobsResource {
                 JobEventRow.<JobEventRow>find(
                         "jobId = ?1 and seq < ?2" + kind + " order by seq desc", job.id, before)
                     .page(0, n + 1)
-                    .list())
-        .map(rows -> new Page(rows.size() > n ? rows.subList(0, n) : rows, rows.size() > n));
+                    .list()
+                    .map(
+                        rows ->
+                            new Page(
+                                job,
+                                rows.size() > n ? rows.subList(0, n) : rows,
+                                rows.size() > n)));
   }
 
   /** The tenant's job, or a 404 (another tenant's job is as absent as a missing one). */

@@ -55,7 +55,10 @@ public class ModelsResource {
   /** Request body of a registration. */
   public record RegisterModel(String id, String path) {}
 
-  /** The OpenAI model object plus where it comes from. */
+  /**
+   * The OpenAI model object plus the base's content digest and architecture. Where the directory
+   * lies on the server is not shown (callers name a model by its id).
+   */
   public record ModelView(
       String id,
       String object,
@@ -63,18 +66,10 @@ public class ModelsResource {
       String ownedBy,
       String sha256,
       String modelType,
-      long bytes,
-      String path) {
+      long bytes) {
     static ModelView of(BaseModel m) {
       return new ModelView(
-          m.id,
-          "model",
-          m.createdAt.getEpochSecond(),
-          m.ownedBy,
-          m.sha256,
-          m.modelType,
-          m.bytes,
-          m.path);
+          m.id, "model", m.createdAt.getEpochSecond(), m.ownedBy, m.sha256, m.modelType, m.bytes);
     }
   }
 

@@ -11,10 +11,13 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
 
 /**
- * The transactional outbox: an encoded event written in the same transaction as the state change
- * that caused it ({@link OutboxRelay} sends and deletes it). The CloudEvents id is fixed here, so a
+ * The transactional outbox: an encoded event written in the same statement as the state change that
+ * caused it ({@link #insertFor}; {@link OutboxRelay} sends and deletes it). The entity gives the
+ * table its schema; rows are written and read with SQL. The CloudEvents id is fixed here, so a
  * resend after a crash carries the same id and consumers de-duplicate it.
  */
 @Entity
@@ -42,17 +45,46 @@ public class OutboxRecord extends PanacheEntityBase {
   @Column(name = "created_at", nullable = false)
   public Instant createdAt;
 
-  public static OutboxRecord of(EncodedEvent e) {
-    var row = new OutboxRecord();
-    row.topic = e.topic();
-    row.key = e.key();
+  /** When the relay gave up on the row (it can never be sent); null while it is pending. */
+  @Column(name = "failed_at")
+  public Instant failedAt;
+
+  /** Why the relay gave up on it. */
+  @Column(length = 2000)
+  public String error;
+
+  /**
+   * The one way rows get into the outbox: an {@code INSERT} for a data-modifying {@code WITH}
+   * statement that adds one outbox row per row of {@code source} (a CTE of the same statement, e.g.
+   * the job row just written), so the state change and its event commit together or not at all. Its
+   * five parameters, from {@code $first}, are {@link #params}.
+   */
+  public static String insertFor(String source, int first) {
+    return "INSERT INTO gw_outbox (topic, record_key, headers, payload, created_at) SELECT $"
+        + first
+        + ", $"
+        + (first + 1)
+        + ", $"
+        + (first + 2)
+        + ", $"
+        + (first + 3)
+        + ", $"
+        + (first + 4)
+        + " FROM "
+        + source;
+  }
+
+  /** The parameters of {@link #insertFor}: topic, key, headers (JSON), payload, time. */
+  public static List<Object> params(EncodedEvent e, OffsetDateTime at) {
     try {
-      row.headers = JSON.writeValueAsString(e.headers());
+      return List.of(
+          e.topic(),
+          e.key(),
+          JSON.writeValueAsString(e.headers()),
+          io.vertx.core.buffer.Buffer.buffer(e.value()),
+          at);
     } catch (JsonProcessingException ex) {
       throw new IllegalStateException(ex);
     }
-    row.payload = e.value();
-    row.createdAt = Instant.now();
-    return row;
   }
 }

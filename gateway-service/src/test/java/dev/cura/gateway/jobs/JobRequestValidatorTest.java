@@ -129,11 +129,87 @@ class JobRequestValidatorTest {
             .build(),
         spec);
     var hp = JobSpecJson.hyperparameters(spec);
-    assertEquals(JobSpecJson.HYPERPARAMETER_NAMES, hp.keySet(), "every hyperparameter is shown");
+    var shown = new java.util.LinkedHashSet<>(JobSpecJson.HYPERPARAMETER_NAMES);
+    shown.add("learning_rate_multiplier"); // OpenAI's name for the learning rate, shown too
+    assertEquals(shown, hp.keySet(), "every hyperparameter is shown");
+    assertEquals(1e-3 / JobSpec.DEFAULT_LEARNING_RATE, (double) hp.get("learning_rate_multiplier"));
     assertEquals(8, hp.get("lora_r"));
     assertEquals(
         java.util.Map.of("type", "none", "double_quant", false, "blocksize", 128),
         JobSpecJson.quantization(spec));
+  }
+
+  @Test
+  void openAisLearningRateMultiplierIsMappedAndNotMixedWithLearningRate() throws Exception {
+    String base = "{\"model\":\"m\",\"training_file\":\"f\",\"hyperparameters\":";
+    var two =
+        JobRequestValidator.validate(body(base + "{\"learning_rate_multiplier\":2}}"), () -> 1);
+    assertEquals(2 * JobSpec.DEFAULT_LEARNING_RATE, two.spec().optimizer().learningRate(), 1e-15);
+    var auto =
+        JobRequestValidator.validate(
+            body(base + "{\"learning_rate_multiplier\":\"auto\"}}"), () -> 1);
+    assertEquals(JobSpec.DEFAULT_LEARNING_RATE, auto.spec().optimizer().learningRate());
+    for (String bad :
+        new String[] {
+          "{\"learning_rate_multiplier\":2,\"learning_rate\":1e-4}",
+          "{\"learning_rate_multiplier\":0}",
+          "{\"learning_rate_multiplier\":\"fast\"}",
+          "{\"learning_rate_multiplier\":1e9}"
+        }) {
+      var e =
+          assertThrows(
+              ApiException.class,
+              () -> JobRequestValidator.validate(body(base + bad + "}"), () -> 1));
+      assertEquals("hyperparameters.learning_rate_multiplier", e.param(), bad);
+    }
+  }
+
+  @Test
+  void openAisSupervisedMethodIsHonouredAndOtherMethodsAreRefused() throws Exception {
+    String base = "{\"model\":\"m\",\"training_file\":\"f\",\"method\":";
+    var sft =
+        JobRequestValidator.validate(
+            body(
+                base
+                    + "{\"type\":\"supervised\",\"supervised\":{\"hyperparameters\":"
+                    + "{\"n_epochs\":3,\"batch_size\":2,\"learning_rate_multiplier\":0.5}}}}"),
+            () -> 1);
+    assertEquals(3, sft.spec().training().epochs());
+    assertEquals(2, sft.spec().training().batchSize());
+    assertEquals(JobSpec.DEFAULT_LEARNING_RATE / 2, sft.spec().optimizer().learningRate(), 1e-15);
+
+    record Case(String method, String param) {}
+    for (Case c :
+        new Case[] {
+          new Case("{\"type\":\"dpo\",\"dpo\":{}}", "method.type"),
+          new Case("{\"type\":\"reinforcement\"}", "method.type"),
+          new Case("{}", "method.type"),
+          new Case("\"supervised\"", "method"),
+          new Case("{\"type\":\"supervised\",\"dpo\":{}}", "method.dpo"),
+          new Case(
+              "{\"type\":\"supervised\",\"supervised\":{\"hyperparameters\":{\"lora_r\":0}}}",
+              "method.supervised.hyperparameters.lora_r"),
+          new Case(
+              "{\"type\":\"supervised\",\"supervised\":{\"hyperparameters\":{\"nope\":1}}}",
+              "method.supervised.hyperparameters.nope")
+        }) {
+      var e =
+          assertThrows(
+              ApiException.class,
+              () -> JobRequestValidator.validate(body(base + c.method() + "}"), () -> 1));
+      assertEquals(c.param(), e.param(), c.method());
+    }
+    var both =
+        assertThrows(
+            ApiException.class,
+            () ->
+                JobRequestValidator.validate(
+                    body(
+                        "{\"model\":\"m\",\"training_file\":\"f\",\"hyperparameters\":{\"n_epochs\":1},"
+                            + "\"method\":{\"type\":\"supervised\",\"supervised\":"
+                            + "{\"hyperparameters\":{\"n_epochs\":2}}}}"),
+                    () -> 1));
+    assertEquals("method.supervised.hyperparameters", both.param());
   }
 
   @Test

@@ -50,6 +50,8 @@ import org.jboss.logging.Logger;
  * store, intact, both PEFT files, content digest equal to the event's); a mismatch is the job's
  * failure ({@code JobFailed}, stage registering), not a poison record.
  */
+// created at start-up so its counters are exported before the first adapter (dashboards, alerts)
+@io.quarkus.runtime.Startup
 @ApplicationScoped
 public class RegistryService {
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,199}");
@@ -83,6 +85,9 @@ public class RegistryService {
     this.meters = meters;
     meters.counter("cura.registry.versions", "outcome", "created");
     meters.counter("cura.registry.versions", "outcome", "redelivered");
+    for (String file : AdapterArtifacts.FILES) {
+      meters.counter("cura.registry.downloads", "file", file);
+    }
   }
 
   public AdapterArtifacts artifacts() {

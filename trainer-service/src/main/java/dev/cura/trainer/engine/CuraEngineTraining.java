@@ -115,6 +115,8 @@ public final class CuraEngineTraining implements TrainingEngine {
     }
     m.put("steps", (double) r.steps());
     m.put("tokens_per_second", r.tokensPerSecond());
+    // OpenAI's trained_tokens on the job object (the gateway reads it from here)
+    m.put("trained_tokens", (double) r.tokens());
     m.put("peak_memory_bytes", (double) r.peakRssBytes());
     m.values().removeIf(v -> !Double.isFinite(v)); // JSON has no NaN (e.g. a loss without targets)
     return m;

@@ -11,6 +11,7 @@ import dev.cura.events.EventDecodingException;
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.FineTuneRequested;
 import dev.cura.events.InvalidJobSpecException;
+import dev.cura.events.JobCancelled;
 import dev.cura.events.JobFailed;
 import dev.cura.events.JobSpec;
 import dev.cura.events.Lineage;
@@ -62,7 +63,6 @@ public final class JobRunner {
     boolean stopping();
   }
 
-  static final String CANCELLED_MESSAGE = "cancelled";
   private static final Logger LOG = Logger.getLogger(JobRunner.class);
   private static final long FENCE_CHECK_MILLIS = 1000;
 
@@ -160,7 +160,7 @@ public final class JobRunner {
       return republish(jobId, ended.get());
     }
     if (signals.cancelled()) {
-      return finish(ledger, null, cancelled(jobId), JobOutcome.CANCELLED);
+      return finish(ledger, null, cancelled(jobId, null), JobOutcome.CANCELLED);
     }
     if (signals.stopping()) {
       return JobOutcome.STOPPED;
@@ -174,7 +174,7 @@ public final class JobRunner {
             () -> signals.stopping() || signals.cancelled());
     if (lease == null) {
       return signals.cancelled() && !signals.stopping()
-          ? finish(ledger, null, cancelled(jobId), JobOutcome.CANCELLED)
+          ? finish(ledger, null, cancelled(jobId, null), JobOutcome.CANCELLED)
           : JobOutcome.STOPPED;
     }
     ScheduledFuture<?> heartbeat =
@@ -235,7 +235,7 @@ public final class JobRunner {
       if (result.stoppedEarly()) {
         if (signals.cancelled()) {
           LOG.infof("job %s cancelled after %d steps", jobId, result.steps());
-          return finish(ledger, lease, cancelled(jobId), JobOutcome.CANCELLED);
+          return finish(ledger, lease, cancelled(jobId, result.steps()), JobOutcome.CANCELLED);
         }
         if (signals.stopping()) {
           LOG.infof(
@@ -417,8 +417,9 @@ public final class JobRunner {
         lineage);
   }
 
-  private static JobFailed cancelled(String jobId) {
-    return failed(jobId, JobFailed.Code.USER_ERROR, CANCELLED_MESSAGE);
+  /** Cancelled is not failed: the job's owner asked for it (JobCancelled, not JobFailed). */
+  private static JobCancelled cancelled(String jobId, Long steps) {
+    return new JobCancelled(jobId, JobFailed.Stage.TRAINING, steps);
   }
 
   private static JobFailed failed(String jobId, JobFailed.Code code, String message) {

@@ -68,17 +68,13 @@ public final class TrainerMetrics {
     // created up front so dashboards see zeros before the first job
     steps(JobSpec.DEFAULT_OPTIMIZER);
     paged(JobSpec.DEFAULT_OPTIMIZER);
+    stepTimer(JobSpec.DEFAULT_OPTIMIZER);
   }
 
   /** Records one finished step. */
   public void step(String optimizer, StepStats s) {
     steps(optimizer).increment();
-    Timer stepTimer =
-        Timer.builder("cura.train.step.duration")
-            .description("wall time of one optimizer step")
-            .tag("device", device)
-            .tag("optimizer", optimizerTag(optimizer))
-            .register(registry);
+    Timer stepTimer = stepTimer(optimizer);
     if (Double.isFinite(s.seconds())) {
       stepTimer.record(Duration.ofNanos((long) (s.seconds() * 1e9)));
     }
@@ -102,6 +98,14 @@ public final class TrainerMetrics {
         .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
         .register(registry)
         .increment();
+  }
+
+  private Timer stepTimer(String optimizer) {
+    return Timer.builder("cura.train.step.duration")
+        .description("wall time of one optimizer step")
+        .tag("device", device)
+        .tag("optimizer", optimizerTag(optimizer))
+        .register(registry);
   }
 
   private Counter steps(String optimizer) {

@@ -11,6 +11,7 @@ import dev.cura.events.AdapterTrained;
 import dev.cura.events.CheckpointQuantized;
 import dev.cura.events.CheckpointSaved;
 import dev.cura.events.EventDecodingException;
+import dev.cura.events.JobCancelled;
 import dev.cura.events.JobFailed;
 import dev.cura.events.TrainingProgress;
 import java.nio.file.Files;
@@ -160,10 +161,10 @@ class JobRunnerTest {
         List.of(2L),
         events.of(CheckpointSaved.class).stream().map(CheckpointSaved::step).toList(),
         "a cancelled run does not checkpoint on its way out");
-    JobFailed failed = events.of(JobFailed.class).get(0);
-    assertEquals(JobFailed.Code.USER_ERROR, failed.code());
-    assertEquals(JobFailed.Stage.TRAINING, failed.stage());
-    assertEquals("cancelled", failed.message());
+    assertTrue(events.of(JobFailed.class).isEmpty(), "a cancelled job is not a failed one");
+    JobCancelled cancelled = events.of(JobCancelled.class).get(0);
+    assertEquals(JobFailed.Stage.TRAINING, cancelled.stage());
+    assertEquals(3L, cancelled.steps());
     assertTrue(events.of(AdapterTrained.class).isEmpty());
 
     var again = new JobFixture.Recorded();
@@ -171,7 +172,7 @@ class JobRunnerTest {
         JobOutcome.REPUBLISHED,
         fx.runner(new ScriptedEngine(), again, tmp.resolve("w"))
             .run(JobFixture.delivery(job), new JobFixture.Flags()));
-    assertEquals(failed, again.of(JobFailed.class).get(0));
+    assertEquals(cancelled, again.of(JobCancelled.class).get(0));
   }
 
   @Test

@@ -11,31 +11,163 @@ import dev.cura.events.CuraEvent;
 import dev.cura.events.DatasetRef;
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.FineTuneRequested;
+import dev.cura.events.JobCancelled;
 import dev.cura.events.JobFailed;
 import dev.cura.events.JobSpec;
 import dev.cura.events.TrainingProgress;
+import dev.cura.gateway.persistence.ProcessedEvent;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
- * The job-state projection as a pure function: applies one event to a {@link Job} row and says
- * which entries to add to the job's event log. No IO; the caller loads and saves the row inside one
- * transaction, after de-duplicating the event by its id.
+ * The gateway's job-state projection, in one place: every job event from Kafka (the gateway's own
+ * {@code FineTuneRequested} coming back, upstream requests, the other stages' events) becomes the
+ * job's row and event-log entries.
  *
- * <p>Status per event: FineTuneRequested → quantizing (it is on the bus, where the quantizer reads
- * it); CheckpointQuantized, TrainingProgress, CheckpointSaved → running; AdapterTrained →
- * registering; AdapterRegistered → succeeded ({@code fine_tuned_model = name:version}); JobFailed →
- * failed; CancelRequested → cancelled. A status only moves forward ({@link JobStatus#canMoveTo})
- * and progress numbers only grow, so redelivered, duplicated and late events change nothing.
+ * <p>{@link #project} handles one event in one PostgreSQL transaction: it records the event id in
+ * the inbox ({@link ProcessedEvent}; a redelivery or duplicate stops there), upserts the job row —
+ * an event that arrives before its job's request creates an unclaimed row (tenant {@value
+ * #UNCLAIMED}, seen by nobody) which the request fills in when it comes, so no event is ever lost
+ * or parked — and applies the event ({@link #apply}). Jobs are created and cancelled through the
+ * API by {@link JobService}, which writes the row and the outbox itself.
+ *
+ * <p>The rules ({@link #apply}, pure, no IO): FineTuneRequested → quantizing (it is on the bus,
+ * where the quantizer reads it); CheckpointQuantized, TrainingProgress, CheckpointSaved → running
+ * (stage training); AdapterTrained → registering; AdapterRegistered → succeeded ({@code
+ * fine_tuned_model = name:version}); JobFailed → failed; CancelRequested, JobCancelled → cancelled.
+ * A status only moves forward ({@link JobStatus#canMoveTo}) and progress numbers only grow, so
+ * redelivered, duplicated and late events change nothing.
  */
-public final class JobProjector {
+@ApplicationScoped
+public class JobProjection {
+  /** Tenant of a row made by an event that came before its job's request: visible to nobody. */
+  static final String UNCLAIMED = "";
+
+  private static final Logger LOG = Logger.getLogger(JobProjection.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private JobProjector() {}
+  /**
+   * Projects one event; completes when its transaction committed. Safe to call again for the same
+   * event (the inbox makes it a no-op) and after a failed attempt (nothing was committed).
+   */
+  public Uni<Void> project(EventEnvelope<CuraEvent> event) {
+    return Panache.withTransaction(
+        () ->
+            ProcessedEvent.markProcessed(event)
+                .flatMap(first -> first ? upsertAndApply(event) : Uni.createFrom().voidItem()));
+  }
+
+  private Uni<Void> upsertAndApply(EventEnvelope<CuraEvent> event) {
+    String jobId = event.data().jobId();
+    Instant at = timeOf(event).truncatedTo(ChronoUnit.MICROS);
+    FineTuneRequested request = requestOf(event.data());
+    return Job.<Job>findById(jobId, LockModeType.PESSIMISTIC_WRITE)
+        .flatMap(
+            existing -> {
+              var entries = new ArrayList<Entry>();
+              Job job = existing;
+              Uni<?> saved = Uni.createFrom().voidItem();
+              boolean received = false;
+              if (job == null) {
+                job =
+                    request != null
+                        ? newJob(request, "upstream", JobStatus.VALIDATING_FILES, at)
+                        : unclaimed(jobId, at);
+                saved = job.persist();
+                received = request != null;
+              } else if (UNCLAIMED.equals(job.tenant) && request != null) {
+                claim(job, request);
+                received = true;
+              }
+              if (received) {
+                entries.add(
+                    info(
+                        "Job received from "
+                            + event.source()
+                            + " for base model "
+                            + request.baseModel().uri()));
+              }
+              String named = tenantOf(event.data());
+              if (named != null && !UNCLAIMED.equals(job.tenant) && !job.tenant.equals(named)) {
+                LOG.warnf(
+                    "job %s belongs to tenant %s, ignoring %s %s that names tenant %s",
+                    job.id, job.tenant, event.type().eventName(), event.id(), named);
+                return saved.replaceWithVoid();
+              }
+              entries.addAll(apply(job, event));
+              Job target = job;
+              Uni<?> chain = saved;
+              for (Entry e : entries) {
+                chain = chain.flatMap(x -> JobEventRow.of(target.id, at, e).persist());
+              }
+              return chain.replaceWithVoid();
+            });
+  }
+
+  private static Instant timeOf(EventEnvelope<?> event) {
+    return event.time() != null ? event.time() : Instant.now();
+  }
+
+  /** The request an event carries: FineTuneRequested itself, or CheckpointQuantized's copy. */
+  private static FineTuneRequested requestOf(CuraEvent e) {
+    return switch (e) {
+      case FineTuneRequested r -> r;
+      case CheckpointQuantized q -> q.request();
+      default -> null;
+    };
+  }
+
+  /** The tenant an event names, or null when it names none. */
+  private static String tenantOf(CuraEvent e) {
+    return switch (e) {
+      case FineTuneRequested r -> r.tenant();
+      case CheckpointQuantized q -> q.request().tenant();
+      case AdapterTrained a -> a.tenant();
+      case AdapterRegistered a -> a.tenant();
+      default -> null;
+    };
+  }
+
+  /** A row for a job whose request has not arrived yet: seen by no tenant until claimed. */
+  static Job unclaimed(String jobId, Instant at) {
+    var job = new Job();
+    job.id = jobId;
+    job.tenant = UNCLAIMED;
+    job.status = JobStatus.VALIDATING_FILES.json();
+    job.model = "";
+    job.hyperparameters = "{}";
+    job.quantization = "{}";
+    job.optimizer = "";
+    job.adapterName = "";
+    job.source = "upstream";
+    job.createdAt = at;
+    job.updatedAt = at;
+    return job;
+  }
+
+  /** Fills an unclaimed row from its request; status and progress stay what the events made. */
+  static void claim(Job job, FineTuneRequested request) {
+    Job from = newJob(request, "upstream", JobStatus.VALIDATING_FILES, job.createdAt);
+    job.tenant = from.tenant;
+    job.model = from.model;
+    job.trainingFile = from.trainingFile;
+    job.validationFile = from.validationFile;
+    job.hyperparameters = from.hyperparameters;
+    job.quantization = from.quantization;
+    job.optimizer = from.optimizer;
+    job.seed = from.seed;
+    job.adapterName = from.adapterName;
+  }
 
   /**
    * One event-log entry.
@@ -84,6 +216,7 @@ public final class JobProjector {
         move(job, JobStatus.RUNNING, at);
         if (!job.statusEnum().terminal() && (job.lastStep == null || p.step() > job.lastStep)) {
           job.lastStep = p.step();
+          job.lastLoss = Double.isFinite(p.loss()) ? p.loss() : null;
           if (p.totalSteps() != null) {
             job.totalSteps = p.totalSteps();
           }
@@ -113,12 +246,24 @@ public final class JobProjector {
       }
       case CheckpointSaved c -> {
         move(job, JobStatus.RUNNING, at);
+        // the training loss at the checkpoint's step, when the progress of that step came first
+        Double loss = job.lastStep != null && job.lastStep == c.step() ? job.lastLoss : null;
+        // a content address, never where the trainer keeps it on its disk
         out.add(
             new Entry(
                 "checkpoint",
                 "info",
                 "Checkpoint saved at step " + c.step(),
-                json(map("step", c.step(), "digest", c.digest(), "uri", c.uri()))));
+                json(
+                    map(
+                        "step",
+                        c.step(),
+                        "train_loss",
+                        loss,
+                        "digest",
+                        c.digest(),
+                        "uri",
+                        "cas:sha256/" + c.digest()))));
       }
       case AdapterTrained a -> {
         if (move(job, JobStatus.REGISTERING, at)) {
@@ -178,6 +323,19 @@ public final class JobProjector {
                 "Job failed while " + f.stage().json() + ": " + f.message(),
                 null));
       }
+      case JobCancelled c -> {
+        // a stage acknowledging a cancel: the job is cancelled (never failed), whoever asked
+        if (move(job, JobStatus.CANCELLED, at)) {
+          job.finishedAt = at;
+          job.estimatedFinish = null;
+        }
+        out.add(
+            info(
+                "Work stopped while "
+                    + c.stage().json()
+                    + (c.steps() == null ? "" : " after " + c.steps() + " steps")
+                    + ": the job is cancelled"));
+      }
       case CancelRequested c -> {
         if (move(job, JobStatus.CANCELLED, at)) {
           job.finishedAt = at;
@@ -202,10 +360,12 @@ public final class JobProjector {
     job.status = status.json();
     job.model = r.baseModel().uri();
     for (DatasetRef d : r.datasets()) {
+      // upstream systems may name a dataset by its content address only
+      String file = d.fileId() != null ? d.fileId() : d.uri();
       if ("validation".equals(d.split())) {
-        job.validationFile = d.fileId();
+        job.validationFile = file;
       } else if (job.trainingFile == null) {
-        job.trainingFile = d.fileId();
+        job.trainingFile = file;
       }
     }
     JobSpec spec = JobSpec.of(r);

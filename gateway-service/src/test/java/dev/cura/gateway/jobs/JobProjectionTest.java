@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class JobProjectorTest {
+class JobProjectionTest {
   static final String JOB = "ftjob-p";
   static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
@@ -29,7 +29,7 @@ class JobProjectorTest {
   }
 
   static Job fresh() {
-    return JobProjector.newJob(SampleEvents.fineTuneRequested(JOB), "rest", JobStatus.QUEUED, T0);
+    return JobProjection.newJob(SampleEvents.fineTuneRequested(JOB), "rest", JobStatus.QUEUED, T0);
   }
 
   static List<EventEnvelope<CuraEvent>> lifecycle() {
@@ -57,7 +57,7 @@ class JobProjectorTest {
     Job job = fresh();
     var seen = new ArrayList<String>();
     for (var e : lifecycle()) {
-      JobProjector.apply(job, e);
+      JobProjection.apply(job, e);
       seen.add(job.status);
     }
     assertEquals(
@@ -76,7 +76,7 @@ class JobProjectorTest {
     for (long seed = 0; seed < 20; seed++) {
       Collections.shuffle(events, new Random(seed));
       Job job = fresh();
-      events.forEach(e -> JobProjector.apply(job, e));
+      events.forEach(e -> JobProjection.apply(job, e));
       assertEquals("succeeded", job.status, "seed " + seed);
       assertEquals("test-adapter:4", job.fineTunedModel);
       assertEquals(1234L, job.trainedTokens);
@@ -86,13 +86,13 @@ class JobProjectorTest {
   @Test
   void lateEventsNeverMoveAFinishedJob() {
     Job job = fresh();
-    JobProjector.apply(job, at(1, new CancelRequested(JOB, "stop", null)));
+    JobProjection.apply(job, at(1, new CancelRequested(JOB, "stop", null)));
     assertEquals("cancelled", job.status);
-    JobProjector.apply(job, at(2, new TrainingProgress(JOB, 7, 0.7, 1.0, 1e-4, 50, 1, 10L, 5L)));
+    JobProjection.apply(job, at(2, new TrainingProgress(JOB, 7, 0.7, 1.0, 1e-4, 50, 1, 10L, 5L)));
     var entries =
-        JobProjector.apply(
+        JobProjection.apply(
             job, at(3, new AdapterRegistered(JOB, "default", "a", 1, SampleEvents.SHA_A)));
-    JobProjector.apply(
+    JobProjection.apply(
         job, at(4, new JobFailed(JOB, JobFailed.Stage.TRAINING, JobFailed.Code.INTERNAL, "late")));
     assertEquals("cancelled", job.status);
     assertNull(job.fineTunedModel);
@@ -105,8 +105,8 @@ class JobProjectorTest {
   @Test
   void olderProgressDoesNotRewindTheStep() {
     Job job = fresh();
-    JobProjector.apply(job, at(1, new TrainingProgress(JOB, 5, 0.5, 1.0, 1e-4, 50, 1, 10L, 50L)));
-    JobProjector.apply(job, at(2, new TrainingProgress(JOB, 3, 0.3, 1.2, 1e-4, 50, 1, 10L, 70L)));
+    JobProjection.apply(job, at(1, new TrainingProgress(JOB, 5, 0.5, 1.0, 1e-4, 50, 1, 10L, 50L)));
+    JobProjection.apply(job, at(2, new TrainingProgress(JOB, 3, 0.3, 1.2, 1e-4, 50, 1, 10L, 70L)));
     assertEquals(5L, job.lastStep);
     assertEquals(T0.plusSeconds(51), job.estimatedFinish);
   }
@@ -115,7 +115,7 @@ class JobProjectorTest {
   void failureKeepsStageAndCode() {
     Job job = fresh();
     var entries =
-        JobProjector.apply(
+        JobProjection.apply(
             job,
             at(
                 1,

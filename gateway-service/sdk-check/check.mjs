@@ -1,0 +1,200 @@
+// The official OpenAI Node SDK against a running CURA stack (./cura up): every files and
+// fine-tuning call, auto-pagination, events, checkpoints, cancel and typed errors.
+//   cd gateway-service/sdk-check && npm install && node check.mjs [--url http://127.0.0.1:8080/v1]
+// Prints one line per call and "N passed, M failed" at the end; exit 1 when any failed.
+import OpenAI from 'openai';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const args = process.argv.slice(2);
+const url = args.includes('--url') ? args[args.indexOf('--url') + 1] : 'http://127.0.0.1:8080/v1';
+const keyFile = new URL('../../.cura/local/api-key', import.meta.url);
+const apiKey = process.env.CURA_API_KEY ?? fs.readFileSync(keyFile, 'utf8').trim();
+const client = new OpenAI({ baseURL: url, apiKey, maxRetries: 2 });
+const STATUSES = ['validating_files', 'queued', 'running', 'succeeded', 'failed', 'cancelled'];
+let passed = 0;
+let failed = 0;
+
+async function check(name, fn) {
+  try {
+    const detail = await fn();
+    passed++;
+    console.log(`ok   ${name}${detail ? ` (${detail})` : ''}`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${name}: ${e?.status ?? ''} ${e?.message ?? e}`);
+  }
+}
+function expect(cond, what) {
+  if (!cond) throw new Error(`expected ${what}`);
+}
+function jobShape(j) {
+  expect(j.object === 'fine_tuning.job', `object fine_tuning.job, got ${j.object}`);
+  expect(STATUSES.includes(j.status), `an OpenAI status, got ${j.status}`);
+  expect(typeof j.organization_id === 'string', 'organization_id');
+  expect(Array.isArray(j.result_files), 'result_files');
+  expect(typeof j.seed === 'number', 'seed');
+  expect(!JSON.stringify(j).includes('"/'), 'no server paths');
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// a base model to train (admin key); the bundled tiny one
+await fetch(url.replace(/\/v1$/, '') + '/v1/models', {
+  method: 'POST',
+  headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
+  body: JSON.stringify({ id: 'cura-tiny', path: 'models/cura-tiny' }),
+});
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cura-sdk-'));
+const chat = (i) =>
+  JSON.stringify({ messages: [{ role: 'user', content: `hi ${i}` }, { role: 'assistant', content: `hello ${i}` }] });
+const train = path.join(dir, 'train.jsonl');
+fs.writeFileSync(train, Array.from({ length: 32 }, (_, i) => chat(i)).join('\n') + '\n');
+
+let fileIds = [];
+await check('files.create x3', async () => {
+  for (let i = 0; i < 3; i++) {
+    const f = await client.files.create({ file: fs.createReadStream(train), purpose: 'fine-tune' });
+    expect(f.object === 'file' && f.status === 'processed', 'a processed file');
+    fileIds.push(f.id);
+  }
+});
+await check('files.retrieve', async () => (await client.files.retrieve(fileIds[0])).id);
+await check('files.list auto-paging (limit 1)', async () => {
+  const seen = [];
+  for await (const f of client.files.list({ limit: 1 })) seen.push(f.id);
+  expect(fileIds.every((id) => seen.includes(id)), 'every uploaded file');
+  return `${seen.length} files`;
+});
+await check('files.content', async () => {
+  const body = await (await client.files.content(fileIds[0])).text();
+  expect(body === fs.readFileSync(train, 'utf8'), 'the uploaded bytes');
+});
+await check('files.delete', async () => {
+  const d = await client.files.delete(fileIds[2]);
+  expect(d.deleted === true, 'deleted');
+});
+await check('files.retrieve deleted -> NotFoundError', async () => {
+  try {
+    await client.files.retrieve(fileIds[2]);
+  } catch (e) {
+    expect(e instanceof OpenAI.NotFoundError, 'NotFoundError');
+    return;
+  }
+  throw new Error('no error');
+});
+
+const jobs = [];
+await check('fine_tuning.jobs.create (method supervised, learning_rate_multiplier)', async () => {
+  for (let i = 0; i < 3; i++) {
+    const j = await client.fineTuning.jobs.create({
+      model: 'cura-tiny',
+      training_file: fileIds[0],
+      suffix: `node${i}`,
+      seed: 42,
+      method: {
+        type: 'supervised',
+        supervised: { hyperparameters: { n_epochs: 1, batch_size: 2, learning_rate_multiplier: 5, max_steps: 6, checkpoint_every: 3 } },
+      },
+    });
+    jobShape(j);
+    expect(Math.abs(j.hyperparameters.learning_rate_multiplier - 5) < 1e-9, 'the multiplier echoed');
+    jobs.push(j);
+  }
+  return jobs.map((j) => j.id).join(', ');
+});
+await check('fine_tuning.jobs.create dpo -> BadRequestError naming method.type', async () => {
+  try {
+    await client.fineTuning.jobs.create({ model: 'cura-tiny', training_file: fileIds[0], method: { type: 'dpo', dpo: {} } });
+  } catch (e) {
+    expect(e instanceof OpenAI.BadRequestError, 'BadRequestError');
+    expect(e.param === 'method.type', `param method.type, got ${e.param}`);
+    return;
+  }
+  throw new Error('accepted');
+});
+await check('fine_tuning.jobs.retrieve', async () => jobShape(await client.fineTuning.jobs.retrieve(jobs[0].id)));
+await check('fine_tuning.jobs.list auto-paging (limit 1)', async () => {
+  const seen = [];
+  for await (const j of client.fineTuning.jobs.list({ limit: 1 })) {
+    jobShape(j);
+    seen.push(j.id);
+    if (seen.length > 200) break;
+  }
+  expect(jobs.every((j) => seen.includes(j.id)), 'every created job');
+});
+await check('fine_tuning.jobs.cancel', async () => {
+  const c = await client.fineTuning.jobs.cancel(jobs[2].id);
+  expect(c.status === 'cancelled', `cancelled, got ${c.status}`);
+});
+await check('job runs to succeeded', async () => {
+  for (let t = 0; t < 600; t++) {
+    const j = await client.fineTuning.jobs.retrieve(jobs[0].id);
+    jobShape(j);
+    if (j.status === 'succeeded') return `${j.fine_tuned_model}, trained_tokens ${j.trained_tokens}`;
+    if (j.status === 'failed' || j.status === 'cancelled') throw new Error(`${j.status}: ${JSON.stringify(j.error)}`);
+    await sleep(1000);
+  }
+  throw new Error('still running after 10 min');
+});
+await check('fine_tuning.jobs.listEvents auto-paging (limit 2)', async () => {
+  const events = [];
+  for await (const e of client.fineTuning.jobs.listEvents(jobs[0].id, { limit: 2 })) events.push(e);
+  expect(events.length > 3, 'several events');
+  expect(events.every((e) => e.object === 'fine_tuning.job.event' && ['message', 'metrics'].includes(e.type)), 'types message|metrics');
+  expect(!JSON.stringify(events).includes('"/'), 'no server paths');
+  return `${events.length} events`;
+});
+await check('fine_tuning.jobs.checkpoints.list auto-paging (limit 1)', async () => {
+  const cps = [];
+  for await (const c of client.fineTuning.jobs.checkpoints.list(jobs[0].id, { limit: 1 })) cps.push(c);
+  expect(cps.length >= 1, 'a checkpoint');
+  expect(cps.every((c) => c.fine_tuned_model_checkpoint && c.metrics && typeof c.step_number === 'number'), 'checkpoint shape');
+  expect(!JSON.stringify(cps).includes('"/'), 'no server paths');
+  return `${cps.length} checkpoints`;
+});
+await check('cancel a finished job -> 409 job_finished, not retried', async () => {
+  try {
+    await client.fineTuning.jobs.cancel(jobs[0].id);
+  } catch (e) {
+    expect(e.status === 409 && e.code === 'job_finished', `409 job_finished, got ${e.status} ${e.code}`);
+    expect(e.headers.get('x-should-retry') === 'false', 'x-should-retry: false');
+    return;
+  }
+  throw new Error('cancelled a finished job');
+});
+await check('pause -> BadRequestError', async () => {
+  try {
+    await client.fineTuning.jobs.pause(jobs[1].id);
+  } catch (e) {
+    expect(e instanceof OpenAI.BadRequestError, 'BadRequestError');
+    return;
+  }
+  throw new Error('paused');
+});
+await check('retrieve unknown job -> NotFoundError', async () => {
+  try {
+    await client.fineTuning.jobs.retrieve('ftjob-does-not-exist');
+  } catch (e) {
+    expect(e instanceof OpenAI.NotFoundError, 'NotFoundError');
+    return;
+  }
+  throw new Error('found');
+});
+await check('wrong key -> AuthenticationError', async () => {
+  try {
+    await new OpenAI({ baseURL: url, apiKey: 'wrong-key-0123456789abcdef', maxRetries: 0 }).fineTuning.jobs.list();
+  } catch (e) {
+    expect(e instanceof OpenAI.AuthenticationError, 'AuthenticationError');
+    return;
+  }
+  throw new Error('accepted');
+});
+await check('models.list', async () => {
+  const ms = [];
+  for await (const m of client.models.list()) ms.push(m);
+  expect(ms.some((m) => m.id === 'cura-tiny'), 'cura-tiny listed');
+  expect(!JSON.stringify(ms).includes('"path"'), 'no server path');
+});
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

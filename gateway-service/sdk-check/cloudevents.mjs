@@ -1,0 +1,71 @@
+// Upstream jobs from the CloudEvents JavaScript SDK (cloudevents 10.x, its Kafka binding) sent with
+// kafkajs: one FineTuneRequested in structured mode, one in binary mode, straight onto
+// cura.job.requested of a running stack (./cura up); both must end `succeeded`.
+//   cd gateway-service/sdk-check && npm install && node cloudevents.mjs
+// Prints one line per job and "N passed, M failed"; exit 1 when any failed.
+import { CloudEvent, Kafka as CeKafka } from 'cloudevents';
+import { Kafka } from 'kafkajs';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+
+const api = 'http://127.0.0.1:8080/v1';
+const key = process.env.CURA_API_KEY ?? fs.readFileSync(new URL('../../.cura/local/api-key', import.meta.url), 'utf8').trim();
+const auth = { Authorization: `Bearer ${key}` };
+const get = async (path) => (await fetch(api + path, { headers: auth })).json();
+
+await fetch(api + '/models', {
+  method: 'POST',
+  headers: { ...auth, 'Content-Type': 'application/json' },
+  body: JSON.stringify({ id: 'cura-tiny', path: 'models/cura-tiny' }),
+});
+const model = await get('/models/cura-tiny');
+const form = new FormData();
+const lines = Array.from({ length: 24 }, (_, i) =>
+  JSON.stringify({ messages: [{ role: 'user', content: `hi ${i}` }, { role: 'assistant', content: `hello ${i}` }] })).join('\n') + '\n';
+form.append('file', new Blob([lines]), 'ce.jsonl');
+form.append('purpose', 'fine-tune');
+const file = await (await fetch(api + '/files', { method: 'POST', headers: auth, body: form })).json();
+
+const producer = new Kafka({ clientId: 'cura-ce-check', brokers: ['127.0.0.1:9092'], logLevel: 0 }).producer();
+await producer.connect();
+let passed = 0;
+let failed = 0;
+for (const [mode, encode] of [['structured', CeKafka.structured], ['binary', CeKafka.binary]]) {
+  const job = `ftjob-ce-${mode}-${crypto.randomUUID()}`;
+  const event = new CloudEvent({
+    specversion: '1.0',
+    id: crypto.randomUUID(),
+    source: '/upstream/cloudevents-js',
+    type: 'dev.cura.FineTuneRequested.v1',
+    subject: job,
+    datacontenttype: 'application/json',
+    data: {
+      job_id: job,
+      tenant: 'default',
+      base_model: { uri: 'cura-tiny', sha256: model.sha256 },
+      datasets: [{ file_id: file.id, split: 'train', uri: `cas:sha256/${file.sha256}`, sha256: file.sha256 }],
+      lora: { r: 8, alpha: 16, dropout: 0.05 },
+      quantization: { type: 'nf4', double_quant: true, blocksize: 64 },
+      optimizer: { name: 'paged_adamw_32bit', learning_rate: 0.001 },
+      training: { epochs: 1, batch_size: 2, seq_len: 64, seed: 7, max_steps: 4, checkpoint_every: 2 },
+      adapter_name: `cura-tiny-ce-${mode}`,
+    },
+  });
+  const message = encode(event);
+  const headers = Object.fromEntries(Object.entries(message.headers).map(([k, v]) => [k, String(v)]));
+  const value = typeof message.body === 'string' ? message.body : JSON.stringify(message.body);
+  await producer.send({ topic: 'cura.job.requested', messages: [{ key: job, headers, value }] });
+  let status = 'not seen';
+  for (let t = 0; t < 600 && !['succeeded', 'failed', 'cancelled'].includes(status); t++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const j = await get(`/fine_tuning/jobs/${job}`);
+    status = j.status ?? 'not seen';
+    if (status === 'failed') console.log(`  ${mode}: ${JSON.stringify(j.error)}`);
+  }
+  if (status === 'succeeded') passed++;
+  else failed++;
+  console.log(`${status === 'succeeded' ? 'ok  ' : 'FAIL'} ${mode} mode: ${job} ${status}`);
+}
+await producer.disconnect();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
