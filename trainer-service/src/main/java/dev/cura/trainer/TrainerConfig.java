@@ -37,6 +37,12 @@ public interface TrainerConfig {
   @WithDefault("2m")
   Duration publishTimeout();
 
+  /**
+   * A token that allows {@code POST /v1/trainer/drain} from outside the pod ({@code
+   * CURA_TRAINER_DRAIN_TOKEN}); without one only loopback callers may drain.
+   */
+  Optional<String> drainToken();
+
   /** Code version recorded in lineage, e.g. {@code 0.1.0+abc1234}. */
   @WithDefault("${quarkus.application.version:0.1.0}")
   String codeVersion();
