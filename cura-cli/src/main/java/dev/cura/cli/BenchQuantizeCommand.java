@@ -6,6 +6,7 @@ import dev.cura.cli.quant.PlainCopy;
 import dev.cura.core.store.CheckpointHash;
 import dev.cura.core.synth.LlamaShape;
 import dev.cura.core.synth.SyntheticCheckpoint;
+import dev.cura.core.util.FileTrees;
 import dev.cura.core.util.Json;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -46,8 +47,8 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
     Path src = work.resolve("synth-" + params);
     Path copyDir = work.resolve("copy");
     Path outDir = work.resolve("quantized");
-    QuantizeCommand.deleteQuietly(copyDir);
-    QuantizeCommand.deleteQuietly(outDir);
+    FileTrees.deleteQuietly(copyDir);
+    FileTrees.deleteQuietly(outDir);
     Files.createDirectories(work);
     if (!Files.exists(src.resolve("config.json"))) {
       System.err.printf("bench: writing a synthetic %s checkpoint to %s%n", params, src);
@@ -106,10 +107,10 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
         copy,
         qs / copy,
         q.get("peak_rss_bytes").asLong() >> 20);
-    QuantizeCommand.deleteQuietly(copyDir);
+    FileTrees.deleteQuietly(copyDir);
     if (!keep) {
-      QuantizeCommand.deleteQuietly(outDir);
-      QuantizeCommand.deleteQuietly(src);
+      FileTrees.deleteQuietly(outDir);
+      FileTrees.deleteQuietly(src);
     }
     return 0;
   }
@@ -136,11 +137,11 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
   }
 
   private static double timeCopy(List<Path> files, Path dest) throws IOException {
-    QuantizeCommand.deleteQuietly(dest);
+    FileTrees.deleteQuietly(dest);
     long t = System.nanoTime();
     PlainCopy.copy(files, dest);
     double s = (System.nanoTime() - t) / 1e9;
-    QuantizeCommand.deleteQuietly(dest);
+    FileTrees.deleteQuietly(dest);
     return s;
   }
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cura.cli.engine.BenchTrainWorker;
 import dev.cura.cli.engine.CliErrors;
 import dev.cura.core.synth.LlamaShape;
-import dev.cura.engine.bench.TrainBench;
+import dev.cura.tools.bench.TrainBench;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.util.ArrayList;

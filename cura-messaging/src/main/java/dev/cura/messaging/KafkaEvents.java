@@ -1,5 +1,6 @@
 package dev.cura.messaging;
 
+import dev.cura.events.CancelRequested;
 import dev.cura.events.CuraEvent;
 import dev.cura.events.EncodedEvent;
 import dev.cura.events.EventCodec;
@@ -15,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -83,6 +85,21 @@ public class KafkaEvents {
   public <E extends CuraEvent> Uni<Void> handle(
       Message<byte[]> message, Class<E> type, Function<EventEnvelope<E>, Uni<Void>> handler) {
     return handleThenAckIf(message, type, e -> handler.apply(e).replaceWith(Boolean.TRUE));
+  }
+
+  /**
+   * Handles a {@code cura.job.cancel} record: logs it and hands the cancelled job's id to {@code
+   * cancel} (which must not block); a record that is not a {@code CancelRequested} goes to the DLQ.
+   */
+  public Uni<Void> handleCancel(Message<byte[]> message, Consumer<String> cancel) {
+    return handle(
+        message,
+        CancelRequested.class,
+        e -> {
+          LOG.infof("job %s: cancel requested", e.data().jobId());
+          cancel.accept(e.data().jobId());
+          return Uni.createFrom().voidItem();
+        });
   }
 
   /**

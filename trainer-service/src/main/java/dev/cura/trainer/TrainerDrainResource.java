@@ -35,11 +35,11 @@ public class TrainerDrainResource {
   /** The jobs handed back. */
   public record Drained(@JsonProperty("handed_back") List<String> handedBack) {}
 
-  private final TrainerService trainer;
+  private final TrainerLifecycle trainer;
   private final TrainerConfig config;
   private final Optional<String> token;
 
-  TrainerDrainResource(TrainerService trainer, TrainerConfig config) {
+  TrainerDrainResource(TrainerLifecycle trainer, TrainerConfig config) {
     this.trainer = trainer;
     this.config = config;
     this.token = config.drainToken().filter(t -> !t.isBlank());

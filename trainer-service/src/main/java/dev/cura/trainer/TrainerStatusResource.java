@@ -21,9 +21,9 @@ public class TrainerStatusResource {
       @JsonProperty("held_jobs") int heldJobs,
       boolean drained) {}
 
-  private final TrainerService trainer;
+  private final TrainerLifecycle trainer;
 
-  TrainerStatusResource(TrainerService trainer) {
+  TrainerStatusResource(TrainerLifecycle trainer) {
     this.trainer = trainer;
   }
 

@@ -45,9 +45,7 @@ public final class TinyBase {
           key, dir -> CheckpointQuantizer.quantize(src, dir, settings, QuantizeListener.NONE));
       return key;
     } finally {
-      try (var files = Files.walk(src)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      dev.cura.core.util.FileTrees.delete(src);
     }
   }
 

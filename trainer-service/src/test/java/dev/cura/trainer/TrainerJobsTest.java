@@ -84,7 +84,7 @@ class TrainerJobsTest {
   private final EventCodec codec = new EventCodec();
   private final ObjectMapper json = new ObjectMapper();
 
-  @Inject TrainerService trainer;
+  @Inject TrainerLifecycle trainer;
   @Inject TestTrainingEngine testEngine;
 
   @Inject

@@ -2,12 +2,12 @@ package dev.cura.cli.engine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cura.core.synth.LlamaShape;
-import dev.cura.engine.bench.TrainBench;
 import dev.cura.engine.model.LlamaConfig;
 import dev.cura.engine.model.LlamaModel;
 import dev.cura.engine.model.LoadOptions;
-import dev.cura.engine.model.SyntheticLlama;
 import dev.cura.engine.train.MemoryStats;
+import dev.cura.tools.bench.SyntheticLlama;
+import dev.cura.tools.bench.TrainBench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

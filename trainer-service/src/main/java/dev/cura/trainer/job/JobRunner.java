@@ -1,5 +1,6 @@
 package dev.cura.trainer.job;
 
+import dev.cura.core.util.FileTrees;
 import dev.cura.events.AdapterTrained;
 import dev.cura.events.CheckpointQuantized;
 import dev.cura.events.CuraEvent;
@@ -13,17 +14,14 @@ import dev.cura.events.JobSpec;
 import dev.cura.events.Lineage;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -295,12 +293,9 @@ public final class JobRunner {
   }
 
   private static void deleteQuietly(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | UncheckedIOException e) {
+    try {
+      FileTrees.delete(dir);
+    } catch (IOException e) {
       LOG.warnf("could not delete scratch %s: %s", dir, e.getMessage());
     }
   }

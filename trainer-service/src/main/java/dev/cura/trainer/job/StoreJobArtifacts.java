@@ -3,6 +3,7 @@ package dev.cura.trainer.job;
 import dev.cura.core.store.ArtifactStore;
 import dev.cura.core.store.DirectoryDigest;
 import dev.cura.core.store.Sha256;
+import dev.cura.core.util.FileTrees;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -35,7 +36,15 @@ public final class StoreJobArtifacts implements JobArtifacts {
   @Override
   public Stored put(Path dir) throws IOException {
     String digest = DirectoryDigest.of(dir);
-    Path stored = store.putIfAbsent(digest, tmp -> copyTree(dir, tmp));
+    Path stored =
+        store.putIfAbsent(
+            digest,
+            tmp ->
+                FileTrees.copy(
+                    dir,
+                    tmp,
+                    rel -> rel.toString().equals(ArtifactStore.MANIFEST),
+                    StandardCopyOption.COPY_ATTRIBUTES));
     return new Stored(digest, store.uriOf(digest), stored);
   }
 
@@ -118,22 +127,5 @@ public final class StoreJobArtifacts implements JobArtifacts {
           "dataset " + uri + " must hold exactly one file, found " + files.size());
     }
     return files.get(0);
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path rel = from.relativize(p);
-        if (rel.toString().equals(ArtifactStore.MANIFEST)) {
-          continue;
-        }
-        Path dest = to.resolve(rel.toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(dest);
-        } else {
-          Files.copy(p, dest, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
   }
 }
