@@ -9,9 +9,9 @@ import org.eclipse.microprofile.health.Readiness;
 @Readiness
 @ApplicationScoped
 public class TrainerReadiness implements HealthCheck {
-  private final TrainerService trainer;
+  private final TrainerLifecycle trainer;
 
-  TrainerReadiness(TrainerService trainer) {
+  TrainerReadiness(TrainerLifecycle trainer) {
     this.trainer = trainer;
   }
 
