@@ -3,7 +3,6 @@ package dev.cura.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cura.cli.quant.PlainCopy;
-import dev.cura.core.store.CheckpointHash;
 import dev.cura.core.synth.LlamaShape;
 import dev.cura.core.synth.SyntheticCheckpoint;
 import dev.cura.core.util.FileTrees;
@@ -56,7 +55,10 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
       SyntheticCheckpoint.write(shape, 0, src, b -> {});
       System.err.printf("bench: synth took %.1f s%n", (System.nanoTime() - t) / 1e9);
     }
-    List<Path> files = CheckpointHash.files(src);
+    List<Path> files;
+    try (var listing = Files.list(src)) {
+      files = listing.filter(Files::isRegularFile).sorted().toList();
+    }
     long bytes = 0;
     for (Path f : files) {
       bytes += Files.size(f);

@@ -142,6 +142,7 @@ class TrainCommandTest {
                     null,
                     spec,
                     "cpu",
+                    Long.MAX_VALUE,
                     tmp.resolve("work"),
                     null),
                 new TrainingListener() {

@@ -24,6 +24,6 @@ public class CancelConsumer {
 
   @Incoming(Channels.JOB_CANCEL)
   public Uni<Void> onRecord(Message<byte[]> record) {
-    return events.handleCancel(record, jobs::cancel);
+    return events.handleCancel(record, jobs::owner, jobs::cancel);
   }
 }

@@ -26,6 +26,7 @@ public class CancelConsumer {
 
   @Incoming(Channels.JOB_CANCEL)
   public Uni<Void> onRecord(Message<byte[]> record) {
-    return events.handleCancel(record, jobId -> trainer.worker().cancel(jobId));
+    return events.handleCancel(
+        record, jobId -> trainer.owners().owner(jobId), jobId -> trainer.worker().cancel(jobId));
   }
 }

@@ -1,6 +1,7 @@
 package dev.cura.trainer;
 
 import dev.cura.core.store.ArtifactStore;
+import dev.cura.core.store.JobOwners;
 import dev.cura.messaging.KafkaEvents;
 import dev.cura.trainer.job.JobRunner;
 import dev.cura.trainer.job.ScratchSpace;
@@ -34,6 +35,7 @@ public class TrainerLifecycle {
   private final TrainerSettings settings;
   private final TrainingWorker worker;
   private final ScratchSpace scratch;
+  private final JobOwners owners;
 
   TrainerLifecycle(
       TrainerConfig config,
@@ -50,14 +52,19 @@ public class TrainerLifecycle {
                 .workDir()
                 .orElse(Path.of(System.getProperty("java.io.tmpdir"), "cura-trainer"))
                 .toAbsolutePath());
+    String device = DeviceSelector.resolve(config.device());
     this.settings =
         new TrainerSettings(
             events.source(),
-            DeviceSelector.resolve(config.device()),
+            device,
             config.checkpointEvery(),
             config.progressEvery(),
             scratch.dir(),
-            config.codeVersion());
+            config.codeVersion(),
+            config.maxAttempts(),
+            config.leaseStale(),
+            DeviceSelector.memoryBudget(device, config.memoryLimit()));
+    this.owners = new JobOwners(artifactRoot);
     var workerRef = new AtomicReference<TrainingWorker>();
     var metrics =
         new TrainerMetrics(
@@ -95,6 +102,11 @@ public class TrainerLifecycle {
   /** The job worker. */
   public TrainingWorker worker() {
     return worker;
+  }
+
+  /** Which tenant owns which job id (shared through the artifact root). */
+  public JobOwners owners() {
+    return owners;
   }
 
   /** This instance's settings (device, intervals). */

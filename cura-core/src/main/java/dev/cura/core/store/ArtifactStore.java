@@ -9,6 +9,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
@@ -27,6 +28,9 @@ import java.util.stream.Stream;
  */
 public final class ArtifactStore {
   public static final String MANIFEST = ".cura-manifest.json";
+
+  /** Prefix of a content address ({@code cas:sha256/<key>}; cura-events' {@code References}). */
+  public static final String CAS_PREFIX = "cas:sha256/";
 
   private final Path root;
 
@@ -53,9 +57,13 @@ public final class ArtifactStore {
     return root.resolve("sha256").resolve(key);
   }
 
-  /** The artifact's URI ({@code file:} URL of its directory). */
+  /**
+   * The artifact's content address, {@code cas:sha256/<key>}: how events refer to it (never by its
+   * path, which differs between machines that mount the store in different places).
+   */
   public String uriOf(String key) {
-    return pathOf(key).toUri().toString();
+    pathOf(key); // validates the key
+    return CAS_PREFIX + key;
   }
 
   /**
@@ -78,6 +86,19 @@ public final class ArtifactStore {
       throw new IOException("artifact " + key + " is not in the store");
     }
     checkManifest(dir, true);
+  }
+
+  /**
+   * The artifact's directory after re-hashing every file against its manifest (what a process does
+   * before it reads an artifact in: a damaged or tampered file is found here, not mid-read); empty
+   * if absent.
+   */
+  public Optional<Path> getVerified(String key) throws IOException {
+    Optional<Path> dir = get(key);
+    if (dir.isPresent()) {
+      checkManifest(dir.get(), true);
+    }
+    return dir;
   }
 
   /**
@@ -109,6 +130,28 @@ public final class ArtifactStore {
     }
   }
 
+  /**
+   * Puts a copy of the regular files of {@code dir} into the store, keyed by their {@link
+   * DirectoryDigest} (the content decides the key: the same files stored twice are one artifact).
+   * The copy is hashed again before it is renamed into place, so a source that changed meanwhile is
+   * an error rather than an artifact whose key lies.
+   *
+   * @return the key
+   */
+  public String putCopy(Path dir) throws IOException {
+    String key = DirectoryDigest.of(dir);
+    putIfAbsent(
+        key,
+        tmp -> {
+          FileTrees.copy(dir, tmp, rel -> rel.toString().equals(MANIFEST));
+          String copied = DirectoryDigest.of(tmp);
+          if (!copied.equals(key)) {
+            throw new IOException(dir + " changed while it was copied into the store");
+          }
+        });
+    return key;
+  }
+
   private static void writeManifest(Path dir) throws IOException {
     ObjectNode m = Json.MAPPER.createObjectNode();
     m.put("version", 1);
@@ -130,10 +173,18 @@ public final class ArtifactStore {
       throw new IOException(dir + ": artifact has no " + MANIFEST + " (incomplete or foreign)");
     }
     JsonNode files = Json.MAPPER.readTree(mf.toFile()).path("files");
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList()) {
+        String rel = dir.relativize(p).toString();
+        if (!rel.equals(MANIFEST) && !files.has(rel)) {
+          throw new IOException(dir + ": " + rel + " is not in the artifact's manifest");
+        }
+      }
+    }
     for (Iterator<Map.Entry<String, JsonNode>> it = files.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       Path p = dir.resolve(e.getKey()).normalize();
-      if (!p.startsWith(dir) || !Files.isRegularFile(p)) {
+      if (!p.startsWith(dir) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
         throw new IOException(dir + ": artifact file " + e.getKey() + " is missing");
       }
       long size = e.getValue().path("size").asLong(-1);

@@ -1,5 +1,6 @@
-package dev.cura.gateway.models;
+package dev.cura.core.models;
 
+import dev.cura.core.hf.CheckpointDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -11,12 +12,13 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Decides whether a base-model path may be registered: only directories inside the allowed roots
- * ({@code CURA_MODEL_ROOTS}, separated by colons or commas). The check runs on the real path
- * (symlinks followed), so neither {@code ..} nor a symlink can lead outside; {@code ..} segments
- * are refused outright, before any resolution, as a clear signal.
+ * The directories base models may come from ({@code CURA_MODEL_ROOTS}, separated by colons or
+ * commas). A model directory is allowed only when its real path (symbolic links followed) lies
+ * inside one of the roots' real paths, so neither {@code ..} nor a link can lead outside; {@code
+ * ..} segments are refused outright, before any resolution, as a clear signal. The gateway checks a
+ * registration with it, the quantizer re-checks the registered directory before reading it.
  */
-public final class ModelPaths {
+public final class ModelRoots {
   private static final Pattern SEPARATORS = Pattern.compile("[/\\\\]");
 
   private final List<Path> roots;
@@ -26,10 +28,18 @@ public final class ModelPaths {
    * @param rootsSpec roots separated by ':' or ',', relative ones against {@code workDir}
    * @param workDir directory relative paths are resolved against (the service's working dir)
    */
-  public ModelPaths(String rootsSpec, Path workDir) {
+  public ModelRoots(String rootsSpec, Path workDir) {
+    this(List.of(rootsSpec.split("[:,]")), workDir);
+  }
+
+  /**
+   * @param roots the roots, relative ones against {@code workDir}; blank entries are ignored
+   * @param workDir directory relative paths are resolved against (the service's working dir)
+   */
+  public ModelRoots(List<String> roots, Path workDir) {
     this.workDir = workDir.toAbsolutePath().normalize();
     var list = new ArrayList<Path>();
-    for (String r : rootsSpec.split("[:,]")) {
+    for (String r : roots) {
       if (!r.isBlank()) {
         list.add(this.workDir.resolve(r.trim()).normalize());
       }
@@ -75,8 +85,7 @@ public final class ModelPaths {
     } catch (IOException e) {
       throw new IllegalArgumentException("path '" + requested + "' cannot be read: " + e);
     }
-    Optional<Path> root = rootOf(real);
-    if (root.isEmpty()) {
+    if (rootOf(real).isEmpty()) {
       throw new IllegalArgumentException(
           "path must be inside one of the model roots "
               + roots
@@ -89,14 +98,14 @@ public final class ModelPaths {
       throw new IllegalArgumentException(
           "path must be a Hugging Face model directory, got a file: '" + requested + "'");
     }
-    if (!Files.isRegularFile(real.resolve("config.json"))) {
+    if (!Files.isRegularFile(real.resolve(CheckpointDir.CONFIG))) {
       throw new IllegalArgumentException(
           "path must be a Hugging Face model directory with config.json, got '"
               + requested
               + "' without one");
     }
-    if (!Files.isRegularFile(real.resolve("model.safetensors"))
-        && !Files.isRegularFile(real.resolve("model.safetensors.index.json"))) {
+    if (!Files.isRegularFile(real.resolve(CheckpointDir.SINGLE))
+        && !Files.isRegularFile(real.resolve(CheckpointDir.INDEX))) {
       throw new IllegalArgumentException(
           "path must hold model.safetensors or model.safetensors.index.json, got '"
               + requested
@@ -118,5 +127,30 @@ public final class ModelPaths {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * {@code message} with every root's path prefix removed, so that a message shown to a job's owner
+   * names a model's file ({@code Meta-Llama-3-8B/config.json}) but not where the server keeps it.
+   */
+  public String withoutRoots(String message) {
+    if (message == null) {
+      return null;
+    }
+    String out = message;
+    for (Path root : roots) {
+      out = out.replace(root + "/", "");
+      try {
+        out = out.replace(root.toRealPath() + "/", "");
+      } catch (IOException e) {
+        // a root that does not exist appears in no message
+      }
+    }
+    return out;
+  }
+
+  /** True when {@code real} (a real path) lies inside one of the roots. */
+  public boolean contains(Path real) {
+    return rootOf(real).isPresent();
   }
 }

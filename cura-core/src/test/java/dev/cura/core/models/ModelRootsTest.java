@@ -1,17 +1,18 @@
-package dev.cura.gateway.models;
+package dev.cura.core.models;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cura.core.store.DirectoryDigest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ModelPathsTest {
+class ModelRootsTest {
   @TempDir Path work;
 
   Path model(Path dir) throws IOException {
@@ -28,8 +29,8 @@ class ModelPathsTest {
     Path secret = model(work.resolve("secret/m"));
     Files.createSymbolicLink(work.resolve("models/link"), secret);
     Files.createDirectories(work.resolve("models/empty"));
-    var paths = new ModelPaths("models:other", work);
-    assertEquals(2, new ModelPaths("models,other", work).roots().size());
+    var paths = new ModelRoots("models:other", work);
+    assertEquals(2, new ModelRoots("models,other", work).roots().size());
 
     assertEquals(work.resolve("models/tiny").toRealPath(), paths.resolve("models/tiny"));
     assertEquals(
@@ -57,7 +58,7 @@ class ModelPathsTest {
   void digestDependsOnContentAndRefusesLinksOut() throws IOException {
     Path a = model(work.resolve("models/a"));
     Path b = model(work.resolve("models/b"));
-    var paths = new ModelPaths("models", work);
+    var paths = new ModelRoots("models", work);
     String da = DirectoryDigest.of(a.toRealPath(), p -> paths.rootOf(p).isPresent());
     assertEquals(da, DirectoryDigest.of(b.toRealPath(), p -> paths.rootOf(p).isPresent()));
     Files.write(b.resolve("model.safetensors"), new byte[] {1, 2, 4});
