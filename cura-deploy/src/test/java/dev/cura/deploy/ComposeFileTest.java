@@ -39,7 +39,8 @@ class ComposeFileTest {
     assertTrue(
         kafka.path("image").asText().startsWith("apache/kafka:"), "official apache/kafka image");
     Map<String, String> env = Compose.env(kafka);
-    Set<String> roles = Set.of(env.getOrDefault("KAFKA_PROCESS_ROLES", "").split(","));
+    java.util.Properties server = brokerProperties();
+    Set<String> roles = Set.of(server.getProperty("process.roles", "").split(","));
     assertEquals(Set.of("broker", "controller"), roles, "one combined KRaft node");
     // Kafka's Uuid: 16 bytes, URL-safe base64 without padding (22 characters)
     String clusterId = env.getOrDefault("CLUSTER_ID", "");
@@ -47,12 +48,29 @@ class ComposeFileTest {
     assertEquals(
         16, Base64.getUrlDecoder().decode(clusterId).length, "CLUSTER_ID decodes to 16 bytes");
     assertEquals(
-        "false", env.get("KAFKA_AUTO_CREATE_TOPICS_ENABLE"), "topics come from kafka-init");
+        "false", server.getProperty("auto.create.topics.enable"), "topics come from kafka-init");
+    assertTrue(
+        kafka
+            .path("volumes")
+            .toString()
+            .contains("./deploy/kafka/server.properties:/cura/server.properties:ro"),
+        "the broker runs with deploy/kafka/server.properties");
+  }
+
+  /** deploy/kafka/server.properties, which the compose broker runs with. */
+  static java.util.Properties brokerProperties() {
+    java.util.Properties p = new java.util.Properties();
+    try {
+      p.load(new java.io.StringReader(Repo.read("deploy/kafka/server.properties")));
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
+    return p;
   }
 
   @Test
   void servicesAreWiredToKafkaPostgresAndTheArtifactVolume() {
-    String kafkaListener = plaintextAdvertisedListener();
+    String kafkaListener = clientAdvertisedListener();
     JsonNode postgres = Compose.service("postgres");
     Map<String, String> pgEnv = Compose.env(postgres);
     String initSql = Repo.read("deploy/postgres/init-databases.sql");
@@ -163,11 +181,17 @@ class ComposeFileTest {
     String topics = mounts.get("./deploy/kafka/topics.txt");
     assertTrue(
         script != null && topics != null, "kafka-init mounts create-topics.sh and topics.txt");
-    List<String> command = new java.util.ArrayList<>();
-    init.path("command").forEach(c -> command.add(c.asText()));
-    assertTrue(command.contains(script) && command.contains(topics), "kafka-init runs the script");
+    String command = init.path("command").toString();
     assertTrue(
-        command.contains(plaintextAdvertisedListener()), "kafka-init uses the broker listener");
+        command.contains("/bin/bash " + script + " localhost:9091 " + topics),
+        "kafka-init runs the script on the loopback listener: " + command);
+    String acls = mounts.get("./deploy/kafka/acls.txt");
+    assertTrue(
+        command.contains(mounts.get("./deploy/kafka/apply-acls.sh") + " localhost:9091 " + acls),
+        "kafka-init applies the ACLs: " + command);
+    assertTrue(
+        brokerProperties().getProperty("listeners").contains("BROKER://localhost:9091"),
+        "the loopback listener kafka-init uses");
     assertEquals(
         "service_healthy", init.path("depends_on").path("kafka").path("condition").asText());
   }
@@ -189,14 +213,14 @@ class ComposeFileTest {
     assertTrue(device.path("capabilities").toString().contains("gpu"), "GPU capability");
   }
 
-  /** host:port of the PLAINTEXT listener the broker advertises to the other containers. */
-  private static String plaintextAdvertisedListener() {
-    String advertised = Compose.env(Compose.service("kafka")).get("KAFKA_ADVERTISED_LISTENERS");
+  /** host:port of the CLIENT listener (SASL) the broker advertises to the other containers. */
+  private static String clientAdvertisedListener() {
+    String advertised = brokerProperties().getProperty("advertised.listeners");
     for (String l : advertised.split(",")) {
-      if (l.startsWith("PLAINTEXT://")) {
-        return l.substring("PLAINTEXT://".length());
+      if (l.startsWith("CLIENT://")) {
+        return l.substring("CLIENT://".length());
       }
     }
-    throw new AssertionError("kafka advertises no PLAINTEXT listener: " + advertised);
+    throw new AssertionError("kafka advertises no CLIENT listener: " + advertised);
   }
 }

@@ -83,8 +83,21 @@ final class CuraContract {
 
   static final String API_KEY_ENV = "CURA_BOOTSTRAP_API_KEY";
 
-  /** Secrets the base references but does not create (made outside of git in production). */
-  static final Set<String> EXTERNAL_SECRETS = Set.of("cura-db", "cura-api-key");
+  /**
+   * Secrets the base references but does not create: made outside of git in production ({@code
+   * cura-db}, {@code cura-api-key}), or by Strimzi's User Operator for each KafkaUser
+   * (kafka/users.yaml: SCRAM password and JAAS line).
+   */
+  static final Set<String> EXTERNAL_SECRETS =
+      Set.of(
+          "cura-db",
+          "cura-api-key",
+          "cura-gateway",
+          "cura-quantizer",
+          "cura-trainer",
+          "cura-registry",
+          "cura-keda",
+          "cura-ops");
 
   /** Image repository of a service image: {@code cura/<name>}. */
   static final String IMAGE_PREFIX = "cura/";

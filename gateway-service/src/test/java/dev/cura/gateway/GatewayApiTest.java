@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -114,7 +115,7 @@ class GatewayApiTest {
         .get("/v1/fine_tuning/jobs")
         .then()
         .statusCode(401)
-        .body("error.message", equalTo("invalid API key"));
+        .body("error.message", startsWith("invalid API key"));
     given().get("/q/health/ready").then().statusCode(200);
   }
 
@@ -182,7 +183,14 @@ class GatewayApiTest {
         .body("data.id", org.hamcrest.Matchers.hasItem("tiny"))
         .body(
             "data.find { it.id == 'tiny' }.sha256",
-            org.hamcrest.Matchers.matchesPattern("[0-9a-f]{64}"));
+            org.hamcrest.Matchers.matchesPattern("[0-9a-f]{64}"))
+        // nothing about other tenants or the server's directories
+        .body("data.find { it.id == 'tiny' }.owned_by", equalTo("cura"))
+        .body("data.find { it.id == 'tiny' }.path", nullValue());
+    as(ADMIN)
+        .get("/v1/models/tiny")
+        .then()
+        .body("path", org.hamcrest.Matchers.endsWith("test-models/tiny"));
   }
 
   @Test

@@ -11,7 +11,7 @@ import dev.cura.events.EventCodec;
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.Topics;
 import dev.cura.gateway.messaging.EventPublisher;
-import dev.cura.gateway.persistence.ProcessedEvent;
+import dev.cura.rest.inbox.ProcessedEvent;
 import dev.cura.testinfra.EmbeddedPostgresServer;
 import dev.cura.testinfra.KafkaPostgresTestResource;
 import dev.cura.testinfra.SampleEvents;

@@ -49,6 +49,11 @@ class RegistryApiTest {
 
   /** A PEFT-shaped adapter in the store; returns its digest. */
   String storeAdapter(long seed) throws IOException {
+    return storeAdapter(Path.of(artifactRoot), seed);
+  }
+
+  /** A PEFT-shaped adapter in the store under {@code root}; returns its digest. */
+  static String storeAdapter(Path root, long seed) throws IOException {
     Path tmp = Files.createTempDirectory("adapter-");
     Files.writeString(
         tmp.resolve("adapter_config.json"),
@@ -57,7 +62,7 @@ class RegistryApiTest {
     new Random(seed).nextBytes(weights);
     Files.write(tmp.resolve("adapter_model.safetensors"), weights);
     String digest = AdapterArtifacts.directoryDigest(tmp);
-    new ArtifactStore(Path.of(artifactRoot))
+    new ArtifactStore(root)
         .putIfAbsent(
             digest,
             d -> {

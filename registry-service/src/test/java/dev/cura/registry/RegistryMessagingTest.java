@@ -12,7 +12,7 @@ import dev.cura.events.EventCodec;
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.Topics;
 import dev.cura.registry.messaging.EventPublisher;
-import dev.cura.registry.persistence.ProcessedEvent;
+import dev.cura.rest.inbox.ProcessedEvent;
 import dev.cura.testinfra.EmbeddedPostgresServer;
 import dev.cura.testinfra.KafkaPostgresTestResource;
 import dev.cura.testinfra.SampleEvents;

@@ -40,6 +40,12 @@ public interface TrainerConfig {
   Duration publishTimeout();
 
   /**
+   * A token that allows {@code POST /v1/trainer/drain} from outside the pod ({@code
+   * CURA_TRAINER_DRAIN_TOKEN}); without one only loopback callers may drain.
+   */
+  Optional<String> drainToken();
+
+  /**
    * Runs of one job that may die (the trainer process killed: native out-of-memory, an abort)
    * without the job reaching a new checkpoint before the job is failed instead of redelivered.
    */

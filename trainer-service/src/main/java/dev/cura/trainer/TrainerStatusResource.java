@@ -1,14 +1,16 @@
 package dev.cura.trainer;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.cura.trainer.job.TrainingWorker;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.List;
 
-/** Read-only status of this trainer instance. */
+/**
+ * Read-only status of this trainer instance: counts only. The trainer serves every tenant, so which
+ * jobs it holds (their ids) and where it keeps them (paths) are not shown here; they are in its log
+ * and its metrics' closed tag sets.
+ */
 @Path("/v1/trainer/status")
 public class TrainerStatusResource {
   /** What a trainer instance is doing. */
@@ -16,7 +18,8 @@ public class TrainerStatusResource {
       String device,
       int slots,
       @JsonProperty("active_jobs") int activeJobs,
-      List<TrainingWorker.HeldJob> jobs) {}
+      @JsonProperty("held_jobs") int heldJobs,
+      boolean drained) {}
 
   private final TrainerLifecycle trainer;
 
@@ -31,6 +34,7 @@ public class TrainerStatusResource {
         trainer.settings().device(),
         trainer.slots(),
         trainer.worker().activeJobs(),
-        trainer.worker().jobs());
+        trainer.worker().jobs().size(),
+        trainer.worker().drained());
   }
 }

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,6 +41,7 @@ import dev.cura.testinfra.SampleEvents;
 import dev.cura.testinfra.TestKafka;
 import dev.cura.trainer.job.HoldingEngine;
 import dev.cura.trainer.job.TrainingPlan;
+import dev.cura.trainer.job.TrainingWorker;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.common.annotation.Identifier;
@@ -214,11 +216,7 @@ class TrainerJobsTest {
 
     try {
       assertTrue(trainer.worker().stop(Duration.ofSeconds(60)), "stopped within a step");
-      given()
-          .get("/v1/trainer/status")
-          .then()
-          .statusCode(200)
-          .body("jobs.find { it.job_id == '" + job + "' }.state", equalTo("waiting"));
+      assertEquals(List.of(new TrainingWorker.HeldJob(job, "waiting")), trainer.worker().jobs());
     } finally {
       trainer.worker().start();
     }
@@ -288,10 +286,7 @@ class TrainerJobsTest {
     Thread.sleep(pollInterval * 5 / 2);
 
     assertEquals(before, rebalances.revocations(), "no partition was taken from the trainer");
-    given()
-        .get("/v1/trainer/status")
-        .then()
-        .body("jobs.find { it.job_id == '" + job + "' }.state", equalTo("running"));
+    assertEquals(List.of(new TrainingWorker.HeldJob(job, "running")), trainer.worker().jobs());
     TestKafka.send(
         codec.encode(
             EventEnvelope.create("/cura/gateway", new CancelRequested(job, "done", null))));
@@ -300,26 +295,48 @@ class TrainerJobsTest {
   }
 
   @Test
-  void drainAnswersWithTheJobsHandedBack() {
+  void drainAnswersWithTheJobsHandedBackAndTurnsReadinessDown() {
     try {
+      given().get("/q/health/ready").then().statusCode(200);
       given()
           .post("/v1/trainer/drain")
           .then()
           .statusCode(200)
           .body("handed_back.size()", equalTo(0));
+      given().get("/q/health/ready").then().statusCode(503);
+      given().get("/v1/trainer/status").then().body("drained", equalTo(true));
     } finally {
       trainer.worker().start();
     }
+    given().get("/q/health/ready").then().statusCode(200);
   }
 
   @Test
-  void statusShowsDeviceAndSlots() {
+  void drainFromAnotherHostIsRefused() {
+    // a proxy on this host relays other callers: its X-Forwarded-For marks the call as not local
     given()
-        .get("/v1/trainer/status")
+        .header("X-Forwarded-For", "203.0.113.7")
+        .post("/v1/trainer/drain")
         .then()
-        .statusCode(200)
-        .body("device", equalTo("cpu"))
-        .body("slots", equalTo(1));
+        .statusCode(403)
+        .body("error.type", equalTo("permission_error"))
+        .body("error.code", equalTo("forbidden"));
+    given().get("/q/health/ready").then().statusCode(200);
+  }
+
+  @Test
+  void statusShowsCountsButNoJobsOrPaths() {
+    String body =
+        given()
+            .get("/v1/trainer/status")
+            .then()
+            .statusCode(200)
+            .body("device", equalTo("cpu"))
+            .body("slots", equalTo(1))
+            .body("held_jobs", equalTo(0))
+            .extract()
+            .asString();
+    assertFalse(body.contains("ftjob-") || body.contains("/"), body);
   }
 
   /** Sends a job (checkpoint every 2 steps) that the engine holds after its step 3. */

@@ -62,6 +62,10 @@ public final class CuraClient {
     return send(json(request(path), body).PUT(bodyOf(body)).build());
   }
 
+  public JsonNode delete(String path) {
+    return send(request(path).DELETE().build());
+  }
+
   /** Uploads a file as multipart {@code file} with {@code purpose=fine-tune}. */
   public JsonNode upload(Path file) throws IOException {
     String boundary = "cura-" + UUID.randomUUID();

@@ -1,7 +1,8 @@
 package dev.cura.rest.api;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -10,50 +11,29 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * Maps every failure to the JSON error shape: domain errors keep their status and code, framework
- * errors (unknown route, wrong method, bad JSON, too large) get a stable code, anything unexpected
- * is a 500 whose message carries an incident id that is also in the log — never a stack trace.
+ * Maps every failure inside the REST layer to the {@link ErrorBody} shape: domain errors keep their
+ * status and code, framework errors (unknown route, wrong method, bad JSON, wrong types) get a
+ * stable code, anything unexpected is a 500 whose message carries an incident id that is also in
+ * the log — never a stack trace. Failures before the REST layer (Vert.x) are rendered by {@link
+ * RequestGuard} in the same shape.
  */
 public class ErrorMappers {
   private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
 
   @ServerExceptionMapper
   public Response api(ApiException e) {
-    Response r = json(e.status(), ErrorBody.of(e.code(), e.getMessage(), e.param()));
-    if (e.status() == 409) {
-      // a conflict with the resource's state (e.g. job_finished) does not go away by itself: the
-      // OpenAI SDKs retry 409s unless told not to
-      r.getHeaders().putSingle("x-should-retry", "false");
-    }
-    return r;
+    return response(e);
   }
 
   @ServerExceptionMapper
   public Response json(JacksonException e) {
-    String param = null;
-    if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-      var sb = new StringBuilder();
-      for (var ref : m.getPath()) {
-        if (ref.getFieldName() != null) {
-          sb.append(sb.isEmpty() ? "" : ".").append(ref.getFieldName());
-        } else if (ref.getIndex() >= 0) {
-          sb.append('[').append(ref.getIndex()).append(']');
-        }
-      }
-      param = sb.toString();
-    }
-    String msg = e.getOriginalMessage();
-    int nl = msg == null ? -1 : msg.indexOf('\n');
-    msg = nl < 0 ? msg : msg.substring(0, nl);
-    return json(
-        400,
-        ErrorBody.of(
-            "invalid_json",
-            "request body is not valid JSON for this endpoint"
-                + (param == null ? "" : " at '" + param + "'")
-                + ": "
-                + msg,
-            param));
+    return response(JsonErrors.toApi(e));
+  }
+
+  /** More specific than Quarkus REST's built-in mapper of this type, which has another shape. */
+  @ServerExceptionMapper
+  public Response mismatchedJson(MismatchedInputException e) {
+    return response(JsonErrors.toApi(e));
   }
 
   @ServerExceptionMapper
@@ -62,8 +42,20 @@ public class ErrorMappers {
       if (c instanceof JacksonException j) {
         return json(j); // Quarkus REST wraps body parse errors in a 400
       }
+      if (c instanceof ApiException a) {
+        return response(a); // e.g. the body limit, thrown while the entity stream was read
+      }
     }
     int status = e.getResponse().getStatus();
+    if (status >= 500) {
+      return unexpected(e);
+    }
+    if (e instanceof NotFoundException && e.getCause() != null) {
+      // JAX-RS answers 404 when a path or query parameter does not convert to its Java type
+      return response(
+          ApiException.invalid(
+              null, "a path or query parameter has the wrong type: " + firstLine(e.getCause())));
+    }
     String code =
         switch (status) {
           case 404 -> "not_found";
@@ -73,36 +65,56 @@ public class ErrorMappers {
           case 415 -> "unsupported_media_type";
           case 401 -> "invalid_api_key";
           case 403 -> "forbidden";
-          default -> status >= 500 ? "internal_error" : "invalid_request_error";
+          default -> "invalid_request_error";
         };
-    if (status >= 500) {
-      return unexpected(e);
-    }
     String message =
         e.getMessage() == null || e.getMessage().isBlank()
             ? Response.Status.fromStatusCode(status) + ""
             : e.getMessage();
-    return json(status, ErrorBody.of(code, message, null));
+    return response(new ApiException(status, code, message, null));
   }
 
   @ServerExceptionMapper
   public Response illegalArgument(IllegalArgumentException e) {
-    return json(400, ErrorBody.of("invalid_request_error", e.getMessage(), null));
+    return response(ApiException.invalid(null, e.getMessage()));
   }
 
   @ServerExceptionMapper(priority = 10_000)
   public Response unexpected(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof ApiException a) {
+        return response(a); // wrapped by a framework layer on its way out
+      }
+    }
     String incident = UUID.randomUUID().toString();
     LOG.errorf(e, "unexpected error, incident %s", incident);
-    return json(
-        500,
-        ErrorBody.of(
+    return response(
+        new ApiException(
+            500,
             "internal_error",
             "the service failed on this request; incident " + incident + " is in its log",
             null));
   }
 
-  private static Response json(int status, ErrorBody body) {
-    return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(body).build();
+  /** The JAX-RS response for an error: status, the error shape and its extra headers. */
+  public static Response response(ApiException e) {
+    Response.ResponseBuilder r =
+        Response.status(e.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(e.body());
+    e.headers().forEach(r::header);
+    if (e.status() == 409 && !e.headers().containsKey("x-should-retry")) {
+      // a conflict with the resource's state (e.g. job_finished) does not go away by itself: the
+      // OpenAI SDKs retry 409s unless told not to
+      r.header("x-should-retry", "false");
+    }
+    return r.build();
+  }
+
+  static String firstLine(Throwable e) {
+    String msg =
+        e instanceof JacksonException j && j.getOriginalMessage() != null
+            ? j.getOriginalMessage()
+            : String.valueOf(e.getMessage());
+    int nl = msg.indexOf('\n');
+    return nl < 0 ? msg : msg.substring(0, nl);
   }
 }

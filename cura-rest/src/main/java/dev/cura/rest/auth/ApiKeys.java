@@ -38,6 +38,19 @@ public final class ApiKeys {
     }
   }
 
+  /**
+   * The public id of a key: {@code key-} and the first 24 hex digits (96 bits) of its hash — the
+   * same in every service that holds the key, and it reveals nothing of the key.
+   */
+  public static String id(String keyHash) {
+    return "key-" + keyHash.substring(0, 24);
+  }
+
+  /** True for a string shaped like {@link #id}. */
+  public static boolean isId(String id) {
+    return id != null && id.matches("key-[0-9a-f]{24}");
+  }
+
   /** The first characters of a key, safe to show in listings and logs. */
   public static String prefix(String key) {
     return key.substring(0, Math.min(9, key.length()));

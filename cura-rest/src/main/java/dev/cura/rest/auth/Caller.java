@@ -6,35 +6,58 @@ import jakarta.enterprise.context.RequestScoped;
 /** Who is calling: set by {@link ApiKeyFilter} from the bearer key, read by resources. */
 @RequestScoped
 public class Caller {
-  private String tenant;
-  private boolean admin;
+  private Principal principal;
 
-  /** Set once per request by the service's API-key filter. */
+  /** Set once per request by the API-key filter. */
   public void set(Principal principal) {
-    this.tenant = principal.tenant();
-    this.admin = principal.admin();
+    this.principal = principal;
   }
 
   /** The caller's tenant; every query is scoped to it. */
   public String tenant() {
-    if (tenant == null) {
+    return principal().tenant();
+  }
+
+  public Role role() {
+    return principal().role();
+  }
+
+  /** Throws 403 unless the caller holds an operator key. */
+  public void requireOperator(String what) {
+    if (principal().role() != Role.OPERATOR) {
+      throw ApiException.forbidden(what + " needs an operator API key; this key is not one");
+    }
+  }
+
+  /**
+   * Throws 403 unless the caller may manage {@code tenant}: an operator any tenant, a tenant's
+   * admin its own.
+   */
+  public void requireAdminOf(String tenant, String what) {
+    Principal p = principal();
+    if (p.role() == Role.OPERATOR) {
+      return;
+    }
+    if (p.role() != Role.ADMIN) {
+      throw ApiException.forbidden(
+          what + " needs an admin or operator API key; this key is not one");
+    }
+    if (!p.tenant().equals(tenant)) {
+      throw ApiException.forbidden(
+          what
+              + " for tenant '"
+              + tenant
+              + "' needs an operator key; an admin key manages its own tenant");
+    }
+  }
+
+  private Principal principal() {
+    if (principal == null) {
       throw ApiException.unauthorized("this endpoint needs 'Authorization: Bearer <api key>'");
     }
-    return tenant;
+    return principal;
   }
 
-  public boolean admin() {
-    return admin;
-  }
-
-  /** Throws 403 unless the caller holds an admin key. */
-  public void requireAdmin(String what) {
-    tenant();
-    if (!admin) {
-      throw ApiException.forbidden(what + " needs an admin API key; this key is not one");
-    }
-  }
-
-  /** A key's tenant and role. */
-  public record Principal(String tenant, boolean admin) {}
+  /** A key's tenant, role and id. */
+  public record Principal(String tenant, Role role, String keyId) {}
 }

@@ -2,6 +2,7 @@ package dev.cura.gateway.files;
 
 import dev.cura.rest.api.ApiException;
 import dev.cura.rest.api.OnWorker;
+import dev.cura.rest.api.Text;
 import dev.cura.rest.auth.Caller;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -93,6 +94,7 @@ public class FilesResource {
     }
     String filename =
         file.fileName() == null || file.fileName().isBlank() ? "upload.jsonl" : file.fileName();
+    Text.requireClean(filename, "file", "the file name");
     return OnWorker.call(
             () -> {
               JsonlValidator.Result result;

@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The live event stream of one job: polls the job's event log every {@value #POLL_MS} ms for
- * entries after a cursor and ends once the job is finished and every entry was delivered. Polling
- * PostgreSQL (not an in-memory bus) lets any gateway instance serve any job, whichever instance
- * projected its events.
+ * entries after a cursor and ends once the job is finished and every entry was delivered — or
+ * earlier, after {@link StreamLimits}' idle timeout or maximum lifetime. Polling PostgreSQL (not an
+ * in-memory bus) lets any gateway instance serve any job, whichever instance projected its events.
  */
 @ApplicationScoped
 public class JobEventStream {
@@ -29,19 +29,49 @@ public class JobEventStream {
 
   private record Batch(boolean finished, List<JobEventView> events) {}
 
+  /** One item of a stream: an event, or (event null) a keep-alive while nothing happens. */
+  public record Item(JobEventView event) {}
+
   /**
    * @param jobId a job the caller owns (checked by the caller)
    * @param afterSeq deliver entries with a larger seq (0 for all, or the client's Last-Event-ID)
+   * @param limits when the stream ends early (idle, lifetime) and how often it keeps alive
    */
-  public Multi<JobEventView> stream(String jobId, long afterSeq) {
+  public Multi<Item> stream(String jobId, long afterSeq, StreamLimits limits) {
     var cursor = new AtomicLong(afterSeq);
+    long start = System.nanoTime();
+    long idleNs = limits.idleTimeout().toNanos();
+    long lifetimeNs = limits.maxLifetime().toNanos();
+    long keepaliveNs = limits.keepalive().toNanos();
+    long[] lastEvent = {start};
+    long[] lastSent = {start};
     return Multi.createBy()
         .repeating()
         .uni(() -> fetch(jobId, cursor))
         .withDelay(Duration.ofMillis(POLL_MS))
-        .whilst(b -> !(b.finished && b.events.isEmpty()))
+        .whilst(
+            b -> {
+              long now = System.nanoTime();
+              if (!b.events.isEmpty()) {
+                lastEvent[0] = now;
+              }
+              boolean done = b.finished && b.events.isEmpty();
+              return !done && now - lastEvent[0] < idleNs && now - start < lifetimeNs;
+            })
         .onItem()
-        .transformToIterable(Batch::events);
+        .transformToIterable(
+            b -> {
+              long now = System.nanoTime();
+              if (!b.events.isEmpty()) {
+                lastSent[0] = now;
+                return b.events.stream().map(Item::new).toList();
+              }
+              if (now - lastSent[0] >= keepaliveNs) {
+                lastSent[0] = now;
+                return List.of(new Item(null));
+              }
+              return List.of();
+            });
   }
 
   private Uni<Batch> fetch(String jobId, AtomicLong cursor) {

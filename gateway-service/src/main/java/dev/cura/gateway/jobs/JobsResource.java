@@ -31,11 +31,13 @@ public class JobsResource {
   private final Caller caller;
   private final JobService jobs;
   private final JobEventStream stream;
+  private final StreamLimits limits;
 
-  JobsResource(Caller caller, JobService jobs, JobEventStream stream) {
+  JobsResource(Caller caller, JobService jobs, JobEventStream stream, StreamLimits limits) {
     this.caller = caller;
     this.jobs = jobs;
     this.stream = stream;
+    this.limits = limits;
   }
 
   @POST
@@ -93,8 +95,10 @@ public class JobsResource {
   }
 
   /**
-   * The same events as a live stream: past entries first, then new ones, until the job ends.
-   * Reached with {@code Accept: text/event-stream} on {@code …/events} (see {@code SseRouting}).
+   * The same events as a live stream: past entries first, then new ones, until the job ends (or the
+   * stream's idle timeout or lifetime, {@link StreamLimits}). Reached with {@code Accept:
+   * text/event-stream} on {@code …/events} (see {@code SseRouting}); {@link JobStreamAccess} has
+   * checked that the job is the caller's.
    */
   @GET
   @Path("{id}/events/stream")
@@ -103,21 +107,31 @@ public class JobsResource {
       @PathParam("id") String id,
       @HeaderParam("Last-Event-ID") String lastEventId,
       @Context Sse sse) {
-    String tenant = caller.tenant();
-    long after = lastEventId == null ? 0 : Math.max(0, JobEventView.seqOf(lastEventId));
-    return io.quarkus.hibernate.reactive.panache.Panache.withSession(() -> owned(tenant, id, null))
-        .onItem()
-        .transformToMulti(
-            job ->
-                stream.stream(job.id, after)
-                    .map(
-                        e ->
-                            sse.newEventBuilder()
-                                .id(e.id())
-                                .name(e.type())
-                                .mediaType(MediaType.APPLICATION_JSON_TYPE)
-                                .data(JobEventView.class, e)
-                                .build()));
+    long after = 0;
+    if (lastEventId != null) {
+      after = JobEventView.seqOf(lastEventId.trim());
+      if (after < 0) {
+        throw ApiException.invalid(
+            "Last-Event-ID",
+            "Last-Event-ID must be an event id of this stream (ftevent-<n>), got '"
+                + lastEventId
+                + "'");
+      }
+    }
+    StreamLimits.Slot slot = limits.acquire(caller.tenant());
+    return stream.stream(id, after, limits)
+        .map(
+            item ->
+                item.event() == null
+                    ? sse.newEventBuilder().comment("keep-alive").build()
+                    : sse.newEventBuilder()
+                        .id(item.event().id())
+                        .name(item.event().type())
+                        .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                        .data(JobEventView.class, item.event())
+                        .build())
+        .onTermination()
+        .invoke(slot::close);
   }
 
   @GET

@@ -1,5 +1,6 @@
 package dev.cura.gateway.models;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cura.core.models.ModelCatalog;
@@ -10,6 +11,7 @@ import dev.cura.rest.api.ApiException;
 import dev.cura.rest.api.ListPage;
 import dev.cura.rest.api.OnWorker;
 import dev.cura.rest.auth.Caller;
+import dev.cura.rest.auth.Role;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -56,9 +58,11 @@ public class ModelsResource {
   public record RegisterModel(String id, String path) {}
 
   /**
-   * The OpenAI model object plus the base's content digest and architecture. Where the directory
-   * lies on the server is not shown (callers name a model by its id).
+   * The OpenAI model object plus its digest, type and size. Base models belong to the installation
+   * ({@code owned_by: "cura"}): which tenant's operator registered one, and the directory it lives
+   * in on the server, are shown to operators only ({@code path}; null for everyone else).
    */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ModelView(
       String id,
       String object,
@@ -66,11 +70,23 @@ public class ModelsResource {
       String ownedBy,
       String sha256,
       String modelType,
-      long bytes) {
-    static ModelView of(BaseModel m) {
+      long bytes,
+      String path) {
+    static ModelView of(BaseModel m, boolean operator) {
       return new ModelView(
-          m.id, "model", m.createdAt.getEpochSecond(), m.ownedBy, m.sha256, m.modelType, m.bytes);
+          m.id,
+          "model",
+          m.createdAt.getEpochSecond(),
+          "cura",
+          m.sha256,
+          m.modelType,
+          m.bytes,
+          operator ? m.path : null);
     }
+  }
+
+  private boolean operator() {
+    return caller.role() == Role.OPERATOR;
   }
 
   @GET
@@ -78,7 +94,9 @@ public class ModelsResource {
   public Uni<ListPage<ModelView>> list() {
     caller.tenant();
     return BaseModel.<BaseModel>listAll(io.quarkus.panache.common.Sort.by("id"))
-        .map(rows -> ListPage.of(rows.stream().map(ModelView::of).toList(), false));
+        .map(
+            rows ->
+                ListPage.of(rows.stream().map(m -> ModelView.of(m, operator())).toList(), false));
   }
 
   @GET
@@ -92,7 +110,7 @@ public class ModelsResource {
               if (m == null) {
                 throw ApiException.notFound("model", id);
               }
-              return ModelView.of(m);
+              return ModelView.of(m, operator());
             });
   }
 
@@ -100,7 +118,7 @@ public class ModelsResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @WithTransaction
   public Uni<Response> register(RegisterModel body) {
-    caller.requireAdmin("registering a base model");
+    caller.requireOperator("registering a base model");
     if (body == null || body.id() == null || !MODEL_ID.matcher(body.id()).matches()) {
       throw ApiException.invalid(
           "id",
@@ -146,7 +164,7 @@ public class ModelsResource {
                             .map(
                                 saved ->
                                     Response.status(fresh ? 201 : 200)
-                                        .entity(ModelView.of(saved))
+                                        .entity(ModelView.of(saved, true))
                                         .build());
                       });
             });

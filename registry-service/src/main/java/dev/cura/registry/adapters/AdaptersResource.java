@@ -178,13 +178,9 @@ public class AdaptersResource {
               try {
                 r = ByteRange.parse(range, size);
               } catch (ByteRange.Unsatisfiable e) {
-                return Response.status(416)
-                    .header("Content-Range", "bytes */" + size)
-                    .type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(
-                        dev.cura.rest.api.ErrorBody.of(
-                            "range_not_satisfiable", e.getMessage(), "Range"))
-                    .build();
+                return dev.cura.rest.api.ErrorMappers.response(
+                    new ApiException(416, "range_not_satisfiable", e.getMessage(), "Range")
+                        .withHeader("Content-Range", "bytes */" + size));
               }
               var builder =
                   r.isPresent()

@@ -43,6 +43,7 @@ public final class TrainingWorker implements AutoCloseable {
   private final Map<String, Held> held = new ConcurrentHashMap<>();
   private final AtomicInteger threadIds = new AtomicInteger();
   private ExecutorService executor; // null while stopped; guarded by this
+  private volatile boolean drained; // drain() until the next start(): the instance is not ready
   private volatile boolean stopping = true;
 
   /**
@@ -62,6 +63,7 @@ public final class TrainingWorker implements AutoCloseable {
       return;
     }
     stopping = false;
+    drained = false;
     executor =
         Executors.newFixedThreadPool(
             slots,
@@ -145,6 +147,7 @@ public final class TrainingWorker implements AutoCloseable {
    * @return the jobs handed back
    */
   public synchronized List<String> drain(Duration grace) {
+    drained = true;
     if (!stop(grace)) {
       LOG.warnf("drain: jobs still running after %s", grace);
     }
@@ -157,6 +160,11 @@ public final class TrainingWorker implements AutoCloseable {
           }
         });
     return handedBack;
+  }
+
+  /** True after {@link #drain} until {@link #start}: this instance takes no work (not ready). */
+  public boolean drained() {
+    return drained;
   }
 
   /** Jobs training now. */

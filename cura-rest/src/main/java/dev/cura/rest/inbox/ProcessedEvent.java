@@ -1,4 +1,4 @@
-package dev.cura.registry.persistence;
+package dev.cura.rest.inbox;
 
 import dev.cura.events.EventEnvelope;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
@@ -6,17 +6,16 @@ import io.smallrye.mutiny.Uni;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
-import jakarta.persistence.Table;
 import java.time.Instant;
 
 /**
- * The registry's inbox: one row per event it has handled, keyed by the CloudEvents id, so a
+ * A service's inbox: one row per event it has handled, keyed by the CloudEvents id, so a
  * redelivered or duplicated event is recognised and skipped (delivery is at-least-once; handlers
- * are idempotent, DESIGN §2). Table names carry the service prefix {@code reg_} because the gateway
- * and the registry may share one database.
+ * are idempotent, DESIGN §2). The table is named per service in its {@code META-INF/orm.xml}
+ * ({@code gw_processed_event}, {@code reg_processed_event}): the gateway and the registry may share
+ * one database.
  */
 @Entity
-@Table(name = "reg_processed_event")
 public class ProcessedEvent extends PanacheEntityBase {
   /** CloudEvents {@code id}. */
   @Id

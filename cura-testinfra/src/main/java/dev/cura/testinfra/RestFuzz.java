@@ -1,0 +1,410 @@
+package dev.cura.testinfra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+
+/**
+ * A hostile-request corpus for a CURA REST service: each case is raw HTTP bytes and the documented
+ * outcome (docs/api.md, "Errors"): the exact 4xx status, the error shape {@code
+ * {"error":{"message","type","param","code"}}} with a non-empty message, OpenAI's type for the
+ * status, and the stable code where the case names one — never a 5xx, never a hang.
+ */
+public final class RestFuzz {
+  /** How long a case may take before it counts as a hang (the slowest cases wait for a timeout). */
+  public static final int HANG_MS = 20_000;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> TYPES =
+      Set.of(
+          "invalid_request_error",
+          "authentication_error",
+          "permission_error",
+          "timeout_error",
+          "rate_limit_error");
+
+  /**
+   * One hostile request.
+   *
+   * @param code the expected {@code error.code}, or null when any code is documented
+   */
+  public record Case(String name, byte[] request, int status, String code) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  private RestFuzz() {}
+
+  /** A request under construction; {@link #build} adds Host, Connection and Content-Length. */
+  public static final class Req {
+    private final String requestLine;
+    private final Map<String, String> headers = new LinkedHashMap<>();
+    private byte[] body = new byte[0];
+    private boolean chunked;
+    private boolean keepLength = true;
+
+    private Req(String requestLine) {
+      this.requestLine = requestLine;
+    }
+
+    /** {@code METHOD path HTTP/1.1}. */
+    public static Req of(String method, String path) {
+      return new Req(method + " " + path + " HTTP/1.1");
+    }
+
+    /** A request line sent as is. */
+    public static Req line(String requestLine) {
+      return new Req(requestLine);
+    }
+
+    public Req key(String key) {
+      return header("Authorization", "Bearer " + key);
+    }
+
+    public Req header(String name, String value) {
+      headers.put(name, value);
+      return this;
+    }
+
+    public Req json(String body) {
+      return header("Content-Type", "application/json").body(body);
+    }
+
+    public Req body(String body) {
+      return body(body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public Req body(byte[] body) {
+      this.body = body;
+      return this;
+    }
+
+    /** Sends the body chunked (no Content-Length). */
+    public Req chunked() {
+      this.chunked = true;
+      return this;
+    }
+
+    /** Leaves Content-Length to the headers given (a lying or malformed one). */
+    public Req noLength() {
+      this.keepLength = false;
+      return this;
+    }
+
+    public byte[] build() {
+      var head = new StringBuilder(requestLine).append("\r\nHost: localhost\r\nConnection: close");
+      headers.forEach((k, v) -> head.append("\r\n").append(k).append(": ").append(v));
+      if (chunked) {
+        head.append("\r\nTransfer-Encoding: chunked");
+        return RawHttp.request(head.toString(), RawHttp.chunked(body, 8192));
+      }
+      if (keepLength && (body.length > 0 || requestLine.startsWith("POST"))) {
+        head.append("\r\nContent-Length: ").append(body.length);
+      }
+      return RawHttp.request(head.toString(), body);
+    }
+
+    /** The case: this request must be answered {@code status} with {@code code}. */
+    public Case expect(String name, int status, String code) {
+      return new Case(name, build(), status, code);
+    }
+  }
+
+  /** One dynamic test per case, in order. */
+  public static Stream<DynamicTest> tests(int port, List<Case> cases) {
+    return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(port, c)));
+  }
+
+  /** Sends {@code c} and asserts its documented outcome. */
+  public static void check(int port, Case c) throws IOException {
+    RawHttp.Response r = RawHttp.exchange(port, c.request(), HANG_MS);
+    assertFalse(r.timedOut(), c.name() + ": no complete answer within " + HANG_MS + " ms: " + r);
+    assertEquals(c.status(), r.status(), c.name() + ": " + r);
+    assertTrue(
+        String.valueOf(r.header("content-type")).startsWith("application/json"),
+        c.name() + ": not JSON: " + r);
+    JsonNode error = JSON.readTree(r.body()).path("error");
+    assertTrue(error.isObject(), c.name() + ": no error object: " + r);
+    for (String field : List.of("message", "type", "param", "code")) {
+      assertTrue(error.has(field), c.name() + ": error." + field + " missing: " + r);
+    }
+    assertTrue(
+        error.path("message").isTextual() && !error.path("message").asText().isBlank(),
+        c.name() + ": empty message: " + r);
+    assertTrue(
+        TYPES.contains(error.path("type").asText()), c.name() + ": unknown type: " + r.body());
+    assertTrue(
+        error.path("param").isNull() || error.path("param").isTextual(),
+        c.name() + ": param: " + r);
+    assertNotNull(error.path("code").textValue(), c.name() + ": code: " + r);
+    if (c.code() != null) {
+      assertEquals(c.code(), error.path("code").asText(), c.name() + ": " + r.body());
+    }
+  }
+
+  /** Cases every CURA REST service shares (HTTP framing, auth, routing, JSON), for {@code key}. */
+  public static List<Case> common(String key, String jsonPost, String getPath) {
+    var cases = new ArrayList<Case>();
+    // authentication
+    cases.add(Req.of("GET", getPath).expect("no Authorization header", 401, "invalid_api_key"));
+    cases.add(
+        Req.of("GET", getPath)
+            .header("Authorization", "Basic dXNlcjpwYXNz")
+            .expect("Basic instead of Bearer", 401, "invalid_api_key"));
+    cases.add(
+        Req.of("GET", getPath)
+            .header("Authorization", "Bearer")
+            .expect("Bearer without a key", 401, "invalid_api_key"));
+    cases.add(Req.of("GET", getPath).key("short").expect("key too short", 401, "invalid_api_key"));
+    cases.add(
+        Req.of("GET", getPath).key("k".repeat(201)).expect("key too long", 401, "invalid_api_key"));
+    cases.add(
+        Req.of("GET", getPath)
+            .key("cura-unknown-key-000000000000000000000")
+            .expect("unknown key", 401, "invalid_api_key"));
+    cases.add(
+        Req.of("GET", getPath)
+            .header("Authorization", "Bearer cura-\u00e9\u00e9\u00e9-not-ascii-0000000000")
+            .expect("key with non-ASCII bytes", 401, "invalid_api_key"));
+    cases.add(
+        Req.of("GET", getPath)
+            .header("Authorization", "Bearer \u0001" + key)
+            .expect("key with a control character", 400, "malformed_http"));
+    // routing
+    cases.add(Req.of("GET", "/v1/no-such-thing").key(key).expect("unknown route", 404, null));
+    cases.add(Req.of("GET", "/nowhere").key(key).expect("unknown root route", 404, null));
+    cases.add(
+        Req.of("DELETE", getPath).key(key).expect("DELETE on a list", 405, "method_not_allowed"));
+    cases.add(Req.of("PATCH", getPath).key(key).expect("PATCH on a list", 405, null));
+    cases.add(Req.of("TRACE", getPath).key(key).expect("TRACE", 405, null));
+    // URL
+    cases.add(Req.of("GET", getPath + "/%00").key(key).expect("NUL in the path", 400, null));
+    cases.add(
+        Req.of("GET", getPath + "/a%1Fb").key(key).expect("control char in the path", 400, null));
+    cases.add(
+        Req.of("GET", getPath + "/%C2%85").key(key).expect("C1 control in the path", 400, null));
+    cases.add(Req.of("GET", getPath + "/%ZZ").key(key).expect("broken percent escape", 400, null));
+    cases.add(
+        Req.of("GET", getPath + "/%FF%FE").key(key).expect("escaped bytes not UTF-8", 400, null));
+    cases.add(Req.of("GET", getPath + "?x=%00").key(key).expect("NUL in a query value", 400, null));
+    cases.add(
+        Req.of("GET", getPath + "?%01=1")
+            .key(key)
+            .expect("control char in a query name", 400, null));
+    cases.add(
+        Req.of("GET", getPath + "/a%ED%A0%80b")
+            .key(key)
+            .expect("surrogate bytes in the path", 400, null));
+    // HTTP framing (answered by the codec guard)
+    cases.add(
+        Req.of("POST", jsonPost)
+            .key(key)
+            .header("Content-Type", "application/json")
+            .header("Content-Length", "abc")
+            .noLength()
+            .body("{}")
+            .expect("Content-Length not a number", 400, "malformed_http"));
+    cases.add(
+        Req.of("POST", jsonPost)
+            .key(key)
+            .header("Content-Type", "application/json")
+            .header("Content-Length", "-5")
+            .noLength()
+            .body("{}")
+            .expect("negative Content-Length", 400, "malformed_http"));
+    cases.add(
+        Req.of("POST", jsonPost)
+            .key(key)
+            .header("Content-Type", "application/json")
+            .header("Content-Length", "2")
+            .header("content-length", "3")
+            .noLength()
+            .body("{}")
+            .expect("two different Content-Lengths", 400, "malformed_http"));
+    cases.add(
+        Req.of("POST", jsonPost)
+            .key(key)
+            .header("Content-Type", "application/json")
+            .header("Content-Length", "2")
+            .header("Transfer-Encoding", "chunked")
+            .noLength()
+            .body("2\r\n{}\r\n0\r\n\r\n")
+            .expect("Content-Length with Transfer-Encoding", 400, "malformed_http"));
+    cases.add(
+        Req.of("POST", jsonPost)
+            .key(key)
+            .header("Content-Type", "application/json")
+            .header("Transfer-Encoding", "chunked")
+            .noLength()
+            .body("zz\r\n{}\r\n0\r\n\r\n")
+            .expect("chunk size not hex", 400, "malformed_http"));
+    cases.add(
+        Req.of("GET", getPath)
+            .key(key)
+            .header("X-Bad", "a\u0000b")
+            .expect("NUL in a header value", 400, "malformed_http"));
+    cases.add(
+        Req.of("GET", getPath)
+            .key(key)
+            .header("X-Bad\u0001Name", "x")
+            .expect("control char in a header name", 400, "malformed_http"));
+    cases.add(
+        new Case(
+            "header line without a colon",
+            RawHttp.request(
+                "GET " + getPath + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nNoColonHere",
+                new byte[0]),
+            400,
+            "malformed_http"));
+    cases.add(
+        Req.of("GET", getPath + "?q=" + "a".repeat(9000))
+            .key(key)
+            .expect("request line over 4 KiB", 414, "uri_too_long"));
+    cases.add(
+        Req.of("GET", getPath)
+            .key(key)
+            .header("X-Big", "b".repeat(30_000))
+            .expect("headers over 20 KiB", 431, "headers_too_large"));
+    cases.add(
+        Req.line("GET " + getPath + " HTTP/1.1 extra")
+            .key(key)
+            .expect("request line with four parts", 400, "malformed_http"));
+    cases.add(
+        Req.line("GET " + getPath + "/a|b HTTP/1.1")
+            .key(key)
+            .expect("URI with a character URIs forbid", 400, "invalid_uri"));
+    cases.add(
+        new Case(
+            "control bytes instead of a request line",
+            new byte[] {1, 2, 3, '\r', '\n', '\r', '\n'},
+            408,
+            "request_timeout"));
+    cases.add(
+        new Case(
+            "request head never finished",
+            ("GET " + getPath + " HTTP/1.1\r\nHost: x\r\n").getBytes(StandardCharsets.US_ASCII),
+            408,
+            "request_timeout"));
+    cases.add(
+        Req.of("POST", jsonPost)
+            .key(key)
+            .header("Content-Type", "application/json")
+            .header("Content-Length", "100")
+            .noLength()
+            .body("{\"a\":")
+            .expect("body shorter than its Content-Length", 408, "request_timeout"));
+    // bodies
+    cases.add(
+        Req.of("POST", jsonPost)
+            .key(key)
+            .body("{}")
+            .expect("body without Content-Type", 415, "unsupported_media_type"));
+    cases.add(
+        Req.of("POST", jsonPost)
+            .key(key)
+            .header("Content-Type", "text/plain")
+            .body("{}")
+            .expect("text/plain body", 415, "unsupported_media_type"));
+    cases.add(
+        Req.of("POST", jsonPost)
+            .key(key)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body("a=b")
+            .expect("form body", 415, "unsupported_media_type"));
+    cases.add(
+        Req.of("POST", jsonPost)
+            .key(key)
+            .header("Content-Type", "not a media type")
+            .body("{}")
+            .expect("malformed Content-Type", 415, "unsupported_media_type"));
+    cases.add(
+        Req.of("POST", jsonPost)
+            .key(key)
+            .header("Content-Type", "multipart/form-data; boundary=x")
+            .body("--x--\r\n")
+            .expect("multipart to a JSON route", 415, "unsupported_media_type"));
+    byte[] big = padded(1024 * 1024 + 10);
+    cases.add(
+        Req.of("POST", jsonPost)
+            .key(key)
+            .header("Content-Type", "application/json")
+            .header("Content-Length", Integer.toString(big.length))
+            .noLength()
+            .expect("declared body over 1 MiB", 413, "request_too_large"));
+    cases.add(
+        Req.of("POST", jsonPost)
+            .key(key)
+            .header("Content-Type", "application/json")
+            .body(big)
+            .chunked()
+            .expect("chunked body over 1 MiB", 413, "request_too_large"));
+    cases.add(
+        Req.of("POST", jsonPost).key(key).json("{bad}").expect("bad JSON", 400, "invalid_json"));
+    cases.add(
+        Req.of("POST", jsonPost)
+            .key(key)
+            .json("{} {}")
+            .expect("trailing JSON", 400, "invalid_json"));
+    cases.add(
+        Req.of("POST", jsonPost)
+            .key(key)
+            .json("[".repeat(2000) + "]".repeat(2000))
+            .expect("JSON nested 2000 deep", 400, null));
+    cases.add(
+        Req.of("POST", jsonPost)
+            .key(key)
+            .json("{\"a\":1,\"a\":2}")
+            .expect("duplicate JSON key", 400, null));
+    cases.add(
+        Req.of("POST", jsonPost)
+            .key(key)
+            .header("Content-Type", "application/json")
+            .body(new byte[] {'{', '"', (byte) 0xff, '"', ':', '1', '}'})
+            .expect("JSON that is not UTF-8", 400, "invalid_json"));
+    cases.add(
+        Req.of("POST", jsonPost)
+            .key(key)
+            .json("{\"a\":NaN}")
+            .expect("NaN literal", 400, "invalid_json"));
+    cases.add(
+        Req.of("POST", jsonPost)
+            .key(key)
+            .json("{'a':1}")
+            .expect("single-quoted JSON", 400, "invalid_json"));
+    cases.add(
+        Req.of("POST", jsonPost)
+            .key(key)
+            .json("{\"a\":1 /* c */}")
+            .expect("JSON comment", 400, "invalid_json"));
+    cases.add(
+        Req.of("POST", jsonPost)
+            .key(key)
+            .json("{\"a\":\"x\u0001y\"}")
+            .expect("raw control char in a JSON string", 400, "invalid_json"));
+    return cases;
+  }
+
+  /** {@code n} bytes of a JSON object padded with spaces. */
+  public static byte[] padded(int n) {
+    byte[] b = new byte[n];
+    java.util.Arrays.fill(b, (byte) ' ');
+    b[0] = '{';
+    b[n - 1] = '}';
+    return b;
+  }
+}
