@@ -65,7 +65,7 @@ public final class DecoderLayer implements AutoCloseable {
     long b = s.get(0), t = s.get(1), c = s.get(2);
     int heads = cfg.heads(), kv = cfg.kvHeads(), d = cfg.headDim(), g = cfg.groupSize();
 
-    NDArray n1 = rmsNorm(x, inputNorm, cfg.rmsNormEps()).reshape(b * t, c);
+    NDArray n1 = rmsNorm(x, inputNorm, cfg.rmsNormEps(), m).reshape(b * t, c);
     NDArray qs = q.forward(n1, m, training).reshape(b, t, heads, d).transpose(0, 2, 1, 3);
     NDArray ks = k.forward(n1, m, training).reshape(b, t, kv, d).transpose(0, 2, 1, 3);
     NDArray vs = v.forward(n1, m, training).reshape(b, t, kv, d).transpose(0, 2, 1, 3);
@@ -76,13 +76,13 @@ public final class DecoderLayer implements AutoCloseable {
     NDArray qg = qs.reshape(b, kv, g * t, d);
     NDArray scores =
         Nd.mul(qg.matMul(ks.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(d)).reshape(b, kv, g, t, t);
-    NDArray probs =
-        scores.toType(upcast(x), false).add(mask).softmax(-1).toType(x.getDataType(), false);
+    // softmax in float32 (transformers: softmax(..., dtype=float32).to(query dtype))
+    NDArray probs = Nd.cast(m, Nd.cast(m, scores, upcast(x)).add(mask).softmax(-1), Nd.dtype(x));
     NDArray ctx = probs.reshape(b, kv, g * t, t).matMul(vs).reshape(b, heads, t, d); // [B, H, T, d]
     NDArray attn = ctx.transpose(0, 2, 1, 3).reshape(b * t, (long) heads * d);
     NDArray h = x.add(o.forward(attn, m, training).reshape(b, t, c));
 
-    NDArray n2 = rmsNorm(h, postNorm, cfg.rmsNormEps()).reshape(b * t, c);
+    NDArray n2 = rmsNorm(h, postNorm, cfg.rmsNormEps(), m).reshape(b * t, c);
     NDArray gt = gate.forward(n2, m, training);
     NDArray act = gt.mul(Activation.sigmoid(gt)).mul(up.forward(n2, m, training));
     return h.add(down.forward(act, m, training).reshape(b, t, c));
@@ -90,18 +90,18 @@ public final class DecoderLayer implements AutoCloseable {
 
   /**
    * RMSNorm as transformers computes it: in float32, x·rsqrt(mean(x²) + ε), cast back to the input
-   * dtype, then times the weight.
+   * dtype, then times the weight (kept in the compute dtype). Both casts are recorded.
    */
-  static NDArray rmsNorm(NDArray x, NDArray weight, double eps) {
-    NDArray xf = x.toType(upcast(x), false);
+  static NDArray rmsNorm(NDArray x, NDArray weight, double eps, NDManager m) {
+    NDArray xf = Nd.cast(m, x, upcast(x));
     NDArray variance = xf.square().mean(new int[] {-1}, true);
-    NDArray normed = xf.div(variance.add(eps).sqrt()).toType(x.getDataType(), false);
+    NDArray normed = Nd.cast(m, xf.div(variance.add(eps).sqrt()), Nd.dtype(x));
     return normed.mul(weight);
   }
 
   /** float32 for norms and softmax, as transformers; float64 stays float64 (gradient checks). */
   static DataType upcast(NDArray x) {
-    return x.getDataType() == DataType.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
+    return Nd.dtype(x) == DataType.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
   }
 
   @Override

@@ -3,12 +3,13 @@ package dev.cura.engine.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.cura.engine.nn.DenseWeight;
 import dev.cura.engine.nn.FrozenWeight;
 import dev.cura.engine.nn.LoraLinear;
+import dev.cura.engine.nn.LoraParams;
 import dev.cura.engine.nn.Nd;
+import dev.cura.engine.nn.WeightBuffers;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,6 +29,7 @@ public final class LlamaModel implements AutoCloseable {
   private final List<DecoderLayer> layers;
   private final NDArray norm; // [C]
   private final FrozenWeight lmHead; // [V, C]
+  private final WeightBuffers buffers; // one layer's dequantized weights, reused by every layer
 
   LlamaModel(
       LlamaConfig config,
@@ -44,6 +46,15 @@ public final class LlamaModel implements AutoCloseable {
     this.layers = List.copyOf(layers);
     this.norm = norm;
     this.lmHead = lmHead;
+    this.buffers = new WeightBuffers(manager);
+    for (LoraLinear l : linears()) {
+      l.base().shareBuffers(buffers, LoraParams.shortName(l.name()));
+    }
+  }
+
+  /** The reusable per-layer buffers (their bytes belong to a step's peak memory). */
+  public WeightBuffers buffers() {
+    return buffers;
   }
 
   public LlamaConfig config() {
@@ -73,14 +84,17 @@ public final class LlamaModel implements AutoCloseable {
   /** ids [B, T] (int64) → hidden [B, T, C] in the compute dtype. */
   public NDArray embed(NDArray ids, NDManager m) {
     NDArray rows = Nd.own(m, embed.get(ids)); // [B, T, C]
-    return rows.getDataType() == options.computeDtype()
-        ? rows
-        : rows.toType(options.computeDtype(), false);
+    return Nd.cast(m, rows, options.computeDtype());
   }
 
-  /** cos/sin [T, d] for positions 0..T−1. */
+  /**
+   * cos/sin [T, d] for positions 0..T−1, computed in float32 and then held in the compute dtype
+   * (transformers: {@code cos.to(dtype=x.dtype)}), so RoPE keeps q and k in the compute dtype.
+   */
   public NDList rope(int length, NDManager m) {
-    return Rope.create(m, length, config.headDim(), config.ropeTheta());
+    NDList t = Rope.create(m, length, config.headDim(), config.ropeTheta());
+    return new NDList(
+        Nd.cast(m, t.get(0), options.computeDtype()), Nd.cast(m, t.get(1), options.computeDtype()));
   }
 
   /** Additive causal mask [T, T]: 0 where key ≤ query (and inside mistral's window), else −∞. */
@@ -100,11 +114,10 @@ public final class LlamaModel implements AutoCloseable {
   public NDArray head(NDArray hidden, NDManager m) {
     hidden = Nd.adopt(m, hidden);
     Shape s = hidden.getShape();
-    NDArray normed = DecoderLayer.rmsNorm(hidden, norm, config.rmsNormEps());
+    NDArray normed = DecoderLayer.rmsNorm(hidden, norm, config.rmsNormEps(), m);
     NDArray logits = lmHead.apply(normed.reshape(s.get(0) * s.get(1), s.get(2)), m);
-    // DJL's toType is not differentiable (the cast drops the graph), so only half types are cast
-    NDArray wide =
-        logits.getDataType() == DataType.FLOAT64 ? logits : logits.toType(DataType.FLOAT32, false);
+    // the loss is computed in float32 (transformers: logits.float()); float64 stays
+    NDArray wide = Nd.cast(m, logits, DecoderLayer.upcast(logits));
     return wide.reshape(s.get(0), s.get(1), config.vocabSize());
   }
 
@@ -163,11 +176,12 @@ public final class LlamaModel implements AutoCloseable {
   }
 
   private static long bytes(NDArray a) {
-    return a.getShape().size() * a.getDataType().getNumOfBytes();
+    return a.getShape().size() * Nd.dtype(a).getNumOfBytes();
   }
 
   @Override
   public void close() {
+    buffers.close();
     layers.forEach(DecoderLayer::close);
     if (!config.tieWordEmbeddings()) {
       lmHead.close();

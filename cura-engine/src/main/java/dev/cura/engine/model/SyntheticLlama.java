@@ -28,10 +28,20 @@ public final class SyntheticLlama {
 
   public static LlamaModel build(
       LlamaConfig cfg, LoadOptions.Quant quant, boolean halfEmbeddings, long seed) {
-    NDManager m = NDManager.newBaseManager();
+    return build(cfg, LoadOptions.cpu(quant), halfEmbeddings, seed);
+  }
+
+  /**
+   * As above on {@code options}' device and compute dtype: norms, dense linears and embeddings in
+   * the compute dtype (fp16 embeddings when {@code halfEmbeddings} and computing in float32).
+   */
+  public static LlamaModel build(
+      LlamaConfig cfg, LoadOptions options, boolean halfEmbeddings, long seed) {
+    NDManager m = NDManager.newBaseManager(options.device());
+    LoadOptions.Quant quant = options.quant();
+    DataType compute = options.computeDtype();
     SplittableRandom rng = new SplittableRandom(seed);
-    DataType f32 = DataType.FLOAT32;
-    DataType embType = halfEmbeddings ? DataType.FLOAT16 : f32;
+    DataType embType = halfEmbeddings && compute == DataType.FLOAT32 ? DataType.FLOAT16 : compute;
     int c = cfg.hidden();
     NDArray embed = normal(m, cfg.vocabSize(), c, embType);
     List<DecoderLayer> layers = new ArrayList<>();
@@ -42,19 +52,28 @@ public final class SyntheticLlama {
       layers.add(
           new DecoderLayer(
               cfg,
-              m.ones(new Shape(c)),
-              m.ones(new Shape(c)),
-              linear(m, p + "self_attn.q_proj", q, c, quant, rng),
-              linear(m, p + "self_attn.k_proj", kv, c, quant, rng),
-              linear(m, p + "self_attn.v_proj", kv, c, quant, rng),
-              linear(m, p + "self_attn.o_proj", c, q, quant, rng),
-              linear(m, p + "mlp.gate_proj", cfg.intermediate(), c, quant, rng),
-              linear(m, p + "mlp.up_proj", cfg.intermediate(), c, quant, rng),
-              linear(m, p + "mlp.down_proj", c, cfg.intermediate(), quant, rng)));
+              ones(m, c, compute),
+              ones(m, c, compute),
+              linear(m, p + "self_attn.q_proj", q, c, options, rng),
+              linear(m, p + "self_attn.k_proj", kv, c, options, rng),
+              linear(m, p + "self_attn.v_proj", kv, c, options, rng),
+              linear(m, p + "self_attn.o_proj", c, q, options, rng),
+              linear(m, p + "mlp.gate_proj", cfg.intermediate(), c, options, rng),
+              linear(m, p + "mlp.up_proj", cfg.intermediate(), c, options, rng),
+              linear(m, p + "mlp.down_proj", c, cfg.intermediate(), options, rng)));
     }
     FrozenWeight head = new DenseWeight(normal(m, cfg.vocabSize(), c, embType));
-    return new LlamaModel(
-        cfg, LoadOptions.cpu(quant), m, embed, layers, m.ones(new Shape(c)), head);
+    return new LlamaModel(cfg, options, m, embed, layers, ones(m, c, compute), head);
+  }
+
+  private static NDArray ones(NDManager m, int c, DataType type) {
+    NDArray one = m.ones(new Shape(c));
+    if (type == DataType.FLOAT32) {
+      return one;
+    }
+    try (one) {
+      return Nd.cast(m, one, type);
+    }
   }
 
   private static NDArray normal(NDManager m, int rows, int cols, DataType type) {
@@ -62,20 +81,20 @@ public final class SyntheticLlama {
       return m.randomNormal(0, 0.02f, new Shape(rows, cols), DataType.FLOAT32);
     }
     // in row chunks: a float32 copy of a whole 10B-model embedding would be 0.5 GB of peak
-    NDArray out = m.zeros(new Shape(rows, cols), type);
+    NDArray out = Nd.empty(m, new Shape(rows, cols), type);
     int chunk = 2048;
     for (int r = 0; r < rows; r += chunk) {
       int n = Math.min(chunk, rows - r);
       try (NDManager t = m.newSubManager()) {
         NDArray part = t.randomNormal(0, 0.02f, new Shape(n, cols), DataType.FLOAT32);
-        out.set(new ai.djl.ndarray.index.NDIndex("{}:{}", r, r + n), part.toType(type, false));
+        out.set(new ai.djl.ndarray.index.NDIndex("{}:{}", r, r + n), Nd.cast(t, part, type));
       }
     }
     return out;
   }
 
   private static LoraLinear linear(
-      NDManager m, String name, int out, int in, LoadOptions.Quant quant, SplittableRandom rng) {
+      NDManager m, String name, int out, int in, LoadOptions options, SplittableRandom rng) {
     long n = (long) out * in;
     int blocks = (int) ((n + 63) / 64);
     byte[] packed = new byte[(int) ((n + 1) / 2)];
@@ -97,12 +116,12 @@ public final class SyntheticLlama {
             packedNd,
             QuantType.NF4.code(),
             absmax,
-            m.create(nested),
-            m.create(DynamicMap.signed()),
+            Nd.floats(m, nested, new Shape(nested.length)),
+            Nd.floats(m, DynamicMap.signed(), new Shape(256)),
             0.03f,
             256,
-            DataType.FLOAT32);
-    if (quant == LoadOptions.Quant.NF4) {
+            options.computeDtype());
+    if (options.quant() == LoadOptions.Quant.NF4) {
       return new LoraLinear(name, w);
     }
     NDArray dense = w.dense(m);

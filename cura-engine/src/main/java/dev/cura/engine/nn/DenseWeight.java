@@ -27,13 +27,13 @@ public final class DenseWeight implements FrozenWeight {
   }
 
   /**
-   * y = x·Wᵀ. A weight stored in a narrower dtype than x (fp16 embeddings of big synthetic models)
-   * is widened into a temporary of {@code m} first.
+   * y = x·Wᵀ. A weight stored in another dtype than x (fp16 embeddings of big synthetic models) is
+   * converted into a temporary of {@code m} first.
    */
   @Override
   public NDArray apply(NDArray x, NDManager m) {
-    if (weightT.getDataType() != x.getDataType()) {
-      return x.matMul(Nd.own(m, weightT.toType(x.getDataType(), false)));
+    if (Nd.dtype(weightT) != Nd.dtype(x)) {
+      return x.matMul(Nd.cast(m, weightT, Nd.dtype(x)));
     }
     return x.matMul(weightT);
   }
@@ -50,7 +50,7 @@ public final class DenseWeight implements FrozenWeight {
 
   @Override
   public long residentBytes() {
-    return weight.getShape().size() * weight.getDataType().getNumOfBytes();
+    return weight.getShape().size() * Nd.dtype(weight).getNumOfBytes();
   }
 
   @Override

@@ -2,6 +2,8 @@ package dev.cura.engine.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 
@@ -129,6 +131,40 @@ public final class Nd {
               target.getShape(),
               ai.djl.ndarray.types.DataType.FLOAT32);
       target.set(new ai.djl.ndarray.index.NDIndex("..."), fresh);
+    }
+  }
+
+  /**
+   * x's dtype as CURA sees it. libtorch bfloat16 tensors come back from DJL 0.36 as {@code UNKNOWN}
+   * (its JNI maps only float32 … complex64, see {@link TorchOps}); the engine creates no other type
+   * DJL cannot name, so {@code UNKNOWN} is bfloat16 here.
+   */
+  public static DataType dtype(NDArray x) {
+    DataType t = x.getDataType();
+    return t == DataType.UNKNOWN ? DataType.BFLOAT16 : t;
+  }
+
+  /**
+   * x converted to {@code type} in {@code m}; differentiable (autograd records the cast when grad
+   * mode is on) and safe for bfloat16, unlike DJL's {@code toType}. Returns x itself when it
+   * already has that dtype.
+   */
+  public static NDArray cast(NDManager m, NDArray x, DataType type) {
+    if (dtype(x) == type) {
+      return x;
+    }
+    return own(m, TorchOps.get().cast(x, type));
+  }
+
+  /** An uninitialized tensor of {@code shape} and {@code type} on m's device. */
+  public static NDArray empty(NDManager m, Shape shape, DataType type) {
+    if (type != DataType.BFLOAT16) {
+      return m.create(shape, type);
+    }
+    try (NDManager t = m.newSubManager()) {
+      NDArray like = cast(t, t.zeros(new Shape(1), DataType.FLOAT32), DataType.BFLOAT16);
+      NDArray out = TorchOps.get().empty(m, shape, like);
+      return out;
     }
   }
 
