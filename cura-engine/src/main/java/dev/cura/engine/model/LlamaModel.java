@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.cura.engine.nn.ComputeDevice;
 import dev.cura.engine.nn.DenseWeight;
 import dev.cura.engine.nn.FrozenWeight;
 import dev.cura.engine.nn.LoraLinear;
@@ -87,18 +88,58 @@ public final class LlamaModel implements AutoCloseable {
     return Nd.cast(m, rows, options.computeDtype());
   }
 
+  /** Where the model's tensors live, and the counted door to it. */
+  public ComputeDevice device() {
+    return ComputeDevice.of(options.device());
+  }
+
   /**
    * cos/sin [T, d] for positions 0..T−1, computed in float32 and then held in the compute dtype
    * (transformers: {@code cos.to(dtype=x.dtype)}), so RoPE keeps q and k in the compute dtype.
+   * Uploaded once per length and kept on the device (owned by the model; do not close).
    */
   public NDList rope(int length, NDManager m) {
-    NDList t = Rope.create(m, length, config.headDim(), config.ropeTheta());
-    return new NDList(
-        Nd.cast(m, t.get(0), options.computeDtype()), Nd.cast(m, t.get(1), options.computeDtype()));
+    Constants c = constants(length);
+    if (c.length == length) {
+      return c.rope;
+    }
+    String rows = "0:" + length;
+    return new NDList(Nd.own(m, c.rope.get(0).get(rows)), Nd.own(m, c.rope.get(1).get(rows)));
   }
 
-  /** Additive causal mask [T, T]: 0 where key ≤ query (and inside mistral's window), else −∞. */
+  /**
+   * Additive causal mask [T, T] float32: 0 where key ≤ query (and inside mistral's window), else
+   * −∞. Uploaded once per length and kept on the device (owned by the model; do not close).
+   */
   public NDArray causalMask(int length, NDManager m) {
+    Constants c = constants(length);
+    if (c.length == length) {
+      return c.mask;
+    }
+    return Nd.own(m, c.mask.get("0:{}, 0:{}", length, length));
+  }
+
+  /** Tables for the longest length asked so far; shorter lengths use their leading rows. */
+  private record Constants(int length, NDManager manager, NDList rope, NDArray mask) {}
+
+  private Constants constants;
+
+  private synchronized Constants constants(int length) {
+    if (constants == null || constants.length < length) {
+      if (constants != null) {
+        constants.manager.close();
+      }
+      constants = buildConstants(length);
+    }
+    return constants;
+  }
+
+  private Constants buildConstants(int length) {
+    NDManager cm = manager.newSubManager();
+    float[][] t = Rope.tables(0, length, config.headDim(), config.ropeTheta());
+    Shape s = new Shape(length, config.headDim());
+    NDArray cos = Nd.cast(cm, device().upload(cm, t[0], s), options.computeDtype());
+    NDArray sin = Nd.cast(cm, device().upload(cm, t[1], s), options.computeDtype());
     float[] mask = new float[length * length];
     int window = config.slidingWindow();
     for (int i = 0; i < length; i++) {
@@ -107,7 +148,8 @@ public final class LlamaModel implements AutoCloseable {
         mask[i * length + j] = visible ? 0f : Float.NEGATIVE_INFINITY;
       }
     }
-    return Nd.floats(m, mask, new Shape(length, length));
+    return new Constants(
+        length, cm, new NDList(cos, sin), device().upload(cm, mask, new Shape(length, length)));
   }
 
   /** Final norm + lm_head: hidden [B, T, C] → logits [B, T, V] float32. */
@@ -155,8 +197,8 @@ public final class LlamaModel implements AutoCloseable {
   /** Convenience: logits [T, V] for one sequence of token ids. */
   public float[] logits(long[] ids, NDManager parent) {
     try (NDManager m = parent.newSubManager()) {
-      NDArray x = Nd.longs(m, ids, new Shape(1, ids.length));
-      return logits(x, m).toFloatArray();
+      NDArray x = device().upload(m, ids, new Shape(1, ids.length));
+      return device().download(logits(x, m));
     }
   }
 

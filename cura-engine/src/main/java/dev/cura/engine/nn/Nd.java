@@ -71,17 +71,52 @@ public final class Nd {
    * wraps the number in a Java direct buffer without copying and closes the wrapper after the op,
    * so the scalar that autograd saves for the backward points at memory that only the garbage
    * collector keeps — once collected and reused, gradients read garbage (the cause of the
-   * non-reproducible resumes, see {@code GradientDeterminismTest}).
+   * non-reproducible resumes, see {@code GradientDeterminismTest}). The scalar lives on the CPU
+   * whatever x's device: libtorch passes a CPU 0-d tensor to a CUDA kernel as an argument, so no
+   * host-to-device copy happens per call.
    */
   public static NDArray mul(NDArray x, double s) {
-    try (NDArray k =
-        owned(
-            x.getManager(),
-            java.lang.foreign.MemorySegment.ofArray(new double[] {s}),
-            new ai.djl.ndarray.types.Shape(),
-            ai.djl.ndarray.types.DataType.FLOAT64)) {
+    try (NDArray k = scalar(s)) {
       return x.mul(k);
     }
+  }
+
+  /** x + s with s a CPU 0-d tensor (see {@link #mul}). */
+  public static NDArray add(NDArray x, double s) {
+    try (NDArray k = scalar(s)) {
+      return x.add(k);
+    }
+  }
+
+  /** x ← x · s in place (no recording needed: parameters and optimizer states). */
+  public static NDArray muli(NDArray x, double s) {
+    try (NDArray k = scalar(s)) {
+      return x.muli(k);
+    }
+  }
+
+  /** A 0-d float64 CPU tensor holding s, in libtorch memory; the caller closes it. */
+  static NDArray scalar(double s) {
+    return owned(
+        cpuScalars(),
+        java.lang.foreign.MemorySegment.ofArray(new double[] {s}),
+        new ai.djl.ndarray.types.Shape(),
+        ai.djl.ndarray.types.DataType.FLOAT64);
+  }
+
+  private static volatile NDManager cpuScalars;
+
+  private static NDManager cpuScalars() {
+    NDManager m = cpuScalars;
+    if (m == null) {
+      synchronized (Nd.class) {
+        if (cpuScalars == null) {
+          cpuScalars = NDManager.newBaseManager(ai.djl.Device.cpu());
+        }
+        m = cpuScalars;
+      }
+    }
+    return m;
   }
 
   /** A uint8 array [n] holding {@code bytes}, owned by libtorch (see {@link #owned}). */

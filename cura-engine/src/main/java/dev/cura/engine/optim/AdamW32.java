@@ -40,17 +40,11 @@ public final class AdamW32 implements Optimizer {
         int n = (int) value.getShape().size();
         states.ensure(param.name(), n);
         sizes.putIfAbsent(param.name(), n);
-        float[] p = value.toFloatArray();
-        float[] g;
-        try (NDArray grad = value.getGradient()) {
-          g = grad.toFloatArray();
-        }
         float[] m = new float[n];
         float[] v = new float[n];
         states.read(param.name(), m, v);
-        AdamWKernel.step(p, g, m, v, n, s, gradScale, cfg.weightDecay() > 0);
+        AdamWOnDevice.step(value, m, v, s, gradScale, cfg.weightDecay() > 0);
         states.write(param.name(), m, v);
-        Nd.assign(value, p);
       }
     } finally {
       Nd.gradMode(was);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import dev.cura.engine.nn.ComputeDevice;
 import dev.cura.engine.nn.Nd;
 
 /**
@@ -34,9 +35,10 @@ public final class CausalLmLoss {
       }
     }
     NDArray logp = logits.get(new NDIndex(":, :-1, :")).logSoftmax(-1); // [B, T-1, V]
-    NDArray idx = Nd.longs(m, targets, new Shape(b, t - 1, 1));
+    ComputeDevice device = ComputeDevice.of(logits.getDevice());
+    NDArray idx = device.upload(m, targets, new Shape(b, t - 1, 1));
     NDArray picked = logp.gather(idx, 2).reshape(b, t - 1); // [B, T-1]
-    NDArray w = Nd.floats(m, weights, new Shape(b, t - 1)).toType(logits.getDataType(), false);
+    NDArray w = Nd.cast(m, device.upload(m, weights, new Shape(b, t - 1)), Nd.dtype(logits));
     return picked.mul(w).sum().neg();
   }
 }

@@ -4,9 +4,9 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import dev.cura.engine.model.DecoderLayer;
 import dev.cura.engine.model.LlamaModel;
+import dev.cura.engine.nn.ComputeDevice;
 import dev.cura.engine.nn.Nd;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,10 +40,12 @@ public final class CheckpointedStep {
   public double forwardBackward(
       Batch batch, double normalizer, long seed, long step, int micro, NDManager parent) {
     List<DecoderLayer> layers = model.layers();
+    ComputeDevice device = model.device();
     boolean was = Nd.gradMode(false);
     try (NDManager m = parent.newSubManager()) {
       NDArray ids =
-          Nd.longs(m, batch.ids(), new ai.djl.ndarray.types.Shape(batch.batch(), batch.length()));
+          device.upload(
+              m, batch.ids(), new ai.djl.ndarray.types.Shape(batch.batch(), batch.length()));
       NDList rope = model.rope(batch.length(), m);
       NDArray mask = model.causalMask(batch.length(), m);
       List<NDArray> saved = new ArrayList<>(layers.size() + 1);
@@ -55,6 +57,7 @@ public final class CheckpointedStep {
           NDArray out = layers.get(i).forward(h, rope.get(0), rope.get(1), mask, lm, true);
           out.attach(m);
           h = out;
+          device.samplePeakMemory();
         }
       }
       // head: recorded from h_L
@@ -65,8 +68,9 @@ public final class CheckpointedStep {
       try (NDManager hm = m.newSubManager()) {
         NDArray logits = model.head(h, hm);
         NDArray loss = CausalLmLoss.compute(logits, batch, normalizer, hm);
-        nll = loss.toType(DataType.FLOAT64, false).getDouble() * normalizer;
         Nd.backward(loss, hm.ones(loss.getShape()));
+        device.samplePeakMemory();
+        nll = device.downloadScalar(loss) * normalizer;
         try (NDArray g = h.getGradient()) {
           grad = g.duplicate();
         }
@@ -82,6 +86,7 @@ public final class CheckpointedStep {
           seedDropout(seed, step, micro, i);
           NDArray out = layers.get(i).forward(x, rope.get(0), rope.get(1), mask, lm, true);
           Nd.backward(out, grad);
+          device.samplePeakMemory();
           NDArray next = null;
           if (needInputGrad) {
             try (NDArray g = x.getGradient()) {

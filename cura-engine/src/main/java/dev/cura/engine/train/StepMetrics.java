@@ -12,6 +12,8 @@ package dev.cura.engine.train;
  * @param tokensPerSecond tokens (all positions) per second over the run so far
  * @param peakRssBytes the process's peak resident set so far
  * @param etaSeconds estimated seconds to the end
+ * @param peakDeviceBytes peak memory of this step on the model's device (GPU: device memory in use,
+ *     sampled after every layer; CPU: the process's peak resident set during the step)
  */
 public record StepMetrics(
     long step,
@@ -22,4 +24,5 @@ public record StepMetrics(
     double gradNorm,
     double tokensPerSecond,
     long peakRssBytes,
-    double etaSeconds) {}
+    double etaSeconds,
+    long peakDeviceBytes) {}

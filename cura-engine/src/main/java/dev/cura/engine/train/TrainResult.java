@@ -13,6 +13,7 @@ import java.util.List;
  * @param tokensPerSecond training throughput (all positions)
  * @param peakRssBytes peak resident set of the process
  * @param cancelled true if the listener stopped it
+ * @param peakDeviceBytes per step, the peak memory on the model's device (see {@link StepMetrics})
  */
 public record TrainResult(
     Path adapterDir,
@@ -21,4 +22,10 @@ public record TrainResult(
     double evalLoss,
     double tokensPerSecond,
     long peakRssBytes,
-    boolean cancelled) {}
+    boolean cancelled,
+    List<Long> peakDeviceBytes) {
+  /** The largest per-step device peak, or −1 without steps. */
+  public long maxPeakDeviceBytes() {
+    return peakDeviceBytes.stream().mapToLong(Long::longValue).max().orElse(-1);
+  }
+}

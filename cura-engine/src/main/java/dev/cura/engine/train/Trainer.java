@@ -2,6 +2,7 @@ package dev.cura.engine.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cura.engine.data.BatchSampler;
@@ -13,6 +14,8 @@ import dev.cura.engine.model.LlamaConfig;
 import dev.cura.engine.model.LlamaLoader;
 import dev.cura.engine.model.LlamaModel;
 import dev.cura.engine.model.LoadOptions;
+import dev.cura.engine.nn.ComputeDevice;
+import dev.cura.engine.nn.DtypeNames;
 import dev.cura.engine.nn.LoraParams;
 import dev.cura.engine.nn.Nd;
 import dev.cura.engine.optim.AdamWConfig;
@@ -99,10 +102,13 @@ public final class Trainer {
         LOG.info("resuming from {} (step {})", latest, start);
       }
       CheckpointedStep stepper = new CheckpointedStep(model);
+      ComputeDevice device = model.device();
+      List<Long> devicePeaks = new ArrayList<>();
       boolean cancelled = false;
       try (NDManager root = NDManager.newBaseManager(model.options().device())) {
         for (long step = start + 1; step <= cfg.steps(); step++) {
           long t0 = System.nanoTime();
+          device.resetPeakMemory();
           List<Batch> micro = new ArrayList<>();
           int targets = 0;
           for (int k = 0; k < cfg.gradAccum(); k++) {
@@ -117,7 +123,7 @@ public final class Trainer {
             }
             tokens += (long) micro.get(k).batch() * micro.get(k).length();
           }
-          double norm = gradNorm(params);
+          double norm = gradNorm(params, device, root);
           float scale =
               cfg.maxGradNorm() > 0 && norm > cfg.maxGradNorm()
                   ? (float) (cfg.maxGradNorm() / (norm + 1e-6))
@@ -130,6 +136,8 @@ public final class Trainer {
           seconds += (System.nanoTime() - t0) / 1e9;
           double tps = tokens / Math.max(seconds, 1e-9);
           double eta = seconds / (step - start) * (cfg.steps() - step);
+          long devicePeak = device.peakMemoryBytes();
+          devicePeaks.add(devicePeak);
           listener.onStep(
               new StepMetrics(
                   step,
@@ -140,7 +148,8 @@ public final class Trainer {
                   norm,
                   tps,
                   MemoryStats.peakRssBytes(),
-                  eta));
+                  eta,
+                  devicePeak));
           cancelled = listener.isCancelled();
           boolean last = step == cfg.steps();
           if (cancelled || last || (cfg.saveEvery() > 0 && step % cfg.saveEvery() == 0)) {
@@ -171,23 +180,27 @@ public final class Trainer {
               evalLoss,
               tps,
               MemoryStats.peakRssBytes(),
-              cancelled);
-      writeMetrics(cfg, result, LoraParams.count(model));
+              cancelled,
+              devicePeaks);
+      writeMetrics(cfg, model, result, LoraParams.count(model));
       return result;
     }
   }
 
-  /** Global L2 norm of all LoRA gradients (as torch's clip_grad_norm_ computes it). */
-  static double gradNorm(List<LoraParams.Param> params) {
-    double sum = 0;
-    for (LoraParams.Param p : params) {
-      try (NDArray g = p.value().getGradient()) {
-        for (float x : g.toFloatArray()) {
-          sum += (double) x * x;
-        }
+  /**
+   * Global L2 norm of all LoRA gradients (as torch's clip_grad_norm_ computes it), summed in
+   * float64 on the device: one scalar comes back to the host.
+   */
+  static double gradNorm(List<LoraParams.Param> params, ComputeDevice device, NDManager parent) {
+    try (NDManager m = parent.newSubManager()) {
+      NDArray sum = null;
+      for (LoraParams.Param p : params) {
+        NDArray g = Nd.own(m, p.value().getGradient());
+        NDArray sq = Nd.own(m, g.toType(DataType.FLOAT64, false)).square().sum();
+        sum = sum == null ? sq : sum.add(sq);
       }
+      return sum == null ? 0 : Math.sqrt(device.downloadScalar(sum));
     }
-    return Math.sqrt(sum);
   }
 
   private static Path checkpoint(
@@ -214,7 +227,7 @@ public final class Trainer {
     }
   }
 
-  private static void writeMetrics(TrainConfig cfg, TrainResult r, long trainable)
+  private static void writeMetrics(TrainConfig cfg, LlamaModel model, TrainResult r, long trainable)
       throws IOException {
     ObjectNode o = JSON.createObjectNode();
     var l = o.putArray("losses");
@@ -224,6 +237,11 @@ public final class Trainer {
     }
     o.put("tokens_per_second", r.tokensPerSecond());
     o.put("peak_rss_bytes", r.peakRssBytes());
+    o.put("device", model.device().toString());
+    o.put("compute_dtype", DtypeNames.name(model.options().computeDtype()));
+    o.put("peak_device_bytes", r.maxPeakDeviceBytes());
+    var peaks = o.putArray("peak_device_bytes_per_step");
+    r.peakDeviceBytes().forEach(peaks::add);
     o.put("steps", r.steps());
     o.put("trainable_parameters", trainable);
     o.put("cancelled", r.cancelled());
