@@ -57,35 +57,83 @@ public final class DecoderLayer implements AutoCloseable {
   /**
    * x [B, T, C] → [B, T, C]. {@code rope} = {cos, sin} [T, d]; {@code mask} [T, T] additive (0 or
    * −∞).
+   *
+   * <p>Memory: DJL frees a tensor when its handle is closed, not when the last Java reference goes,
+   * so every block below runs in a scope of its own that is closed as soon as its output exists.
+   * What autograd saved for the backward stays alive through libtorch's own references; everything
+   * else (casts, norms' intermediates, the float32 scores and their masked copy) is freed at once,
+   * as PyTorch's reference counting would — the layer's peak is its saved tensors, not its whole
+   * forward.
    */
   public NDArray forward(
       NDArray x, NDArray cos, NDArray sin, NDArray mask, NDManager m, boolean training) {
     x = Nd.adopt(m, x); // temporaries derived from x must die with m
     Shape s = x.getShape();
     long b = s.get(0), t = s.get(1), c = s.get(2);
-    int heads = cfg.heads(), kv = cfg.kvHeads(), d = cfg.headDim(), g = cfg.groupSize();
+    NDArray h;
+    try (NDManager a = m.newSubManager()) {
+      h = attention(Nd.adopt(a, x), cos, sin, mask, a, training, b, t, c);
+      h.attach(m);
+    }
+    try (NDManager f = m.newSubManager()) {
+      NDArray hf = Nd.adopt(f, h);
+      NDArray n2 = rmsNorm(hf, postNorm, cfg.rmsNormEps(), f).reshape(b * t, c);
+      NDArray n2l = loraInput(n2, f);
+      NDArray gt = gate.forward(n2, n2l, f, training);
+      NDArray act = gt.mul(Activation.sigmoid(gt)).mul(up.forward(n2, n2l, f, training));
+      NDArray out = hf.add(down.forward(act, loraInput(act, f), f, training).reshape(b, t, c));
+      out.attach(m);
+      return out;
+    }
+  }
 
-    NDArray n1 = rmsNorm(x, inputNorm, cfg.rmsNormEps(), m).reshape(b * t, c);
-    NDArray qs = q.forward(n1, m, training).reshape(b, t, heads, d).transpose(0, 2, 1, 3);
-    NDArray ks = k.forward(n1, m, training).reshape(b, t, kv, d).transpose(0, 2, 1, 3);
-    NDArray vs = v.forward(n1, m, training).reshape(b, t, kv, d).transpose(0, 2, 1, 3);
+  /** h = x + o_proj(attention(norm(x))), in scope {@code a}. */
+  private NDArray attention(
+      NDArray x,
+      NDArray cos,
+      NDArray sin,
+      NDArray mask,
+      NDManager a,
+      boolean training,
+      long b,
+      long t,
+      long c) {
+    int heads = cfg.heads(), kv = cfg.kvHeads(), d = cfg.headDim(), g = cfg.groupSize();
+    NDArray n1 = rmsNorm(x, inputNorm, cfg.rmsNormEps(), a).reshape(b * t, c);
+    NDArray n1l = loraInput(n1, a);
+    NDArray qs = q.forward(n1, n1l, a, training).reshape(b, t, heads, d).transpose(0, 2, 1, 3);
+    NDArray ks = k.forward(n1, n1l, a, training).reshape(b, t, kv, d).transpose(0, 2, 1, 3);
+    NDArray vs = v.forward(n1, n1l, a, training).reshape(b, t, kv, d).transpose(0, 2, 1, 3);
     qs = Rope.apply(qs, cos, sin); // [B, H, T, d]
     ks = Rope.apply(ks, cos, sin); // [B, kv, T, d]
 
     // group the g query heads of each kv head: [B, kv, g·T, d] · [B, kv, d, T] → [B, kv, g·T, T]
-    NDArray qg = qs.reshape(b, kv, g * t, d);
-    NDArray scores =
-        Nd.mul(qg.matMul(ks.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(d)).reshape(b, kv, g, t, t);
-    // softmax in float32 (transformers: softmax(..., dtype=float32).to(query dtype))
-    NDArray probs = Nd.cast(m, Nd.cast(m, scores, upcast(x)).add(mask).softmax(-1), Nd.dtype(x));
+    NDArray probs;
+    try (NDManager p = a.newSubManager()) {
+      NDArray qg = Nd.adopt(p, qs).reshape(b, kv, g * t, d);
+      NDArray scores =
+          Nd.mul(qg.matMul(Nd.adopt(p, ks).transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(d))
+              .reshape(b, kv, g, t, t);
+      // softmax in float32 (transformers: softmax(..., dtype=float32).to(query dtype))
+      probs = Nd.cast(p, Nd.cast(p, scores, upcast(x)).add(mask).softmax(-1), Nd.dtype(x));
+      probs.attach(a);
+    }
     NDArray ctx = probs.reshape(b, kv, g * t, t).matMul(vs).reshape(b, heads, t, d); // [B, H, T, d]
     NDArray attn = ctx.transpose(0, 2, 1, 3).reshape(b * t, (long) heads * d);
-    NDArray h = x.add(o.forward(attn, m, training).reshape(b, t, c));
+    return x.add(o.forward(attn, loraInput(attn, a), a, training).reshape(b, t, c));
+  }
 
-    NDArray n2 = rmsNorm(h, postNorm, cfg.rmsNormEps(), m).reshape(b * t, c);
-    NDArray gt = gate.forward(n2, m, training);
-    NDArray act = gt.mul(Activation.sigmoid(gt)).mul(up.forward(n2, m, training));
-    return h.add(down.forward(act, m, training).reshape(b, t, c));
+  /**
+   * The input of the LoRA branches in their parameters' dtype (float32 master weights), cast once
+   * and shared by the linears that read the same input (q/k/v, gate/up); null without LoRA.
+   */
+  private NDArray loraInput(NDArray x, NDManager m) {
+    for (LoraLinear l : linears()) {
+      if (l.hasLora()) {
+        return Nd.cast(m, x, Nd.dtype(l.loraA()));
+      }
+    }
+    return null;
   }
 
   /**
@@ -93,10 +141,14 @@ public final class DecoderLayer implements AutoCloseable {
    * dtype, then times the weight (kept in the compute dtype). Both casts are recorded.
    */
   static NDArray rmsNorm(NDArray x, NDArray weight, double eps, NDManager m) {
-    NDArray xf = Nd.cast(m, x, upcast(x));
-    NDArray variance = xf.square().mean(new int[] {-1}, true);
-    NDArray normed = Nd.cast(m, xf.div(variance.add(eps).sqrt()), Nd.dtype(x));
-    return normed.mul(weight);
+    try (NDManager n = m.newSubManager()) {
+      NDArray xf = Nd.cast(n, Nd.adopt(n, x), upcast(x));
+      NDArray variance = xf.square().mean(new int[] {-1}, true);
+      NDArray normed = Nd.cast(n, xf.div(variance.add(eps).sqrt()), Nd.dtype(x));
+      NDArray out = normed.mul(weight);
+      out.attach(m);
+      return out;
+    }
   }
 
   /** float32 for norms and softmax, as transformers; float64 stays float64 (gradient checks). */

@@ -130,11 +130,19 @@ public final class LoraLinear implements AutoCloseable {
    * recorded.
    */
   public NDArray forward(NDArray x, NDManager m, boolean training) {
+    return forward(x, null, m, training);
+  }
+
+  /**
+   * As {@link #forward(NDArray, NDManager, boolean)} with the LoRA input already in the parameters'
+   * dtype ({@code xLora}, shared by linears that read the same x; null: cast here).
+   */
+  public NDArray forward(NDArray x, NDArray xLora, NDManager m, boolean training) {
     NDArray y = base.apply(x, m); // [N, out]
     if (loraA == null) {
       return y;
     }
-    NDArray xin = Nd.cast(m, x, Nd.dtype(loraA));
+    NDArray xin = xLora != null ? xLora : Nd.cast(m, x, Nd.dtype(loraA));
     if (training && dropout > 0) {
       xin = xin.getNDArrayInternal().dropout(xin, (float) dropout, true).singletonOrThrow();
     }
