@@ -3,6 +3,8 @@ package dev.cura.cli;
 import dev.cura.cli.engine.CliErrors;
 import dev.cura.cli.engine.TrainProgress;
 import dev.cura.engine.model.LoadOptions;
+import dev.cura.engine.nn.ComputeDevice;
+import dev.cura.engine.nn.DtypeNames;
 import dev.cura.engine.nn.LoraConfig;
 import dev.cura.engine.train.TrainConfig;
 import dev.cura.engine.train.TrainResult;
@@ -104,6 +106,18 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "continue from the latest checkpoint in --out")
   boolean resume;
 
+  @Option(
+      names = "--compute-dtype",
+      defaultValue = "auto",
+      description =
+          "bf16 | fp32 | auto: activations and matmuls (LoRA weights, optimizer states, norms,"
+              + " softmax and the loss stay float32); auto = bf16 on CUDA, fp32 on the CPU"
+              + " (measured faster there)")
+  String computeDtype;
+
+  @Option(names = "--device", defaultValue = "cpu", description = "cpu | cuda | cuda:N | auto")
+  String device;
+
   @Override
   public Integer call() {
     return CliErrors.run(
@@ -138,7 +152,8 @@ public final class TrainCommand implements Callable<Integer> {
                   256L << 20);
           TrainResult r;
           try (TrainProgress bar = new TrainProgress("train", steps)) {
-            r = Trainer.run(cfg, bar);
+            ComputeDevice dev = ComputeDevice.parse(device);
+            r = Trainer.run(cfg, dev, DtypeNames.resolve(computeDtype, dev), bar);
           }
           System.out.printf(
               "adapter: %s%nsteps: %d  first loss: %.4f  last loss: %.4f%s%ntokens/s: %.1f  peak RSS: %.2f GiB%n",

@@ -144,7 +144,7 @@ public final class DecoderLayer implements AutoCloseable {
     try (NDManager n = m.newSubManager()) {
       NDArray xf = Nd.cast(n, Nd.adopt(n, x), upcast(x));
       NDArray variance = xf.square().mean(new int[] {-1}, true);
-      NDArray normed = Nd.cast(n, xf.div(variance.add(eps).sqrt()), Nd.dtype(x));
+      NDArray normed = Nd.cast(n, xf.div(Nd.add(variance, eps).sqrt()), Nd.dtype(x));
       NDArray out = normed.mul(weight);
       out.attach(m);
       return out;

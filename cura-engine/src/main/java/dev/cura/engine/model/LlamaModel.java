@@ -152,15 +152,22 @@ public final class LlamaModel implements AutoCloseable {
         length, cm, new NDList(cos, sin), device().upload(cm, mask, new Shape(length, length)));
   }
 
-  /** Final norm + lm_head: hidden [B, T, C] → logits [B, T, V] float32. */
+  /**
+   * Final norm + lm_head: hidden [B, T, C] → logits [B, T, V] float32. The compute-dtype logits and
+   * the norm's intermediates are freed before this returns (only the float32 logits live on).
+   */
   public NDArray head(NDArray hidden, NDManager m) {
-    hidden = Nd.adopt(m, hidden);
-    Shape s = hidden.getShape();
-    NDArray normed = DecoderLayer.rmsNorm(hidden, norm, config.rmsNormEps(), m);
-    NDArray logits = lmHead.apply(normed.reshape(s.get(0) * s.get(1), s.get(2)), m);
-    // the loss is computed in float32 (transformers: logits.float()); float64 stays
-    NDArray wide = Nd.cast(m, logits, DecoderLayer.upcast(logits));
-    return wide.reshape(s.get(0), s.get(1), config.vocabSize());
+    try (NDManager t = m.newSubManager()) {
+      NDArray x = Nd.adopt(t, hidden);
+      Shape s = x.getShape();
+      NDArray normed = DecoderLayer.rmsNorm(x, norm, config.rmsNormEps(), t);
+      NDArray logits = lmHead.apply(normed.reshape(s.get(0) * s.get(1), s.get(2)), t);
+      // the loss is computed in float32 (transformers: logits.float()); float64 stays
+      NDArray wide = Nd.cast(t, logits, DecoderLayer.upcast(logits));
+      NDArray out = wide.reshape(s.get(0), s.get(1), config.vocabSize());
+      out.attach(m);
+      return out;
+    }
   }
 
   /** A full forward without recording: ids [B, T] → logits [B, T, V] float32 in {@code m}. */

@@ -177,25 +177,45 @@ public final class ComputeDevice {
     }
   }
 
-  /** Records the device memory in use now into the window's peak (a no-op on the CPU). */
+  /**
+   * Records the device memory in use now into the window's peak (a no-op on the CPU). Where the
+   * CUDA runtime cannot be queried (DJL reaches it through JNA's {@code cudart}), the peak reads −1
+   * and training goes on.
+   */
   public void samplePeakMemory() {
-    if (isGpu()) {
-      long used = CudaUtils.getGpuMemory(device).getCommitted();
-      peakDeviceBytes.accumulateAndGet(used, Math::max);
+    if (isGpu() && !memoryQueryFailed) {
+      try {
+        long used = CudaUtils.getGpuMemory(device).getCommitted();
+        peakDeviceBytes.accumulateAndGet(used, Math::max);
+      } catch (RuntimeException | LinkageError e) {
+        memoryQueryFailed = true;
+        peakDeviceBytes.set(-1);
+        org.slf4j.LoggerFactory.getLogger(ComputeDevice.class)
+            .warn(
+                "cannot read CUDA memory (set -Djna.library.path to libcudart's directory): {}",
+                e.toString());
+      }
     }
   }
+
+  private volatile boolean memoryQueryFailed;
 
   /** Peak device memory of the current window, bytes (CPU: the process's peak RSS). */
   public long peakMemoryBytes() {
     if (isGpu()) {
       samplePeakMemory();
-      return peakDeviceBytes.get();
+      return memoryQueryFailed ? -1 : peakDeviceBytes.get();
     }
     return MemoryStats.windowPeakRssBytes();
   }
 
+  /** {@code cpu} or {@code cuda:N}: the name {@link #parse} reads back. */
+  public String name() {
+    return isGpu() ? "cuda:" + device.getDeviceId() : "cpu";
+  }
+
   @Override
   public String toString() {
-    return device.toString();
+    return name();
   }
 }

@@ -66,8 +66,13 @@ public final class CheckpointedStep {
       double nll;
       NDArray grad;
       try (NDManager hm = m.newSubManager()) {
-        NDArray logits = model.head(h, hm);
-        NDArray loss = CausalLmLoss.compute(logits, batch, normalizer, hm);
+        NDArray loss;
+        try (NDManager lm = hm.newSubManager()) {
+          // the float32 logits are not saved for the backward (log-softmax saves its output): free
+          NDArray logits = model.head(h, lm);
+          loss = CausalLmLoss.compute(logits, batch, normalizer, lm);
+          loss.attach(hm);
+        }
         Nd.backward(loss, hm.ones(loss.getShape()));
         device.samplePeakMemory();
         nll = device.downloadScalar(loss) * normalizer;

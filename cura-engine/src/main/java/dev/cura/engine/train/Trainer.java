@@ -48,6 +48,16 @@ public final class Trainer {
 
   /** Runs training from {@code cfg}; resumes from the latest checkpoint if {@code cfg.resume()}. */
   public static TrainResult run(TrainConfig cfg, TrainingListener listener) throws IOException {
+    return run(cfg, ComputeDevice.cpu(), null, listener);
+  }
+
+  /**
+   * Runs training on {@code device} with {@code computeDtype} (null: the device's default, bf16 on
+   * a GPU and float32 on the CPU); the rest as {@link #run(TrainConfig, TrainingListener)}.
+   */
+  public static TrainResult run(
+      TrainConfig cfg, ComputeDevice device, DataType computeDtype, TrainingListener listener)
+      throws IOException {
     // data first: a bad line should fail in a second, not after loading a large base model
     LlamaConfig modelConfig = LlamaConfig.read(cfg.model());
     List<Example> train;
@@ -61,7 +71,9 @@ public final class Trainer {
       pad = Math.max(0, tok.eosId());
     }
     LOG.info("{} training examples, loading {}", train.size(), cfg.model());
-    try (LlamaModel model = LlamaLoader.load(cfg.model(), LoadOptions.cpu(cfg.quant()))) {
+    DataType dtype = computeDtype != null ? computeDtype : device.defaultComputeDtype();
+    LoadOptions options = new LoadOptions(cfg.quant(), device.djl(), dtype);
+    try (LlamaModel model = LlamaLoader.load(cfg.model(), options)) {
       return train(model, train, valid, pad, cfg, listener);
     }
   }
