@@ -13,6 +13,7 @@ import dev.cura.engine.nn.LoraParams;
 import dev.cura.engine.nn.Nd;
 import dev.cura.engine.optim.AdamWConfig;
 import dev.cura.engine.optim.Optimizer;
+import dev.cura.engine.optim.OptimizerKind;
 import dev.cura.engine.train.Batch;
 import dev.cura.engine.train.CheckpointedStep;
 import dev.cura.engine.train.MemoryStats;
@@ -94,7 +95,7 @@ public final class TrainBench {
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     try (Optimizer opt =
-            Optimizer.create("paged_adamw_32bit", AdamWConfig.BNB_DEFAULTS, pageDir, 64L << 20);
+            OptimizerKind.PAGED_ADAMW_32BIT.create(AdamWConfig.BNB_DEFAULTS, pageDir, 64L << 20);
         NDManager root = NDManager.newBaseManager(device.djl())) {
       for (int s = 0; s < warmup + steps; s++) {
         device.resetPeakMemory();

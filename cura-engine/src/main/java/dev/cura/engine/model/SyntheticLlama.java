@@ -121,7 +121,7 @@ public final class SyntheticLlama {
             0.03f,
             256,
             options.computeDtype());
-    if (options.quant() == LoadOptions.Quant.NF4) {
+    if (!options.quant().dense()) {
       return new LoraLinear(name, w);
     }
     NDArray dense = w.dense(m);
