@@ -77,6 +77,7 @@ public final class BenchTrainWorker {
       o.put("peak_rss_bytes", r.peakRssBytes());
       o.put("step_peak_device_bytes", r.maxStepPeakDeviceBytes());
       o.put("trainable_params", r.trainableParams());
+      o.put("jvm_heap_committed_bytes", Runtime.getRuntime().totalMemory());
       o.put("step_flops", TrainBench.stepFlops(cfg, (long) batch * seqLen, seqLen));
       MemoryPlan plan =
           MemoryPlan.estimate(

@@ -2,6 +2,8 @@ package dev.cura.engine.plan;
 
 import ai.djl.ndarray.types.DataType;
 import dev.cura.engine.model.LlamaConfig;
+import dev.cura.engine.nn.ComputeDevice;
+import dev.cura.engine.train.CheckpointedStep;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -180,17 +182,28 @@ public record MemoryPlan(List<Item> items, Settings settings) {
             "attention probabilities (one layer)",
             attention * (4 + b) * 2,
             "B·H·T² × (4 + " + b + ") saved, × 2 with the backward's gradients"));
+    int positions = Math.max(1, s.seqLen() - 1);
+    long rows =
+        CheckpointedStep.headChunkRows(
+            s.batch(), positions, cfg.vocabSize(), s.gpu() ? GPU : ComputeDevice.cpu());
+    long block = (long) s.batch() * rows * vocab; // logits of one block of positions
     items.add(
         new Item(
-            "loss head (logits)",
-            n * vocab * (4 + 4 + 4 + b),
-            "B·T·V × (4 saved log-probs + 8 backward transients + " + b + ")"));
+            "loss head (one block of " + rows + " positions)",
+            block * (4 + 4 + 4 + 4 + b) + n * c * b,
+            "B·rows·V × ("
+                + (16 + b)
+                + ": logits, log-probs, 2 gradients, "
+                + b
+                + "-byte copy) + h's gradient"));
     items.add(
         s.gpu()
             ? new Item("CUDA context + workspace", CUDA_RUNTIME_BYTES, "measured, typical")
             : new Item("runtime (JVM + libtorch)", CPU_RUNTIME_BYTES, "measured on the CPU"));
     return new MemoryPlan(List.copyOf(items), s);
   }
+
+  private static final ComputeDevice GPU = ComputeDevice.of(ai.djl.Device.gpu());
 
   private static long ceil(long a, long d) {
     return (a + d - 1) / d;
