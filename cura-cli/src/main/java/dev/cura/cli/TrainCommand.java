@@ -5,7 +5,6 @@ import dev.cura.cli.engine.SpecFlags;
 import dev.cura.cli.engine.TrainProgress;
 import dev.cura.engine.model.LoadOptions;
 import dev.cura.engine.nn.ComputeDevice;
-import dev.cura.engine.nn.DtypeNames;
 import dev.cura.engine.train.TrainConfig;
 import dev.cura.engine.train.TrainResult;
 import dev.cura.engine.train.Trainer;
@@ -134,11 +133,10 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--compute-dtype",
-      defaultValue = "auto",
       description =
-          "bf16 | fp32 | auto: activations and matmuls (LoRA weights, optimizer states, norms,"
-              + " softmax and the loss stay float32); auto = bf16 on CUDA, fp32 on the CPU"
-              + " (measured faster there)")
+          "bf16 | fp32: activations and matmuls (LoRA weights, optimizer states, norms, softmax"
+              + " and the loss stay float32); default: bf16 on CUDA, fp32 on the CPU (measured"
+              + " faster there)")
   String computeDtype;
 
   @Option(names = "--device", defaultValue = "cpu", description = "cpu | cuda | cuda:N | auto")
@@ -168,6 +166,7 @@ public final class TrainCommand implements Callable<Integer> {
         .seed(seed)
         .packing(packing)
         .checkpointEvery(saveEvery)
+        .computeDtype(computeDtype)
         .build();
   }
 
@@ -199,8 +198,7 @@ public final class TrainCommand implements Callable<Integer> {
           Integer planned = spec.training().maxSteps();
           try (TrainProgress bar = new TrainProgress("train", planned == null ? -1 : planned)) {
             ComputeDevice dev = ComputeDevice.parse(device);
-            LoadOptions options =
-                new LoadOptions(cfg.quant(), dev.djl(), DtypeNames.resolve(computeDtype, dev));
+            LoadOptions options = cfg.loadOptions(dev);
             r = Trainer.run(cfg, options, bar);
           }
           System.out.printf(

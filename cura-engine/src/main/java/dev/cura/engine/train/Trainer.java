@@ -51,7 +51,7 @@ public final class Trainer {
 
   /** Runs training from {@code cfg}; resumes from the latest checkpoint if {@code cfg.resume()}. */
   public static TrainResult run(TrainConfig cfg, TrainingListener listener) throws IOException {
-    return run(cfg, LoadOptions.cpu(cfg.quant()), listener);
+    return run(cfg, cfg.loadOptions(ComputeDevice.cpu()), listener);
   }
 
   /** {@link #run(TrainConfig, TrainingListener)} with the model loaded as {@code options} say. */
