@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cura.cli.quant.BenchFiles;
 import dev.cura.cli.quant.PlainCopy;
-import dev.cura.core.store.CheckpointHash;
 import dev.cura.core.synth.LlamaShape;
 import dev.cura.core.synth.SyntheticCheckpoint;
+import dev.cura.core.util.FileTrees;
 import dev.cura.core.util.Json;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -59,8 +59,8 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
     Path src = work.resolve("synth-" + params);
     Path copyDir = work.resolve("copy");
     Path outDir = work.resolve("quantized");
-    QuantizeCommand.deleteQuietly(copyDir);
-    QuantizeCommand.deleteQuietly(outDir);
+    FileTrees.deleteQuietly(copyDir);
+    FileTrees.deleteQuietly(outDir);
     Files.createDirectories(work);
     if (!Files.exists(src.resolve("config.json"))) {
       System.err.printf("bench: writing a synthetic %s checkpoint to %s%n", params, src);
@@ -68,7 +68,10 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
       SyntheticCheckpoint.write(shape, 0, src, b -> {});
       System.err.printf("bench: synth took %.1f s%n", (System.nanoTime() - t) / 1e9);
     }
-    List<Path> files = CheckpointHash.files(src);
+    List<Path> files;
+    try (var listing = Files.list(src)) {
+      files = listing.filter(Files::isRegularFile).sorted().toList();
+    }
     String loadAtStart = Files.readString(Path.of("/proc/loadavg")).trim();
     long bytes = 0;
     for (Path f : files) {
@@ -85,7 +88,7 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
       BenchFiles.prepareCache(files, cache);
       copies[round] = timeCopy(files, copyDir);
       BenchFiles.prepareCache(files, cache);
-      QuantizeCommand.deleteQuietly(outDir);
+      FileTrees.deleteQuietly(outDir);
       q = runQuantizeChild(src, outDir);
       long t = System.nanoTime();
       BenchFiles.fsync(BenchFiles.list(outDir));
@@ -140,10 +143,10 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
         q.get("peak_rss_bytes").asLong() >> 20,
         loadAtStart,
         Files.readString(Path.of("/proc/loadavg")).trim());
-    QuantizeCommand.deleteQuietly(copyDir);
+    FileTrees.deleteQuietly(copyDir);
     if (!keep) {
-      QuantizeCommand.deleteQuietly(outDir);
-      QuantizeCommand.deleteQuietly(src);
+      FileTrees.deleteQuietly(outDir);
+      FileTrees.deleteQuietly(src);
     }
     return 0;
   }
@@ -170,12 +173,12 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
   }
 
   private static double timeCopy(List<Path> files, Path dest) throws IOException {
-    QuantizeCommand.deleteQuietly(dest);
+    FileTrees.deleteQuietly(dest);
     long t = System.nanoTime();
     PlainCopy.copy(files, dest);
     BenchFiles.fsync(BenchFiles.list(dest));
     double s = (System.nanoTime() - t) / 1e9;
-    QuantizeCommand.deleteQuietly(dest);
+    FileTrees.deleteQuietly(dest);
     return s;
   }
 

@@ -3,6 +3,7 @@ package dev.cura.cli;
 import dev.cura.cli.quant.Progress;
 import dev.cura.core.synth.LlamaShape;
 import dev.cura.core.synth.SyntheticCheckpoint;
+import dev.cura.core.util.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ public final class SynthCommand implements Callable<Integer> {
       SyntheticCheckpoint.write(shape, seed, out, p::update);
     } catch (IOException e) {
       System.err.println("cura synth: failed: " + e.getMessage());
-      QuantizeCommand.deleteQuietly(out);
+      FileTrees.deleteQuietly(out);
       return 1;
     }
     if (!quiet) {

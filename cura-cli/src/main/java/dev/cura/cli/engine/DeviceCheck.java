@@ -5,12 +5,12 @@ import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cura.core.synth.LlamaShape;
-import dev.cura.engine.bench.TrainBench;
 import dev.cura.engine.model.LlamaLoader;
 import dev.cura.engine.model.LlamaModel;
 import dev.cura.engine.model.LoadOptions;
 import dev.cura.engine.nn.ComputeDevice;
 import dev.cura.engine.nn.DtypeNames;
+import dev.cura.tools.bench.TrainBench;
 import java.nio.file.Path;
 
 /**

@@ -26,7 +26,8 @@ public final class DecoderLayer implements AutoCloseable {
   final LoraLinear q, k, v, o, gate, up, down;
   private final LlamaConfig cfg;
 
-  DecoderLayer(
+  /** A layer from its parts (see {@link LlamaModel}'s public constructor). */
+  public DecoderLayer(
       LlamaConfig cfg,
       NDArray inputNorm,
       NDArray postNorm,

@@ -3,6 +3,7 @@ package dev.cura.engine.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.cura.engine.nn.ComputeDevice;
 import dev.cura.engine.nn.DenseWeight;
@@ -32,7 +33,11 @@ public final class LlamaModel implements AutoCloseable {
   private final FrozenWeight lmHead; // [V, C]
   private final WeightBuffers buffers; // one layer's dequantized weights, reused by every layer
 
-  LlamaModel(
+  /**
+   * A model from its parts (tools that build weights in memory, e.g. synthetic benchmark models);
+   * checkpoints load through {@link LlamaLoader}.
+   */
+  public LlamaModel(
       LlamaConfig config,
       LoadOptions options,
       NDManager manager,
@@ -80,6 +85,60 @@ public final class LlamaModel implements AutoCloseable {
     List<LoraLinear> all = new ArrayList<>();
     layers.forEach(l -> all.addAll(l.linears()));
     return all;
+  }
+
+  /**
+   * Full-parameter mode (pretraining a base model): every weight becomes a trainable leaf — the
+   * embedding, every RMSNorm weight, every decoder linear and an untied lm_head (a tied one is the
+   * embedding) — so a {@link #forward} recorded under grad mode back-propagates into all of them.
+   * The same forward as QLoRA training and inference, no second model.
+   *
+   * @return the parameters in transformers' names and order: embed_tokens; per layer
+   *     input_layernorm, q, k, v, o, post_attention_layernorm, gate, up, down; norm; lm_head
+   * @throws IllegalStateException when a linear is quantized or has a LoRA branch, or the compute
+   *     dtype is not float32/float64 (gradients of a frozen-base model are LoRA's business)
+   */
+  public List<LoraParams.Param> trainAllParameters() {
+    DataType dt = options.computeDtype();
+    if (dt != DataType.FLOAT32 && dt != DataType.FLOAT64) {
+      throw new IllegalStateException("full-parameter training computes in float32, got " + dt);
+    }
+    List<LoraParams.Param> out = new ArrayList<>();
+    out.add(leaf("model.embed_tokens.weight", embed));
+    for (int i = 0; i < layers.size(); i++) {
+      DecoderLayer l = layers.get(i);
+      String p = "model.layers." + i + ".";
+      out.add(leaf(p + "input_layernorm.weight", l.inputNorm));
+      for (LoraLinear lin : List.of(l.q, l.k, l.v, l.o)) {
+        out.add(new LoraParams.Param(lin.name() + ".weight", trainable(lin.name(), lin)));
+      }
+      out.add(leaf(p + "post_attention_layernorm.weight", l.postNorm));
+      for (LoraLinear lin : List.of(l.gate, l.up, l.down)) {
+        out.add(new LoraParams.Param(lin.name() + ".weight", trainable(lin.name(), lin)));
+      }
+    }
+    out.add(leaf("model.norm.weight", norm));
+    if (!(lmHead instanceof DenseWeight head)) {
+      throw new IllegalStateException("lm_head must be dense for full-parameter training");
+    }
+    NDArray headWeight = head.train(); // tied: the embedding itself, already listed
+    if (!config.tieWordEmbeddings()) {
+      out.add(new LoraParams.Param("lm_head.weight", headWeight));
+    }
+    return out;
+  }
+
+  private static LoraParams.Param leaf(String name, NDArray a) {
+    a.setRequiresGradient(true);
+    return new LoraParams.Param(name, a);
+  }
+
+  private static NDArray trainable(String name, LoraLinear lin) {
+    if (lin.hasLora() || !(lin.base() instanceof DenseWeight w)) {
+      throw new IllegalStateException(
+          name + ": full-parameter training needs dense linears without LoRA");
+    }
+    return w.train();
   }
 
   /** ids [B, T] (int64) → hidden [B, T, C] in the compute dtype. */
