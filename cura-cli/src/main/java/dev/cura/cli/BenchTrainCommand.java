@@ -139,14 +139,15 @@ public final class BenchTrainCommand implements Callable<Integer> {
         new BenchSide.Common(
             params, s, seqLen, rank, batch, warmup, steps, nThreads, dev.name(), big, xmx, python);
     BenchReport.header(s, p, rank, seqLen, batch, nThreads, steps, warmup, repeat, dev);
-    Map<String, Double> peaks = new LinkedHashMap<>();
+    Map<String, TrainBench.MatmulPeak> peaks = new LinkedHashMap<>();
     for (String d : ds) {
       DataType t = DtypeNames.parse(d);
-      double g = TrainBench.matmulPeakGflops(dev.isGpu() ? 8192 : 1024, 2.0, t, dev.djl());
+      TrainBench.MatmulPeak g = TrainBench.matmulPeak(dev.isGpu() ? 8192 : 1024, 2.0, t, dev.djl());
       peaks.put(d, g);
       System.out.printf(
-          "measured %s matmul peak (%s, %d threads): %.1f GFLOP/s%n",
-          d, dev.isGpu() ? "8192³" : "1024³", nThreads, g);
+          "measured %s matmul peak (%s, %d threads): %.1f GFLOP/s by wall time, %.1f per CPU"
+              + " second%n",
+          d, dev.isGpu() ? "8192³" : "1024³", nThreads, g.wallGflops(), g.cpuGflops());
     }
     List<BenchSide> sides = new ArrayList<>();
     for (String d : ds) {

@@ -49,7 +49,11 @@ public record BenchSide(String side, String quant, String dtype) {
     List<String> cmd = side.equals("torch") ? peerCommand(c) : curaCommand(c);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
     if (c.threads() > 0) {
-      pb.environment().put("OMP_NUM_THREADS", Integer.toString(c.threads()));
+      // OpenMP (libtorch), and the BLAS a Python torch may be linked to (Debian's: OpenBLAS's
+      // pthread build, which ignores OMP_NUM_THREADS and would otherwise use every core)
+      for (String v : List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")) {
+        pb.environment().put(v, Integer.toString(c.threads()));
+      }
     }
     pb.environment().remove("MALLOC_MMAP_THRESHOLD_");
     pb.environment().remove("MALLOC_TRIM_THRESHOLD_");

@@ -139,10 +139,18 @@ public final class TrainBench {
   }
 
   /**
-   * Measured matmul throughput (GFLOP/s) of libtorch on this machine for n×n×n products in {@code
-   * dtype}, over about {@code seconds}.
+   * Measured matmul throughput of libtorch for n×n×n products in {@code dtype}, over about {@code
+   * seconds}: by wall time, and by this process's CPU time (all threads) — on a machine shared with
+   * other jobs the second moves far less with their load.
+   *
+   * @param wallGflops GFLOP per wall second
+   * @param cpuGflops GFLOP per CPU second of this process (wall on a GPU)
    */
-  public static double matmulPeakGflops(int n, double seconds, DataType dtype, Device device) {
+  public record MatmulPeak(double wallGflops, double cpuGflops) {}
+
+  public static MatmulPeak matmulPeak(int n, double seconds, DataType dtype, Device device) {
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     try (NDManager m = NDManager.newBaseManager(device)) {
       NDArray a = Nd.cast(m, m.randomNormal(new Shape(n, n)), dtype);
       NDArray b = Nd.cast(m, m.randomNormal(new Shape(n, n)), dtype);
@@ -150,6 +158,7 @@ public final class TrainBench {
       NDArray warm = a.matMul(b);
       dev.downloadScalar(warm.get(0, 0)); // waits for the device (a no-op wait on the CPU)
       warm.close();
+      long c0 = os.getProcessCpuTime();
       long t0 = System.nanoTime();
       int reps = 0;
       NDArray last = null;
@@ -162,8 +171,15 @@ public final class TrainBench {
       }
       dev.downloadScalar(last.get(0, 0)); // waits for the queued products
       double elapsed = (System.nanoTime() - t0) / 1e9;
-      return 2.0 * n * n * n * reps / elapsed / 1e9;
+      double cpu = (os.getProcessCpuTime() - c0) / 1e9;
+      double flop = 2.0 * n * n * n * reps / 1e9;
+      return new MatmulPeak(flop / elapsed, dev.isGpu() ? flop / elapsed : flop / cpu);
     }
+  }
+
+  /** GFLOP/s by wall time (see {@link #matmulPeak}). */
+  public static double matmulPeakGflops(int n, double seconds, DataType dtype, Device device) {
+    return matmulPeak(n, seconds, dtype, device).wallGflops();
   }
 
   /** float32 on the CPU (the old signature). */
