@@ -1,40 +1,41 @@
 package dev.cura.cli;
 
+import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cura.cli.engine.BenchSide;
 import dev.cura.cli.engine.BenchTrainWorker;
 import dev.cura.cli.engine.CliErrors;
+import dev.cura.cli.engine.PlanPrinter;
 import dev.cura.core.synth.LlamaShape;
-import dev.cura.engine.model.FamilyPresets;
-import dev.cura.engine.model.LlamaConfig;
+import dev.cura.engine.nn.ComputeDevice;
+import dev.cura.engine.nn.DtypeNames;
 import dev.cura.tools.bench.TrainBench;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code ./cura bench train}: QLoRA vs unquantized step time and memory. */
+/** {@code ./cura bench train}: QLoRA step time and memory, side by side, optionally vs PyTorch. */
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
     description = {
-      "QLoRA (NF4) vs unquantized training steps on a synthetic Llama, side by side: step time,"
-          + " tokens/s, GFLOP/s against the measured matmul peak, peak RSS (each side in its own JVM).",
-      "With --params 10B (or --only nf4) only the NF4 side runs: the memory headline."
+      "QLoRA training steps on a synthetic Llama, side by side in one run: NF4 vs unquantized,"
+          + " bf16 vs fp32 compute, and with --peer torch the same step in PyTorch eager"
+          + " (same shapes, threads, precision). Each side runs in its own process; prints step"
+          + " time, CPU seconds per step, tokens/s, GFLOP/s against the measured matmul peak,"
+          + " peak RSS and the peak device memory of a step.",
+      "With --plan: the predicted peak device memory of a step, broken down, without running.",
+      "With --params 10B (or --quant nf4) only the NF4 side runs: the memory headline."
     })
 public final class BenchTrainCommand implements Callable<Integer> {
-  @Option(names = "--params", defaultValue = "50M", description = "model size, e.g. 50M, 1B, 10B")
+  @Option(names = "--params", defaultValue = "50M", description = "model size, e.g. 100M, 1B, 10B")
   String params;
-
-  @Option(
-      names = "--arch",
-      description =
-          "llama3 | qwen2 | qwen3 | mistral | phi3 | gemma2: that family's published shape nearest"
-              + " --params (llama3 8B = Llama-3-8B); default: a generic Llama shape")
-  String arch;
 
   @Option(names = "--seq-len", defaultValue = "256")
   int seqLen;
@@ -48,134 +49,160 @@ public final class BenchTrainCommand implements Callable<Integer> {
   @Option(names = "--warmup", defaultValue = "1")
   int warmup;
 
-  @Option(names = "--steps", defaultValue = "3")
+  @Option(names = "--steps", defaultValue = "3", description = "timed steps per run (median)")
   int steps;
 
-  @Option(names = "--only", description = "nf4 | none: run one side")
-  String only;
+  @Option(
+      names = {"--quant", "--only"},
+      split = ",",
+      description = "nf4, none or nf4,none (default both; nf4 only from 3B up)")
+  List<String> quants;
+
+  @Option(
+      names = "--compute-dtype",
+      split = ",",
+      defaultValue = "auto",
+      description = "bf16, fp32, auto (the device's default) or a list, e.g. fp32,bf16")
+  List<String> dtypes;
+
+  @Option(
+      names = "--peer",
+      description = "torch: run the same step in PyTorch eager beside each CURA side")
+  String peer;
+
+  @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch")
+  String python;
+
+  @Option(
+      names = "--threads",
+      defaultValue = "0",
+      description = "libtorch intra-op threads for every side (0 = the machine's cores)")
+  int threads;
+
+  @Option(
+      names = "--repeat",
+      defaultValue = "1",
+      description = "runs of every side, interleaved (the table shows the median run)")
+  int repeat;
+
+  @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or auto")
+  String device;
 
   @Option(names = "--xmx", defaultValue = "1g", description = "Java heap of each worker JVM")
   String xmx;
+
+  @Option(names = "--plan", description = "print the predicted peak device memory; run nothing")
+  boolean plan;
+
+  @Option(
+      names = "--arch",
+      description =
+          "a family's published shape nearest --params: llama3 | qwen2 | qwen3 | mistral | phi3 |"
+              + " gemma2 (llama3 8B = Llama-3-8B); with --plan also llama (LLaMA-1 7B/13B/33B/65B)"
+              + " and llama2; default: a generic synthetic Llama shape")
+  String arch;
 
   @Override
   public Integer call() {
     return CliErrors.run(
         "bench train",
         () -> {
-          long p = LlamaShape.parseParams(params);
-          LlamaConfig s = BenchTrainWorker.config(arch, params);
-          boolean big = p >= 3_000_000_000L;
-          List<String> sides = new ArrayList<>();
-          if (only != null) {
-            sides.add(only);
-          } else if (big) {
-            sides.add("nf4");
-          } else {
-            sides.add("nf4");
-            sides.add("none");
+          if (plan) {
+            return PlanPrinter.print(
+                arch == null ? "synthetic" : arch,
+                params,
+                seqLen,
+                batch,
+                rank,
+                quants,
+                dtypes,
+                device);
           }
-          System.out.printf(
-              "synthetic %s: %.2fB params (vocab %d, hidden %d, layers %d, intermediate %d,"
-                  + " heads %d/%d), LoRA r=%d on all linears, seq %d, batch %d%n",
-              arch == null ? "Llama" : arch,
-              FamilyPresets.params(s) / 1e9,
-              s.vocabSize(),
-              s.hidden(),
-              s.layers(),
-              s.intermediate(),
-              s.heads(),
-              s.kvHeads(),
-              rank,
-              seqLen,
-              batch);
-          double peak = TrainBench.matmulPeakGflops(1024, 2.0);
-          System.out.printf("measured float32 matmul peak (1024³): %.1f GFLOP/s%n", peak);
-          List<JsonNode> results = new ArrayList<>();
-          for (String side : sides) {
-            System.out.println("running " + side + " ...");
-            results.add(worker(side, big));
-          }
-          System.out.printf(
-              "%-6s %12s %10s %10s %8s %14s %14s%n",
-              "quant",
-              "step (s)",
-              "tokens/s",
-              "GFLOP/s",
-              "% peak",
-              "weights (GiB)",
-              "peak RSS (GiB)");
-          for (JsonNode r : results) {
-            System.out.printf(
-                "%-6s %12.3f %10.1f %10.1f %7.1f%% %14.3f %14.3f%n",
-                r.get("quant").asText(),
-                r.get("median_step_seconds").asDouble(),
-                r.get("tokens_per_second").asDouble(),
-                r.get("gflops").asDouble(),
-                100 * r.get("gflops").asDouble() / peak,
-                r.get("resident_weight_bytes").asDouble() / (1L << 30),
-                r.get("peak_rss_bytes").asDouble() / (1L << 30));
-          }
-          if (results.size() == 2) {
-            double ratio =
-                results.get(0).get("median_step_seconds").asDouble()
-                    / results.get(1).get("median_step_seconds").asDouble();
-            System.out.printf("NF4 step / unquantized step = %.3f (target ≤ 1.15)%n", ratio);
-          }
-          if (big) {
-            double gib = results.get(0).get("peak_rss_bytes").asDouble() / (1L << 30);
-            System.out.printf(
-                "peak RSS %.2f GiB (target ≤ 8 GiB): %s%n", gib, gib <= 8 ? "met" : "NOT met");
-          }
-          for (JsonNode r : results) {
-            System.out.println(r);
-          }
-          return 0;
+          return bench();
         });
   }
 
-  private JsonNode worker(String quant, boolean half) throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(java);
-    cmd.add("-Xmx" + xmx);
-    cmd.add("--add-modules");
-    cmd.add("jdk.incubator.vector");
-    cmd.add("--enable-native-access=ALL-UNNAMED");
-    cmd.add("-Dai.djl.offline=true");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(BenchTrainWorker.class.getName());
-    cmd.addAll(
-        List.of(
-            quant,
+  private int bench() throws Exception {
+    long p = LlamaShape.parseParams(params);
+    LlamaShape s = LlamaShape.forParams(p);
+    boolean big = p >= 3_000_000_000L;
+    List<String> qs = quants != null ? quants : big ? List.of("nf4") : List.of("nf4", "none");
+    for (String q : qs) {
+      if (!q.equals("nf4") && !q.equals("none")) {
+        throw new IllegalArgumentException("--quant must be nf4 or none, got '" + q + "'");
+      }
+    }
+    ComputeDevice dev = ComputeDevice.parse(device);
+    List<String> ds = new ArrayList<>();
+    for (String d : dtypes) {
+      ds.add(DtypeNames.name(DtypeNames.resolve(d, dev)));
+    }
+    if (peer != null && !peer.equals("torch")) {
+      throw new IllegalArgumentException("--peer must be torch, got '" + peer + "'");
+    }
+    if (peer != null && arch != null) {
+      throw new IllegalArgumentException(
+          "--peer torch runs the generic Llama shape; leave out --arch " + arch);
+    }
+    if (peer != null && !Files.isExecutable(Path.of(python))) {
+      throw new IllegalArgumentException(
+          "--peer torch needs a Python with torch; " + python + " is not executable (--python)");
+    }
+    int nThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    BenchSide.Common common =
+        new BenchSide.Common(
             params,
-            Integer.toString(seqLen),
-            Integer.toString(rank),
-            Integer.toString(batch),
-            Integer.toString(warmup),
-            Integer.toString(steps),
-            Boolean.toString(half),
-            arch == null ? "-" : arch));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-    // glibc's dynamic mmap threshold otherwise keeps freed per-layer temporaries (tens of MB each)
-    // in malloc arenas: resident forever and counted in peak RSS
-    pb.environment().putIfAbsent("MALLOC_MMAP_THRESHOLD_", "65536");
-    pb.environment().putIfAbsent("MALLOC_TRIM_THRESHOLD_", "0");
-    Process proc = pb.start();
-    JsonNode result = null;
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(proc.getInputStream()))) {
-      String line;
-      while ((line = r.readLine()) != null) {
-        if (line.startsWith("RESULT ")) {
-          result = new ObjectMapper().readTree(line.substring(7));
+            arch,
+            s,
+            seqLen,
+            rank,
+            batch,
+            warmup,
+            steps,
+            nThreads,
+            dev.name(),
+            big,
+            xmx,
+            python);
+    BenchReport.header(s, p, rank, seqLen, batch, nThreads, steps, warmup, repeat, dev);
+    Map<String, TrainBench.MatmulPeak> peaks = new LinkedHashMap<>();
+    for (String d : ds) {
+      DataType t = DtypeNames.parse(d);
+      TrainBench.MatmulPeak g = TrainBench.matmulPeak(dev.isGpu() ? 8192 : 1024, 2.0, t, dev.djl());
+      peaks.put(d, g);
+      System.out.printf(
+          "measured %s matmul peak (%s, %d threads): %.1f GFLOP/s by wall time, %.1f per CPU"
+              + " second%n",
+          d, dev.isGpu() ? "8192³" : "1024³", nThreads, g.wallGflops(), g.cpuGflops());
+    }
+    List<BenchSide> sides = new ArrayList<>();
+    for (String d : ds) {
+      for (String q : qs) {
+        sides.add(new BenchSide("cura", q, d));
+        if (peer != null) {
+          sides.add(new BenchSide("torch", q, d));
         }
       }
     }
-    int rc = proc.waitFor();
-    if (rc != 0 || result == null) {
-      throw new IllegalStateException(
-          "benchmark worker for " + quant + " failed (exit " + rc + ")");
+    Map<BenchSide, List<JsonNode>> runs = new LinkedHashMap<>();
+    for (int r = 0; r < repeat; r++) {
+      for (BenchSide side : sides) {
+        System.out.printf("run %d/%d: %s ...%n", r + 1, repeat, side.label());
+        runs.computeIfAbsent(side, k -> new ArrayList<>()).add(side.run(common));
+      }
     }
-    return result;
+    double flops =
+        TrainBench.stepFlops(BenchTrainWorker.config(arch, params), (long) batch * seqLen, seqLen);
+    BenchReport.table(runs, peaks, flops, (long) batch * seqLen);
+    BenchReport.ratios(runs, qs, ds, peer != null);
+    if (big) {
+      double gib =
+          BenchReport.median(runs.values().iterator().next(), "peak_rss_bytes") / (1L << 30);
+      System.out.printf(
+          "peak RSS %.2f GiB (target ≤ 8 GiB): %s%n", gib, gib <= 8 ? "met" : "NOT met");
+    }
+    BenchReport.footer();
+    runs.values().forEach(l -> l.forEach(System.out::println));
+    return 0;
   }
 }

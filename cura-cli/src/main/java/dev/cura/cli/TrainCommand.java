@@ -3,6 +3,8 @@ package dev.cura.cli;
 import dev.cura.cli.engine.CliErrors;
 import dev.cura.cli.engine.SpecFlags;
 import dev.cura.cli.engine.TrainProgress;
+import dev.cura.engine.model.LoadOptions;
+import dev.cura.engine.nn.ComputeDevice;
 import dev.cura.engine.train.TrainConfig;
 import dev.cura.engine.train.TrainResult;
 import dev.cura.engine.train.Trainer;
@@ -129,6 +131,17 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "continue from the latest checkpoint in --out")
   boolean resume;
 
+  @Option(
+      names = "--compute-dtype",
+      description =
+          "bf16 | fp32: activations and matmuls (LoRA weights, optimizer states, norms, softmax"
+              + " and the loss stay float32); default: bf16 on CUDA, fp32 on the CPU (measured"
+              + " faster there)")
+  String computeDtype;
+
+  @Option(names = "--device", defaultValue = "cpu", description = "cpu | cuda | cuda:N | auto")
+  String device;
+
   /** The settings as a job spec (defaults for what no flag set). */
   JobSpec spec() {
     return JobSpec.builder()
@@ -153,6 +166,7 @@ public final class TrainCommand implements Callable<Integer> {
         .seed(seed)
         .packing(packing)
         .checkpointEvery(saveEvery)
+        .computeDtype(computeDtype)
         .build();
   }
 
@@ -178,7 +192,9 @@ public final class TrainCommand implements Callable<Integer> {
           TrainResult r;
           Integer planned = spec.training().maxSteps();
           try (TrainProgress bar = new TrainProgress("train", planned == null ? -1 : planned)) {
-            r = Trainer.run(cfg, bar);
+            ComputeDevice dev = ComputeDevice.parse(device);
+            LoadOptions options = cfg.loadOptions(dev);
+            r = Trainer.run(cfg, options, bar);
           }
           System.out.printf(
               "adapter: %s%nsteps: %d  first loss: %.4f  last loss: %.4f%s%ntokens/s: %.1f  peak RSS: %.2f GiB%n",

@@ -42,7 +42,10 @@ public record JobSpec(
   /** 4-bit quantization block sizes (bitsandbytes' set). */
   public static final List<Integer> BLOCK_SIZES = List.of(32, 64, 128, 256, 512, 1024, 2048, 4096);
 
-  /** Compute data types of the trainable path (QLoRA computes in bf16). */
+  /**
+   * Compute data types of activations and matmuls (QLoRA's bnb_4bit_compute_dtype is bf16); absent
+   * means the trainer's device default.
+   */
   public static final List<String> COMPUTE_DTYPES = List.of("bf16", "fp32");
 
   public static final int DEFAULT_LORA_R = 64;
@@ -89,7 +92,8 @@ public record JobSpec(
     GRADIENT_ACCUMULATION_STEPS("training.gradient_accumulation_steps"),
     WARMUP_RATIO("training.warmup_ratio"),
     MAX_GRAD_NORM("training.max_grad_norm"),
-    PACKING("training.packing");
+    PACKING("training.packing"),
+    COMPUTE_DTYPE("training.compute_dtype");
 
     private final String path;
 
@@ -165,13 +169,15 @@ public record JobSpec(
         .gradientAccumulationSteps(t.gradientAccumulationSteps())
         .warmupRatio(t.warmupRatio())
         .maxGradNorm(t.maxGradNorm())
-        .packing(t.packing());
+        .packing(t.packing())
+        .computeDtype(t.computeDtype());
   }
 
   /**
    * This spec with every absent optional setting that has a default filled in. Absent target
-   * modules (all decoder linears), max steps (run the epochs) and checkpoint interval (the
-   * trainer's setting) stay absent: their meaning is the absence.
+   * modules (all decoder linears), max steps (run the epochs), checkpoint interval (the trainer's
+   * setting) and compute dtype (the trainer's device default: bf16 on a GPU, fp32 on the CPU) stay
+   * absent: their meaning is the absence.
    */
   public JobSpec withDefaults() {
     var l = lora;
@@ -197,7 +203,8 @@ public record JobSpec(
             or(t.gradientAccumulationSteps(), DEFAULT_GRADIENT_ACCUMULATION_STEPS),
             or(t.warmupRatio(), DEFAULT_WARMUP_RATIO),
             or(t.maxGradNorm(), DEFAULT_MAX_GRAD_NORM),
-            or(t.packing(), DEFAULT_PACKING)));
+            or(t.packing(), DEFAULT_PACKING),
+            t.computeDtype()));
   }
 
   /** Every setting outside the rules, in {@link Field} order; empty when the spec is valid. */

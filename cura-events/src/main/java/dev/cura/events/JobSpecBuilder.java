@@ -29,6 +29,7 @@ public final class JobSpecBuilder {
   private Double warmupRatio;
   private Double maxGradNorm;
   private Boolean packing;
+  private String computeDtype;
 
   JobSpecBuilder() {}
 
@@ -140,6 +141,12 @@ public final class JobSpecBuilder {
     return this;
   }
 
+  /** bf16 or fp32; null: the trainer's device default. */
+  public JobSpecBuilder computeDtype(String v) {
+    computeDtype = v;
+    return this;
+  }
+
   /** The spec, defaults filled in (not validated). */
   public JobSpec build() {
     return new JobSpec(
@@ -167,7 +174,8 @@ public final class JobSpecBuilder {
                 gradientAccumulationSteps,
                 warmupRatio,
                 maxGradNorm,
-                packing))
+                packing,
+                computeDtype))
         .withDefaults();
   }
 

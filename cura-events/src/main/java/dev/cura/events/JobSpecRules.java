@@ -63,6 +63,9 @@ final class JobSpecRules {
     if (t.maxGradNorm() != null) {
       r.numberIn(Field.MAX_GRAD_NORM, t.maxGradNorm(), 0, true, MAX_GRAD_NORM_LIMIT, true);
     }
+    if (t.computeDtype() != null) {
+      r.oneOf(Field.COMPUTE_DTYPE, t.computeDtype(), JobSpec.COMPUTE_DTYPES);
+    }
     return List.copyOf(r.out);
   }
 

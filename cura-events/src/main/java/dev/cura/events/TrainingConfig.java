@@ -14,6 +14,9 @@ package dev.cura.events;
  *     default
  * @param maxGradNorm global gradient-norm clip (0 turns clipping off); absent means the default
  * @param packing concatenate examples into full rows; absent means false
+ * @param computeDtype activations and matmuls: {@code bf16} or {@code fp32} (LoRA weights,
+ *     optimizer states, norms, softmax and the loss stay float32); absent means the trainer's
+ *     device default (bf16 on a GPU, fp32 on the CPU)
  */
 public record TrainingConfig(
     int epochs,
@@ -25,11 +28,38 @@ public record TrainingConfig(
     @OptionalField Integer gradientAccumulationSteps,
     @OptionalField Double warmupRatio,
     @OptionalField Double maxGradNorm,
-    @OptionalField Boolean packing) {
+    @OptionalField Boolean packing,
+    @OptionalField String computeDtype) {
 
   /** The loop settings most jobs give; the rest take their defaults. */
   public TrainingConfig(
       int epochs, int batchSize, int seqLen, long seed, Integer maxSteps, Integer checkpointEvery) {
-    this(epochs, batchSize, seqLen, seed, maxSteps, checkpointEvery, null, null, null, null);
+    this(epochs, batchSize, seqLen, seed, maxSteps, checkpointEvery, null, null, null, null, null);
+  }
+
+  /** The settings without a compute dtype (the trainer's device default). */
+  public TrainingConfig(
+      int epochs,
+      int batchSize,
+      int seqLen,
+      long seed,
+      Integer maxSteps,
+      Integer checkpointEvery,
+      Integer gradientAccumulationSteps,
+      Double warmupRatio,
+      Double maxGradNorm,
+      Boolean packing) {
+    this(
+        epochs,
+        batchSize,
+        seqLen,
+        seed,
+        maxSteps,
+        checkpointEvery,
+        gradientAccumulationSteps,
+        warmupRatio,
+        maxGradNorm,
+        packing,
+        null);
   }
 }

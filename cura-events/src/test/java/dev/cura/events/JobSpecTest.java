@@ -63,6 +63,7 @@ class JobSpecTest {
             .gradientAccumulationSteps(0)
             .warmupRatio(1.0)
             .maxGradNorm(-1.0)
+            .computeDtype("fp16")
             .build();
     List<String> messages = s.violations().stream().map(Violation::message).toList();
     assertEquals(
@@ -84,10 +85,11 @@ class JobSpecTest {
             "training.checkpoint_every must be an integer in 1..100000000, got 0",
             "training.gradient_accumulation_steps must be an integer in 1..1024, got 0",
             "training.warmup_ratio must be a number in [0, 1), got 1",
-            "training.max_grad_norm must be a number in [0, 1000000], got -1"),
+            "training.max_grad_norm must be a number in [0, 1000000], got -1",
+            "training.compute_dtype must be one of [bf16, fp32], got 'fp16'"),
         messages);
     var e = assertThrows(InvalidJobSpecException.class, s::requireValid);
-    assertEquals(18, e.violations().size());
+    assertEquals(19, e.violations().size());
     assertTrue(e.getMessage().startsWith("lora.r must be"), e.getMessage());
   }
 
@@ -152,9 +154,14 @@ class JobSpecTest {
             .warmupRatio(0.1)
             .maxGradNorm(1.0)
             .packing(true)
+            .computeDtype("bf16")
             .seed(5L)
             .build();
     assertEquals(s, s.toBuilder().build());
+    assertEquals("bf16", s.training().computeDtype());
+    assertNull(
+        JobSpec.builder().build().training().computeDtype(),
+        "absent compute dtype is the trainer's device default");
     assertEquals(4, s.toBuilder().loraR(4).build().lora().r());
   }
 

@@ -1,45 +1,66 @@
 package dev.cura.cli.engine;
 
+import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cura.core.synth.LlamaShape;
 import dev.cura.engine.model.FamilyPresets;
 import dev.cura.engine.model.LlamaConfig;
 import dev.cura.engine.model.LlamaModel;
 import dev.cura.engine.model.LoadOptions;
+import dev.cura.engine.nn.ComputeDevice;
+import dev.cura.engine.nn.DtypeNames;
+import dev.cura.engine.plan.MemoryPlan;
 import dev.cura.engine.train.MemoryStats;
 import dev.cura.tools.bench.SyntheticLlama;
 import dev.cura.tools.bench.TrainBench;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One side of {@code ./cura bench train}, run in its own JVM so its peak RSS is its own: builds a
  * synthetic model, times QLoRA steps, prints one line {@code RESULT {json}}.
  *
- * <p>Arguments: quant params seqLen rank batch warmup steps halfEmbeddings
+ * <p>Arguments, {@code key=value}: quant (nf4|none), params, seq, rank, batch, warmup, steps, half
+ * (fp16 embeddings), dtype (bf16|fp32), device (cpu|cuda), threads (reported; libtorch's pool is
+ * set by the launcher through {@code ai.djl.pytorch.num_threads}).
  */
 public final class BenchTrainWorker {
   private BenchTrainWorker() {}
 
-  public static void main(String[] a) throws Exception {
-    LoadOptions.Quant quant = LoadOptions.Quant.parse(a[0]);
-    int seqLen = Integer.parseInt(a[2]);
-    int rank = Integer.parseInt(a[3]);
-    int batch = Integer.parseInt(a[4]);
-    int warmup = Integer.parseInt(a[5]);
-    int steps = Integer.parseInt(a[6]);
-    boolean half = Boolean.parseBoolean(a[7]);
-    LlamaConfig cfg = config(a.length > 8 && !a[8].equals("-") ? a[8] : null, a[1]);
+  public static void main(String[] args) throws Exception {
+    Map<String, String> a = new HashMap<>();
+    for (String kv : args) {
+      int i = kv.indexOf('=');
+      a.put(kv.substring(0, i), kv.substring(i + 1));
+    }
+    LoadOptions.Quant quant = LoadOptions.Quant.parse(a.get("quant"));
+    LlamaShape s = LlamaShape.forParams(LlamaShape.parseParams(a.get("params")));
+    int seqLen = Integer.parseInt(a.get("seq"));
+    int rank = Integer.parseInt(a.get("rank"));
+    int batch = Integer.parseInt(a.get("batch"));
+    int warmup = Integer.parseInt(a.get("warmup"));
+    int steps = Integer.parseInt(a.get("steps"));
+    boolean half = Boolean.parseBoolean(a.getOrDefault("half", "false"));
+    ComputeDevice device = ComputeDevice.parse(a.getOrDefault("device", "cpu"));
+    DataType dtype = DtypeNames.resolve(a.getOrDefault("dtype", "auto"), device);
+    LlamaConfig cfg = config(a.get("arch"), a.get("params"));
     long t0 = System.nanoTime();
     Path pages = Files.createTempDirectory("cura-bench-pages");
-    try (LlamaModel model = SyntheticLlama.build(cfg, quant, half, 7)) {
+    LoadOptions options = new LoadOptions(quant, device.djl(), dtype);
+    try (LlamaModel model = SyntheticLlama.build(cfg, options, half, 7)) {
       double build = (System.nanoTime() - t0) / 1e9;
       long afterBuild = MemoryStats.rssBytes();
       long weights = model.residentWeightBytes();
       TrainBench.Result r = TrainBench.run(model, rank, seqLen, batch, warmup, steps, pages);
       var o = new ObjectMapper().createObjectNode();
-      o.put("quant", a[0]);
+      o.put("side", "cura");
+      o.put("quant", a.get("quant"));
+      o.put("dtype", DtypeNames.name(dtype));
+      o.put("device", device.toString());
+      o.put("threads", Integer.parseInt(a.getOrDefault("threads", "0")));
       o.put("arch", cfg.modelType());
       o.put("params", FamilyPresets.params(cfg));
       o.put("vocab", cfg.vocabSize());
@@ -50,27 +71,51 @@ public final class BenchTrainWorker {
       o.put("build_seconds", build);
       o.put("rss_after_build_bytes", afterBuild);
       o.put("resident_weight_bytes", weights);
+      o.put("buffer_bytes", r.bufferBytes());
       o.put("median_step_seconds", r.medianStep());
       var st = o.putArray("step_seconds");
       r.stepSeconds().forEach(st::add);
+      o.put("cpu_seconds_per_step", r.medianCpu());
       o.put("tokens_per_second", r.tokensPerSecond());
       o.put("gflops", r.gflops());
       o.put("peak_rss_bytes", r.peakRssBytes());
+      o.put("step_peak_device_bytes", r.maxStepPeakDeviceBytes());
       o.put("trainable_params", r.trainableParams());
+      o.put("jvm_heap_committed_bytes", Runtime.getRuntime().totalMemory());
+      o.put("step_flops", TrainBench.stepFlops(cfg, (long) batch * seqLen, seqLen));
+      MemoryPlan plan =
+          MemoryPlan.estimate(
+              cfg,
+              new MemoryPlan.Settings(
+                  quant == LoadOptions.Quant.NF4,
+                  true,
+                  64,
+                  dtype,
+                  rank,
+                  batch,
+                  seqLen,
+                  device.isGpu(),
+                  true));
+      o.put("plan_bytes", plan.totalBytes());
       System.out.println("RESULT " + o);
     }
   }
 
+  /** The synthetic Llama of a shape (head_dim 128, untied, θ = 10000). */
   /**
    * The benchmarked architecture: {@code arch}'s published shape nearest {@code params} ({@link
    * FamilyPresets}), or with no arch the generic Llama shape of {@link LlamaShape#forParams}.
    */
   public static LlamaConfig config(String arch, String params) {
     long p = LlamaShape.parseParams(params);
-    if (arch != null) {
+    if (arch != null && !arch.equals("synthetic")) {
       return FamilyPresets.forParams(arch, p);
     }
-    LlamaShape s = LlamaShape.forParams(p);
+    return config(LlamaShape.forParams(p));
+  }
+
+  /** The synthetic Llama of a shape (head_dim 128, untied, θ = 10000). */
+  public static LlamaConfig config(LlamaShape s) {
     return new LlamaConfig(
         "llama",
         s.vocab(),

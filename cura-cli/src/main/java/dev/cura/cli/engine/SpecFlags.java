@@ -38,6 +38,7 @@ public final class SpecFlags implements CommandLine.IDefaultValueProvider {
     FLAGS.put(Field.WARMUP_RATIO, "--warmup-ratio");
     FLAGS.put(Field.MAX_GRAD_NORM, "--max-grad-norm");
     FLAGS.put(Field.PACKING, "--packing");
+    FLAGS.put(Field.COMPUTE_DTYPE, "--compute-dtype");
   }
 
   /** {@link JobSpec#OPTIMIZERS}, for {@code ${COMPLETION-CANDIDATES}} in the help. */

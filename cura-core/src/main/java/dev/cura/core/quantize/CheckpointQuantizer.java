@@ -36,8 +36,10 @@ import java.util.stream.IntStream;
  * <p>Memory is bounded independently of model size: input is read through the file channel in
  * chunks of {@value #CHUNK_ELEMS} elements (never mapped, so the pages stay in the OS cache, not in
  * this process), quantized in parallel, and appended to the output; per tensor only its absmax
- * vector (n/B floats) is held. Output headers are written last into reserved space, because the
- * JSON blob holds the mean absmax that is known only at the end of each tensor.
+ * vector (n/B floats) is held. The three stages overlap: chunk k+1 is read on the reader's thread
+ * and chunk k−1's packed codes are written on the writer's thread while chunk k is quantized (two
+ * buffers each). Output headers are written last into reserved space, because the JSON blob holds
+ * the mean absmax that is known only at the end of each tensor.
  */
 public final class CheckpointQuantizer {
   /** Elements per chunk (a multiple of every block size). */
@@ -70,8 +72,9 @@ public final class CheckpointQuantizer {
       Map<String, String> weightMap = new TreeMap<>();
       long totalSize = 0;
       try (Arena arena = Arena.ofShared();
-          ChunkReader reader = new ChunkReader(arena, (long) CHUNK_ELEMS * 4)) {
-        Buffers buf = new Buffers(reader);
+          ChunkReader reader = new ChunkReader(arena, (long) CHUNK_ELEMS * 4);
+          WriteBehind writer = new WriteBehind()) {
+        Buffers buf = new Buffers(reader, writer);
         for (int s = 0; s < shards.size(); s++) {
           String fileName =
               shards.size() == 1
@@ -241,15 +244,18 @@ public final class CheckpointQuantizer {
   /** Reusable buffers (bounded memory), and the read-ahead reader. */
   private static final class Buffers {
     final ChunkReader reader;
+    final WriteBehind writer;
     final float[] floats = new float[CHUNK_ELEMS];
-    final byte[] packed = new byte[CHUNK_ELEMS / 2];
+    // two: chunk k is packed into one while chunk k-1's codes are written from the other
+    final byte[][] packed = {new byte[CHUNK_ELEMS / 2], new byte[CHUNK_ELEMS / 2]};
     // error sample of the current tensor, reused so a tensor leaves little garbage behind
     final float[] sample = new float[ERROR_SAMPLE];
     final byte[] samplePacked = new byte[ERROR_SAMPLE / 2];
     final float[] sampleDeq = new float[ERROR_SAMPLE];
 
-    Buffers(ChunkReader reader) {
+    Buffers(ChunkReader reader, WriteBehind writer) {
       this.reader = reader;
+      this.writer = writer;
     }
   }
 
@@ -313,18 +319,23 @@ public final class CheckpointQuantizer {
         (raw, byteOff) -> {
           long off = byteOff / esize;
           int len = (int) (raw.byteSize() / esize);
+          int slot = (int) ((off / CHUNK_ELEMS) % 2);
+          byte[] packed = buf.packed[slot];
+          buf.writer.awaitSlot(slot); // its previous codes must be on their way to the file
           toFloatsParallel(t.dtype(), raw, buf.floats, len);
           Blockwise4bit.quantize(
-              s.quantType(), b, buf.floats, 0, len, buf.packed, 0, absmax, (int) (off / b));
+              s.quantType(), b, buf.floats, 0, len, packed, 0, absmax, (int) (off / b));
           int packedLen = (len + 1) / 2;
-          w.append(key, MemorySegment.ofArray(buf.packed).asSlice(0, packedLen));
           if (off == 0) {
             System.arraycopy(buf.floats, 0, sample, 0, sampleN);
-            System.arraycopy(buf.packed, 0, samplePacked, 0, (sampleN + 1) / 2);
+            System.arraycopy(packed, 0, samplePacked, 0, (sampleN + 1) / 2);
           }
+          buf.writer.submit(
+              slot, () -> w.append(key, MemorySegment.ofArray(packed).asSlice(0, packedLen)));
           st.bytesRead += (long) len * esize;
           l.progress(st.bytesRead, key);
         });
+    buf.writer.drain(); // the writer is used from this thread again below
     QuantState state =
         s.doubleQuant()
             ? QuantState.nested(s.quantType(), b, t.dtype(), t.shape(), absmax)

@@ -121,84 +121,163 @@ public final class DecoderLayer implements AutoCloseable {
   /**
    * x [B, T, C] → [B, T, C]. {@code rope} = {cos, sin} [T, d]; {@code mask} [T, T] additive causal
    * (0 or −∞); this layer's sliding window, if any, is added here.
+   *
+   * <p>Memory: DJL frees a tensor when its handle is closed, not when the last Java reference goes,
+   * so every block below runs in a scope of its own that is closed as soon as its output exists.
+   * What autograd saved for the backward stays alive through libtorch's own references; everything
+   * else (casts, norms' intermediates, the float32 scores and their masked copy) is freed at once,
+   * as PyTorch's reference counting would — the layer's peak is its saved tensors, not its whole
+   * forward.
    */
   public NDArray forward(
       NDArray x, NDArray cos, NDArray sin, NDArray mask, NDManager m, boolean training) {
+    return forward(x, cos, sin, mask, m, training, null);
+  }
+
+  /**
+   * As {@link #forward(NDArray, NDArray, NDArray, NDArray, NDManager, boolean)}, for inference with
+   * a key/value cache: x holds only the new positions, {@code cos}/{@code sin} are theirs, {@code
+   * mask} is [T, P + T] over the P cached positions and the new ones, and {@code cache} (this
+   * layer's entry of a {@link KvCache}) gains the new keys and values.
+   */
+  NDArray forward(
+      NDArray x,
+      NDArray cos,
+      NDArray sin,
+      NDArray mask,
+      NDManager m,
+      boolean training,
+      KvCache.Layer cache) {
     x = Nd.adopt(m, x); // temporaries derived from x must die with m
     Shape s = x.getShape();
     long b = s.get(0), t = s.get(1), c = s.get(2);
+    Arch arch = cfg.arch();
+    NDArray h;
+    try (NDManager a = m.newSubManager()) {
+      h = attention(Nd.adopt(a, x), cos, sin, mask, a, training, cache, b, t, c);
+      h.attach(m);
+    }
+    try (NDManager f = m.newSubManager()) {
+      NDArray hf = Nd.adopt(f, h);
+      NDArray n2 =
+          norm(hf, arch.gemmaNorms() ? norms.preFeedforward() : postNorm, f).reshape(b * t, c);
+      NDArray n2l = loraInput(n2, f);
+      NDArray gt, ut;
+      if (gateUp != null) {
+        NDArray both = gateUp.forward(n2, n2l, f, training);
+        long inter = cfg.intermediate();
+        gt = both.get(new NDIndex(":, :{}", inter));
+        ut = both.get(new NDIndex(":, {}:", inter));
+      } else {
+        gt = gate.forward(n2, n2l, f, training);
+        ut = up.forward(n2, n2l, f, training);
+      }
+      NDArray act = activation(gt, arch.activation()).mul(ut);
+      NDArray mlp = down.forward(act, loraInput(act, f), f, training).reshape(b, t, c);
+      NDArray out = hf.add(arch.gemmaNorms() ? norm(mlp, norms.postFeedforward(), f) : mlp);
+      out.attach(m);
+      return out;
+    }
+  }
+
+  /** h = x + post_attn(o_proj(attention(norm(x)))), in scope {@code a}. */
+  private NDArray attention(
+      NDArray x,
+      NDArray cos,
+      NDArray sin,
+      NDArray mask,
+      NDManager a,
+      boolean training,
+      KvCache.Layer cache,
+      long b,
+      long t,
+      long c) {
     int heads = cfg.heads(), kv = cfg.kvHeads(), d = cfg.headDim(), g = cfg.groupSize();
     Arch arch = cfg.arch();
-
-    NDArray n1 = norm(x, inputNorm).reshape(b * t, c);
+    NDArray n1 = norm(x, inputNorm, a).reshape(b * t, c);
+    NDArray n1l = loraInput(n1, a);
     NDArray qf, kf, vf;
     if (qkv != null) {
-      NDArray all = qkv.forward(n1, m, training);
+      NDArray all = qkv.forward(n1, n1l, a, training);
       long qo = (long) heads * d, ko = (long) kv * d;
       qf = all.get(new NDIndex(":, :{}", qo));
       kf = all.get(new NDIndex(":, {}:{}", qo, qo + ko));
       vf = all.get(new NDIndex(":, {}:", qo + ko));
     } else {
-      qf = q.forward(n1, m, training);
-      kf = k.forward(n1, m, training);
-      vf = v.forward(n1, m, training);
+      qf = q.forward(n1, n1l, a, training);
+      kf = k.forward(n1, n1l, a, training);
+      vf = v.forward(n1, n1l, a, training);
     }
     NDArray qs = qf.reshape(b, t, heads, d);
     NDArray ks = kf.reshape(b, t, kv, d);
     if (norms.q() != null) {
-      qs = norm(qs, norms.q());
-      ks = norm(ks, norms.k());
+      qs = norm(qs, norms.q(), a);
+      ks = norm(ks, norms.k(), a);
     }
     qs = Rope.apply(qs.transpose(0, 2, 1, 3), cos, sin); // [B, H, T, d]
     ks = Rope.apply(ks.transpose(0, 2, 1, 3), cos, sin); // [B, kv, T, d]
     NDArray vs = vf.reshape(b, t, kv, d).transpose(0, 2, 1, 3);
-
-    // group the g query heads of each kv head: [B, kv, g·T, d] · [B, kv, d, T] → [B, kv, g·T, T]
-    NDArray qg = qs.reshape(b, kv, g * t, d);
-    double scale = arch.queryScale() > 0 ? arch.queryScale() : 1.0 / Math.sqrt(d);
-    NDArray scores = Nd.mul(qg.matMul(ks.transpose(0, 1, 3, 2)), scale).reshape(b, kv, g, t, t);
-    if (arch.attnSoftcap() > 0) {
-      scores = softcap(scores, arch.attnSoftcap());
+    if (cache != null) {
+      ks = cache.append(ks, vs, a); // [B, kv, P + T, d]
+      vs = cache.values(a);
     }
-    NDArray full = window > 0 && t > window ? mask.add(windowMask((int) t, m)) : mask;
-    NDArray probs =
-        scores.toType(upcast(x), false).add(full).softmax(-1).toType(x.getDataType(), false);
-    NDArray ctx = probs.reshape(b, kv, g * t, t).matMul(vs).reshape(b, heads, t, d); // [B, H, T, d]
+    long tk = ks.getShape().get(2); // key positions: T, or P + T with a cache
+
+    // group the g query heads of each kv head: [B, kv, g·T, d] · [B, kv, d, Tk] → [B, kv, g·T, Tk]
+    NDArray probs;
+    try (NDManager p = a.newSubManager()) {
+      NDArray qg = Nd.adopt(p, qs).reshape(b, kv, g * t, d);
+      double scale = arch.queryScale() > 0 ? arch.queryScale() : 1.0 / Math.sqrt(d);
+      NDArray scores =
+          Nd.mul(qg.matMul(Nd.adopt(p, ks).transpose(0, 1, 3, 2)), scale).reshape(b, kv, g, t, tk);
+      if (arch.attnSoftcap() > 0) {
+        scores = softcap(scores, arch.attnSoftcap());
+      }
+      // the model's mask is shared: results go into p (the receiver's manager), never into it
+      NDArray full = window > 0 && tk > window ? windowMask((int) t, (int) tk, p).add(mask) : mask;
+      // softmax in float32 (transformers: softmax(..., dtype=float32).to(query dtype))
+      probs = Nd.cast(p, Nd.cast(p, scores, upcast(x)).add(full).softmax(-1), Nd.dtype(x));
+      probs.attach(a);
+    }
+    NDArray ctx = probs.reshape(b, kv, g * t, tk).matMul(vs).reshape(b, heads, t, d); // [B,H,T,d]
     NDArray attn = ctx.transpose(0, 2, 1, 3).reshape(b * t, (long) heads * d);
-    NDArray attnOut = o.forward(attn, m, training).reshape(b, t, c);
-    NDArray h = x.add(arch.gemmaNorms() ? norm(attnOut, postNorm) : attnOut);
-
-    NDArray n2 = norm(h, arch.gemmaNorms() ? norms.preFeedforward() : postNorm).reshape(b * t, c);
-    NDArray gt, ut;
-    if (gateUp != null) {
-      NDArray both = gateUp.forward(n2, m, training);
-      long inter = cfg.intermediate();
-      gt = both.get(new NDIndex(":, :{}", inter));
-      ut = both.get(new NDIndex(":, {}:", inter));
-    } else {
-      gt = gate.forward(n2, m, training);
-      ut = up.forward(n2, m, training);
-    }
-    NDArray mlp = down.forward(activation(gt, arch.activation()).mul(ut), m, training);
-    mlp = mlp.reshape(b, t, c);
-    return h.add(arch.gemmaNorms() ? norm(mlp, norms.postFeedforward()) : mlp);
+    NDArray attnOut = o.forward(attn, loraInput(attn, a), a, training).reshape(b, t, c);
+    return x.add(arch.gemmaNorms() ? norm(attnOut, postNorm, a) : attnOut);
   }
 
-  private NDArray norm(NDArray x, NDArray weight) {
-    return cfg.arch().gemmaNorms()
-        ? gemmaRmsNorm(x, weight, cfg.rmsNormEps())
-        : rmsNorm(x, weight, cfg.rmsNormEps());
-  }
-
-  /** −∞ where key j is {@code window} or more positions before query i (i − j ≥ window). */
-  private NDArray windowMask(int t, NDManager m) {
-    float[] w = new float[t * t];
-    for (int i = 0; i < t; i++) {
-      for (int j = 0; j <= i - window; j++) {
-        w[i * t + j] = Float.NEGATIVE_INFINITY;
+  /**
+   * The input of the LoRA branches in their parameters' dtype (float32 master weights), cast once
+   * and shared by the linears that read the same input (q/k/v, gate/up); null without LoRA.
+   */
+  private NDArray loraInput(NDArray x, NDManager m) {
+    for (LoraLinear l : linears) {
+      if (l.hasLora()) {
+        return Nd.cast(m, x, Nd.dtype(l.loraA()));
       }
     }
-    return Nd.floats(m, w, new Shape(t, t));
+    return null;
+  }
+
+  private NDArray norm(NDArray x, NDArray weight, NDManager m) {
+    return cfg.arch().gemmaNorms()
+        ? gemmaRmsNorm(x, weight, cfg.rmsNormEps(), m)
+        : rmsNorm(x, weight, cfg.rmsNormEps(), m);
+  }
+
+  /**
+   * −∞ where key j is {@code window} or more positions before query i, for T queries at positions
+   * P..P+T−1 over keys 0..P+T−1 (P = keys − T cached positions; 0 without a cache): [T, keys], on
+   * the device of the layer's weights.
+   */
+  private NDArray windowMask(int t, int keys, NDManager m) {
+    int past = keys - t;
+    float[] w = new float[t * keys];
+    for (int i = 0; i < t; i++) {
+      for (int j = 0; j <= past + i - window; j++) {
+        w[i * keys + j] = Float.NEGATIVE_INFINITY;
+      }
+    }
+    return Nd.floats(m, w, new Shape(t, keys)).toDevice(inputNorm.getDevice(), false);
   }
 
   /** c·tanh(x / c): gemma2's soft-capping of attention and final logits. */
@@ -206,15 +285,19 @@ public final class DecoderLayer implements AutoCloseable {
     return Nd.mul(Nd.mul(x, 1.0 / cap).tanh(), cap);
   }
 
-  /** The MLP activation, as transformers' ACT2FN computes it. */
+  /**
+   * The MLP activation, as transformers' ACT2FN computes it. Constants go through {@link Nd}'s
+   * libtorch-owned scalars (autograd saves them, see docs/engine.md).
+   */
   static NDArray activation(NDArray x, String name) {
     return switch (name) {
       case "silu" -> x.mul(Activation.sigmoid(x));
       case "gelu" -> Activation.gelu(x); // erf form
       case "gelu_pytorch_tanh" -> {
         // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
-        NDArray inner = Nd.mul(x.add(Nd.mul(x.pow(3), 0.044715)), Math.sqrt(2 / Math.PI));
-        yield Nd.mul(x.mul(inner.tanh().add(1)), 0.5);
+        NDArray cube = x.mul(x).mul(x);
+        NDArray inner = Nd.mul(x.add(Nd.mul(cube, 0.044715)), Math.sqrt(2 / Math.PI));
+        yield Nd.mul(x.mul(Nd.add(inner.tanh(), 1.0)), 0.5);
       }
       default -> throw new IllegalArgumentException("unsupported activation " + name);
     };
@@ -222,26 +305,34 @@ public final class DecoderLayer implements AutoCloseable {
 
   /**
    * RMSNorm as transformers computes it: in float32, x·rsqrt(mean(x²) + ε), cast back to the input
-   * dtype, then times the weight.
+   * dtype, then times the weight (kept in the compute dtype). Both casts are recorded.
    */
-  static NDArray rmsNorm(NDArray x, NDArray weight, double eps) {
-    NDArray xf = x.toType(upcast(x), false);
-    NDArray variance = xf.square().mean(new int[] {-1}, true);
-    NDArray normed = xf.div(variance.add(eps).sqrt()).toType(x.getDataType(), false);
-    return normed.mul(weight);
+  static NDArray rmsNorm(NDArray x, NDArray weight, double eps, NDManager m) {
+    try (NDManager n = m.newSubManager()) {
+      NDArray xf = Nd.cast(n, Nd.adopt(n, x), upcast(x));
+      NDArray variance = xf.square().mean(new int[] {-1}, true);
+      NDArray normed = Nd.cast(n, xf.div(Nd.add(variance, eps).sqrt()), Nd.dtype(x));
+      NDArray out = normed.mul(weight);
+      out.attach(m);
+      return out;
+    }
   }
 
   /** Gemma's RMSNorm: in float32, x·rsqrt(mean(x²) + ε)·(1 + w), then cast to the input dtype. */
-  static NDArray gemmaRmsNorm(NDArray x, NDArray weight, double eps) {
-    NDArray xf = x.toType(upcast(x), false);
-    NDArray variance = xf.square().mean(new int[] {-1}, true);
-    NDArray w = weight.toType(upcast(x), false).add(1);
-    return xf.div(variance.add(eps).sqrt()).mul(w).toType(x.getDataType(), false);
+  static NDArray gemmaRmsNorm(NDArray x, NDArray weight, double eps, NDManager m) {
+    try (NDManager n = m.newSubManager()) {
+      NDArray xf = Nd.cast(n, Nd.adopt(n, x), upcast(x));
+      NDArray variance = xf.square().mean(new int[] {-1}, true);
+      NDArray w = Nd.add(Nd.cast(n, Nd.adopt(n, weight), upcast(x)), 1.0);
+      NDArray out = Nd.cast(n, xf.div(Nd.add(variance, eps).sqrt()).mul(w), Nd.dtype(x));
+      out.attach(m);
+      return out;
+    }
   }
 
   /** float32 for norms and softmax, as transformers; float64 stays float64 (gradient checks). */
   static DataType upcast(NDArray x) {
-    return x.getDataType() == DataType.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
+    return Nd.dtype(x) == DataType.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
   }
 
   @Override

@@ -5,11 +5,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.cura.engine.nn.ComputeDevice;
 import dev.cura.engine.nn.DenseWeight;
 import dev.cura.engine.nn.FrozenWeight;
 import dev.cura.engine.nn.LoraLinear;
 import dev.cura.engine.nn.LoraParams;
 import dev.cura.engine.nn.Nd;
+import dev.cura.engine.nn.WeightBuffers;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,6 +32,7 @@ public final class LlamaModel implements AutoCloseable {
   private final List<DecoderLayer> layers;
   private final NDArray norm; // [C]
   private final FrozenWeight lmHead; // [V, C]
+  private final WeightBuffers buffers; // one layer's dequantized weights, reused by every layer
 
   /**
    * A model from its parts (tools that build weights in memory, e.g. synthetic benchmark models);
@@ -50,6 +53,15 @@ public final class LlamaModel implements AutoCloseable {
     this.layers = List.copyOf(layers);
     this.norm = norm;
     this.lmHead = lmHead;
+    this.buffers = new WeightBuffers(manager);
+    for (LoraLinear l : linears()) {
+      l.base().shareBuffers(buffers, LoraParams.shortName(l.name()));
+    }
+  }
+
+  /** The reusable per-layer buffers (their bytes belong to a step's peak memory). */
+  public WeightBuffers buffers() {
+    return buffers;
   }
 
   public LlamaConfig config() {
@@ -141,55 +153,128 @@ public final class LlamaModel implements AutoCloseable {
   /** ids [B, T] (int64) → hidden [B, T, C] in the compute dtype. */
   public NDArray embed(NDArray ids, NDManager m) {
     NDArray rows = Nd.own(m, embed.get(ids)); // [B, T, C]
-    if (rows.getDataType() != options.computeDtype()) {
-      rows = rows.toType(options.computeDtype(), false);
-    }
+    rows = Nd.cast(m, rows, options.computeDtype());
     if (config.arch().gemmaNorms()) {
       // gemma2 scales embeddings by √hidden, rounded to the compute dtype as transformers does
       float normalizer = (float) Math.sqrt(config.hidden());
       rows =
           Nd.mul(
-              rows,
-              rows.getDataType() == DataType.FLOAT64 ? Math.sqrt(config.hidden()) : normalizer);
+              rows, Nd.dtype(rows) == DataType.FLOAT64 ? Math.sqrt(config.hidden()) : normalizer);
     }
     return rows;
   }
 
-  /** cos/sin [T, d] for positions 0..T−1 (under the config's rope_scaling). */
-  public NDList rope(int length, NDManager m) {
-    return Rope.create(m, length, config.headDim(), config.ropeTheta(), config.arch().rope());
+  /** Where the model's tensors live, and the counted door to it. */
+  public ComputeDevice device() {
+    return ComputeDevice.of(options.device());
   }
 
   /**
-   * Additive causal mask [T, T]: 0 where key ≤ query, else −∞ (layers with a sliding window narrow
-   * it themselves).
+   * cos/sin [T, d] for positions 0..T−1 under the config's rope_scaling, computed in float32 and
+   * then held in the compute dtype (transformers: {@code cos.to(dtype=x.dtype)}), so RoPE keeps q
+   * and k in the compute dtype. Uploaded once per length and kept on the device (owned by the
+   * model; do not close). longrope picks its factors by the sequence length, so its tables are only
+   * shared by lengths on the same side of original_max_position_embeddings.
    */
-  public NDArray causalMask(int length, NDManager m) {
-    float[] mask = new float[length * length];
-    for (int i = 0; i < length; i++) {
-      for (int j = 0; j < length; j++) {
-        mask[i * length + j] = j <= i ? 0f : Float.NEGATIVE_INFINITY;
-      }
+  public NDList rope(int length, NDManager m) {
+    Constants c = constants(length);
+    if (c.length == length) {
+      return c.rope;
     }
-    return Nd.floats(m, mask, new Shape(length, length));
+    RopeScaling scaling = config.arch().rope();
+    if (scaling.type().equals("longrope")
+        && (c.length > scaling.originalMax()) != (length > scaling.originalMax())) {
+      return ropeTables(0, length, m);
+    }
+    String rows = "0:" + length;
+    return new NDList(Nd.own(m, c.rope.get(0).get(rows)), Nd.own(m, c.rope.get(1).get(rows)));
   }
 
-  /** Final norm + lm_head: hidden [B, T, C] → logits [B, T, V] float32. */
-  public NDArray head(NDArray hidden, NDManager m) {
-    hidden = Nd.adopt(m, hidden);
-    Shape s = hidden.getShape();
-    NDArray normed =
-        config.arch().gemmaNorms()
-            ? DecoderLayer.gemmaRmsNorm(hidden, norm, config.rmsNormEps())
-            : DecoderLayer.rmsNorm(hidden, norm, config.rmsNormEps());
-    NDArray logits = lmHead.apply(normed.reshape(s.get(0) * s.get(1), s.get(2)), m);
-    if (config.arch().finalSoftcap() > 0) {
-      logits = DecoderLayer.softcap(logits, config.arch().finalSoftcap());
+  /** cos/sin [T, d] for positions start..start+T−1 in the compute dtype, on the device, in m. */
+  private NDList ropeTables(int start, int length, NDManager m) {
+    float[][] t =
+        Rope.tables(start, length, config.headDim(), config.ropeTheta(), config.arch().rope());
+    Shape s = new Shape(length, config.headDim());
+    return new NDList(
+        Nd.cast(m, device().upload(m, t[0], s), options.computeDtype()),
+        Nd.cast(m, device().upload(m, t[1], s), options.computeDtype()));
+  }
+
+  /**
+   * Additive causal mask [T, T] float32: 0 where key ≤ query, else −∞ (layers with a sliding window
+   * narrow it themselves). Uploaded once per length and kept on the device (owned by the model; do
+   * not close).
+   */
+  public NDArray causalMask(int length, NDManager m) {
+    Constants c = constants(length);
+    if (c.length == length) {
+      return c.mask;
     }
-    // DJL's toType is not differentiable (the cast drops the graph), so only half types are cast
-    NDArray wide =
-        logits.getDataType() == DataType.FLOAT64 ? logits : logits.toType(DataType.FLOAT32, false);
-    return wide.reshape(s.get(0), s.get(1), config.vocabSize());
+    return Nd.own(m, c.mask.get("0:{}, 0:{}", length, length));
+  }
+
+  /** Tables for the longest length asked so far; shorter lengths use their leading rows. */
+  private record Constants(int length, NDManager manager, NDList rope, NDArray mask) {}
+
+  private Constants constants;
+
+  private synchronized Constants constants(int length) {
+    if (constants == null || constants.length < length) {
+      if (constants != null) {
+        constants.manager.close();
+      }
+      constants = buildConstants(length);
+    }
+    return constants;
+  }
+
+  private Constants buildConstants(int length) {
+    NDManager cm = manager.newSubManager();
+    return new Constants(
+        length,
+        cm,
+        ropeTables(0, length, cm),
+        device().upload(cm, mask(0, length), new Shape(length, length)));
+  }
+
+  /**
+   * Additive mask [T, P + T] of T queries at positions P..P+T−1 over keys 0..P+T−1: 0 where the key
+   * is not after the query, else −∞ (layers with a sliding window narrow it themselves).
+   */
+  private static float[] mask(int past, int t) {
+    int keys = past + t;
+    float[] mask = new float[t * keys];
+    for (int i = 0; i < t; i++) {
+      int query = past + i;
+      for (int j = 0; j < keys; j++) {
+        mask[i * keys + j] = j <= query ? 0f : Float.NEGATIVE_INFINITY;
+      }
+    }
+    return mask;
+  }
+
+  /**
+   * Final norm + lm_head: hidden [B, T, C] → logits [B, T, V] float32. The compute-dtype logits and
+   * the norm's intermediates are freed before this returns (only the float32 logits live on).
+   */
+  public NDArray head(NDArray hidden, NDManager m) {
+    try (NDManager t = m.newSubManager()) {
+      NDArray x = Nd.adopt(t, hidden);
+      Shape s = x.getShape();
+      NDArray normed =
+          config.arch().gemmaNorms()
+              ? DecoderLayer.gemmaRmsNorm(x, norm, config.rmsNormEps(), t)
+              : DecoderLayer.rmsNorm(x, norm, config.rmsNormEps(), t);
+      NDArray logits = lmHead.apply(normed.reshape(s.get(0) * s.get(1), s.get(2)), t);
+      if (config.arch().finalSoftcap() > 0) {
+        logits = DecoderLayer.softcap(logits, config.arch().finalSoftcap());
+      }
+      // the loss is computed in float32 (transformers: logits.float()); float64 stays
+      NDArray wide = Nd.cast(t, logits, DecoderLayer.upcast(logits));
+      NDArray out = wide.reshape(s.get(0), s.get(1), config.vocabSize());
+      out.attach(m);
+      return out;
+    }
   }
 
   /** A full forward without recording: ids [B, T] → logits [B, T, V] float32 in {@code m}. */
@@ -223,11 +308,47 @@ public final class LlamaModel implements AutoCloseable {
     return head(h, m);
   }
 
+  /** An empty key/value cache for this model, owned by a sub-manager of {@code parent}. */
+  public KvCache newCache(NDManager parent) {
+    return new KvCache(parent, layers.size());
+  }
+
+  /**
+   * Inference with a key/value cache: ids [B, T] are the next T tokens after the {@code
+   * cache.length()} positions already in {@code cache}; returns their logits [B, T, V] float32 in
+   * {@code m} and adds them to the cache. Equal to the last T rows of a full {@link
+   * #logits(NDArray, NDManager)} over the whole sequence.
+   */
+  public NDArray logits(NDArray ids, KvCache cache, NDManager m) {
+    boolean was = Nd.gradMode(false);
+    try {
+      int t = (int) ids.getShape().get(1);
+      int past = cache.length();
+      NDList rope = ropeTables(past, t, m);
+      NDArray maskArray = device().upload(m, mask(past, t), new Shape(t, past + t));
+      NDArray h = embed(ids, m);
+      for (int l = 0; l < layers.size(); l++) {
+        try (NDManager lm = m.newSubManager()) {
+          NDArray out =
+              layers
+                  .get(l)
+                  .forward(h, rope.get(0), rope.get(1), maskArray, lm, false, cache.layer(l));
+          out.attach(m);
+          h = out;
+        }
+      }
+      cache.advance(t);
+      return head(h, m);
+    } finally {
+      Nd.gradMode(was);
+    }
+  }
+
   /** Convenience: logits [T, V] for one sequence of token ids. */
   public float[] logits(long[] ids, NDManager parent) {
     try (NDManager m = parent.newSubManager()) {
-      NDArray x = Nd.longs(m, ids, new Shape(1, ids.length));
-      return logits(x, m).toFloatArray();
+      NDArray x = device().upload(m, ids, new Shape(1, ids.length));
+      return device().download(logits(x, m));
     }
   }
 
@@ -249,11 +370,12 @@ public final class LlamaModel implements AutoCloseable {
   }
 
   private static long bytes(NDArray a) {
-    return a.getShape().size() * a.getDataType().getNumOfBytes();
+    return a.getShape().size() * Nd.dtype(a).getNumOfBytes();
   }
 
   @Override
   public void close() {
+    buffers.close();
     layers.forEach(DecoderLayer::close);
     if (!config.tieWordEmbeddings()) {
       lmHead.close();

@@ -78,4 +78,9 @@ public record LoadOptions(Quant quant, Device device, DataType computeDtype) {
   public static LoadOptions cpu(Quant quant) {
     return new LoadOptions(quant, Device.cpu(), DataType.FLOAT32);
   }
+
+  /** The same with another compute dtype. */
+  public LoadOptions withComputeDtype(DataType dtype) {
+    return new LoadOptions(quant, device, dtype);
+  }
 }

@@ -4,11 +4,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.cura.core.tensor.DType;
-import dev.cura.core.tensor.FloatConvert;
+import dev.cura.engine.nn.Nd;
+import dev.cura.engine.nn.TorchOps;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /** Turns stored tensors into NDArrays of a requested dtype. */
@@ -35,55 +34,38 @@ public final class TensorLoader {
    * owns its memory: DJL's PyTorch engine wraps a direct buffer without copying, so we stage the
    * bytes in a confined arena, wrap, copy, and free the staging.
    *
-   * <p>BF16/F16 are widened to float32 in Java with cura-core's exact conversion: DJL 0.36's
-   * PyTorch engine aborts the JVM on a BFLOAT16 {@code toType} (found here; FLOAT16 works).
+   * <p>Conversions happen in libtorch, never by widening in Java: BF16 bytes go in as uint8 and
+   * become bfloat16 bit-exactly in {@link TorchOps#bf16FromBytes} (DJL 0.36 cannot name bfloat16:
+   * asking for it aborts the JVM, see {@link TorchOps}), other types go in as stored, and the cast
+   * to the target is {@link Nd#cast}.
    */
   public static NDArray load(NDManager m, WeightSource.Tensor t, DataType target) {
     DataType stored = dataType(t.dtype());
-    boolean widen = stored == DataType.BFLOAT16 || stored == DataType.FLOAT16;
-    if (widen && target == null) {
-      target = DataType.FLOAT32;
-    }
     MemorySegment src = MemorySegment.ofBuffer(t.data());
-    long numel = 1;
-    for (long d : t.shape()) {
-      numel *= d;
-    }
-    try (Arena arena = Arena.ofConfined()) {
-      MemorySegment staging;
-      DataType stagedType;
-      if (widen) {
-        staging = arena.allocate(numel * 4, 64);
-        DType dt = DType.fromSafetensors(t.dtype());
-        float[] chunk = new float[(int) Math.min(numel, 1 << 20)];
-        for (long i = 0; i < numel; i += chunk.length) {
-          int n = (int) Math.min(chunk.length, numel - i);
-          FloatConvert.toFloats(dt, src, i * dt.byteSize(), chunk, 0, n);
-          MemorySegment.copy(chunk, 0, staging, FloatConvert.F32_LE, i * 4, n);
-        }
-        stagedType = DataType.FLOAT32;
-      } else {
-        staging = arena.allocate(Math.max(1, src.byteSize()), 64);
-        MemorySegment.copy(src, 0, staging, 0, src.byteSize());
-        stagedType = stored;
+    Shape shape = new Shape(t.shape());
+    boolean bf16 = stored == DataType.BFLOAT16;
+    NDArray raw =
+        Nd.owned(m, src, bf16 ? new Shape(src.byteSize()) : shape, bf16 ? DataType.UINT8 : stored);
+    if (bf16) {
+      try (NDArray bytes = raw;
+          NDArray flat = TorchOps.get().bf16FromBytes(bytes)) {
+        raw = flat.reshape(shape); // a view: closing flat frees only its handle
       }
-      ByteBuffer buf =
-          staging
-              .asSlice(0, numel * stagedType.getNumOfBytes())
-              .asByteBuffer()
-              .order(ByteOrder.nativeOrder());
-      NDArray view = m.create(buf, new Shape(t.shape()), stagedType);
-      NDArray owned =
-          target == null || target == stagedType ? view.duplicate() : view.toType(target, true);
-      view.close();
-      return owned;
+    }
+    if (target == null || target == stored) {
+      return raw;
+    }
+    try (NDArray from = raw) {
+      NDArray out = Nd.cast(m, from, target);
+      // a cast of a 0-element or same-typed tensor could return the input itself
+      return out == from ? from.duplicate() : out;
     }
   }
 
   /**
    * Loads a named tensor and checks its shape. The bytes are read with {@link WeightSource#copyTo}
-   * into a confined staging arena (no file mapping kept resident), widened to float32 in Java for
-   * BF16/F16, copied into libtorch-owned memory, and the staging is freed.
+   * into a confined staging arena (no file mapping kept resident), copied into libtorch-owned
+   * memory and converted there, and the staging is freed.
    */
   public static NDArray load(
       NDManager m, WeightSource src, String name, DataType target, long... expectedShape) {

@@ -31,16 +31,16 @@ public final class DenseWeight implements FrozenWeight {
   }
 
   /**
-   * y = x·Wᵀ. A weight stored in a narrower dtype than x (fp16 embeddings of big synthetic models)
-   * is widened into a temporary of {@code m} first.
+   * y = x·Wᵀ. A weight stored in another dtype than x (fp16 embeddings of big synthetic models) is
+   * converted into a temporary of {@code m} first.
    */
   @Override
   public NDArray apply(NDArray x, NDManager m) {
     if (trainable) { // a transpose taken now is recorded, so the gradient reaches W
       return x.matMul(Nd.own(m, weight.transpose()));
     }
-    if (weightT.getDataType() != x.getDataType()) {
-      return x.matMul(Nd.own(m, weightT.toType(x.getDataType(), false)));
+    if (Nd.dtype(weightT) != Nd.dtype(x)) {
+      return x.matMul(Nd.cast(m, weightT, Nd.dtype(x)));
     }
     return x.matMul(weightT);
   }
@@ -67,7 +67,7 @@ public final class DenseWeight implements FrozenWeight {
 
   @Override
   public long residentBytes() {
-    return weight.getShape().size() * weight.getDataType().getNumOfBytes();
+    return weight.getShape().size() * Nd.dtype(weight).getNumOfBytes();
   }
 
   @Override

@@ -18,6 +18,13 @@ public interface FrozenWeight extends AutoCloseable {
   /** W [out, in] in the compute dtype, attached to {@code m} (a copy for packed weights). */
   NDArray dense(NDManager m);
 
+  /**
+   * Offers the model's reusable per-layer buffers; weights that materialize W per call (packed
+   * 4-bit) dequantize into the buffer of {@code slot} (the linear's short name, unique within a
+   * layer). Dense weights ignore it.
+   */
+  default void shareBuffers(WeightBuffers buffers, String slot) {}
+
   /** Bytes this weight keeps resident. */
   long residentBytes();
 

@@ -135,8 +135,21 @@ public final class LoraLinear implements AutoCloseable {
   /**
    * y = x·Wᵀ (+ LoRA). {@code training} turns dropout on; the dropout mask comes from libtorch's
    * generator, which the caller seeds deterministically (so a recomputed layer sees the same mask).
+   *
+   * <p>Mixed precision as PEFT runs a LoRA layer over a bitsandbytes 4-bit base: the base product
+   * in the compute dtype (x's), the LoRA branch in the parameters' dtype (float32 master weights: x
+   * is cast up, the branch's output cast back to y's dtype before the sum). Both casts are
+   * recorded.
    */
   public NDArray forward(NDArray x, NDManager m, boolean training) {
+    return forward(x, null, m, training);
+  }
+
+  /**
+   * As {@link #forward(NDArray, NDManager, boolean)} with the LoRA input already in the parameters'
+   * dtype ({@code xLora}, shared by linears that read the same x; null: cast here).
+   */
+  public NDArray forward(NDArray x, NDArray xLora, NDManager m, boolean training) {
     NDArray y = base.apply(x, m); // [N, out]
     if (bias != null) {
       y = y.add(bias);
@@ -144,17 +157,14 @@ public final class LoraLinear implements AutoCloseable {
     if (loraA == null) {
       return y;
     }
-    NDArray xin = x.toType(loraA.getDataType(), false);
+    NDArray xin = xLora != null ? xLora : Nd.cast(m, x, Nd.dtype(loraA));
     if (training && dropout > 0) {
       xin = xin.getNDArrayInternal().dropout(xin, (float) dropout, true).singletonOrThrow();
     }
     NDArray aT = Nd.own(m, loraA.transpose()); // [in, r]
     NDArray bT = Nd.own(m, loraB.transpose()); // [r, out]
     NDArray delta = Nd.mul(xin.matMul(aT).matMul(bT), scaling); // [N, out]
-    if (delta.getDataType() != y.getDataType()) {
-      delta = delta.toType(y.getDataType(), false);
-    }
-    return y.add(delta);
+    return y.add(Nd.cast(m, delta, Nd.dtype(y)));
   }
 
   /** ΔW = B·A·scaling [out, in], for merging and tests. */

@@ -2,6 +2,8 @@ package dev.cura.engine.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 
@@ -69,17 +71,52 @@ public final class Nd {
    * wraps the number in a Java direct buffer without copying and closes the wrapper after the op,
    * so the scalar that autograd saves for the backward points at memory that only the garbage
    * collector keeps — once collected and reused, gradients read garbage (the cause of the
-   * non-reproducible resumes, see {@code GradientDeterminismTest}).
+   * non-reproducible resumes, see {@code GradientDeterminismTest}). The scalar lives on the CPU
+   * whatever x's device: libtorch passes a CPU 0-d tensor to a CUDA kernel as an argument, so no
+   * host-to-device copy happens per call.
    */
   public static NDArray mul(NDArray x, double s) {
-    try (NDArray k =
-        owned(
-            x.getManager(),
-            java.lang.foreign.MemorySegment.ofArray(new double[] {s}),
-            new ai.djl.ndarray.types.Shape(),
-            ai.djl.ndarray.types.DataType.FLOAT64)) {
+    try (NDArray k = scalar(s)) {
       return x.mul(k);
     }
+  }
+
+  /** x + s with s a CPU 0-d tensor (see {@link #mul}). */
+  public static NDArray add(NDArray x, double s) {
+    try (NDArray k = scalar(s)) {
+      return x.add(k);
+    }
+  }
+
+  /** x ← x · s in place (no recording needed: parameters and optimizer states). */
+  public static NDArray muli(NDArray x, double s) {
+    try (NDArray k = scalar(s)) {
+      return x.muli(k);
+    }
+  }
+
+  /** A 0-d float64 CPU tensor holding s, in libtorch memory; the caller closes it. */
+  static NDArray scalar(double s) {
+    return owned(
+        cpuScalars(),
+        java.lang.foreign.MemorySegment.ofArray(new double[] {s}),
+        new ai.djl.ndarray.types.Shape(),
+        ai.djl.ndarray.types.DataType.FLOAT64);
+  }
+
+  private static volatile NDManager cpuScalars;
+
+  private static NDManager cpuScalars() {
+    NDManager m = cpuScalars;
+    if (m == null) {
+      synchronized (Nd.class) {
+        if (cpuScalars == null) {
+          cpuScalars = NDManager.newBaseManager(ai.djl.Device.cpu());
+        }
+        m = cpuScalars;
+      }
+    }
+    return m;
   }
 
   /** A uint8 array [n] holding {@code bytes}, owned by libtorch (see {@link #owned}). */
@@ -129,6 +166,40 @@ public final class Nd {
               target.getShape(),
               ai.djl.ndarray.types.DataType.FLOAT32);
       target.set(new ai.djl.ndarray.index.NDIndex("..."), fresh);
+    }
+  }
+
+  /**
+   * x's dtype as CURA sees it. libtorch bfloat16 tensors come back from DJL 0.36 as {@code UNKNOWN}
+   * (its JNI maps only float32 … complex64, see {@link TorchOps}); the engine creates no other type
+   * DJL cannot name, so {@code UNKNOWN} is bfloat16 here.
+   */
+  public static DataType dtype(NDArray x) {
+    DataType t = x.getDataType();
+    return t == DataType.UNKNOWN ? DataType.BFLOAT16 : t;
+  }
+
+  /**
+   * x converted to {@code type} in {@code m}; differentiable (autograd records the cast when grad
+   * mode is on) and safe for bfloat16, unlike DJL's {@code toType}. Returns x itself when it
+   * already has that dtype.
+   */
+  public static NDArray cast(NDManager m, NDArray x, DataType type) {
+    if (dtype(x) == type) {
+      return x;
+    }
+    return own(m, TorchOps.get().cast(x, type));
+  }
+
+  /** An uninitialized tensor of {@code shape} and {@code type} on m's device. */
+  public static NDArray empty(NDManager m, Shape shape, DataType type) {
+    if (type != DataType.BFLOAT16) {
+      return m.create(shape, type);
+    }
+    try (NDManager t = m.newSubManager()) {
+      NDArray like = cast(t, t.zeros(new Shape(1), DataType.FLOAT32), DataType.BFLOAT16);
+      NDArray out = TorchOps.get().empty(m, shape, like);
+      return out;
     }
   }
 

@@ -19,8 +19,11 @@ import dev.cura.core.quant.QuantState;
  *
  * The nibble pair is decoded with one gather from a 256-entry table of (code4[hi], code4[lo]) pairs
  * built from the stored quant_map, so FP4 maps work too. Without DQ, absmax is float32 and used
- * directly. Nothing here keeps a dequantized copy: {@link #dense} builds W into the caller's
- * (per-step) manager, and autograd keeps it only as long as that layer's graph lives.
+ * directly. The product is formed in float32 and rounded once into the compute dtype, as
+ * bitsandbytes' dequantize kernel does for {@code bnb_4bit_compute_dtype}. Nothing here keeps a
+ * dequantized copy of the model: {@link #apply} writes W into its slot of the model's {@link
+ * WeightBuffers} (one layer's worth, reused by every layer), and autograd keeps it only as long as
+ * that layer's graph lives.
  */
 public final class Nf4Weight implements FrozenWeight {
   private final int out;
@@ -33,7 +36,12 @@ public final class Nf4Weight implements FrozenWeight {
   private final float offset;
   private final int nestedBlocksize;
   private final NDArray pairTable; // [256, 2] float32: (code4[b >> 4], code4[b & 15])
+  private final NDArray offsetScalar; // [] float32, null without DQ
   private final DataType computeDtype;
+  private WeightBuffers buffers;
+  private String slot;
+  private static final java.util.concurrent.atomic.AtomicLong dequantCount =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * @param packed codes, uint8 [(n+1)/2] (any shape; flattened)
@@ -79,6 +87,10 @@ public final class Nf4Weight implements FrozenWeight {
     if (dq && (nestedAbsmax == null || nestedCode == null)) {
       throw new IllegalArgumentException("uint8 absmax needs nested_absmax and nested_quant_map");
     }
+    if (dq && nestedBlocksize != DoubleQuant.NESTED_BLOCKSIZE) {
+      throw new IllegalArgumentException(
+          "nested blocksize must be " + DoubleQuant.NESTED_BLOCKSIZE + ", got " + nestedBlocksize);
+    }
     this.out = out;
     this.in = in;
     this.blocksize = blocksize;
@@ -89,6 +101,10 @@ public final class Nf4Weight implements FrozenWeight {
     this.offset = offset;
     this.nestedBlocksize = nestedBlocksize;
     this.computeDtype = computeDtype;
+    this.offsetScalar =
+        dq
+            ? Nd.floats(m, new float[] {offset}, new Shape()).toDevice(packed.getDevice(), false)
+            : null;
     float[] pairs = new float[512];
     for (int b = 0; b < 256; b++) {
       pairs[2 * b] = code4[b >> 4];
@@ -143,24 +159,44 @@ public final class Nf4Weight implements FrozenWeight {
     return blocksize;
   }
 
-  /** Block constants absmax [nb] float32 (dequantized from DQ if nested). */
+  /**
+   * Lets {@link #apply} dequantize into {@code buffers}' weight for {@code slot} (one per linear of
+   * a layer, reused by every layer) instead of a fresh tensor per call.
+   */
+  @Override
+  public void shareBuffers(WeightBuffers buffers, String slot) {
+    this.buffers = buffers;
+    this.slot = slot;
+  }
+
+  /** Block constants absmax [nb] float32 (dequantized from DQ if nested), in {@code m}. */
   public NDArray blockScales(NDManager m) {
     if (nestedAbsmax == null) {
       return Nd.own(m, absmax, absmax.toType(DataType.FLOAT32, true));
     }
-    long nb = absmax.getShape().size();
-    NDArray idx = Nd.own(m, absmax.toType(DataType.INT32, false));
-    NDArray scaled = nestedCode.get(m, new ai.djl.ndarray.index.NDIndex("{}", idx)); // [nb]
-    NDArray nested = Nd.own(m, nestedAbsmax.repeat(0, nestedBlocksize)); // [≥nb]
-    if (nested.getShape().get(0) != nb) {
-      nested = nested.get("0:{}", nb);
-    }
-    return scaled.mul(nested).add(offset);
+    return Nd.own(m, TorchOps.get().dqAbsmax(absmax, nestedCode, nestedAbsmax, offsetScalar));
   }
 
-  /** W [out, in] float32 (or the compute dtype) as a temporary in {@code m}. */
+  /** W [out, in] in the compute dtype as a new tensor in {@code m}. */
   @Override
   public NDArray dense(NDManager m) {
+    if (!fastPathFits()) {
+      return Nd.cast(m, denseReference(m), computeDtype);
+    }
+    NDArray w = Nd.empty(m, new Shape(out, in), computeDtype);
+    try (NDManager t = m.newSubManager()) {
+      long half = (long) out * in / 2;
+      dequantInto(t, t.create(new Shape(half), DataType.INT32), t.create(new Shape(half, 2)), w);
+    }
+    return w;
+  }
+
+  /**
+   * W [out, in] float32 by the readable route (one gather from the nibble-pair table, then the
+   * block scale), as a new tensor in {@code m}; also handles odd sizes and tail blocks. The oracle
+   * of {@link #dense}.
+   */
+  public NDArray denseReference(NDManager m) {
     long n = (long) out * in;
     long nb = absmax.getShape().size();
     NDArray idx = Nd.own(m, packed.toType(DataType.INT32, false)); // [(n+1)/2]
@@ -178,23 +214,49 @@ public final class Nf4Weight implements FrozenWeight {
       NDArray perElement = scales.repeat(0, blocksize).get("0:{}", n);
       w = values.muli(perElement);
     }
-    w = w.reshape(out, in);
-    return w.getDataType() == computeDtype ? w : w.toType(computeDtype, false);
+    return w.reshape(out, in);
+  }
+
+  /** n is a whole number of blocks (hence even): the into-buffer kernel applies. */
+  private boolean fastPathFits() {
+    return ((long) out * in) % blocksize == 0 && blocksize % 2 == 0;
+  }
+
+  /** Dequantizes into {@code w} ([out, in], contiguous) with the given scratch. */
+  private void dequantInto(NDManager t, NDArray idx, NDArray vals, NDArray w) {
+    NDArray scales = blockScales(t);
+    TorchOps.get().dequantInto(packed, pairTable, scales, idx, vals, w);
   }
 
   /**
-   * y = x·Wᵀ with W dequantized into a manager of its own that is closed right after the product:
-   * without recording W is freed at once; when recording, autograd's reference keeps W alive until
-   * the layer's backward, while the gather index and other temporaries go now.
+   * y = x·Wᵀ. With shared buffers W is dequantized into this linear's slot (allocated once; when
+   * recording, autograd keeps it for the input gradient until the layer's backward, and libtorch's
+   * version counter would refuse a backward that read an overwritten slot). Without, W is a
+   * temporary of a manager closed right after the product.
    */
   @Override
   public NDArray apply(NDArray x, NDManager m) {
+    if (buffers != null && fastPathFits()) {
+      long half = (long) out * in / 2;
+      NDArray w = buffers.weight(slot, new Shape(out, in), computeDtype);
+      try (NDManager t = m.newSubManager()) {
+        dequantInto(t, buffers.indexScratch(half), buffers.valueScratch(half), w);
+      }
+      dequantCount.incrementAndGet();
+      return x.matMul(Nd.own(m, w.transpose()));
+    }
     try (NDManager t = m.newSubManager()) {
       NDArray w = dense(t); // [out, in]
+      dequantCount.incrementAndGet();
       NDArray y = x.matMul(w.transpose());
       y.attach(m);
       return y;
     }
+  }
+
+  /** Dequantizations done by {@link #apply} in this process (tests count them per step). */
+  public static long dequantCount() {
+    return dequantCount.get();
   }
 
   @Override
@@ -214,6 +276,7 @@ public final class Nf4Weight implements FrozenWeight {
     if (nestedAbsmax != null) {
       nestedAbsmax.close();
       nestedCode.close();
+      offsetScalar.close();
     }
     pairTable.close();
   }

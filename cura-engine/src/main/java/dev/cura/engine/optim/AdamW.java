@@ -15,7 +15,8 @@ import java.util.Map;
 
 /**
  * AdamW over a {@link StateStore}: each step brings a parameter's moments in as float32 ({@link
- * #readMoments}), runs the element-wise {@link AdamWKernel}, and stores them back ({@link
+ * #readMoments}), runs {@link AdamWKernel}'s update on the parameter's device ({@link
+ * AdamWOnDevice}, bit-identical to the element-wise kernel), and stores them back ({@link
  * #writeMoments}) — how the moments are stored (32-bit floats, 8-bit blockwise codes) is the
  * subclass's; whether they are paged is the store's.
  */
@@ -60,17 +61,12 @@ public abstract sealed class AdamW implements Optimizer permits AdamW32, AdamW8b
         NDArray value = param.value();
         int n = (int) value.getShape().size();
         track(param.name(), n);
-        float[] p = value.toFloatArray();
-        float[] g;
-        try (NDArray grad = value.getGradient()) {
-          g = grad.toFloatArray();
-        }
         float[] m = new float[n];
         float[] v = new float[n];
         readMoments(param.name(), n, m, v);
-        AdamWKernel.step(p, g, m, v, n, s, gradScale, cfg.weightDecay() > 0);
+        // the update runs on the parameter's device; only m and v travel (AdamWOnDevice)
+        AdamWOnDevice.step(value, m, v, s, gradScale, cfg.weightDecay() > 0);
         writeMoments(param.name(), n, m, v);
-        Nd.assign(value, p);
       }
     } finally {
       Nd.gradMode(was);

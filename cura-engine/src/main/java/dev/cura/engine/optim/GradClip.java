@@ -1,8 +1,11 @@
 package dev.cura.engine.optim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.cura.engine.nn.ComputeDevice;
 import dev.cura.engine.nn.LoraParams;
+import dev.cura.engine.nn.Nd;
 import java.util.List;
 
 /**
@@ -13,23 +16,27 @@ import java.util.List;
 public final class GradClip {
   private GradClip() {}
 
-  /** ‖g‖ over every parameter's accumulated gradient, summed in double in list order. */
+  /**
+   * ‖g‖ over every parameter's accumulated gradient, the squares summed in float64 on the
+   * parameters' device: one scalar comes back to the host (through {@link ComputeDevice}).
+   */
   public static double globalNorm(List<LoraParams.Param> params) {
-    double sum = 0;
-    for (LoraParams.Param p : params) {
-      try (NDArray g = p.value().getGradient()) {
-        if (g.getDataType() == DataType.FLOAT64) {
-          for (double x : g.toDoubleArray()) {
-            sum += x * x;
-          }
-        } else {
-          for (float x : g.toFloatArray()) {
-            sum += (double) x * x;
-          }
-        }
-      }
+    if (params.isEmpty()) {
+      return 0;
     }
-    return Math.sqrt(sum);
+    NDArray first = params.get(0).value();
+    boolean was = Nd.gradMode(false);
+    try (NDManager m = first.getManager().newSubManager()) {
+      NDArray sum = null;
+      for (LoraParams.Param p : params) {
+        NDArray g = Nd.own(m, p.value().getGradient());
+        NDArray sq = Nd.cast(m, g, DataType.FLOAT64).square().sum();
+        sum = sum == null ? sq : sum.add(sq);
+      }
+      return Math.sqrt(ComputeDevice.of(first.getDevice()).downloadScalar(sum));
+    } finally {
+      Nd.gradMode(was);
+    }
   }
 
   /** The gradient scale for a norm: max_norm / (norm + 1e-6) above max_norm, else 1 (≤ 0: off). */

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import dev.cura.engine.nn.ComputeDevice;
 import dev.cura.engine.nn.Nd;
 
 /**
@@ -21,22 +22,52 @@ public final class CausalLmLoss {
 
   /** Summed NLL over target tokens divided by {@code normalizer} (a scalar NDArray). */
   public static NDArray compute(NDArray logits, Batch batch, double normalizer, NDManager m) {
+    int t = batch.length();
+    Targets targets = targets(batch, normalizer, ComputeDevice.of(logits.getDevice()), m);
+    return loss(logits.get(new NDIndex(":, :-1, :")), targets, 0, t - 1);
+  }
+
+  /**
+   * The targets of a batch on the device: for prediction position p (0 ≤ p &lt; T−1) the label at
+   * p+1 and its weight 1/normalizer (0 where ignored).
+   *
+   * @param ids [B, T−1, 1] int64 (0 where ignored)
+   * @param weights [B, T−1] in the loss dtype
+   */
+  public record Targets(NDArray ids, NDArray weights) {}
+
+  /** Uploads the targets of {@code batch} (two transfers) into {@code m}. */
+  public static Targets targets(Batch batch, double normalizer, ComputeDevice device, NDManager m) {
     int b = batch.batch(), t = batch.length();
-    long[] targets = new long[b * (t - 1)];
-    float[] weights = new float[b * (t - 1)];
+    int n = Math.max(0, t - 1);
+    long[] targets = new long[b * n];
+    float[] weights = new float[b * n];
     for (int i = 0; i < b; i++) {
-      for (int j = 0; j < t - 1; j++) {
+      for (int j = 0; j < n; j++) {
         long label = batch.labels()[i * t + j + 1];
         if (label != Batch.IGNORE) {
-          targets[i * (t - 1) + j] = label;
-          weights[i * (t - 1) + j] = (float) (1.0 / normalizer);
+          targets[i * n + j] = label;
+          weights[i * n + j] = (float) (1.0 / normalizer);
         }
       }
     }
-    NDArray logp = logits.get(new NDIndex(":, :-1, :")).logSoftmax(-1); // [B, T-1, V]
-    NDArray idx = Nd.longs(m, targets, new Shape(b, t - 1, 1));
-    NDArray picked = logp.gather(idx, 2).reshape(b, t - 1); // [B, T-1]
-    NDArray w = Nd.floats(m, weights, new Shape(b, t - 1)).toType(logits.getDataType(), false);
+    return new Targets(
+        device.upload(m, targets, new Shape(b, n, 1)), device.upload(m, weights, new Shape(b, n)));
+  }
+
+  /**
+   * The loss of prediction positions [p0, p1): {@code logits} [B, p1−p0, V] are the model's outputs
+   * at those positions (float32, or float64 in gradient checks).
+   */
+  public static NDArray loss(NDArray logits, Targets targets, int p0, int p1) {
+    NDManager m = logits.getManager();
+    long b = logits.getShape().get(0);
+    NDArray logp = logits.logSoftmax(-1); // [B, n, V]
+    NDArray idx = Nd.own(m, targets.ids().get(new NDIndex(":, {}:{}, :", p0, p1)));
+    NDArray picked = logp.gather(idx, 2).reshape(b, p1 - p0); // [B, n]
+    NDArray w =
+        Nd.cast(
+            m, Nd.own(m, targets.weights().get(new NDIndex(":, {}:{}", p0, p1))), Nd.dtype(logits));
     return picked.mul(w).sum().neg();
   }
 }

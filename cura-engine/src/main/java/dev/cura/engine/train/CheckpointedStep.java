@@ -4,9 +4,10 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.index.NDIndex;
 import dev.cura.engine.model.DecoderLayer;
 import dev.cura.engine.model.LlamaModel;
+import dev.cura.engine.nn.ComputeDevice;
 import dev.cura.engine.nn.Nd;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,10 +41,12 @@ public final class CheckpointedStep {
   public double forwardBackward(
       Batch batch, double normalizer, long seed, long step, int micro, NDManager parent) {
     List<DecoderLayer> layers = model.layers();
+    ComputeDevice device = model.device();
     boolean was = Nd.gradMode(false);
     try (NDManager m = parent.newSubManager()) {
       NDArray ids =
-          Nd.longs(m, batch.ids(), new ai.djl.ndarray.types.Shape(batch.batch(), batch.length()));
+          device.upload(
+              m, batch.ids(), new ai.djl.ndarray.types.Shape(batch.batch(), batch.length()));
       NDList rope = model.rope(batch.length(), m);
       NDArray mask = model.causalMask(batch.length(), m);
       List<NDArray> saved = new ArrayList<>(layers.size() + 1);
@@ -55,6 +58,7 @@ public final class CheckpointedStep {
           NDArray out = layers.get(i).forward(h, rope.get(0), rope.get(1), mask, lm, true);
           out.attach(m);
           h = out;
+          device.samplePeakMemory();
         }
       }
       // head: recorded from h_L
@@ -63,10 +67,28 @@ public final class CheckpointedStep {
       double nll;
       NDArray grad;
       try (NDManager hm = m.newSubManager()) {
-        NDArray logits = model.head(h, hm);
-        NDArray loss = CausalLmLoss.compute(logits, batch, normalizer, hm);
-        nll = loss.toType(DataType.FLOAT64, false).getDouble() * normalizer;
-        Nd.backward(loss, hm.ones(loss.getShape()));
+        int positions = Math.max(0, batch.length() - 1);
+        int rows = headChunkRows(batch.batch(), positions, model.config().vocabSize(), device);
+        CausalLmLoss.Targets targets = CausalLmLoss.targets(batch, normalizer, device, hm);
+        NDArray total = null;
+        for (int p0 = 0; p0 < positions || p0 == 0; p0 += rows) {
+          int p1 = Math.min(positions, p0 + rows);
+          // a block of positions at a time: its float32 logits [B, n, V] and their gradients exist
+          // for one block only; the blocks' gradients add up in h's .grad
+          try (NDManager cm = hm.newSubManager()) {
+            NDArray hc = Nd.adopt(cm, h).get(new NDIndex(":, {}:{}, :", p0, p1));
+            NDArray loss = CausalLmLoss.loss(model.head(hc, cm), targets, p0, p1);
+            Nd.backward(loss, cm.ones(loss.getShape()));
+            device.samplePeakMemory();
+            NDArray value = loss.stopGradient();
+            total = total == null ? value : total.add(value);
+            total.attach(hm);
+          }
+          if (positions == 0) {
+            break;
+          }
+        }
+        nll = device.downloadScalar(total) * normalizer;
         try (NDArray g = h.getGradient()) {
           grad = g.duplicate();
         }
@@ -82,6 +104,7 @@ public final class CheckpointedStep {
           seedDropout(seed, step, micro, i);
           NDArray out = layers.get(i).forward(x, rope.get(0), rope.get(1), mask, lm, true);
           Nd.backward(out, grad);
+          device.samplePeakMemory();
           NDArray next = null;
           if (needInputGrad) {
             try (NDArray g = x.getGradient()) {
@@ -99,6 +122,17 @@ public final class CheckpointedStep {
     } finally {
       Nd.gradMode(was);
     }
+  }
+
+  /**
+   * Positions per block of the loss head: about 2²⁰ logits (4 MiB in float32) per block on the CPU,
+   * 2²⁴ on a GPU, so the [B, T, V] logits and their gradients never exist whole (for Llama-3's 128K
+   * vocabulary at 2048 tokens they would be 1 GiB per float32 copy).
+   */
+  public static int headChunkRows(int batch, int positions, int vocab, ComputeDevice device) {
+    long budget = device.isGpu() ? 1L << 24 : 1L << 20;
+    long rows = Math.max(1, budget / ((long) batch * vocab));
+    return (int) Math.max(1, Math.min(Math.max(positions, 1), rows));
   }
 
   /** Seeds libtorch's generator for the dropout masks of one layer pass. */

@@ -13,6 +13,8 @@ package dev.cura.engine.train;
  * @param peakRssBytes the process's peak resident set so far
  * @param etaSeconds estimated seconds to the end
  * @param pagedBytes optimizer-state bytes moved between the page file and memory in this step
+ * @param peakDeviceBytes peak memory of this step on the model's device (GPU: device memory in use,
+ *     sampled after every layer; CPU: the process's peak resident set during the step)
  */
 public record StepMetrics(
     long step,
@@ -24,4 +26,5 @@ public record StepMetrics(
     double tokensPerSecond,
     long peakRssBytes,
     double etaSeconds,
-    long pagedBytes) {}
+    long pagedBytes,
+    long peakDeviceBytes) {}

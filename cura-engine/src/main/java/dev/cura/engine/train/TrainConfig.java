@@ -1,6 +1,9 @@
 package dev.cura.engine.train;
 
+import ai.djl.ndarray.types.DataType;
 import dev.cura.engine.model.LoadOptions;
+import dev.cura.engine.nn.ComputeDevice;
+import dev.cura.engine.nn.DtypeNames;
 import dev.cura.engine.nn.LoraConfig;
 import dev.cura.engine.optim.OptimizerKind;
 import dev.cura.events.JobSpec;
@@ -73,6 +76,21 @@ public final class TrainConfig {
         .optSpec(spec)
         .optResume(resume)
         .optPagedResidentBytes(pagedResidentBytes);
+  }
+
+  /**
+   * The compute dtype the job asks for ({@code training.compute_dtype}), or null for the device's
+   * default (bf16 on a GPU, float32 on the CPU).
+   */
+  public DataType computeDtype() {
+    String d = spec.training().computeDtype();
+    return d == null ? null : DtypeNames.parse(d);
+  }
+
+  /** How to load the model for this run on {@code device}: quantization and compute dtype. */
+  public LoadOptions loadOptions(ComputeDevice device) {
+    DataType d = computeDtype();
+    return new LoadOptions(quant, device.djl(), d != null ? d : device.defaultComputeDtype());
   }
 
   /** HF checkpoint or quantized-artifact directory (with tokenizer.json). */

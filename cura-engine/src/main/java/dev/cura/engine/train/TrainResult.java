@@ -14,6 +14,7 @@ import java.util.List;
  * @param tokens token positions trained over the whole run (including steps before a resume)
  * @param peakRssBytes peak resident set of the process
  * @param cancelled true if the listener stopped it
+ * @param peakDeviceBytes per step, the peak memory on the model's device (see {@link StepMetrics})
  */
 public record TrainResult(
     Path adapterDir,
@@ -23,4 +24,10 @@ public record TrainResult(
     double tokensPerSecond,
     long tokens,
     long peakRssBytes,
-    boolean cancelled) {}
+    boolean cancelled,
+    List<Long> peakDeviceBytes) {
+  /** The largest per-step device peak, or −1 without steps. */
+  public long maxPeakDeviceBytes() {
+    return peakDeviceBytes.stream().mapToLong(Long::longValue).max().orElse(-1);
+  }
+}

@@ -13,6 +13,8 @@ import dev.cura.engine.model.LlamaConfig;
 import dev.cura.engine.model.LlamaLoader;
 import dev.cura.engine.model.LlamaModel;
 import dev.cura.engine.model.LoadOptions;
+import dev.cura.engine.nn.ComputeDevice;
+import dev.cura.engine.nn.DtypeNames;
 import dev.cura.engine.nn.LoraParams;
 import dev.cura.engine.nn.Nd;
 import dev.cura.engine.optim.AdamWConfig;
@@ -49,7 +51,7 @@ public final class Trainer {
 
   /** Runs training from {@code cfg}; resumes from the latest checkpoint if {@code cfg.resume()}. */
   public static TrainResult run(TrainConfig cfg, TrainingListener listener) throws IOException {
-    return run(cfg, LoadOptions.cpu(cfg.quant()), listener);
+    return run(cfg, cfg.loadOptions(ComputeDevice.cpu()), listener);
   }
 
   /** {@link #run(TrainConfig, TrainingListener)} with the model loaded as {@code options} say. */
@@ -110,10 +112,13 @@ public final class Trainer {
         LOG.info("resuming from {} (step {})", latest, start);
       }
       CheckpointedStep stepper = new CheckpointedStep(model);
+      ComputeDevice device = model.device();
+      List<Long> devicePeaks = new ArrayList<>();
       boolean cancelled = false;
       try (NDManager root = NDManager.newBaseManager(model.options().device())) {
         for (long step = start + 1; step <= totalSteps; step++) {
           long t0 = System.nanoTime();
+          device.resetPeakMemory();
           List<Batch> micro = new ArrayList<>();
           int targets = 0;
           for (int k = 0; k < cfg.gradAccum(); k++) {
@@ -139,6 +144,8 @@ public final class Trainer {
           seconds += (System.nanoTime() - t0) / 1e9;
           double tps = tokens / Math.max(seconds, 1e-9);
           double eta = seconds / (step - start) * (totalSteps - step);
+          long devicePeak = device.peakMemoryBytes();
+          devicePeaks.add(devicePeak);
           listener.onStep(
               new StepMetrics(
                   step,
@@ -150,7 +157,8 @@ public final class Trainer {
                   tps,
                   MemoryStats.peakRssBytes(),
                   eta,
-                  opt.pagedBytes() - pagedBefore));
+                  opt.pagedBytes() - pagedBefore,
+                  devicePeak));
           cancelled = listener.isCancelled();
           boolean last = step == totalSteps;
           if (cancelled || last || (cfg.saveEvery() > 0 && step % cfg.saveEvery() == 0)) {
@@ -182,8 +190,9 @@ public final class Trainer {
               tps,
               tokens,
               MemoryStats.peakRssBytes(),
-              cancelled);
-      writeMetrics(cfg, result, LoraParams.count(model), totalSteps, warmup);
+              cancelled,
+              devicePeaks);
+      writeMetrics(cfg, model, result, LoraParams.count(model), totalSteps, warmup);
       return result;
     }
   }
@@ -205,7 +214,7 @@ public final class Trainer {
   }
 
   private static void writeMetrics(
-      TrainConfig cfg, TrainResult r, long trainable, long totalSteps, int warmup)
+      TrainConfig cfg, LlamaModel model, TrainResult r, long trainable, long totalSteps, int warmup)
       throws IOException {
     ObjectNode o = JSON.createObjectNode();
     var l = o.putArray("losses");
@@ -215,6 +224,11 @@ public final class Trainer {
     }
     o.put("tokens_per_second", r.tokensPerSecond());
     o.put("peak_rss_bytes", r.peakRssBytes());
+    o.put("device", model.device().toString());
+    o.put("compute_dtype", DtypeNames.name(model.options().computeDtype()));
+    o.put("peak_device_bytes", r.maxPeakDeviceBytes());
+    var peaks = o.putArray("peak_device_bytes_per_step");
+    r.peakDeviceBytes().forEach(peaks::add);
     o.put("steps", r.steps());
     o.put("trainable_parameters", trainable);
     o.put("cancelled", r.cancelled());

@@ -33,10 +33,20 @@ public final class SyntheticLlama {
 
   public static LlamaModel build(
       LlamaConfig cfg, LoadOptions.Quant quant, boolean halfEmbeddings, long seed) {
-    NDManager m = NDManager.newBaseManager();
+    return build(cfg, LoadOptions.cpu(quant), halfEmbeddings, seed);
+  }
+
+  /**
+   * As above on {@code options}' device and compute dtype: norms, dense linears and embeddings in
+   * the compute dtype (fp16 embeddings when {@code halfEmbeddings} and computing in float32).
+   */
+  public static LlamaModel build(
+      LlamaConfig cfg, LoadOptions options, boolean halfEmbeddings, long seed) {
+    NDManager m = NDManager.newBaseManager(options.device());
+    LoadOptions.Quant quant = options.quant();
+    DataType compute = options.computeDtype();
     SplittableRandom rng = new SplittableRandom(seed);
-    DataType f32 = DataType.FLOAT32;
-    DataType embType = halfEmbeddings ? DataType.FLOAT16 : f32;
+    DataType embType = halfEmbeddings && compute == DataType.FLOAT32 ? DataType.FLOAT16 : compute;
     int c = cfg.hidden();
     NDArray embed = normal(m, cfg.vocabSize(), c, embType);
     List<DecoderLayer> layers = new ArrayList<>();
@@ -45,22 +55,41 @@ public final class SyntheticLlama {
       boolean gemma = cfg.arch().gemmaNorms();
       DecoderLayer.Norms norms =
           new DecoderLayer.Norms(
-              m.ones(new Shape(c)),
-              m.ones(new Shape(c)),
-              gemma ? m.ones(new Shape(c)) : null,
-              gemma ? m.ones(new Shape(c)) : null,
-              cfg.arch().qkNorm() ? m.ones(new Shape(cfg.headDim())) : null,
-              cfg.arch().qkNorm() ? m.ones(new Shape(cfg.headDim())) : null);
+              ones(m, c, compute),
+              ones(m, c, compute),
+              gemma ? ones(m, c, compute) : null,
+              gemma ? ones(m, c, compute) : null,
+              cfg.arch().qkNorm() ? ones(m, cfg.headDim(), compute) : null,
+              cfg.arch().qkNorm() ? ones(m, cfg.headDim(), compute) : null);
       List<LoraLinear> linears = new ArrayList<>();
       for (LlamaLoader.LinearShape s : LlamaLoader.linearShapes(cfg)) {
-        LoraLinear l = linear(m, p + s.module(), s.out(), s.in(), quant, rng);
-        linears.add(s.bias() ? new LoraLinear(l.name(), l.base(), m.zeros(new Shape(s.out()))) : l);
+        LoraLinear l = linear(m, p + s.module(), s.out(), s.in(), options, rng);
+        linears.add(s.bias() ? new LoraLinear(l.name(), l.base(), zeros(m, s.out(), compute)) : l);
       }
       layers.add(new DecoderLayer(cfg, i, norms, linears));
     }
     FrozenWeight head = new DenseWeight(normal(m, cfg.vocabSize(), c, embType));
-    return new LlamaModel(
-        cfg, LoadOptions.cpu(quant), m, embed, layers, m.ones(new Shape(c)), head);
+    return new LlamaModel(cfg, options, m, embed, layers, ones(m, c, compute), head);
+  }
+
+  private static NDArray zeros(NDManager m, int c, DataType type) {
+    NDArray zero = m.zeros(new Shape(c));
+    if (type == DataType.FLOAT32) {
+      return zero;
+    }
+    try (zero) {
+      return Nd.cast(m, zero, type);
+    }
+  }
+
+  private static NDArray ones(NDManager m, int c, DataType type) {
+    NDArray one = m.ones(new Shape(c));
+    if (type == DataType.FLOAT32) {
+      return one;
+    }
+    try (one) {
+      return Nd.cast(m, one, type);
+    }
   }
 
   private static NDArray normal(NDManager m, int rows, int cols, DataType type) {
@@ -68,20 +97,20 @@ public final class SyntheticLlama {
       return m.randomNormal(0, 0.02f, new Shape(rows, cols), DataType.FLOAT32);
     }
     // in row chunks: a float32 copy of a whole 10B-model embedding would be 0.5 GB of peak
-    NDArray out = m.zeros(new Shape(rows, cols), type);
+    NDArray out = Nd.empty(m, new Shape(rows, cols), type);
     int chunk = 2048;
     for (int r = 0; r < rows; r += chunk) {
       int n = Math.min(chunk, rows - r);
       try (NDManager t = m.newSubManager()) {
         NDArray part = t.randomNormal(0, 0.02f, new Shape(n, cols), DataType.FLOAT32);
-        out.set(new ai.djl.ndarray.index.NDIndex("{}:{}", r, r + n), part.toType(type, false));
+        out.set(new ai.djl.ndarray.index.NDIndex("{}:{}", r, r + n), Nd.cast(t, part, type));
       }
     }
     return out;
   }
 
   private static LoraLinear linear(
-      NDManager m, String name, int out, int in, LoadOptions.Quant quant, SplittableRandom rng) {
+      NDManager m, String name, int out, int in, LoadOptions options, SplittableRandom rng) {
     long n = (long) out * in;
     int blocks = (int) ((n + 63) / 64);
     byte[] packed = new byte[(int) ((n + 1) / 2)];
@@ -103,12 +132,12 @@ public final class SyntheticLlama {
             packedNd,
             QuantType.NF4.code(),
             absmax,
-            m.create(nested),
-            m.create(DynamicMap.signed()),
+            Nd.floats(m, nested, new Shape(nested.length)),
+            Nd.floats(m, DynamicMap.signed(), new Shape(256)),
             0.03f,
             256,
-            DataType.FLOAT32);
-    if (!quant.dense()) {
+            options.computeDtype());
+    if (!options.quant().dense()) {
       return new LoraLinear(name, w);
     }
     NDArray dense = w.dense(m);

@@ -1,10 +1,13 @@
 package dev.cura.tools.bench;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.cura.engine.model.LlamaConfig;
 import dev.cura.engine.model.LlamaModel;
+import dev.cura.engine.nn.ComputeDevice;
 import dev.cura.engine.nn.LoraConfig;
 import dev.cura.engine.nn.LoraParams;
 import dev.cura.engine.nn.Nd;
@@ -15,6 +18,7 @@ import dev.cura.engine.train.Batch;
 import dev.cura.engine.train.CheckpointedStep;
 import dev.cura.engine.train.MemoryStats;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,22 +36,42 @@ public final class TrainBench {
    * Outcome.
    *
    * @param stepSeconds wall time of each timed step
+   * @param cpuSeconds process CPU time (all threads) of each timed step: on a shared machine it
+   *     moves less than wall time with other jobs' load
    * @param tokensPerSecond B·T / median step time
    * @param gflops model FLOPs per step / median step time, in GFLOP/s
    * @param peakRssBytes process peak RSS after the steps
+   * @param stepPeakDeviceBytes per timed step, the peak memory on the model's device ({@link
+   *     ComputeDevice#peakMemoryBytes}: device memory on a GPU, the step's peak RSS on the CPU)
    * @param trainableParams LoRA parameters
+   * @param bufferBytes the model's reusable dequantization buffers
    */
   public record Result(
       List<Double> stepSeconds,
+      List<Double> cpuSeconds,
       double tokensPerSecond,
       double gflops,
       long peakRssBytes,
-      long trainableParams) {
+      List<Long> stepPeakDeviceBytes,
+      long trainableParams,
+      long bufferBytes) {
     public double medianStep() {
-      List<Double> s = new ArrayList<>(stepSeconds);
-      s.sort(Double::compare);
-      return s.get(s.size() / 2);
+      return median(stepSeconds);
     }
+
+    public double medianCpu() {
+      return median(cpuSeconds);
+    }
+
+    public long maxStepPeakDeviceBytes() {
+      return stepPeakDeviceBytes.stream().mapToLong(Long::longValue).max().orElse(-1);
+    }
+  }
+
+  static double median(List<Double> v) {
+    List<Double> s = new ArrayList<>(v);
+    s.sort(Double::compare);
+    return s.isEmpty() ? Double.NaN : s.get(s.size() / 2);
   }
 
   /** Runs {@code warmup} untimed then {@code steps} timed steps. */
@@ -57,6 +81,7 @@ public final class TrainBench {
     LoraParams.attach(model, new LoraConfig(rank, 2 * rank, 0.0, LoraConfig.ALL_LINEARS, false), 1);
     List<LoraParams.Param> params = LoraParams.params(model);
     LlamaConfig cfg = model.config();
+    ComputeDevice device = model.device();
     SplittableRandom rng = new SplittableRandom(3);
     long[] ids = new long[batch * seqLen];
     for (int i = 0; i < ids.length; i++) {
@@ -65,27 +90,37 @@ public final class TrainBench {
     Batch b = new Batch(ids, ids.clone(), batch, seqLen);
     CheckpointedStep stepper = new CheckpointedStep(model);
     List<Double> times = new ArrayList<>();
+    List<Double> cpu = new ArrayList<>();
+    List<Long> peaks = new ArrayList<>();
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     try (Optimizer opt =
             OptimizerKind.PAGED_ADAMW_32BIT.create(AdamWConfig.BNB_DEFAULTS, pageDir, 64L << 20);
-        NDManager root = NDManager.newBaseManager()) {
+        NDManager root = NDManager.newBaseManager(device.djl())) {
       for (int s = 0; s < warmup + steps; s++) {
+        device.resetPeakMemory();
+        long c0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         stepper.forwardBackward(b, b.targetTokens(), 1, s, 0, root);
         opt.step(params, 1e-4, 1f);
         params.forEach(p -> Nd.zeroGrad(p.value()));
         if (s >= warmup) {
           times.add((System.nanoTime() - t0) / 1e9);
+          cpu.add((os.getProcessCpuTime() - c0) / 1e9);
+          peaks.add(device.peakMemoryBytes());
         }
       }
     }
-    Result tmp = new Result(times, 0, 0, 0, 0);
-    double med = tmp.medianStep();
+    double med = median(times);
     return new Result(
         times,
+        cpu,
         batch * seqLen / med,
         stepFlops(cfg, batch * seqLen, seqLen) / med / 1e9,
         MemoryStats.peakRssBytes(),
-        LoraParams.count(model));
+        peaks,
+        LoraParams.count(model),
+        model.buffers().bytes());
   }
 
   /**
@@ -103,20 +138,52 @@ public final class TrainBench {
     return linears + head + attn;
   }
 
-  /** Measured float32 matmul throughput (GFLOP/s) of libtorch on this machine, n×n×n products. */
-  public static double matmulPeakGflops(int n, double seconds) {
-    try (NDManager m = NDManager.newBaseManager()) {
-      NDArray a = m.randomNormal(new Shape(n, n));
-      NDArray b = m.randomNormal(new Shape(n, n));
-      a.matMul(b).close(); // warm up
+  /**
+   * Measured matmul throughput of libtorch for n×n×n products in {@code dtype}, over about {@code
+   * seconds}: by wall time, and by this process's CPU time (all threads) — on a machine shared with
+   * other jobs the second moves far less with their load.
+   *
+   * @param wallGflops GFLOP per wall second
+   * @param cpuGflops GFLOP per CPU second of this process (wall on a GPU)
+   */
+  public record MatmulPeak(double wallGflops, double cpuGflops) {}
+
+  public static MatmulPeak matmulPeak(int n, double seconds, DataType dtype, Device device) {
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    try (NDManager m = NDManager.newBaseManager(device)) {
+      NDArray a = Nd.cast(m, m.randomNormal(new Shape(n, n)), dtype);
+      NDArray b = Nd.cast(m, m.randomNormal(new Shape(n, n)), dtype);
+      ComputeDevice dev = ComputeDevice.of(device);
+      NDArray warm = a.matMul(b);
+      dev.downloadScalar(warm.get(0, 0)); // waits for the device (a no-op wait on the CPU)
+      warm.close();
+      long c0 = os.getProcessCpuTime();
       long t0 = System.nanoTime();
       int reps = 0;
+      NDArray last = null;
       while ((System.nanoTime() - t0) / 1e9 < seconds) {
-        a.matMul(b).close();
+        if (last != null) {
+          last.close();
+        }
+        last = a.matMul(b); // on a GPU this only queues the product
         reps++;
       }
+      dev.downloadScalar(last.get(0, 0)); // waits for the queued products
       double elapsed = (System.nanoTime() - t0) / 1e9;
-      return 2.0 * n * n * n * reps / elapsed / 1e9;
+      double cpu = (os.getProcessCpuTime() - c0) / 1e9;
+      double flop = 2.0 * n * n * n * reps / 1e9;
+      return new MatmulPeak(flop / elapsed, dev.isGpu() ? flop / elapsed : flop / cpu);
     }
+  }
+
+  /** GFLOP/s by wall time (see {@link #matmulPeak}). */
+  public static double matmulPeakGflops(int n, double seconds, DataType dtype, Device device) {
+    return matmulPeak(n, seconds, dtype, device).wallGflops();
+  }
+
+  /** float32 on the CPU (the old signature). */
+  public static double matmulPeakGflops(int n, double seconds) {
+    return matmulPeakGflops(n, seconds, DataType.FLOAT32, Device.cpu());
   }
 }

@@ -15,7 +15,7 @@ import dev.cura.events.JobCancelled;
 import dev.cura.events.JobFailed;
 import dev.cura.events.JobSpec;
 import dev.cura.events.TrainingProgress;
-import dev.cura.gateway.persistence.ProcessedEvent;
+import dev.cura.rest.inbox.ProcessedEvent;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -143,6 +143,12 @@ final class JobSpecJson {
               Kind.BOOLEAN,
               (b, v) -> b.packing((Boolean) v),
               s -> s.training().packing()),
+          hp(
+              Field.COMPUTE_DTYPE,
+              "compute_dtype",
+              Kind.STRING,
+              (b, v) -> b.computeDtype((String) v),
+              s -> s.training().computeDtype()),
           new Param(
               Field.QUANT_TYPE,
               QUANTIZATION,

@@ -1,12 +1,11 @@
 package dev.cura.trainer.engine;
 
 import ai.djl.Device;
-import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cura.core.store.ArtifactStore;
 import dev.cura.core.util.FileTrees;
-import dev.cura.engine.model.LoadOptions;
+import dev.cura.engine.nn.ComputeDevice;
 import dev.cura.engine.train.StepMetrics;
 import dev.cura.engine.train.TrainConfig;
 import dev.cura.engine.train.TrainResult;
@@ -58,7 +57,12 @@ public final class CuraEngineTraining implements TrainingEngine {
     try {
       r =
           Trainer.run(
-              cfg, plan.device().equals("cuda") ? gpu(cfg) : LoadOptions.cpu(cfg.quant()), bridge);
+              cfg,
+              cfg.loadOptions(
+                  plan.device().equals("cuda")
+                      ? ComputeDevice.of(Device.gpu())
+                      : ComputeDevice.cpu()),
+              bridge);
     } catch (CheckpointFailure e) {
       throw e.cause;
     }
@@ -74,7 +78,7 @@ public final class CuraEngineTraining implements TrainingEngine {
         .writeValue(adapter.resolve("adapter_config.json").toFile(), adapterConfig);
     Files.copy(
         out.resolve("adapter_model.safetensors"), adapter.resolve("adapter_model.safetensors"));
-    return new TrainingResult(adapter, metrics(r), r.steps(), false);
+    return new TrainingResult(adapter, metrics(r, plan.device().equals("cuda")), r.steps(), false);
   }
 
   /** The job's settings as the engine's config (the steps follow from the spec and the data). */
@@ -95,16 +99,7 @@ public final class CuraEngineTraining implements TrainingEngine {
     }
   }
 
-  /**
-   * CUDA with float32 compute. DESIGN §5 wants bf16 on a GPU, but DJL 0.36's PyTorch engine aborts
-   * the JVM on a BFLOAT16 cast (docs/engine.md), and an abort here would crash-loop the job through
-   * redeliveries; float32 is correct, only slower. Not run on a GPU yet.
-   */
-  private static LoadOptions gpu(TrainConfig cfg) {
-    return new LoadOptions(cfg.quant(), Device.gpu(), DataType.FLOAT32);
-  }
-
-  private static Map<String, Double> metrics(TrainResult r) {
+  private static Map<String, Double> metrics(TrainResult r, boolean gpu) {
     var m = new LinkedHashMap<String, Double>();
     List<Double> losses = r.losses();
     if (!losses.isEmpty()) {
@@ -117,7 +112,8 @@ public final class CuraEngineTraining implements TrainingEngine {
     m.put("tokens_per_second", r.tokensPerSecond());
     // OpenAI's trained_tokens on the job object (the gateway reads it from here)
     m.put("trained_tokens", (double) r.tokens());
-    m.put("peak_memory_bytes", (double) r.peakRssBytes());
+    // device memory on a GPU (the largest step peak), the process's resident set on the CPU
+    m.put("peak_memory_bytes", (double) (gpu ? r.maxPeakDeviceBytes() : r.peakRssBytes()));
     m.values().removeIf(v -> !Double.isFinite(v)); // JSON has no NaN (e.g. a loss without targets)
     return m;
   }
@@ -180,7 +176,7 @@ public final class CuraEngineTraining implements TrainingEngine {
               m.lr(),
               m.tokensPerSecond(),
               seconds,
-              m.peakRssBytes(),
+              m.peakDeviceBytes() > 0 ? m.peakDeviceBytes() : m.peakRssBytes(),
               m.pagedBytes()));
     }
 

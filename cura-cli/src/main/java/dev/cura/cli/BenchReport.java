@@ -1,0 +1,213 @@
+package dev.cura.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cura.cli.engine.BenchSide;
+import dev.cura.core.synth.LlamaShape;
+import dev.cura.engine.nn.ComputeDevice;
+import dev.cura.tools.bench.TrainBench;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What {@code ./cura bench train} prints: everything needed to reproduce and judge a run on a
+ * shared machine (machine, load before and after, versions, the exact settings), the table of
+ * sides, and the ratios measured side by side in the same run.
+ */
+final class BenchReport {
+  private static String loadBefore;
+
+  private BenchReport() {}
+
+  static void header(
+      LlamaShape s,
+      long requested,
+      int rank,
+      int seqLen,
+      int batch,
+      int threads,
+      int steps,
+      int warmup,
+      int repeat,
+      ComputeDevice dev) {
+    System.out.printf(
+        "synthetic Llama: %.2fB params (hidden %d, layers %d, intermediate %d, heads %d/%d,"
+            + " vocab %d), LoRA r=%d on all linears, seq %d, batch %d, per-layer recompute%n",
+        s.params() / 1e9,
+        s.hidden(),
+        s.layers(),
+        s.intermediate(),
+        s.heads(),
+        s.kvHeads(),
+        s.vocab(),
+        rank,
+        seqLen,
+        batch);
+    System.out.printf(
+        "device %s, %d libtorch threads per side, %d warm-up + %d timed steps per run, %d run(s)"
+            + " per side interleaved%n",
+        dev.name(), threads, warmup, steps, repeat);
+    System.out.printf(
+        "machine: %s, %d cores, java %s%n",
+        cpuModel(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+    loadBefore = loadAverage();
+    System.out.println("load average before: " + loadBefore);
+  }
+
+  /**
+   * The sides. "% peak" is the step's GFLOP/s against the matmul peak by wall time; "% peak cpu"
+   * the same by CPU seconds (the step's FLOPs / its process CPU seconds against the matmul's), the
+   * figure to read on a loaded machine.
+   */
+  static void table(
+      Map<BenchSide, List<JsonNode>> runs,
+      Map<String, TrainBench.MatmulPeak> peaks,
+      double flops,
+      long tokens) {
+    System.out.printf(
+        "%-17s %10s %12s %8s %9s %8s %7s %10s %8s %9s %8s%n",
+        "side",
+        "step (s)",
+        "min-max",
+        "cpu s",
+        "tok/s",
+        "GFLOP/s",
+        "% peak",
+        "% peak cpu",
+        "RSS GiB",
+        "step GiB",
+        "weights");
+    for (var e : runs.entrySet()) {
+      List<JsonNode> rs = e.getValue();
+      double step = median(rs, "median_step_seconds");
+      double cpu = median(rs, "cpu_seconds_per_step");
+      double gflops = flops / step / 1e9;
+      TrainBench.MatmulPeak peak = peaks.get(e.getKey().dtype());
+      String device =
+          rs.get(0).has("step_peak_device_bytes") ? "step_peak_device_bytes" : "peak_device_bytes";
+      System.out.printf(
+          "%-17s %10.3f %12s %8.2f %9.1f %8.1f %6.1f%% %9.1f%% %8.3f %9s %8s%n",
+          e.getKey().label(),
+          step,
+          String.format(
+              "%.2f-%.2f", min(rs, "median_step_seconds"), max(rs, "median_step_seconds")),
+          cpu,
+          tokens / step,
+          gflops,
+          100 * gflops / peak.wallGflops(),
+          100 * flops / cpu / 1e9 / peak.cpuGflops(),
+          median(rs, "peak_rss_bytes") / (1L << 30),
+          gib(rs, device),
+          gib(rs, "resident_weight_bytes"));
+    }
+  }
+
+  private static String gib(List<JsonNode> rs, String key) {
+    return rs.get(0).has(key) ? String.format("%.3f", median(rs, key) / (1L << 30)) : "-";
+  }
+
+  static void ratios(
+      Map<BenchSide, List<JsonNode>> runs, List<String> quants, List<String> dtypes, boolean peer) {
+    for (String d : dtypes) {
+      if (quants.contains("nf4") && quants.contains("none")) {
+        for (String side : peer ? List.of("cura", "torch") : List.of("cura")) {
+          BenchSide a = new BenchSide(side, "nf4", d);
+          BenchSide b = new BenchSide(side, "none", d);
+          System.out.printf(
+              "%s %s: NF4 step / unquantized step = %.3f (by CPU seconds %.3f)%s%n",
+              side,
+              d,
+              ratio(runs, a, b),
+              cpuRatio(runs, a, b),
+              side.equals("cura") ? " (target ≤ 1.15)" : "");
+        }
+      }
+      if (peer) {
+        for (String q : quants) {
+          BenchSide c = new BenchSide("cura", q, d);
+          BenchSide t = new BenchSide("torch", q, d);
+          System.out.printf(
+              "%s %s: CURA step / PyTorch eager step = %.3f (by CPU seconds %.3f; target ≤ 1.0);"
+                  + " peak RSS ratio %.3f%n",
+              q,
+              d,
+              ratio(runs, c, t),
+              cpuRatio(runs, c, t),
+              median(runs.get(c), "peak_rss_bytes") / median(runs.get(t), "peak_rss_bytes"));
+        }
+      }
+    }
+    if (dtypes.contains("bf16") && dtypes.contains("fp32")) {
+      for (String q : quants) {
+        BenchSide a = new BenchSide("cura", q, "bf16");
+        BenchSide b = new BenchSide("cura", q, "fp32");
+        System.out.printf(
+            "cura %s: bf16 step / fp32 step = %.3f (by CPU seconds %.3f; goal ≤ 0.7)%n",
+            q, ratio(runs, a, b), cpuRatio(runs, a, b));
+      }
+    }
+  }
+
+  /** Median over runs of each run's median step, a / b. */
+  static double ratio(Map<BenchSide, List<JsonNode>> runs, BenchSide a, BenchSide b) {
+    return median(runs.get(a), "median_step_seconds") / median(runs.get(b), "median_step_seconds");
+  }
+
+  /** The same by CPU seconds per step. */
+  static double cpuRatio(Map<BenchSide, List<JsonNode>> runs, BenchSide a, BenchSide b) {
+    return median(runs.get(a), "cpu_seconds_per_step")
+        / median(runs.get(b), "cpu_seconds_per_step");
+  }
+
+  static void footer() {
+    System.out.println("load average before: " + loadBefore + "; after: " + loadAverage());
+  }
+
+  static double median(List<JsonNode> rs, String key) {
+    List<Double> v = values(rs, key);
+    v.sort(Double::compare);
+    return v.isEmpty() ? Double.NaN : v.get(v.size() / 2);
+  }
+
+  private static double min(List<JsonNode> rs, String key) {
+    return values(rs, key).stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+  }
+
+  private static double max(List<JsonNode> rs, String key) {
+    return values(rs, key).stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+  }
+
+  private static List<Double> values(List<JsonNode> rs, String key) {
+    List<Double> v = new ArrayList<>();
+    for (JsonNode r : rs) {
+      if (r.has(key)) {
+        v.add(r.get(key).asDouble());
+      }
+    }
+    return v;
+  }
+
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  static String cpuModel() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (line.startsWith("model name")) {
+          return line.substring(line.indexOf(':') + 1).trim();
+        }
+      }
+    } catch (IOException e) {
+      // fall through
+    }
+    return "unknown CPU";
+  }
+}

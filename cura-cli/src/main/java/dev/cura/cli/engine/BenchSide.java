@@ -1,0 +1,168 @@
+package dev.cura.cli.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cura.core.synth.LlamaShape;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One side of {@code ./cura bench train} in a process of its own (so its peak RSS is its own): CURA
+ * ({@link BenchTrainWorker} in a child JVM) or the PyTorch eager peer ({@code torch_peer.py} under
+ * a Python with torch). Both get the same shape, sequence length, batch, rank, precision and thread
+ * count: libtorch's intra-op pool of {@code threads}, one inter-op thread, OMP_NUM_THREADS set to
+ * match, and the default allocator (no MALLOC_* settings).
+ *
+ * @param side cura or torch
+ * @param quant nf4 or none
+ * @param dtype fp32 or bf16
+ */
+public record BenchSide(String side, String quant, String dtype) {
+  /** What every side shares. */
+  public record Common(
+      String params,
+      String arch,
+      LlamaShape shape,
+      int seqLen,
+      int rank,
+      int batch,
+      int warmup,
+      int steps,
+      int threads,
+      String device,
+      boolean halfEmbeddings,
+      String xmx,
+      String python) {}
+
+  public String label() {
+    return side + " " + quant + " " + dtype;
+  }
+
+  /** Runs the side and returns its RESULT object. */
+  public JsonNode run(Common c) throws IOException, InterruptedException {
+    List<String> cmd = side.equals("torch") ? peerCommand(c) : curaCommand(c);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+    if (c.threads() > 0) {
+      // OpenMP (libtorch), and the BLAS a Python torch may be linked to (Debian's: OpenBLAS's
+      // pthread build, which ignores OMP_NUM_THREADS and would otherwise use every core)
+      for (String v : List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")) {
+        pb.environment().put(v, Integer.toString(c.threads()));
+      }
+    }
+    pb.environment().remove("MALLOC_MMAP_THRESHOLD_");
+    pb.environment().remove("MALLOC_TRIM_THRESHOLD_");
+    Process proc = pb.start();
+    JsonNode result = null;
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(proc.getInputStream()))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        if (line.startsWith("RESULT ")) {
+          result = new ObjectMapper().readTree(line.substring(7));
+        }
+      }
+    }
+    int rc = proc.waitFor();
+    if (rc != 0 || result == null) {
+      throw new IllegalStateException(
+          "benchmark side '" + label() + "' failed (exit " + rc + "): " + String.join(" ", cmd));
+    }
+    return result;
+  }
+
+  private List<String> curaCommand(Common c) {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java);
+    cmd.add("-Xmx" + c.xmx());
+    cmd.add("--add-modules");
+    cmd.add("jdk.incubator.vector");
+    cmd.add("--enable-native-access=ALL-UNNAMED");
+    cmd.add("-Dai.djl.offline=true");
+    if (c.threads() > 0) {
+      cmd.add("-Dai.djl.pytorch.num_threads=" + c.threads());
+      cmd.add("-Dai.djl.pytorch.num_interop_threads=1");
+    }
+    for (String p : List.of("ai.djl.pytorch.graph_optimizer", "jna.library.path")) {
+      if (System.getProperty(p) != null) {
+        cmd.add("-D" + p + "=" + System.getProperty(p));
+      }
+    }
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(BenchTrainWorker.class.getName());
+    cmd.add("quant=" + quant);
+    cmd.add("params=" + c.params());
+    if (c.arch() != null) {
+      cmd.add("arch=" + c.arch());
+    }
+    cmd.add("seq=" + c.seqLen());
+    cmd.add("rank=" + c.rank());
+    cmd.add("batch=" + c.batch());
+    cmd.add("warmup=" + c.warmup());
+    cmd.add("steps=" + c.steps());
+    cmd.add("half=" + c.halfEmbeddings());
+    cmd.add("dtype=" + dtype);
+    cmd.add("device=" + c.device());
+    cmd.add("threads=" + c.threads());
+    return cmd;
+  }
+
+  private List<String> peerCommand(Common c) throws IOException {
+    LlamaShape s = c.shape();
+    return new ArrayList<>(
+        List.of(
+            c.python(),
+            peerScript().toString(),
+            "--quant",
+            quant,
+            "--dtype",
+            dtype,
+            "--hidden",
+            Integer.toString(s.hidden()),
+            "--layers",
+            Integer.toString(s.layers()),
+            "--heads",
+            Integer.toString(s.heads()),
+            "--kv-heads",
+            Integer.toString(s.kvHeads()),
+            "--intermediate",
+            Integer.toString(s.intermediate()),
+            "--vocab",
+            Integer.toString(s.vocab()),
+            "--seq-len",
+            Integer.toString(c.seqLen()),
+            "--batch",
+            Integer.toString(c.batch()),
+            "--rank",
+            Integer.toString(c.rank()),
+            "--warmup",
+            Integer.toString(c.warmup()),
+            "--steps",
+            Integer.toString(c.steps()),
+            "--threads",
+            Integer.toString(c.threads()),
+            "--device",
+            c.device()));
+  }
+
+  /** The peer script, copied out of the CLI's jar (it ships as a resource). */
+  public static Path peerScript() throws IOException {
+    Path f = Files.createTempFile("cura-torch-peer", ".py");
+    f.toFile().deleteOnExit();
+    try (InputStream in =
+        BenchSide.class.getResourceAsStream("/dev/cura/cli/bench/torch_peer.py")) {
+      if (in == null) {
+        throw new IllegalStateException("torch_peer.py is missing from the CLI's resources");
+      }
+      Files.copy(in, f, StandardCopyOption.REPLACE_EXISTING);
+    }
+    return f;
+  }
+}
