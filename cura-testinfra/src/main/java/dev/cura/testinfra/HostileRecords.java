@@ -312,6 +312,17 @@ public final class HostileRecords {
     }
   }
 
+  /**
+   * Envelope-level poison for a consumer that takes any event type (the gateway's projection):
+   * {@code valid}'s record broken in the seven ways every consumer must dead-letter.
+   */
+  public static List<Case> envelope(String run, String what, CuraEvent valid) {
+    var cases = new ArrayList<Case>();
+    envelopeCases(new Builder(run, cases), what, valid);
+    cases.removeIf(c -> c.expectedCode().equals("unexpected_type"));
+    return cases;
+  }
+
   /** Envelope-level poison every consumer must dead-letter (headers, JSON, types). */
   private static void envelopeCases(Builder b, String what, CuraEvent valid) {
     EncodedEvent enc = CODEC.encode(EventEnvelope.create("/hostile", valid));

@@ -57,7 +57,7 @@ public interface TrainerConfig {
    * takes the job over (a SIGKILL'd trainer's jobs wait at most this long on top of the consumer
    * session timeout).
    */
-  @WithDefault("6s")
+  @WithDefault("5s")
   Duration leaseStale();
 
   /**

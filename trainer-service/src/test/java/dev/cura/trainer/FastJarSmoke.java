@@ -31,9 +31,10 @@ import java.util.UUID;
  * A manual check of the packaged service (not a unit test): starts an in-JVM Kafka broker, puts a
  * tiny NF4 base and a dataset into a fresh artifact store, runs {@code
  * trainer-service/target/quarkus-app/quarkus-run.jar} as a child process against them, sends one
- * CheckpointQuantized and waits for the AdapterTrained. With the argument {@code kill} the job is
- * longer, the trainer is killed (SIGKILL) once a checkpoint is announced, and a new trainer process
- * must take the job over from that checkpoint and end it with exactly one AdapterTrained. Run from
+ * CheckpointQuantized and waits for the AdapterTrained. With the argument {@code kill} two trainers
+ * run (a pool), the job is longer, the trainer holding it is killed (SIGKILL) once a checkpoint is
+ * announced, and the other must take the job over from that checkpoint — it prints how long after
+ * the kill the job's training resumed — and end it with exactly one AdapterTrained. Run from
  * trainer-service/ with the test class path (see docs/trainer.md, "Checking the fast-jar").
  */
 public final class FastJarSmoke {
@@ -52,8 +53,14 @@ public final class FastJarSmoke {
     int port = 18082;
     var http = HttpClient.newHttpClient();
     Process trainer = start(work, bootstrap, store, port, "trainer-1.log");
+    // kill: a standby trainer is up too (a pool), so the measured take-over is the group's, not a
+    // process start's
+    Process standby = kill ? start(work, bootstrap, store, port + 1, "trainer-2.log") : null;
     try {
       awaitReady(http, port, trainer, work);
+      if (standby != null) {
+        awaitReady(http, port + 1, standby, work);
+      }
       String job = "ftjob-smoke-" + UUID.randomUUID();
       var request =
           new FineTuneRequested(
@@ -64,7 +71,7 @@ public final class FastJarSmoke {
               new LoraConfig(4, 8.0, 0.0, null),
               new QuantConfig("nf4", true, 64),
               new OptimizerConfig("paged_adamw_32bit", 1e-3, null),
-              new TrainingConfig(1, 1, 64, 1L, kill ? 16 : 5, 2),
+              new TrainingConfig(1, 1, 64, 1L, kill ? 40 : 5, 2),
               "smoke");
       var codec = new EventCodec();
       long t0 = System.nanoTime();
@@ -94,14 +101,35 @@ public final class FastJarSmoke {
                 .get(0);
         long killedAfter =
             ((CheckpointSaved) codec.decode(TestKafka.headers(saved), saved.value()).data()).step();
-        trainer.destroyForcibly().waitFor();
+        boolean firstHolds = holds(http, port, job);
+        Process victim = firstHolds ? trainer : standby;
+        Process survivor = firstHolds ? standby : trainer;
+        int survivorPort = firstHolds ? port + 1 : port;
+        victim.destroyForcibly().waitFor();
+        long killedAt = System.currentTimeMillis();
         System.out.printf(
-            "killed the trainer (SIGKILL) after its checkpoint at step %d%n", killedAfter);
-        long restart = System.nanoTime();
-        trainer = start(work, bootstrap, store, port, "trainer-2.log");
-        awaitReady(http, port, trainer, work);
+            "killed the trainer holding the job (SIGKILL, port %d) after its checkpoint at step %d%n",
+            firstHolds ? port : port + 1, killedAfter);
+        var resumed =
+            TestKafka.await(
+                    Topics.JOB_PROGRESS,
+                    r ->
+                        job.equals(r.key())
+                            && r.timestamp() > killedAt
+                            && codec.decode(TestKafka.headers(r), r.value()).data()
+                                instanceof dev.cura.events.TrainingProgress,
+                    1,
+                    Duration.ofMinutes(2))
+                .get(0);
+        long step =
+            ((dev.cura.events.TrainingProgress)
+                    codec.decode(TestKafka.headers(resumed), resumed.value()).data())
+                .step();
         System.out.printf(
-            "second trainer ready after %.1f s%n", (System.nanoTime() - restart) / 1e9);
+            "the standby trainer resumed the job %.1f s after the kill (first step %d)%n",
+            (resumed.timestamp() - killedAt) / 1e3, step);
+        trainer = survivor;
+        port = survivorPort;
       }
       var rec =
           TestKafka.await(
@@ -130,8 +158,12 @@ public final class FastJarSmoke {
           .filter(l -> l.startsWith("cura_train") || l.startsWith("cura_optimizer"))
           .forEach(System.out::println);
     } finally {
-      trainer.destroy();
-      trainer.waitFor();
+      for (Process p : new Process[] {trainer, standby}) {
+        if (p != null && p.isAlive()) {
+          p.destroy();
+          p.waitFor();
+        }
+      }
     }
     System.exit(0);
   }
@@ -157,6 +189,18 @@ public final class FastJarSmoke {
     pb.environment().put("CURA_TRAINER_PROGRESS_EVERY", "1");
     pb.redirectErrorStream(true).redirectOutput(work.resolve(log).toFile());
     return pb.start();
+  }
+
+  /** True when the trainer on {@code port} holds {@code job} (its status lists it). */
+  private static boolean holds(HttpClient http, int port, String job) throws Exception {
+    var body =
+        http.send(
+                HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/v1/trainer/status"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    return body.contains(job);
   }
 
   private static void awaitReady(HttpClient http, int port, Process trainer, Path work)

@@ -214,7 +214,9 @@ public final class LocalStack {
     while (!pending.isEmpty() && System.nanoTime() < deadline) {
       for (var it = pending.iterator(); it.hasNext(); ) {
         var e = it.next();
-        if (e.process().isEmpty()) {
+        // liveness of the pid we just started, not its command line: until the JVM has been
+        // exec'd (jspawnhelper, setsid) /proc/<pid>/cmdline does not show the marker yet
+        if (ProcessHandle.of(e.pid()).filter(ProcessHandle::isAlive).isEmpty()) {
           throw new StackException(
               e.name()
                   + " exited during start; see "

@@ -77,7 +77,7 @@ public final class CheckpointDir implements AutoCloseable {
       throw new FormatException(dir + ": not a Hugging Face checkpoint: config.json is missing");
     }
     JsonNode config = readJson(cfgPath);
-    if (!config.isObject()) {
+    if (config == null || !config.isObject()) {
       throw new FormatException(cfgPath + ": expected a JSON object");
     }
     List<Path> shardPaths = new ArrayList<>();
@@ -102,7 +102,7 @@ public final class CheckpointDir implements AutoCloseable {
       for (Path p : shardPaths) {
         if (!Files.isRegularFile(p)) {
           throw new FormatException(
-              dir + ": the index names shard " + p.getFileName() + ", which does not exist");
+              dir.resolve(INDEX) + ": names shard " + p.getFileName() + ", which does not exist");
         }
         SafetensorsFile f = SafetensorsFile.open(p);
         files.add(f);
@@ -124,8 +124,8 @@ public final class CheckpointDir implements AutoCloseable {
         for (Map.Entry<String, String> e : weightMap.entrySet()) {
           if (!fileOf.containsKey(e.getKey())) {
             throw new FormatException(
-                dir
-                    + ": index lists tensor "
+                dir.resolve(INDEX)
+                    + ": lists tensor "
                     + e.getKey()
                     + " in "
                     + e.getValue()
@@ -155,8 +155,10 @@ public final class CheckpointDir implements AutoCloseable {
       return Json.MAPPER.readTree(p.toFile());
     } catch (FormatException e) {
       throw e;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new FormatException(p + ": not valid JSON: " + Json.describe(e));
     } catch (IOException e) {
-      throw new FormatException(p + ": not valid JSON: " + e.getMessage());
+      throw new FormatException(p + ": cannot be read: " + e.getMessage());
     }
   }
 

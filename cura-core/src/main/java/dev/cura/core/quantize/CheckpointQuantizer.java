@@ -3,6 +3,7 @@ package dev.cura.core.quantize;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cura.core.hf.CheckpointDir;
+import dev.cura.core.hf.CheckpointShapes;
 import dev.cura.core.quant.Blockwise4bit;
 import dev.cura.core.quant.QuantState;
 import dev.cura.core.quant.QuantType;
@@ -13,6 +14,7 @@ import dev.cura.core.safetensors.TensorInfo;
 import dev.cura.core.safetensors.TensorSpec;
 import dev.cura.core.tensor.DType;
 import dev.cura.core.tensor.FloatConvert;
+import dev.cura.core.tensor.NonFinite;
 import dev.cura.core.util.FormatException;
 import dev.cura.core.util.Json;
 import java.io.IOException;
@@ -59,7 +61,14 @@ public final class CheckpointQuantizer {
     long t0 = System.nanoTime();
     try (CheckpointDir ckpt = CheckpointDir.open(src)) {
       refuseQuantized(ckpt);
+      // everything that can be checked up front is checked before the first byte is written
       List<Entry> entries = plan(ckpt, settings);
+      CheckpointShapes.check(ckpt);
+      for (Path aux : ckpt.auxiliaryFiles()) {
+        if (aux.getFileName().toString().endsWith(".json")) {
+          Json.requireWellFormed(aux);
+        }
+      }
       List<List<Entry>> shards = shard(entries, settings.maxShardBytes());
       Files.createDirectories(out);
       try (var list = Files.list(out)) {
@@ -165,7 +174,7 @@ public final class CheckpointQuantizer {
       boolean q = LinearSelector.isQuantizedLinear(name);
       if (q && !t.dtype().isFloat16or32()) {
         throw new FormatException(
-            ckpt.dir()
+            ckpt.fileOf(name).path()
                 + ": tensor "
                 + name
                 + " is a linear weight of dtype "
@@ -277,11 +286,16 @@ public final class CheckpointQuantizer {
       Entry e, SafetensorsWriter w, Buffers buf, Stats st, QuantizeListener l) throws IOException {
     TensorInfo t = e.info;
     w.declare(new TensorSpec(t.name(), t.dtype(), t.shape()));
+    int esize = t.dtype().byteSize();
     buf.reader.stream(
         e.file,
         t,
         buf.reader.bufferBytes(),
         (chunk, off) -> {
+          long bad = NonFinite.first(t.dtype(), chunk, 0, chunk.byteSize() / esize);
+          if (bad >= 0) {
+            throw nonFinite(e, off / esize + bad, NonFinite.describe(t.dtype(), chunk, 0, bad));
+          }
           w.append(t.name(), chunk);
           st.bytesRead += chunk.byteSize();
           l.progress(st.bytesRead, t.name());
@@ -325,6 +339,18 @@ public final class CheckpointQuantizer {
           toFloatsParallel(t.dtype(), raw, buf.floats, len);
           Blockwise4bit.quantize(
               s.quantType(), b, buf.floats, 0, len, packed, 0, absmax, (int) (off / b));
+          // a NaN or infinity makes its block's absmax non-finite (max propagates NaN)
+          for (int k = 0; k < (len + b - 1) / b; k++) {
+            if (!Float.isFinite(absmax[(int) (off / b) + k])) {
+              int i = k * b;
+              while (i < len && Float.isFinite(buf.floats[i])) {
+                i++;
+              }
+              float v = buf.floats[Math.min(i, len - 1)];
+              throw nonFinite(
+                  e, off + i, Float.isNaN(v) ? "NaN" : v > 0 ? "+Infinity" : "-Infinity");
+            }
+          }
           int packedLen = (len + 1) / 2;
           if (off == 0) {
             System.arraycopy(buf.floats, 0, sample, 0, sampleN);
@@ -377,6 +403,24 @@ public final class CheckpointQuantizer {
     st.quantizedParams += n;
     st.quantizedTensors++;
     st.totalParams += n;
+  }
+
+  /** A weight that would poison every artifact and adapter made from the checkpoint. */
+  private static FormatException nonFinite(Entry e, long index, String what) {
+    long[] shape = e.info.shape();
+    String at = "element " + index;
+    if (shape.length == 2) {
+      at += " (row " + index / shape[1] + ", column " + index % shape[1] + ")";
+    }
+    return new FormatException(
+        e.file.path()
+            + ": tensor "
+            + e.info.name()
+            + " holds "
+            + what
+            + " at "
+            + at
+            + "; a checkpoint with NaN or infinite weights cannot be quantized");
   }
 
   /** Converts a chunk to float32 in parallel slices. */

@@ -46,7 +46,7 @@ public record SafetensorsHeader(Map<String, TensorInfo> tensors, Map<String, Str
       root = Json.MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
       throw new FormatException(
-          source + ": safetensors header is not valid JSON: " + e.getOriginalMessage());
+          source + ": safetensors header is not valid JSON: " + Json.describe(e));
     } catch (java.io.IOException e) {
       throw new FormatException(source + ": cannot read safetensors header: " + e.getMessage());
     }

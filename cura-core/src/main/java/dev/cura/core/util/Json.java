@@ -1,11 +1,16 @@
 package dev.cura.core.util;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.file.Path;
 
 /** The one Jackson mapper cura-core uses: strict about duplicates, pretty output for files. */
 public final class Json {
@@ -33,4 +38,40 @@ public final class Json {
   }
 
   private Json() {}
+
+  /**
+   * A parser's complaint on one line: what it found and where ({@code line L, column C}), without
+   * the source excerpt and line breaks Jackson's own message carries.
+   */
+  public static String describe(JsonProcessingException e) {
+    String what =
+        String.valueOf(e.getOriginalMessage())
+            .replaceAll(
+                "\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)\\]", "line $1, column $2")
+            .replaceAll("\\s*[\\r\\n]+\\s*", " ")
+            .strip();
+    JsonLocation at = e.getLocation();
+    return at == null || at.getLineNr() < 1
+        ? what
+        : what + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+  }
+
+  /**
+   * Checks that {@code file} holds well-formed JSON (streamed: its size does not matter).
+   *
+   * @throws FormatException naming the file and, on one line, what is wrong where
+   */
+  public static void requireWellFormed(Path file) throws IOException {
+    try (JsonParser p = new JsonFactory().createParser(file.toFile())) {
+      if (p.nextToken() == null) {
+        throw new FormatException(file + ": not valid JSON: the file is empty");
+      }
+      p.skipChildren();
+      while (p.nextToken() != null) {
+        p.skipChildren();
+      }
+    } catch (JsonProcessingException e) {
+      throw new FormatException(file + ": not valid JSON: " + describe(e));
+    }
+  }
 }

@@ -45,6 +45,30 @@ class ArtifactStoreTest {
   }
 
   @Test
+  void readsReHashEveryFileAndRefuseUnlistedFilesAndLinks() throws Exception {
+    ArtifactStore store = new ArtifactStore(tmp.resolve("store"));
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Files.writeString(src.resolve("adapter_config.json"), "{}");
+    String key = store.putCopy(src);
+    assertEquals(DirectoryDigest.of(src), key, "keyed by the one directory digest");
+    assertEquals("cas:sha256/" + key, store.uriOf(key));
+    assertTrue(store.getVerified(key).isPresent());
+    Path dir = store.pathOf(key);
+    Files.writeString(dir.resolve("extra.json"), "{}"); // planted
+    var e = assertThrows(IOException.class, () -> store.getVerified(key));
+    assertTrue(e.getMessage().contains("extra.json is not in the artifact's manifest"), e.getMessage());
+    Files.delete(dir.resolve("extra.json"));
+    // a listed file swapped for a link to the same bytes outside the store
+    Path outside = Files.writeString(tmp.resolve("outside.json"), "{}");
+    Files.delete(dir.resolve("adapter_config.json"));
+    Files.createSymbolicLink(dir.resolve("adapter_config.json"), outside);
+    e = assertThrows(IOException.class, () -> store.getVerified(key));
+    assertTrue(e.getMessage().contains("adapter_config.json is missing"), e.getMessage());
+    // an artifact has files
+    assertThrows(IOException.class, () -> store.putCopy(Files.createDirectories(tmp.resolve("e"))));
+  }
+
+  @Test
   void failedProducerLeavesNothing() throws Exception {
     ArtifactStore store = new ArtifactStore(tmp.resolve("s"));
     String key = Sha256.ofString("x");

@@ -51,8 +51,11 @@ public final class JsonlDataset {
     try {
       n = JSON.readTree(text);
     } catch (JsonProcessingException e) {
+      // no parser message: it quotes the text it choked on, and a data error never quotes data
       throw new IllegalArgumentException(
-          where + ": not valid JSON (" + e.getOriginalMessage() + ")");
+          where
+              + ": not valid JSON"
+              + (e.getLocation() == null ? "" : " (column " + e.getLocation().getColumnNr() + ")"));
     }
     if (n == null || !n.isObject()) {
       throw new IllegalArgumentException(where + ": expected a JSON object, got " + kind(n));
@@ -109,22 +112,25 @@ public final class JsonlDataset {
           line);
     }
     throw new IllegalArgumentException(
-        where + ": expected 'messages' or 'prompt'/'completion', got fields " + fields(n));
+        where + ": expected 'messages' or 'prompt'/'completion', got " + kind(n) + " without them");
   }
 
+  /**
+   * What kind of value came — never the value itself: error messages reach whoever runs the job,
+   * who need not be the file's owner (a data error never quotes data).
+   */
   private static String kind(JsonNode n) {
-    if (n == null) {
+    if (n == null || n.isMissingNode()) {
       return "nothing";
     }
-    String s = n.toString();
-    return n.getNodeType().name().toLowerCase()
-        + " "
-        + (s.length() > 40 ? s.substring(0, 40) + "…" : s);
-  }
-
-  private static String fields(JsonNode n) {
-    List<String> f = new ArrayList<>();
-    n.fieldNames().forEachRemaining(f::add);
-    return f.toString();
+    return switch (n.getNodeType()) {
+      case STRING -> n.asText().isEmpty() ? "an empty string" : "a string";
+      case NUMBER -> "a number";
+      case BOOLEAN -> "a boolean";
+      case NULL -> "null";
+      case ARRAY -> "an array of " + n.size();
+      case OBJECT -> "an object with " + n.size() + " field(s)";
+      default -> "a " + n.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    };
   }
 }

@@ -136,8 +136,11 @@ public record LlamaConfig(
     JsonNode n;
     try {
       n = JSON.readTree(file.toFile());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException(
+          file + " is not valid JSON: " + dev.cura.core.util.Json.describe(e), e);
     } catch (IOException e) {
-      throw new IllegalArgumentException(file + " is not valid JSON: " + e.getMessage(), e);
+      throw new IllegalArgumentException(file + " cannot be read: " + e.getMessage(), e);
     }
     return parse(n, file.toString());
   }

@@ -48,6 +48,25 @@ class DataPipelineTest {
   }
 
   @Test
+  void dataErrorsNeverQuoteTheData(@TempDir Path tmp) throws Exception {
+    // the job's error reaches whoever ran the job, not necessarily the file's owner
+    Path f = tmp.resolve("d.jsonl");
+    for (String line :
+        List.of(
+            "SECRET-TOKEN and more",
+            "{\"SECRET-TOKEN\": 1}",
+            "{\"prompt\": \"SECRET-TOKEN\"}",
+            "{\"messages\": [{\"role\": \"SECRET-TOKEN\", \"content\": \"x\"}]}",
+            "{\"messages\": [{\"role\": \"user\", \"content\": [\"SECRET-TOKEN\"]}]}",
+            "[\"SECRET-TOKEN\"]")) {
+      Files.writeString(f, line + "\n");
+      var e = assertThrows(IllegalArgumentException.class, () -> JsonlDataset.read(f));
+      assertTrue(e.getMessage().startsWith("d.jsonl:1: "), e.getMessage());
+      assertTrue(!e.getMessage().contains("SECRET"), line + " → " + e.getMessage());
+    }
+  }
+
+  @Test
   void badTokenizerAndConfigAreReported(@TempDir Path tmp) throws Exception {
     Path dir = TinyModelDir.create(tmp.resolve("m"), 1);
     LlamaConfig cfg = TinyModelDir.config();
