@@ -56,7 +56,8 @@ class ArtifactStoreTest {
     Path dir = store.pathOf(key);
     Files.writeString(dir.resolve("extra.json"), "{}"); // planted
     var e = assertThrows(IOException.class, () -> store.getVerified(key));
-    assertTrue(e.getMessage().contains("extra.json is not in the artifact's manifest"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("extra.json is not in the artifact's manifest"), e.getMessage());
     Files.delete(dir.resolve("extra.json"));
     // a listed file swapped for a link to the same bytes outside the store
     Path outside = Files.writeString(tmp.resolve("outside.json"), "{}");
