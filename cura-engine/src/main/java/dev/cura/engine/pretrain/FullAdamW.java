@@ -58,4 +58,27 @@ public final class FullAdamW {
   public long steps() {
     return t;
   }
+
+  /** The first moment of parameter k (the live array). */
+  float[] firstMoment(int k) {
+    return m[k];
+  }
+
+  /** The second moment of parameter k (the live array). */
+  float[] secondMoment(int k) {
+    return v[k];
+  }
+
+  /** Continues from saved moments after {@code steps} updates. */
+  void restore(float[][] firstMoments, float[][] secondMoments, long steps) {
+    for (int k = 0; k < m.length; k++) {
+      if (firstMoments[k].length != m[k].length || secondMoments[k].length != v[k].length) {
+        throw new IllegalArgumentException(
+            "optimizer state of parameter " + k + " has the wrong size");
+      }
+      System.arraycopy(firstMoments[k], 0, m[k], 0, m[k].length);
+      System.arraycopy(secondMoments[k], 0, v[k], 0, v[k].length);
+    }
+    t = steps;
+  }
 }

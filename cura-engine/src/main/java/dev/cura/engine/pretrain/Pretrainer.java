@@ -54,13 +54,30 @@ public final class Pretrainer {
     default void checkpoint(long step, PretrainModel model, Result soFar) {}
   }
 
-  /** Trains {@code model} in place. */
+  /** Trains {@code model} in place from its current weights (a fresh run). */
   public static Result run(
       PretrainModel model,
       PackedCorpus corpus,
       PretrainSettings s,
       Listener listener,
       NDManager parent) {
+    return run(model, corpus, s, listener, parent, null, null);
+  }
+
+  /**
+   * Trains {@code model} in place. With a {@code stateDir}, the full training state ({@link
+   * PretrainState}) is written there at every checkpoint; with {@code resume} (read from such a
+   * directory) the run continues after the step it stopped at — same weights, optimizer moments,
+   * windows and learning rates as an uninterrupted run — and the result covers the whole run.
+   */
+  public static Result run(
+      PretrainModel model,
+      PackedCorpus corpus,
+      PretrainSettings s,
+      Listener listener,
+      NDManager parent,
+      java.nio.file.Path stateDir,
+      PretrainState resume) {
     FullAdamW opt = new FullAdamW(model, BETAS.withWeightDecay(s.weightDecay()));
     SplittableRandom rng = new SplittableRandom(s.seed() ^ 0x5DEECE66DL);
     long[] heldOut = corpus.heldOutWindows(s.seqLen(), s.evalWindows());
@@ -68,8 +85,23 @@ public final class Pretrainer {
     List<EvalPoint> evals = new ArrayList<>();
     long started = System.nanoTime();
     long tokens = 0;
+    double before = 0; // seconds of the run before a resume
     boolean stoppedEarly = false;
     long step = 0;
+    if (resume != null) {
+      for (int k = 0; k < resume.params().length; k++) {
+        model.replace(k, resume.params()[k]);
+      }
+      opt.restore(resume.m(), resume.v(), resume.optimizerSteps());
+      for (long i = 0; i < resume.step(); i++) {
+        corpus.sample(s.batch(), s.seqLen(), rng); // the windows already trained on
+      }
+      step = resume.step();
+      tokens = resume.tokens();
+      before = resume.seconds();
+      steps.addAll(resume.steps());
+      evals.addAll(resume.evals());
+    }
     while (step < s.lastStep()) {
       step++;
       long t0 = System.nanoTime();
@@ -79,9 +111,10 @@ public final class Pretrainer {
       double gnorm = opt.step(model, lr, s.clip());
       tokens += (long) s.batch() * s.seqLen();
       double dt = (System.nanoTime() - t0) / 1e9;
-      double elapsed = (System.nanoTime() - started) / 1e9;
+      double elapsed = (System.nanoTime() - started) / 1e9; // this session: the wall-clock budget
       StepStats stats =
-          new StepStats(step, loss, lr, gnorm, s.batch() * s.seqLen() / dt, tokens, elapsed);
+          new StepStats(
+              step, loss, lr, gnorm, s.batch() * s.seqLen() / dt, tokens, before + elapsed);
       steps.add(stats);
       listener.onStep(stats);
       boolean timeUp = s.maxMinutes() > 0 && elapsed >= s.maxMinutes() * 60;
@@ -97,19 +130,37 @@ public final class Pretrainer {
       }
       stoppedEarly = step < s.steps();
       if (last || (s.saveEvery() > 0 && step % s.saveEvery() == 0)) {
-        listener.checkpoint(step, model, result(steps, evals, tokens, started, stoppedEarly));
+        Result soFar = result(steps, evals, tokens, started, before, stoppedEarly);
+        if (stateDir != null) {
+          try {
+            PretrainState.save(
+                stateDir, model, opt, s, step, tokens, soFar.seconds(), steps, evals);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+        listener.checkpoint(step, model, soFar);
       }
       if (last) {
         break;
       }
     }
-    return result(steps, evals, tokens, started, stoppedEarly);
+    return result(steps, evals, tokens, started, before, stoppedEarly);
   }
 
   private static Result result(
-      List<StepStats> steps, List<EvalPoint> evals, long tokens, long started, boolean early) {
+      List<StepStats> steps,
+      List<EvalPoint> evals,
+      long tokens,
+      long started,
+      double before,
+      boolean early) {
     return new Result(
-        List.copyOf(steps), List.copyOf(evals), tokens, (System.nanoTime() - started) / 1e9, early);
+        List.copyOf(steps),
+        List.copyOf(evals),
+        tokens,
+        before + (System.nanoTime() - started) / 1e9,
+        early);
   }
 
   /** Forward + backward of one batch of windows ids [B, T]; returns the mean loss. */

@@ -139,6 +139,53 @@ class PretrainerTest {
     }
   }
 
+  @Test
+  void aRunStoppedAndResumedFromItsStateEndsWhereAnUninterruptedRunEnds(@TempDir Path dir)
+      throws Exception {
+    LlamaConfig cfg = PretrainModelTest.config(true);
+    PackedCorpus corpus = PackedCorpus.of(grammarStream(100, 1), grammarStream(10, 2));
+    PretrainSettings full =
+        new PretrainSettings(6, 2, 16, 1e-2, 0.1, 2, 0.1, 1.0, 5, 2, 2, 2, 0, 0);
+    PretrainSettings cut = new PretrainSettings(6, 2, 16, 1e-2, 0.1, 2, 0.1, 1.0, 5, 2, 2, 2, 0, 4);
+    Path state = dir.resolve("state");
+    try (NDManager root = NDManager.newBaseManager();
+        PretrainModel a = PretrainModel.init(cfg, 0.02, 5, root);
+        PretrainModel b = PretrainModel.init(cfg, 0.02, 5, root);
+        PretrainModel c = PretrainModel.init(cfg, 0.02, 99, root)) {
+      Pretrainer.Result ra = Pretrainer.run(a, corpus, full, new Pretrainer.Listener() {}, root);
+      Pretrainer.run(b, corpus, cut, new Pretrainer.Listener() {}, root, state, null);
+      assertTrue(PretrainState.exists(state));
+      PretrainState saved = PretrainState.load(state, c.specs(), full);
+      assertEquals(4, saved.step());
+      // c starts from other random weights: everything it ends with comes from the state
+      Pretrainer.Result rc =
+          Pretrainer.run(c, corpus, full, new Pretrainer.Listener() {}, root, state, saved);
+      assertEquals(6, rc.steps().size());
+      assertEquals(ra.tokensSeen(), rc.tokensSeen());
+      assertEquals(ra.evals().size(), rc.evals().size());
+      for (int i = 0; i < 6; i++) {
+        assertEquals(ra.steps().get(i).loss(), rc.steps().get(i).loss(), 1e-6, "step " + (i + 1));
+      }
+      for (int k = 0; k < a.specs().size(); k++) {
+        float[] x = a.values(k);
+        float[] y = c.values(k);
+        for (int j = 0; j < x.length; j++) {
+          assertEquals(x[j], y[j], 1e-6f, a.specs().get(k).name() + "[" + j + "]");
+        }
+      }
+      // only the newest tensor file is kept
+      try (var files = Files.list(state)) {
+        assertEquals(2, files.count());
+      }
+      PretrainSettings otherLr =
+          new PretrainSettings(6, 2, 16, 2e-2, 0.1, 2, 0.1, 1.0, 5, 2, 2, 2, 0, 0);
+      IllegalArgumentException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalArgumentException.class, () -> PretrainState.load(state, c.specs(), otherLr));
+      assertTrue(e.getMessage().contains("settings"), e.getMessage());
+    }
+  }
+
   private static double engineLoss(LlamaModel model, long[] ids, NDManager root) {
     float[] logits = model.logits(ids, root); // [T, V]
     int v = model.config().vocabSize();
