@@ -60,6 +60,23 @@ public final class DecoderLayer implements AutoCloseable {
    */
   public NDArray forward(
       NDArray x, NDArray cos, NDArray sin, NDArray mask, NDManager m, boolean training) {
+    return forward(x, cos, sin, mask, m, training, null);
+  }
+
+  /**
+   * As {@link #forward(NDArray, NDArray, NDArray, NDArray, NDManager, boolean)}, for inference with
+   * a key/value cache: x holds only the new positions, {@code cos}/{@code sin} are theirs, {@code
+   * mask} is [T, P + T] over the P cached positions and the new ones, and {@code cache} (this
+   * layer's entry of a {@link KvCache}) gains the new keys and values.
+   */
+  NDArray forward(
+      NDArray x,
+      NDArray cos,
+      NDArray sin,
+      NDArray mask,
+      NDManager m,
+      boolean training,
+      KvCache.Layer cache) {
     x = Nd.adopt(m, x); // temporaries derived from x must die with m
     Shape s = x.getShape();
     long b = s.get(0), t = s.get(1), c = s.get(2);
@@ -71,14 +88,19 @@ public final class DecoderLayer implements AutoCloseable {
     NDArray vs = v.forward(n1, m, training).reshape(b, t, kv, d).transpose(0, 2, 1, 3);
     qs = Rope.apply(qs, cos, sin); // [B, H, T, d]
     ks = Rope.apply(ks, cos, sin); // [B, kv, T, d]
+    if (cache != null) {
+      ks = cache.append(ks, vs, m); // [B, kv, P + T, d]
+      vs = cache.values(m);
+    }
+    long tk = ks.getShape().get(2); // key positions: T, or P + T with a cache
 
-    // group the g query heads of each kv head: [B, kv, g·T, d] · [B, kv, d, T] → [B, kv, g·T, T]
+    // group the g query heads of each kv head: [B, kv, g·T, d] · [B, kv, d, Tk] → [B, kv, g·T, Tk]
     NDArray qg = qs.reshape(b, kv, g * t, d);
     NDArray scores =
-        Nd.mul(qg.matMul(ks.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(d)).reshape(b, kv, g, t, t);
+        Nd.mul(qg.matMul(ks.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(d)).reshape(b, kv, g, t, tk);
     NDArray probs =
         scores.toType(upcast(x), false).add(mask).softmax(-1).toType(x.getDataType(), false);
-    NDArray ctx = probs.reshape(b, kv, g * t, t).matMul(vs).reshape(b, heads, t, d); // [B, H, T, d]
+    NDArray ctx = probs.reshape(b, kv, g * t, tk).matMul(vs).reshape(b, heads, t, d); // [B,H,T,d]
     NDArray attn = ctx.transpose(0, 2, 1, 3).reshape(b * t, (long) heads * d);
     NDArray h = x.add(o.forward(attn, m, training).reshape(b, t, c));
 

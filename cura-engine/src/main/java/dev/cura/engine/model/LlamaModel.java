@@ -85,15 +85,25 @@ public final class LlamaModel implements AutoCloseable {
 
   /** Additive causal mask [T, T]: 0 where key ≤ query (and inside mistral's window), else −∞. */
   public NDArray causalMask(int length, NDManager m) {
-    float[] mask = new float[length * length];
+    return Nd.floats(m, mask(0, length), new Shape(length, length));
+  }
+
+  /**
+   * Additive mask [T, P + T] of T queries at positions P..P+T−1 over keys 0..P+T−1: 0 where the key
+   * is not after the query (and inside mistral's window), else −∞.
+   */
+  private float[] mask(int past, int t) {
+    int keys = past + t;
+    float[] mask = new float[t * keys];
     int window = config.slidingWindow();
-    for (int i = 0; i < length; i++) {
-      for (int j = 0; j < length; j++) {
-        boolean visible = j <= i && (window <= 0 || i - j < window);
-        mask[i * length + j] = visible ? 0f : Float.NEGATIVE_INFINITY;
+    for (int i = 0; i < t; i++) {
+      int query = past + i;
+      for (int j = 0; j < keys; j++) {
+        boolean visible = j <= query && (window <= 0 || query - j < window);
+        mask[i * keys + j] = visible ? 0f : Float.NEGATIVE_INFINITY;
       }
     }
-    return Nd.floats(m, mask, new Shape(length, length));
+    return mask;
   }
 
   /** Final norm + lm_head: hidden [B, T, C] → logits [B, T, V] float32. */
@@ -137,6 +147,41 @@ public final class LlamaModel implements AutoCloseable {
       }
     }
     return head(h, m);
+  }
+
+  /** An empty key/value cache for this model, owned by a sub-manager of {@code parent}. */
+  public KvCache newCache(NDManager parent) {
+    return new KvCache(parent, layers.size());
+  }
+
+  /**
+   * Inference with a key/value cache: ids [B, T] are the next T tokens after the {@code
+   * cache.length()} positions already in {@code cache}; returns their logits [B, T, V] float32 in
+   * {@code m} and adds them to the cache. Equal to the last T rows of a full {@link
+   * #logits(NDArray, NDManager)} over the whole sequence.
+   */
+  public NDArray logits(NDArray ids, KvCache cache, NDManager m) {
+    boolean was = Nd.gradMode(false);
+    try {
+      int t = (int) ids.getShape().get(1);
+      int past = cache.length();
+      float[][] tables = Rope.tables(past, t, config.headDim(), config.ropeTheta());
+      NDArray cos = Nd.floats(m, tables[0], new Shape(t, config.headDim()));
+      NDArray sin = Nd.floats(m, tables[1], new Shape(t, config.headDim()));
+      NDArray maskArray = Nd.floats(m, mask(past, t), new Shape(t, past + t));
+      NDArray h = embed(ids, m);
+      for (int l = 0; l < layers.size(); l++) {
+        try (NDManager lm = m.newSubManager()) {
+          NDArray out = layers.get(l).forward(h, cos, sin, maskArray, lm, false, cache.layer(l));
+          out.attach(m);
+          h = out;
+        }
+      }
+      cache.advance(t);
+      return head(h, m);
+    } finally {
+      Nd.gradMode(was);
+    }
   }
 
   /** Convenience: logits [T, V] for one sequence of token ids. */
