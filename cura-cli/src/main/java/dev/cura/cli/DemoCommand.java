@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ./cura demo}: the whole system on the bundled example. Starts the local stack unless it is
- * up, registers the bundled base model ({@code models/cura-small}, or {@code --base}), uploads the
+ * up, registers the bundled base model ({@code models/cura-tiny}, or {@code --base}), uploads the
  * youtube-replies data set, submits a QLoRA job (NF4 + double quantization, paged AdamW) over REST,
  * follows its live events, downloads the registered adapter from the registry and compares the base
  * model with the fine-tuned one on validation comments: the job's loss curve, eval loss, replies
@@ -44,13 +44,13 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the whole system on the bundled example: fine-tunes the bundled base model"
-          + " (models/cura-small) to reply to YouTube comments in the channel owner's voice"
+          + " (models/cura-tiny, or --base) to reply to YouTube comments in the channel owner's voice"
           + " (datasets/youtube-replies) and shows replies before and after.",
       "Starts the local stack if needed (./cura up) and stops it afterwards unless"
           + " --keep-running."
     })
 public final class DemoCommand implements Callable<Integer> {
-  static final String DEFAULT_BASE = "cura-small";
+  static final String DEFAULT_BASE = "cura-tiny";
   static final String DATA_DIR = "datasets/youtube-replies";
 
   /** Longest youtube-replies example with either bundled chat template is under 70 tokens. */
@@ -68,8 +68,8 @@ public final class DemoCommand implements Callable<Integer> {
       names = "--base",
       defaultValue = DEFAULT_BASE,
       description =
-          "base model: a bundled one (cura-small, cura-tiny: models/NAME) or a Hugging Face"
-              + " Llama directory (${DEFAULT-VALUE})")
+          "base model: a bundled one (models/NAME: cura-tiny, cura-small once built by its"
+              + " recipe) or a Hugging Face Llama directory (${DEFAULT-VALUE})")
   String base;
 
   @Option(
@@ -130,6 +130,13 @@ public final class DemoCommand implements Callable<Integer> {
       paramLabel = "ADAPTER_DIR",
       description = "skip the services: compare the base model with this PEFT adapter directory")
   Path compareOnly;
+
+  @Option(
+      names = "--no-base-replies",
+      description =
+          "with --compare-only: generate only the fine-tuned replies (the settings sweep compares"
+              + " adapters of one base)")
+  boolean noBaseReplies;
 
   @Override
   public Integer call() {
@@ -342,11 +349,11 @@ public final class DemoCommand implements Callable<Integer> {
     try (ProgressBar bar =
         new ProgressBarBuilder()
             .setTaskName("replies")
-            .setInitialMax(2L * samples)
+            .setInitialMax((noBaseReplies ? 1L : 2L) * samples)
             .setStyle(ProgressBarStyle.ASCII)
             .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.out))
             .build()) {
-      r = ReplyComparison.run(model, adapter, valid, samples, "nf4", bar::stepTo);
+      r = ReplyComparison.run(model, adapter, valid, samples, "nf4", !noBaseReplies, bar::stepTo);
     } catch (IOException | RuntimeException e) {
       System.err.println("cura demo: comparing replies failed: " + e.getMessage());
       return 1;
