@@ -6,6 +6,7 @@ import dev.cura.cli.client.ClientOptions;
 import dev.cura.cli.client.CuraClient;
 import dev.cura.cli.client.JobFollower;
 import dev.cura.cli.client.Printer;
+import dev.cura.cli.engine.SpecFlags;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -82,7 +83,10 @@ public final class JobsCommand implements Runnable {
   @Command(
       name = "create",
       mixinStandardHelpOptions = true,
-      description = "Creates a fine-tuning job; prints its id as the last line.")
+      description = {
+        "Creates a fine-tuning job; prints its id as the last line.",
+        "Settings not given take the job spec's defaults (docs/api.md), as ./cura train does."
+      })
   static final class Create extends Call {
     @Option(names = "--model", required = true, description = "Base model id (see GET /v1/models).")
     String model;
@@ -101,31 +105,34 @@ public final class JobsCommand implements Runnable {
         description = "Adapter name suffix: the adapter is <model>-<suffix>.")
     String suffix;
 
-    @Option(names = "--epochs", description = "n_epochs (default 1).")
+    @Option(names = "--epochs", description = "n_epochs.")
     Integer epochs;
 
-    @Option(names = "--batch-size", description = "batch_size (default 4).")
+    @Option(names = "--batch-size", description = "batch_size.")
     Integer batchSize;
 
-    @Option(names = "--lr", description = "learning_rate (default 2e-4).")
+    @Option(names = "--lr", description = "learning_rate.")
     Double lr;
 
-    @Option(names = "--rank", description = "lora_r (default 16).")
+    @Option(names = "--rank", description = "lora_r.")
     Integer rank;
 
-    @Option(names = "--alpha", description = "lora_alpha (default 2 × rank).")
+    @Option(names = "--alpha", description = "lora_alpha.")
     Double alpha;
 
-    @Option(names = "--dropout", description = "lora_dropout (default 0.05).")
+    @Option(names = "--dropout", description = "lora_dropout.")
     Double dropout;
 
     @Option(names = "--max-steps", description = "Stop after this many steps.")
     Integer maxSteps;
 
-    @Option(names = "--seq-len", description = "Tokens per sequence (default 256).")
+    @Option(names = "--seq-len", description = "seq_len: tokens per sequence.")
     Integer seqLen;
 
-    @Option(names = "--quant", description = "nf4 (default) or fp4.")
+    @Option(
+        names = "--quant",
+        completionCandidates = SpecFlags.QuantTypes.class,
+        description = "quantization.type: ${COMPLETION-CANDIDATES}.")
     String quant;
 
     @Option(names = "--no-double-quant", description = "Do not quantize the absmax constants.")
@@ -133,7 +140,8 @@ public final class JobsCommand implements Runnable {
 
     @Option(
         names = "--optimizer",
-        description = "paged_adamw_32bit (default), paged_adamw_8bit, adamw_32bit.")
+        completionCandidates = SpecFlags.Optimizers.class,
+        description = "${COMPLETION-CANDIDATES}.")
     String optimizer;
 
     @Option(names = "--seed", description = "Seed of every RNG (default: random, recorded).")

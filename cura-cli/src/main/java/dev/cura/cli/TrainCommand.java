@@ -1,24 +1,32 @@
 package dev.cura.cli;
 
 import dev.cura.cli.engine.CliErrors;
+import dev.cura.cli.engine.SpecFlags;
 import dev.cura.cli.engine.TrainProgress;
-import dev.cura.engine.model.LoadOptions;
-import dev.cura.engine.nn.LoraConfig;
 import dev.cura.engine.train.TrainConfig;
 import dev.cura.engine.train.TrainResult;
 import dev.cura.engine.train.Trainer;
+import dev.cura.events.JobSpec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code ./cura train}: Trains a LoRA adapter on a (quantized) base model. */
+/**
+ * {@code ./cura train}: Trains a LoRA adapter on a (quantized) base model. Its settings are the job
+ * spec's (the same rules and defaults as a job submitted to the services, {@link JobSpec}); a
+ * setting outside the rules exits with code 2 naming the flag.
+ */
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
-    description =
-        "Trains a LoRA adapter (QLoRA: NF4 base, paged AdamW) → PEFT adapter + metrics.json.")
+    defaultValueProvider = SpecFlags.class,
+    description = {
+      "Trains a LoRA adapter (QLoRA: NF4 base, paged AdamW) → PEFT adapter + metrics.json.",
+      "Settings and defaults are those of a fine-tuning job (docs/api.md): the same settings and"
+          + " seed train the same adapter here and in the services."
+    })
 public final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--model",
@@ -40,18 +48,24 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--quant",
-      defaultValue = "nf4",
-      description = "nf4 | none (default ${DEFAULT-VALUE})")
+      completionCandidates = SpecFlags.QuantTypes.class,
+      description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
   String quant;
 
-  @Option(names = "--rank", defaultValue = "16")
-  int rank;
+  @Option(names = "--blocksize", description = "4-bit block size (default ${DEFAULT-VALUE})")
+  Integer blocksize;
 
-  @Option(names = "--alpha", defaultValue = "32")
-  double alpha;
+  @Option(names = "--no-double-quant", description = "do not quantize the absmax constants")
+  boolean noDoubleQuant;
 
-  @Option(names = "--dropout", defaultValue = "0.05")
-  double dropout;
+  @Option(names = "--rank", description = "LoRA r (default ${DEFAULT-VALUE})")
+  Integer rank;
+
+  @Option(names = "--alpha", description = "LoRA alpha (default ${DEFAULT-VALUE})")
+  Double alpha;
+
+  @Option(names = "--dropout", description = "LoRA dropout (default ${DEFAULT-VALUE})")
+  Double dropout;
 
   @Option(names = "--rslora", description = "scale by alpha/sqrt(r)")
   boolean rslora;
@@ -62,82 +76,113 @@ public final class TrainCommand implements Callable<Integer> {
       description = "LoRA modules (default: all of q,k,v,o,gate,up,down _proj)")
   List<String> targets;
 
-  @Option(names = "--lr", defaultValue = "2e-4")
-  double lr;
+  @Option(names = "--lr", description = "learning rate (default ${DEFAULT-VALUE})")
+  Double lr;
 
-  @Option(names = "--steps", defaultValue = "100")
-  int steps;
+  @Option(names = "--steps", description = "optimizer steps (default: --epochs over the data)")
+  Integer steps;
 
-  @Option(names = "--batch-size", defaultValue = "1")
-  int batchSize;
+  @Option(names = "--epochs", description = "passes over the data (default ${DEFAULT-VALUE})")
+  Integer epochs;
 
-  @Option(names = "--grad-accum", defaultValue = "1")
-  int gradAccum;
+  @Option(
+      names = "--batch-size",
+      description = "sequences per micro-batch (default ${DEFAULT-VALUE})")
+  Integer batchSize;
 
-  @Option(names = "--seq-len", defaultValue = "256")
-  int seqLen;
+  @Option(
+      names = "--grad-accum",
+      description = "micro-batches per optimizer step (default ${DEFAULT-VALUE})")
+  Integer gradAccum;
+
+  @Option(names = "--seq-len", description = "max tokens per sequence (default ${DEFAULT-VALUE})")
+  Integer seqLen;
 
   @Option(
       names = "--optimizer",
-      defaultValue = "paged_adamw_32bit",
-      description = "paged_adamw_32bit | paged_adamw_8bit | adamw_32bit")
+      completionCandidates = SpecFlags.Optimizers.class,
+      description = "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})")
   String optimizer;
 
-  @Option(names = "--weight-decay", defaultValue = "0.0")
-  double weightDecay;
+  @Option(names = "--weight-decay", description = "(default ${DEFAULT-VALUE})")
+  Double weightDecay;
 
-  @Option(names = "--max-grad-norm", defaultValue = "0.3")
-  double maxGradNorm;
+  @Option(
+      names = "--max-grad-norm",
+      description = "0 turns clipping off (default ${DEFAULT-VALUE})")
+  Double maxGradNorm;
 
-  @Option(names = "--warmup-steps", defaultValue = "-1", description = "default: 3% of --steps")
-  int warmup;
+  @Option(
+      names = "--warmup-ratio",
+      description = "warmup fraction of the steps (default ${DEFAULT-VALUE})")
+  Double warmupRatio;
 
-  @Option(names = "--seed", defaultValue = "42")
-  long seed;
+  @Option(names = "--seed", description = "(default ${DEFAULT-VALUE})")
+  Long seed;
 
-  @Option(names = "--packing")
+  @Option(names = "--packing", description = "concatenate examples into full rows")
   boolean packing;
 
-  @Option(names = "--save-every", defaultValue = "50")
-  int saveEvery;
+  @Option(names = "--save-every", description = "checkpoint interval (default ${DEFAULT-VALUE})")
+  Integer saveEvery;
 
   @Option(names = "--resume", description = "continue from the latest checkpoint in --out")
   boolean resume;
 
+  /** The settings as a job spec (defaults for what no flag set). */
+  JobSpec spec() {
+    return JobSpec.builder()
+        .quantType(quant)
+        .blocksize(blocksize)
+        .doubleQuant(!noDoubleQuant)
+        .loraR(rank)
+        .loraAlpha(alpha)
+        .loraDropout(dropout)
+        .useRslora(rslora)
+        .targetModules(targets)
+        .learningRate(lr)
+        .maxSteps(steps)
+        .epochs(epochs)
+        .batchSize(batchSize)
+        .gradientAccumulationSteps(gradAccum)
+        .seqLen(seqLen)
+        .optimizer(optimizer)
+        .weightDecay(weightDecay)
+        .maxGradNorm(maxGradNorm)
+        .warmupRatio(warmupRatio)
+        .seed(seed)
+        .packing(packing)
+        .checkpointEvery(saveEvery)
+        .build();
+  }
+
   @Override
   public Integer call() {
+    JobSpec spec = spec();
+    if (!spec.violations().isEmpty()) {
+      System.err.println("cura train: " + SpecFlags.describe(spec.violations()));
+      return 2;
+    }
     return CliErrors.run(
         "train",
         () -> {
-          TrainConfig cfg =
-              new TrainConfig(
-                  model,
-                  data,
-                  validation,
-                  out,
-                  LoadOptions.Quant.parse(quant),
-                  new LoraConfig(
-                      rank,
-                      alpha,
-                      dropout,
-                      targets == null ? LoraConfig.ALL_LINEARS : targets,
-                      rslora),
-                  lr,
-                  steps,
-                  batchSize,
-                  gradAccum,
-                  seqLen,
-                  optimizer,
-                  weightDecay,
-                  maxGradNorm,
-                  warmup >= 0 ? warmup : (int) Math.ceil(0.03 * steps),
-                  seed,
-                  packing,
-                  saveEvery,
-                  resume,
-                  256L << 20);
+          TrainConfig cfg;
+          try {
+            cfg =
+                TrainConfig.builder()
+                    .setModel(model)
+                    .setData(data)
+                    .setOutput(out)
+                    .optValidation(validation)
+                    .optSpec(spec)
+                    .optResume(resume)
+                    .build();
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(SpecFlags.withFlags(e.getMessage()), e);
+          }
           TrainResult r;
-          try (TrainProgress bar = new TrainProgress("train", steps)) {
+          Integer planned = spec.training().maxSteps();
+          try (TrainProgress bar = new TrainProgress("train", planned == null ? -1 : planned)) {
             r = Trainer.run(cfg, bar);
           }
           System.out.printf(

@@ -1,9 +1,9 @@
 package dev.cura.events;
 
 /**
- * Optimizer choice and its learning rate.
+ * Optimizer choice and its learning rate. Rules and defaults: {@link JobSpec}.
  *
- * @param name {@code paged_adamw_32bit}, {@code paged_adamw_8bit} or {@code adamw_32bit}
+ * @param name one of {@link JobSpec#OPTIMIZERS}
  * @param learningRate peak learning rate
  * @param weightDecay decoupled weight decay; absent means 0
  */

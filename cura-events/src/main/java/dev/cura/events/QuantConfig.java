@@ -1,7 +1,7 @@
 package dev.cura.events;
 
 /**
- * How the base model is stored for training.
+ * How the base model is stored for training. Rules and defaults: {@link JobSpec}.
  *
  * @param type {@code nf4}, {@code fp4} or {@code none} (16/32-bit base, for comparisons)
  * @param doubleQuant whether the absmax constants are themselves quantized (DQ)

@@ -316,7 +316,7 @@ class GatewayApiTest {
             new Case(
                 Map.of("quantization", Map.of("type", "int8")),
                 "quantization.type",
-                "nf4 or fp4"))) {
+                "must be one of [nf4, fp4, none], got 'int8'"))) {
       var body = new java.util.HashMap<>(base);
       body.putAll(c.extra());
       as(acme())

@@ -67,7 +67,7 @@ public final class ReplyComparison {
     List<Conversation> picked = data.subList(0, Math.min(samples, data.size()));
     LoadOptions.Quant q = LoadOptions.Quant.parse(quant);
     try (LlamaModel m =
-            q == LoadOptions.Quant.NF4
+            q.equals(LoadOptions.Quant.NF4)
                 ? Nf4Dense.load(model)
                 : LlamaLoader.load(model, LoadOptions.cpu(q));
         TextTokenizer tok = TextTokenizer.load(model, m.config())) {

@@ -11,6 +11,9 @@ import me.tongfei.progressbar.ProgressBarStyle;
 public final class TrainProgress implements TrainingListener, AutoCloseable {
   private final ProgressBar bar;
 
+  /**
+   * @param steps steps of the run, or -1 when only the engine knows (it reports them each step)
+   */
   public TrainProgress(String task, long steps) {
     this.bar =
         new ProgressBarBuilder()
@@ -23,6 +26,9 @@ public final class TrainProgress implements TrainingListener, AutoCloseable {
 
   @Override
   public void onStep(StepMetrics s) {
+    if (bar.getMax() != s.totalSteps()) {
+      bar.maxHint(s.totalSteps());
+    }
     bar.stepTo(s.step());
     bar.setExtraMessage(
         String.format(

@@ -16,14 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code cura synth} + {@code cura quantize} end to end, and their user errors. */
-class QuantizeCommandTest {
+public class QuantizeCommandTest {
   @TempDir Path tmp;
 
   static int run(String... args) {
     return new CommandLine(new CuraMain()).execute(args);
   }
 
-  static String stderrOf(Runnable r) {
+  public static String stderrOf(Runnable r) {
     PrintStream old = System.err;
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     System.setErr(new PrintStream(buf, true));

@@ -10,6 +10,7 @@ import dev.cura.engine.nn.LoraParams;
 import dev.cura.engine.nn.Nd;
 import dev.cura.engine.optim.AdamWConfig;
 import dev.cura.engine.optim.Optimizer;
+import dev.cura.engine.optim.OptimizerKind;
 import dev.cura.engine.train.Batch;
 import dev.cura.engine.train.CheckpointedStep;
 import dev.cura.engine.train.MemoryStats;
@@ -65,7 +66,7 @@ public final class TrainBench {
     CheckpointedStep stepper = new CheckpointedStep(model);
     List<Double> times = new ArrayList<>();
     try (Optimizer opt =
-            Optimizer.create("paged_adamw_32bit", AdamWConfig.BNB_DEFAULTS, pageDir, 64L << 20);
+            OptimizerKind.PAGED_ADAMW_32BIT.create(AdamWConfig.BNB_DEFAULTS, pageDir, 64L << 20);
         NDManager root = NDManager.newBaseManager()) {
       for (int s = 0; s < warmup + steps; s++) {
         long t0 = System.nanoTime();

@@ -29,7 +29,8 @@ public final class BatchSampler {
   public BatchSampler(
       List<Example> examples, int batchSize, int seqLen, long seed, boolean packing, long padId) {
     if (batchSize < 1) {
-      throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
+      throw new IllegalArgumentException(
+          "training.batch_size must be at least 1, got " + batchSize);
     }
     this.examples = List.copyOf(examples);
     this.batchSize = batchSize;
@@ -52,6 +53,11 @@ public final class BatchSampler {
 
   public int epoch() {
     return epoch;
+  }
+
+  /** Rows of the first epoch: the examples, or with packing the packed rows. */
+  public int rowsPerEpoch() {
+    return epoch == 0 ? rows.size() : rowsOf(0).size();
   }
 
   /** The next batch (wrapping into the next epoch as needed). */

@@ -26,7 +26,7 @@ public final class ExampleBuilder {
 
   public ExampleBuilder(TextTokenizer tok, int seqLen) {
     if (seqLen < 2) {
-      throw new IllegalArgumentException("--seq-len must be >= 2, got " + seqLen);
+      throw new IllegalArgumentException("training.seq_len must be at least 2, got " + seqLen);
     }
     this.tok = tok;
     this.seqLen = seqLen;

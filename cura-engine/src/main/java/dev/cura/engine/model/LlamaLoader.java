@@ -92,9 +92,9 @@ public final class LlamaLoader {
                 + w.inFeatures()
                 + "]");
       }
-    } else if (options.quant() == LoadOptions.Quant.NF4) {
+    } else if (!options.quant().dense()) {
       NDArray dense = TensorLoader.load(m, src, name, DataType.FLOAT32, out, in);
-      w = Nf4Quantizer.quantize(m, dense, options.computeDtype());
+      w = Nf4Quantizer.quantize(m, dense, options.quant(), options.computeDtype());
       dense.close();
     } else {
       w = new DenseWeight(TensorLoader.load(m, src, name, options.computeDtype(), out, in));

@@ -102,7 +102,7 @@ public final class SyntheticLlama {
             0.03f,
             256,
             DataType.FLOAT32);
-    if (quant == LoadOptions.Quant.NF4) {
+    if (!quant.dense()) {
       return new LoraLinear(name, w);
     }
     NDArray dense = w.dense(m);

@@ -25,19 +25,19 @@ public record LoraConfig(
   public LoraConfig {
     targets = List.copyOf(targets);
     if (rank < 1) {
-      throw new IllegalArgumentException("LoRA rank must be >= 1, got " + rank);
+      throw new IllegalArgumentException("lora.r must be at least 1, got " + rank);
     }
     if (!(dropout >= 0 && dropout < 1)) {
-      throw new IllegalArgumentException("LoRA dropout must be in [0, 1), got " + dropout);
+      throw new IllegalArgumentException("lora.dropout must be in [0, 1), got " + dropout);
     }
     for (String t : targets) {
       if (!KNOWN.contains(t)) {
         throw new IllegalArgumentException(
-            "LoRA target must be one of " + ALL_LINEARS + ", got '" + t + "'");
+            "lora.target_modules must be among " + ALL_LINEARS + ", got '" + t + "'");
       }
     }
     if (targets.isEmpty()) {
-      throw new IllegalArgumentException("LoRA needs at least one target module");
+      throw new IllegalArgumentException("lora.target_modules must name at least one module");
     }
   }
 

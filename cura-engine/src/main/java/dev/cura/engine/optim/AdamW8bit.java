@@ -1,20 +1,13 @@
 package dev.cura.engine.optim;
 
-import ai.djl.ndarray.NDArray;
 import dev.cura.core.quant.Blockwise8bit;
 import dev.cura.core.quant.DynamicMap;
 import dev.cura.core.safetensors.SafetensorsFile;
 import dev.cura.core.safetensors.SafetensorsWriter;
 import dev.cura.core.safetensors.TensorSpec;
 import dev.cura.core.tensor.DType;
-import dev.cura.engine.nn.LoraParams;
-import dev.cura.engine.nn.Nd;
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * AdamW with blockwise 8-bit states (bitsandbytes AdamW8bit/PagedAdamW8bit, QLORA-SPEC §7.4):
@@ -23,190 +16,137 @@ import java.util.Map;
  * AdamWKernel} (so the parameter sees the unrounded new moments, as in the CUDA kernel), then
  * requantizes to the nearest code with a fresh absmax, keeping m's sign (an index that lands on the
  * wrong side of zero moves one step back). Parameters under 4096 elements keep 32-bit states
- * ({@code min_8bit_size}). The codec is cura-core's.
+ * ({@code min_8bit_size}). The codec is cura-core's; the states live in a {@link StateStore} (paged
+ * for {@code paged_adamw_8bit}).
+ *
+ * <p>Slot layout of an 8-bit parameter of n elements and b = ⌈n/256⌉ blocks: {@code q1 [n] u8, q2
+ * [n] u8, absmax1 [b] f32, absmax2 [b] f32}; a zero-filled slot decodes to zero moments (absmax 0).
  */
-public final class AdamW8bit implements Optimizer {
+public final class AdamW8bit extends AdamW {
   static final int BLOCK = 256;
   static final int MIN_8BIT_SIZE = 4096;
   private static final float[] SIGNED = DynamicMap.signed();
   private static final float[] UNSIGNED = DynamicMap.unsigned();
   private static final float[] SIGNED_MID = Blockwise8bit.midpointsOf(SIGNED);
   private static final float[] UNSIGNED_MID = Blockwise8bit.midpointsOf(UNSIGNED);
-  private static final int ZERO_INDEX = 127; // signed map: index 127 is 0
 
-  private final AdamWConfig cfg;
-  private final Map<String, State> states = new LinkedHashMap<>();
-  private long t;
-
-  /** 8-bit (q1, q2, absmax1, absmax2) or 32-bit (m, v) state of one parameter. */
-  static final class State {
-    final int n;
-    byte[] q1, q2;
-    float[] absmax1, absmax2;
-    float[] m, v;
-
-    State(int n) {
-      this.n = n;
-      if (n >= MIN_8BIT_SIZE) {
-        int blocks = (n + BLOCK - 1) / BLOCK;
-        q1 = new byte[n];
-        q2 = new byte[n];
-        java.util.Arrays.fill(q1, (byte) ZERO_INDEX);
-        absmax1 = new float[blocks];
-        absmax2 = new float[blocks];
-      } else {
-        m = new float[n];
-        v = new float[n];
-      }
-    }
-
-    boolean eightBit() {
-      return q1 != null;
-    }
-
-    /** Dequantized (or stored) moments into m, v. */
-    void read(float[] mOut, float[] vOut) {
-      if (eightBit()) {
-        Blockwise8bit.dequantize(SIGNED, BLOCK, q1, 0, absmax1, 0, mOut, 0, n);
-        Blockwise8bit.dequantize(UNSIGNED, BLOCK, q2, 0, absmax2, 0, vOut, 0, n);
-      } else {
-        System.arraycopy(m, 0, mOut, 0, n);
-        System.arraycopy(v, 0, vOut, 0, n);
-      }
-    }
-
-    void write(float[] mIn, float[] vIn) {
-      if (eightBit()) {
-        Blockwise8bit.quantize(SIGNED_MID, BLOCK, mIn, 0, n, q1, 0, absmax1, 0);
-        Blockwise8bit.quantize(UNSIGNED_MID, BLOCK, vIn, 0, n, q2, 0, absmax2, 0);
-        for (int i = 0; i < n; i++) { // keep m's sign
-          int q = q1[i] & 0xFF;
-          if (mIn[i] > 0 && SIGNED[q] < 0) {
-            q1[i] = (byte) (q + 1);
-          } else if (mIn[i] < 0 && SIGNED[q] > 0) {
-            q1[i] = (byte) (q - 1);
-          }
-        }
-      } else {
-        System.arraycopy(mIn, 0, m, 0, n);
-        System.arraycopy(vIn, 0, v, 0, n);
-      }
-    }
+  public AdamW8bit(AdamWConfig cfg, StateStore states) {
+    super(cfg, states, "adamw_8bit");
   }
 
-  public AdamW8bit(AdamWConfig cfg) {
-    this.cfg = cfg;
+  private static boolean eightBit(int n) {
+    return n >= MIN_8BIT_SIZE;
+  }
+
+  private static int blocks(int n) {
+    return (n + BLOCK - 1) / BLOCK;
   }
 
   @Override
-  public void step(List<LoraParams.Param> params, double lr, float gradScale) {
-    t++;
-    AdamWKernel.Scalars s = AdamWKernel.Scalars.of(cfg, t, lr);
-    boolean was = Nd.gradMode(false);
-    try {
-      for (LoraParams.Param param : params) {
-        NDArray value = param.value();
-        int n = (int) value.getShape().size();
-        State st = states.computeIfAbsent(param.name(), k -> new State(n));
-        float[] p = value.toFloatArray();
-        float[] g;
-        try (NDArray grad = value.getGradient()) {
-          g = grad.toFloatArray();
-        }
-        float[] m = new float[n];
-        float[] v = new float[n];
-        st.read(m, v);
-        AdamWKernel.step(p, g, m, v, n, s, gradScale, cfg.weightDecay() > 0);
-        st.write(m, v);
-        Nd.assign(value, p);
-      }
-    } finally {
-      Nd.gradMode(was);
+  long stateBytes(int n) {
+    return eightBit(n) ? 2L * n + 8L * blocks(n) : 8L * n;
+  }
+
+  /** The stored codes and scales of an 8-bit parameter. */
+  private record Codes(byte[] q1, byte[] q2, float[] absmax1, float[] absmax2) {
+    static Codes empty(int n) {
+      int b = blocks(n);
+      return new Codes(new byte[n], new byte[n], new float[b], new float[b]);
     }
   }
 
-  /** The dequantized moments of a parameter (tests compare them with 32-bit states). */
-  public float[][] moments(String name) {
-    State st = states.get(name);
-    float[] m = new float[st.n];
-    float[] v = new float[st.n];
-    st.read(m, v);
-    return new float[][] {m, v};
+  private Codes readCodes(String name, int n) {
+    Codes c = Codes.empty(n);
+    states.read(name, 0, c.q1());
+    states.read(name, n, c.q2());
+    states.read(name, 2L * n, c.absmax1());
+    states.read(name, 2L * n + 4L * c.absmax1().length, c.absmax2());
+    return c;
+  }
+
+  private void writeCodes(String name, int n, Codes c) {
+    states.write(name, 0, c.q1());
+    states.write(name, n, c.q2());
+    states.write(name, 2L * n, c.absmax1());
+    states.write(name, 2L * n + 4L * c.absmax1().length, c.absmax2());
   }
 
   @Override
-  public long steps() {
-    return t;
+  void readMoments(String name, int n, float[] m, float[] v) {
+    if (!eightBit(n)) {
+      states.read(name, 0, m);
+      states.read(name, 4L * n, v);
+      return;
+    }
+    Codes c = readCodes(name, n);
+    Blockwise8bit.dequantize(SIGNED, BLOCK, c.q1(), 0, c.absmax1(), 0, m, 0, n);
+    Blockwise8bit.dequantize(UNSIGNED, BLOCK, c.q2(), 0, c.absmax2(), 0, v, 0, n);
   }
 
   @Override
-  public long residentStateBytes() {
-    long b = 0;
-    for (State st : states.values()) {
-      b += st.eightBit() ? 2L * st.n + 8L * st.absmax1.length : 8L * st.n;
+  void writeMoments(String name, int n, float[] m, float[] v) {
+    if (!eightBit(n)) {
+      states.write(name, 0, m);
+      states.write(name, 4L * n, v);
+      return;
     }
-    return b;
+    Codes c = Codes.empty(n);
+    Blockwise8bit.quantize(SIGNED_MID, BLOCK, m, 0, n, c.q1(), 0, c.absmax1(), 0);
+    Blockwise8bit.quantize(UNSIGNED_MID, BLOCK, v, 0, n, c.q2(), 0, c.absmax2(), 0);
+    byte[] q1 = c.q1();
+    for (int i = 0; i < n; i++) { // keep m's sign
+      int q = q1[i] & 0xFF;
+      if (m[i] > 0 && SIGNED[q] < 0) {
+        q1[i] = (byte) (q + 1);
+      } else if (m[i] < 0 && SIGNED[q] > 0) {
+        q1[i] = (byte) (q - 1);
+      }
+    }
+    writeCodes(name, n, c);
   }
 
   @Override
-  public void save(Path file) throws IOException {
-    List<TensorSpec> specs = new ArrayList<>();
-    for (var e : states.entrySet()) {
-      State st = e.getValue();
-      String k = e.getKey();
-      if (st.eightBit()) {
-        specs.add(new TensorSpec(k + ".state1", DType.U8, new long[] {st.n}));
-        specs.add(new TensorSpec(k + ".state2", DType.U8, new long[] {st.n}));
-        specs.add(new TensorSpec(k + ".absmax1", DType.F32, new long[] {st.absmax1.length}));
-        specs.add(new TensorSpec(k + ".absmax2", DType.F32, new long[] {st.absmax2.length}));
-      } else {
-        specs.add(new TensorSpec(k + ".exp_avg", DType.F32, new long[] {st.n}));
-        specs.add(new TensorSpec(k + ".exp_avg_sq", DType.F32, new long[] {st.n}));
-      }
+  List<TensorSpec> stateTensors(String name, int n) {
+    if (!eightBit(n)) {
+      return AdamW32.floatTensors(name, n);
     }
-    try (SafetensorsWriter w =
-        SafetensorsWriter.create(
-            file, specs, Map.of("optimizer", "adamw_8bit", "step", Long.toString(t)))) {
-      for (var e : states.entrySet()) {
-        State st = e.getValue();
-        String k = e.getKey();
-        if (st.eightBit()) {
-          w.append(k + ".state1", st.q1);
-          w.append(k + ".state2", st.q2);
-          w.writeFloats(k + ".absmax1", st.absmax1);
-          w.writeFloats(k + ".absmax2", st.absmax2);
-        } else {
-          w.writeFloats(k + ".exp_avg", st.m);
-          w.writeFloats(k + ".exp_avg_sq", st.v);
-        }
-      }
-    }
+    long b = blocks(n);
+    return List.of(
+        new TensorSpec(name + ".state1", DType.U8, new long[] {n}),
+        new TensorSpec(name + ".state2", DType.U8, new long[] {n}),
+        new TensorSpec(name + ".absmax1", DType.F32, new long[] {b}),
+        new TensorSpec(name + ".absmax2", DType.F32, new long[] {b}));
   }
 
   @Override
-  public void load(Path file, List<LoraParams.Param> params) throws IOException {
-    try (SafetensorsFile f = SafetensorsFile.open(file)) {
-      String kind = f.metadata().getOrDefault("optimizer", "");
-      if (!kind.equals("adamw_8bit")) {
-        throw new IllegalArgumentException(
-            file + ": expected adamw_8bit optimizer state, got '" + kind + "'");
-      }
-      t = Long.parseLong(f.metadata().get("step"));
-      for (LoraParams.Param p : params) {
-        int n = (int) p.value().getShape().size();
-        State st = new State(n);
-        String k = p.name();
-        if (st.eightBit()) {
-          st.q1 = f.readBytes(k + ".state1");
-          st.q2 = f.readBytes(k + ".state2");
-          st.absmax1 = f.readFloats(k + ".absmax1");
-          st.absmax2 = f.readFloats(k + ".absmax2");
-        } else {
-          st.m = f.readFloats(k + ".exp_avg");
-          st.v = f.readFloats(k + ".exp_avg_sq");
-        }
-        states.put(k, st);
-      }
+  void saveState(SafetensorsWriter w, String name, int n) throws IOException {
+    if (!eightBit(n)) {
+      AdamW32.saveFloats(this, w, name, n);
+      return;
     }
+    Codes c = readCodes(name, n);
+    w.append(name + ".state1", c.q1());
+    w.append(name + ".state2", c.q2());
+    w.writeFloats(name + ".absmax1", c.absmax1());
+    w.writeFloats(name + ".absmax2", c.absmax2());
+  }
+
+  @Override
+  void loadState(SafetensorsFile f, String name, int n) throws IOException {
+    if (!eightBit(n)) {
+      writeMoments(name, n, floats(f, name + ".exp_avg", n), floats(f, name + ".exp_avg_sq", n));
+      return;
+    }
+    byte[] q1 = f.readBytes(name + ".state1");
+    byte[] q2 = f.readBytes(name + ".state2");
+    int b = blocks(n);
+    if (q1.length != n || q2.length != n) {
+      throw new IllegalArgumentException(
+          "optimizer state " + name + ".state1/2 must hold " + n + " codes");
+    }
+    writeCodes(
+        name,
+        n,
+        new Codes(q1, q2, floats(f, name + ".absmax1", b), floats(f, name + ".absmax2", b)));
   }
 }

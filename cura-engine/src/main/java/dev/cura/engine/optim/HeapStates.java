@@ -1,37 +1,39 @@
 package dev.cura.engine.optim;
 
+import java.lang.foreign.MemorySegment;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Unpaged states: two float arrays per parameter on the Java heap. */
+/** Unpaged states: one byte array per parameter on the Java heap. */
 public final class HeapStates implements StateStore {
-  private final Map<String, float[][]> states = new HashMap<>();
+  private final Map<String, MemorySegment> slots = new HashMap<>();
+  private long bytes;
 
   @Override
-  public void ensure(String name, int n) {
-    states.computeIfAbsent(name, k -> new float[][] {new float[n], new float[n]});
+  public void ensure(String name, long size) {
+    if (!slots.containsKey(name)) {
+      slots.put(name, MemorySegment.ofArray(new byte[Math.toIntExact(size)]));
+      bytes += size;
+    }
   }
 
   @Override
-  public void read(String name, float[] m, float[] v) {
-    float[][] s = states.get(name);
-    System.arraycopy(s[0], 0, m, 0, s[0].length);
-    System.arraycopy(s[1], 0, v, 0, s[1].length);
-  }
-
-  @Override
-  public void write(String name, float[] m, float[] v) {
-    float[][] s = states.get(name);
-    System.arraycopy(m, 0, s[0], 0, s[0].length);
-    System.arraycopy(v, 0, s[1], 0, s[1].length);
+  public void transfer(String name, long offset, MemorySegment memory, boolean toStore) {
+    MemorySegment whole = slots.get(name);
+    if (whole == null) {
+      throw new IllegalStateException("no optimizer state for " + name);
+    }
+    MemorySegment slot = whole.asSlice(offset, memory.byteSize());
+    (toStore ? slot : memory).copyFrom(toStore ? memory : slot);
   }
 
   @Override
   public long residentBytes() {
-    long b = 0;
-    for (float[][] s : states.values()) {
-      b += 8L * s[0].length;
-    }
-    return b;
+    return bytes;
+  }
+
+  @Override
+  public long pagedBytes() {
+    return 0;
   }
 }

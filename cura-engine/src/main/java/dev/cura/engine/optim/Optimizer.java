@@ -26,21 +26,9 @@ public interface Optimizer extends AutoCloseable {
   /** Bytes of optimizer state kept in memory right now (paged states count what is resident). */
   long residentStateBytes();
 
+  /** Bytes of state moved between the page file and memory so far (0 when not paged). */
+  long pagedBytes();
+
   @Override
   default void close() {}
-
-  /** Builds an optimizer by its CLI/API name. */
-  static Optimizer create(String name, AdamWConfig cfg, Path pageDir, long residentBudget)
-      throws IOException {
-    return switch (name) {
-      case "adamw_32bit", "adamw" -> new AdamW32(cfg, new HeapStates());
-      case "paged_adamw_32bit" -> new AdamW32(cfg, new PagedStates(pageDir, residentBudget));
-      case "paged_adamw_8bit", "adamw_8bit" -> new AdamW8bit(cfg);
-      default ->
-          throw new IllegalArgumentException(
-              "--optimizer must be one of paged_adamw_32bit, paged_adamw_8bit, adamw_32bit, got '"
-                  + name
-                  + "'");
-    };
-  }
 }

@@ -12,6 +12,7 @@ package dev.cura.engine.train;
  * @param tokensPerSecond tokens (all positions) per second over the run so far
  * @param peakRssBytes the process's peak resident set so far
  * @param etaSeconds estimated seconds to the end
+ * @param pagedBytes optimizer-state bytes moved between the page file and memory in this step
  */
 public record StepMetrics(
     long step,
@@ -22,4 +23,5 @@ public record StepMetrics(
     double gradNorm,
     double tokensPerSecond,
     long peakRssBytes,
-    double etaSeconds) {}
+    double etaSeconds,
+    long pagedBytes) {}

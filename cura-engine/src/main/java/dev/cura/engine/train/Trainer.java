@@ -30,11 +30,14 @@ import org.slf4j.LoggerFactory;
 /**
  * QLoRA training: loads the base (NF4 or dense), attaches LoRA, and runs optimizer steps — each
  * step: {@code gradAccum} micro-batches of checkpointed forward/backward (gradients accumulate),
- * global-norm clipping, optimizer update, zeroed gradients. Checkpoints every {@code saveEvery}
- * steps and at the end; output is a PEFT adapter + metrics.json.
+ * global-norm clipping, optimizer update, zeroed gradients. The run is {@link TrainConfig#steps}
+ * long (max steps, or the epochs over the data), with a linear warmup over the spec's warmup ratio
+ * of it. Checkpoints every {@code saveEvery} steps and at the end; output is a PEFT adapter +
+ * metrics.json.
  *
  * <pre>
- *   TrainResult r = Trainer.run(TrainConfig.defaults(model, data, out), listener);
+ *   TrainResult r = Trainer.run(TrainConfig.builder().setModel(model).setData(data)
+ *       .setOutput(out).build(), listener);
  * </pre>
  */
 public final class Trainer {
@@ -45,6 +48,12 @@ public final class Trainer {
 
   /** Runs training from {@code cfg}; resumes from the latest checkpoint if {@code cfg.resume()}. */
   public static TrainResult run(TrainConfig cfg, TrainingListener listener) throws IOException {
+    return run(cfg, LoadOptions.cpu(cfg.quant()), listener);
+  }
+
+  /** {@link #run(TrainConfig, TrainingListener)} with the model loaded as {@code options} say. */
+  public static TrainResult run(TrainConfig cfg, LoadOptions options, TrainingListener listener)
+      throws IOException {
     // data first: a bad line should fail in a second, not after loading a large base model
     LlamaConfig modelConfig = LlamaConfig.read(cfg.model());
     List<Example> train;
@@ -58,7 +67,7 @@ public final class Trainer {
       pad = Math.max(0, tok.eosId());
     }
     LOG.info("{} training examples, loading {}", train.size(), cfg.model());
-    try (LlamaModel model = LlamaLoader.load(cfg.model(), LoadOptions.cpu(cfg.quant()))) {
+    try (LlamaModel model = LlamaLoader.load(cfg.model(), options)) {
       return train(model, train, valid, pad, cfg, listener);
     }
   }
@@ -77,10 +86,11 @@ public final class Trainer {
     List<LoraParams.Param> params = LoraParams.params(model);
     BatchSampler sampler =
         new BatchSampler(train, cfg.batchSize(), cfg.seqLen(), cfg.seed(), cfg.packing(), padId);
+    long totalSteps = cfg.steps(sampler.rowsPerEpoch());
+    int warmup = cfg.warmupSteps(totalSteps);
     AdamWConfig adam = AdamWConfig.BNB_DEFAULTS.withWeightDecay(cfg.weightDecay());
     try (Optimizer opt =
-        Optimizer.create(
-            cfg.optimizer(), adam, cfg.out().resolve("checkpoints"), cfg.pagedResidentBytes())) {
+        cfg.optimizer().create(adam, cfg.out().resolve("checkpoints"), cfg.pagedResidentBytes())) {
       List<Double> losses = new ArrayList<>();
       long tokens = 0;
       double seconds = 0;
@@ -101,7 +111,7 @@ public final class Trainer {
       CheckpointedStep stepper = new CheckpointedStep(model);
       boolean cancelled = false;
       try (NDManager root = NDManager.newBaseManager(model.options().device())) {
-        for (long step = start + 1; step <= cfg.steps(); step++) {
+        for (long step = start + 1; step <= totalSteps; step++) {
           long t0 = System.nanoTime();
           List<Batch> micro = new ArrayList<>();
           int targets = 0;
@@ -122,27 +132,29 @@ public final class Trainer {
               cfg.maxGradNorm() > 0 && norm > cfg.maxGradNorm()
                   ? (float) (cfg.maxGradNorm() / (norm + 1e-6))
                   : 1f;
-          double lr = cfg.lrAt(step);
+          double lr = cfg.lrAt(step, warmup);
+          long pagedBefore = opt.pagedBytes();
           opt.step(params, lr, scale);
           params.forEach(p -> Nd.zeroGrad(p.value()));
           double loss = targets > 0 ? nll / targets : Double.NaN;
           losses.add(loss);
           seconds += (System.nanoTime() - t0) / 1e9;
           double tps = tokens / Math.max(seconds, 1e-9);
-          double eta = seconds / (step - start) * (cfg.steps() - step);
+          double eta = seconds / (step - start) * (totalSteps - step);
           listener.onStep(
               new StepMetrics(
                   step,
-                  cfg.steps(),
+                  totalSteps,
                   sampler.epoch(),
                   loss,
                   lr,
                   norm,
                   tps,
                   MemoryStats.peakRssBytes(),
-                  eta));
+                  eta,
+                  opt.pagedBytes() - pagedBefore));
           cancelled = listener.isCancelled();
-          boolean last = step == cfg.steps();
+          boolean last = step == totalSteps;
           if (cancelled || last || (cfg.saveEvery() > 0 && step % cfg.saveEvery() == 0)) {
             BatchSampler.Position pos = sampler.position();
             Path dir =
@@ -172,7 +184,7 @@ public final class Trainer {
               tps,
               MemoryStats.peakRssBytes(),
               cancelled);
-      writeMetrics(cfg, result, LoraParams.count(model));
+      writeMetrics(cfg, result, LoraParams.count(model), totalSteps, warmup);
       return result;
     }
   }
@@ -214,7 +226,8 @@ public final class Trainer {
     }
   }
 
-  private static void writeMetrics(TrainConfig cfg, TrainResult r, long trainable)
+  private static void writeMetrics(
+      TrainConfig cfg, TrainResult r, long trainable, long totalSteps, int warmup)
       throws IOException {
     ObjectNode o = JSON.createObjectNode();
     var l = o.putArray("losses");
@@ -231,7 +244,7 @@ public final class Trainer {
     c.put("model", cfg.model().toString());
     c.put("data", cfg.data() == null ? null : cfg.data().toString());
     c.put("validation", cfg.validation() == null ? null : cfg.validation().toString());
-    c.put("quant", cfg.quant().name().toLowerCase());
+    c.put("quant", cfg.quant().specName());
     c.put("rank", cfg.lora().rank());
     c.put("alpha", cfg.lora().alpha());
     c.put("dropout", cfg.lora().dropout());
@@ -239,14 +252,14 @@ public final class Trainer {
     cfg.lora().targets().forEach(t::add);
     c.put("use_rslora", cfg.lora().rslora());
     c.put("lr", cfg.lr());
-    c.put("steps", cfg.steps());
+    c.put("steps", totalSteps);
     c.put("batch_size", cfg.batchSize());
     c.put("grad_accum", cfg.gradAccum());
     c.put("seq_len", cfg.seqLen());
-    c.put("optimizer", cfg.optimizer());
+    c.put("optimizer", cfg.optimizer().specName());
     c.put("weight_decay", cfg.weightDecay());
     c.put("max_grad_norm", cfg.maxGradNorm());
-    c.put("warmup_steps", cfg.warmupSteps());
+    c.put("warmup_steps", warmup);
     c.put("seed", cfg.seed());
     c.put("packing", cfg.packing());
     c.put("save_every", cfg.saveEvery());

@@ -1,6 +1,7 @@
 package dev.cura.engine.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -31,8 +32,8 @@ class AdamW8bitTest {
       var a = List.of(new LoraParams.Param("w", p32));
       var b = List.of(new LoraParams.Param("w", p8));
       HeapStates heap = new HeapStates();
-      AdamW8bit eight = new AdamW8bit(AdamWConfig.BNB_DEFAULTS);
-      try (Optimizer full = new AdamW32(AdamWConfig.BNB_DEFAULTS, heap)) {
+      AdamW8bit eight = new AdamW8bit(AdamWConfig.BNB_DEFAULTS, new HeapStates());
+      try (AdamW32 full = new AdamW32(AdamWConfig.BNB_DEFAULTS, heap)) {
         for (int step = 0; step < 5; step++) {
           float[] g = AdamWTest.randoms(rng, n);
           for (int i = 0; i < n; i++) {
@@ -43,9 +44,8 @@ class AdamW8bitTest {
           full.step(a, 1e-3, 1f);
           eight.step(b, 1e-3, 1f);
         }
-        float[] m32 = new float[n];
-        float[] v32 = new float[n];
-        heap.read("w", m32, v32);
+        float[] m32 = full.moments("w")[0];
+        float[] v32 = full.moments("w")[1];
         float[][] q = eight.moments("w");
         int badM = 0, badV = 0;
         for (int i = 0; i < n; i++) {
@@ -89,8 +89,8 @@ class AdamW8bitTest {
       }
       var pp = List.of(new LoraParams.Param("p", p), new LoraParams.Param("s", small));
       var qq = List.of(new LoraParams.Param("p", q), new LoraParams.Param("s", small2));
-      AdamW8bit a = new AdamW8bit(AdamWConfig.BNB_DEFAULTS);
-      AdamW8bit b = new AdamW8bit(AdamWConfig.BNB_DEFAULTS);
+      AdamW8bit a = new AdamW8bit(AdamWConfig.BNB_DEFAULTS, new HeapStates());
+      AdamW8bit b = new AdamW8bit(AdamWConfig.BNB_DEFAULTS, new HeapStates());
       float[] g = AdamWTest.randoms(rng, 5000);
       AdamWTest.setGrad(m, p, g);
       AdamWTest.setGrad(m, small, new float[] {0.1f, 0.2f, 0.3f});
@@ -107,6 +107,46 @@ class AdamW8bitTest {
       b.step(qq, 1e-2, 1f);
       assertArrayEquals(p.toFloatArray(), q.toFloatArray());
       assertArrayEquals(small.toFloatArray(), small2.toFloatArray());
+    }
+  }
+
+  /**
+   * {@code paged_adamw_8bit} really pages: its 8-bit states live in the page file under a resident
+   * budget of one page, pages are evicted and brought back (paged bytes counted), and the updates
+   * are identical to the same 8-bit optimizer on the heap.
+   */
+  @Test
+  void pagedEightBitIsIdenticalToHeapEightBitAndCountsItsPaging(@TempDir Path dir)
+      throws Exception {
+    try (NDManager m = NDManager.newBaseManager()) {
+      SplittableRandom rng = new SplittableRandom(12);
+      // 8-bit slots of ~2.4 MB each (codes + absmax) against a 4 MiB budget: pages must evict
+      int[] sizes = {1_200_000, 7, 1_200_000};
+      List<LoraParams.Param> a = AdamWTest.params(m, rng, sizes);
+      List<LoraParams.Param> b = AdamWTest.twin(m, a);
+      try (Optimizer heap = OptimizerKind.ADAMW_32BIT.create(AdamWConfig.BNB_DEFAULTS, dir, 0);
+          Optimizer heap8 = new AdamW8bit(AdamWConfig.BNB_DEFAULTS, new HeapStates());
+          Optimizer paged8 =
+              OptimizerKind.PAGED_ADAMW_8BIT.create(
+                  AdamWConfig.BNB_DEFAULTS, dir, PagedStates.PAGE)) {
+        long before = 0;
+        for (int step = 0; step < 3; step++) {
+          AdamWTest.sameGrads(m, rng, a, b);
+          heap8.step(a, 1e-3, 1f);
+          paged8.step(b, 1e-3, 1f);
+          assertTrue(paged8.residentStateBytes() <= PagedStates.PAGE, "resident budget exceeded");
+          assertTrue(paged8.pagedBytes() > before, "step " + step + " paged nothing");
+          before = paged8.pagedBytes();
+        }
+        for (int i = 0; i < sizes.length; i++) {
+          assertArrayEquals(a.get(i).value().toFloatArray(), b.get(i).value().toFloatArray());
+        }
+        assertEquals(0, heap8.pagedBytes(), "heap states never page");
+        assertEquals(0, heap.pagedBytes());
+        assertTrue(
+            heap8.residentStateBytes() > PagedStates.PAGE,
+            "the states outgrow the budget, yet the paged optimizer kept within it");
+      }
     }
   }
 }

@@ -63,30 +63,20 @@ class AdamWTest {
       SplittableRandom rng = new SplittableRandom(11);
       // three parameters of 2.4 MB states each against a one-page (4 MiB) budget: pages evict
       int[] sizes = {300_000, 5, 300_000};
-      List<LoraParams.Param> a = new ArrayList<>();
-      List<LoraParams.Param> b = new ArrayList<>();
-      for (int i = 0; i < sizes.length; i++) {
-        float[] init = randoms(rng, sizes[i]);
-        NDArray pa = m.create(init);
-        NDArray pb = m.create(init.clone());
-        pa.setRequiresGradient(true);
-        pb.setRequiresGradient(true);
-        a.add(new LoraParams.Param("w" + i, pa));
-        b.add(new LoraParams.Param("w" + i, pb));
-      }
+      List<LoraParams.Param> a = params(m, rng, sizes);
+      List<LoraParams.Param> b = twin(m, a);
       PagedStates paged = new PagedStates(dir, PagedStates.PAGE);
       try (Optimizer unpaged = new AdamW32(AdamWConfig.BNB_DEFAULTS, new HeapStates());
           Optimizer pagedOpt = new AdamW32(AdamWConfig.BNB_DEFAULTS, paged)) {
         for (int step = 0; step < 4; step++) {
-          for (int i = 0; i < sizes.length; i++) {
-            float[] g = randoms(rng, sizes[i]);
-            setGrad(m, a.get(i).value(), g);
-            setGrad(m, b.get(i).value(), g);
-          }
+          sameGrads(m, rng, a, b);
           unpaged.step(a, 1e-3, 0.7f);
           pagedOpt.step(b, 1e-3, 0.7f);
           assertTrue(paged.residentBytes() <= PagedStates.PAGE, "resident budget exceeded");
         }
+        // 2.4 MB + 2.4 MB of states through one 4 MiB page: pages were mapped in and evicted
+        assertTrue(pagedOpt.pagedBytes() >= 4 * PagedStates.PAGE, "paged " + pagedOpt.pagedBytes());
+        assertEquals(0, unpaged.pagedBytes());
         for (int i = 0; i < sizes.length; i++) {
           assertArrayEquals(a.get(i).value().toFloatArray(), b.get(i).value().toFloatArray());
         }
@@ -117,6 +107,38 @@ class AdamWTest {
         assertArrayEquals(p.toFloatArray(), q.toFloatArray());
         assertEquals(2, b.steps());
       }
+    }
+  }
+
+  /** Trainable parameters w0, w1, … of the given sizes, random in [-1, 1). */
+  static List<LoraParams.Param> params(NDManager m, SplittableRandom rng, int... sizes) {
+    List<LoraParams.Param> out = new ArrayList<>();
+    for (int i = 0; i < sizes.length; i++) {
+      NDArray p = m.create(randoms(rng, sizes[i]));
+      p.setRequiresGradient(true);
+      out.add(new LoraParams.Param("w" + i, p));
+    }
+    return out;
+  }
+
+  /** Copies of the parameters (same names and values, own tensors). */
+  static List<LoraParams.Param> twin(NDManager m, List<LoraParams.Param> params) {
+    List<LoraParams.Param> out = new ArrayList<>();
+    for (LoraParams.Param p : params) {
+      NDArray c = m.create(p.value().toFloatArray());
+      c.setRequiresGradient(true);
+      out.add(new LoraParams.Param(p.name(), c));
+    }
+    return out;
+  }
+
+  /** The same random gradient on each pair of twins. */
+  static void sameGrads(
+      NDManager m, SplittableRandom rng, List<LoraParams.Param> a, List<LoraParams.Param> b) {
+    for (int i = 0; i < a.size(); i++) {
+      float[] g = randoms(rng, (int) a.get(i).value().getShape().size());
+      setGrad(m, a.get(i).value(), g);
+      setGrad(m, b.get(i).value(), g);
     }
   }
 

@@ -48,27 +48,26 @@ class TrainerTest {
   }
 
   static TrainConfig config(Path model, Path data, Path out, LoadOptions.Quant quant, int steps) {
-    return new TrainConfig(
-        model,
-        data,
-        null,
-        out,
-        quant,
-        new LoraConfig(8, 16, 0.0, LoraConfig.ALL_LINEARS, false),
-        1e-2,
-        steps,
-        4,
-        1,
-        32,
-        "paged_adamw_32bit",
-        0.0,
-        1.0,
-        0,
-        7,
-        false,
-        0,
-        false,
-        1L << 20);
+    return TrainConfig.builder()
+        .setModel(model)
+        .setData(data)
+        .setOutput(out)
+        .optSpec(
+            s ->
+                s.quantType(quant.specName())
+                    .loraR(8)
+                    .loraAlpha(16.0)
+                    .loraDropout(0.0)
+                    .learningRate(1e-2)
+                    .maxSteps(steps)
+                    .batchSize(4)
+                    .seqLen(32)
+                    .maxGradNorm(1.0)
+                    .warmupRatio(0.0)
+                    .seed(7L)
+                    .checkpointEvery(steps))
+        .optPagedResidentBytes(1L << 20)
+        .build();
   }
 
   /**
@@ -109,54 +108,26 @@ class TrainerTest {
   void resumeIsBitExact(@TempDir Path tmp) throws Exception {
     Path model = TinyModelDir.create(tmp.resolve("model"), 2);
     Path data = data(tmp);
-    TrainConfig straight = config(model, data, tmp.resolve("a"), LoadOptions.Quant.NF4, 6);
-    straight =
-        new TrainConfig(
-            straight.model(),
-            straight.data(),
-            null,
-            straight.out(),
-            straight.quant(),
-            new LoraConfig(4, 8, 0.1, LoraConfig.ALL_LINEARS, false),
-            straight.lr(),
-            6,
-            2,
-            2,
-            32,
-            "paged_adamw_32bit",
-            0.01,
-            0.3,
-            2,
-            11,
-            true,
-            3,
-            false,
-            1L << 20);
+    TrainConfig straight =
+        config(model, data, tmp.resolve("a"), LoadOptions.Quant.NF4, 6).toBuilder()
+            .optSpec(
+                s ->
+                    s.loraR(4)
+                        .loraAlpha(8.0)
+                        .loraDropout(0.1)
+                        .batchSize(2)
+                        .gradientAccumulationSteps(2)
+                        .weightDecay(0.01)
+                        .maxGradNorm(0.3)
+                        .warmupRatio(0.3) // ⌈0.3 · 6⌉ = 2 warmup steps
+                        .seed(11L)
+                        .packing(true)
+                        .checkpointEvery(3))
+            .build();
     TrainResult a = Trainer.run(straight, TrainingListener.NONE);
 
     Path outB = tmp.resolve("b");
-    TrainConfig first =
-        new TrainConfig(
-            straight.model(),
-            straight.data(),
-            null,
-            outB,
-            straight.quant(),
-            straight.lora(),
-            straight.lr(),
-            6,
-            2,
-            2,
-            32,
-            "paged_adamw_32bit",
-            0.01,
-            0.3,
-            2,
-            11,
-            true,
-            3,
-            false,
-            1L << 20);
+    TrainConfig first = straight.toBuilder().setOutput(outB).build();
     int[] seen = {0};
     Trainer.run(
         first,
@@ -171,7 +142,7 @@ class TrainerTest {
             return seen[0] == 3;
           }
         });
-    TrainResult b = Trainer.run(first.withResume(true), TrainingListener.NONE);
+    TrainResult b = Trainer.run(first.toBuilder().optResume(true).build(), TrainingListener.NONE);
 
     assertEquals(a.losses(), b.losses());
     try (SafetensorsFile fa = SafetensorsFile.open(a.adapterDir().resolve(PeftAdapter.WEIGHTS));

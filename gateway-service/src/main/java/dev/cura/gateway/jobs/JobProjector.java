@@ -12,6 +12,7 @@ import dev.cura.events.DatasetRef;
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.FineTuneRequested;
 import dev.cura.events.JobFailed;
+import dev.cura.events.JobSpec;
 import dev.cura.events.TrainingProgress;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -207,23 +208,9 @@ public final class JobProjector {
         job.trainingFile = d.fileId();
       }
     }
-    job.hyperparameters =
-        json(
-            map(
-                "n_epochs", r.training().epochs(),
-                "batch_size", r.training().batchSize(),
-                "learning_rate", r.optimizer().learningRate(),
-                "lora_r", r.lora().r(),
-                "lora_alpha", r.lora().alpha(),
-                "lora_dropout", r.lora().dropout(),
-                "max_steps", r.training().maxSteps(),
-                "seq_len", r.training().seqLen()));
-    job.quantization =
-        json(
-            map(
-                "type", r.quantization().type(),
-                "double_quant", r.quantization().doubleQuant(),
-                "blocksize", r.quantization().blocksize()));
+    JobSpec spec = JobSpec.of(r);
+    job.hyperparameters = json(JobSpecJson.hyperparameters(spec));
+    job.quantization = json(JobSpecJson.quantization(spec));
     job.optimizer = r.optimizer().name();
     job.seed = r.training().seed();
     job.adapterName = r.adapterName();

@@ -68,14 +68,14 @@ public class JobService {
 
   /** Validates and creates a job; 400 naming the field for bad input. */
   public Uni<Job> create(String tenant, JsonNode body) {
-    JobRequestValidator.JobSpec spec;
+    JobRequestValidator.JobRequest request;
     try {
-      spec = JobRequestValidator.validate(body, () -> random.nextInt(Integer.MAX_VALUE));
+      request = JobRequestValidator.validate(body, () -> random.nextInt(Integer.MAX_VALUE));
     } catch (ApiException e) {
       metrics.submitted("rejected");
       throw e;
     }
-    return insert(tenant, spec)
+    return insert(tenant, request)
         .onItemOrFailure()
         .invoke(
             (job, failure) -> {
@@ -86,20 +86,20 @@ public class JobService {
             });
   }
 
-  private Uni<Job> insert(String tenant, JobRequestValidator.JobSpec spec) {
+  private Uni<Job> insert(String tenant, JobRequestValidator.JobRequest request) {
     return references
-        .model(spec.model())
+        .model(request.model())
         .flatMap(
             model ->
                 references
-                    .file(tenant, spec.trainingFile(), "training_file")
+                    .file(tenant, request.trainingFile(), "training_file")
                     .flatMap(
                         train ->
-                            (spec.validationFile() == null
+                            (request.validationFile() == null
                                     ? Uni.createFrom().<JobReferences.FileRef>nullItem()
                                     : references.file(
-                                        tenant, spec.validationFile(), "validation_file"))
-                                .flatMap(valid -> insert(tenant, spec, model, train, valid))));
+                                        tenant, request.validationFile(), "validation_file"))
+                                .flatMap(valid -> insert(tenant, request, model, train, valid))));
   }
 
   /**
@@ -108,7 +108,7 @@ public class JobService {
    */
   private Uni<Job> insert(
       String tenant,
-      JobRequestValidator.JobSpec spec,
+      JobRequestValidator.JobRequest submitted,
       JobReferences.ModelRef model,
       JobReferences.FileRef train,
       JobReferences.FileRef valid) {
@@ -124,14 +124,14 @@ public class JobService {
             tenant,
             new ContentRef(model.id(), model.sha256()),
             datasets,
-            spec.lora(),
-            spec.quantization(),
-            spec.optimizer(),
-            spec.training(),
-            spec.adapterName());
+            submitted.spec().lora(),
+            submitted.spec().quantization(),
+            submitted.spec().optimizer(),
+            submitted.spec().training(),
+            submitted.adapterName());
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
     Job job = JobProjector.newJob(request, "rest", JobStatus.QUEUED, now);
-    job.suffix = spec.suffix();
+    job.suffix = submitted.suffix();
     EncodedEvent encoded =
         codec.encode(new EventEnvelope<>(UUID.randomUUID().toString(), SOURCE, now, request));
     String headers;

@@ -5,13 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cura.core.store.ArtifactStore;
-import dev.cura.engine.data.ExampleBuilder;
-import dev.cura.engine.data.JsonlDataset;
-import dev.cura.engine.data.TextTokenizer;
-import dev.cura.engine.model.LlamaLoader;
-import dev.cura.engine.model.LlamaModel;
 import dev.cura.engine.model.LoadOptions;
-import dev.cura.engine.nn.LoraConfig;
 import dev.cura.engine.train.StepMetrics;
 import dev.cura.engine.train.TrainConfig;
 import dev.cura.engine.train.TrainResult;
@@ -31,9 +25,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * {@link TrainingEngine} on cura-engine's {@link Trainer}: maps a job's settings to a {@link
- * TrainConfig} (QLoRA defaults for what a job does not set: max grad norm, warmup, paged resident
- * budget), lays a stored checkpoint out where the engine resumes from ({@code
+ * {@link TrainingEngine} on cura-engine's {@link Trainer}: hands the job's spec to a {@link
+ * TrainConfig} (the same path {@code ./cura train} takes, so the same settings train the same
+ * adapter), lays a stored checkpoint out where the engine resumes from ({@code
  * <out>/checkpoints/step-NNNNNN}), and turns the engine's callbacks into the trainer's.
  *
  * <p>The engine writes its adapter, metrics.json and checkpoints into one output directory; the
@@ -44,8 +38,6 @@ import java.util.stream.Stream;
  */
 public final class CuraEngineTraining implements TrainingEngine {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> OPTIMIZERS =
-      List.of("paged_adamw_32bit", "paged_adamw_8bit", "adamw_32bit");
 
   @Override
   public TrainingResult train(TrainingPlan plan, TrainingListener listener) throws Exception {
@@ -60,7 +52,9 @@ public final class CuraEngineTraining implements TrainingEngine {
     var bridge = new Bridge(listener, plan, countExamples(plan.trainFile()));
     TrainResult r;
     try {
-      r = plan.device().equals("cuda") ? runOn(cfg, gpu(cfg), bridge) : Trainer.run(cfg, bridge);
+      r =
+          Trainer.run(
+              cfg, plan.device().equals("cuda") ? gpu(cfg) : LoadOptions.cpu(cfg.quant()), bridge);
     } catch (CheckpointFailure e) {
       throw e.cause;
     }
@@ -79,86 +73,16 @@ public final class CuraEngineTraining implements TrainingEngine {
     return new TrainingResult(adapter, metrics(r), r.steps(), false);
   }
 
-  /** The job's settings as the engine's config. */
-  static TrainConfig config(TrainingPlan plan, Path out) throws IOException {
-    validate(plan);
-    var training = plan.training();
-    long steps = training.maxSteps() != null ? training.maxSteps() : plannedSteps(plan);
-    if (steps < 1 || steps > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(
-          "a job must train 1.." + Integer.MAX_VALUE + " steps, got " + steps);
-    }
-    var lora = plan.lora();
-    List<String> targets =
-        lora.targetModules() == null || lora.targetModules().isEmpty()
-            ? LoraConfig.ALL_LINEARS
-            : lora.targetModules();
-    TrainConfig d = TrainConfig.defaults(plan.baseModelDir(), plan.trainFile(), out);
-    return new TrainConfig(
-        plan.baseModelDir(),
-        plan.trainFile(),
-        plan.validationFile(),
-        out,
-        "none".equals(plan.quantization().type()) ? LoadOptions.Quant.NONE : LoadOptions.Quant.NF4,
-        new LoraConfig(lora.r(), lora.alpha(), lora.dropout(), targets, false),
-        plan.optimizer().learningRate(),
-        (int) steps,
-        training.batchSize(),
-        1,
-        training.seqLen(),
-        plan.optimizer().name(),
-        plan.optimizer().weightDecay() == null ? 0.0 : plan.optimizer().weightDecay(),
-        d.maxGradNorm(),
-        d.warmupSteps(),
-        training.seed(),
-        false,
-        plan.checkpointEvery(),
-        plan.resumeFrom() != null,
-        d.pagedResidentBytes());
-  }
-
-  /**
-   * Settings the engine would take but cannot train with; events may come from any upstream system,
-   * so they are checked here with messages that name the field.
-   */
-  private static void validate(TrainingPlan plan) {
-    var t = plan.training();
-    require(t.batchSize() >= 1, "training.batch_size must be at least 1, got " + t.batchSize());
-    require(t.seqLen() >= 2, "training.seq_len must be at least 2 tokens, got " + t.seqLen());
-    require(
-        t.maxSteps() != null || t.epochs() >= 1,
-        "training.epochs must be at least 1 when max_steps is absent, got " + t.epochs());
-    require(
-        t.maxSteps() == null || t.maxSteps() >= 1,
-        "training.max_steps must be at least 1, got " + t.maxSteps());
-    var l = plan.lora();
-    require(l.r() >= 1, "lora.r must be at least 1, got " + l.r());
-    require(l.alpha() > 0, "lora.alpha must be > 0, got " + l.alpha());
-    require(
-        l.dropout() >= 0 && l.dropout() < 1, "lora.dropout must be in [0, 1), got " + l.dropout());
-    var o = plan.optimizer();
-    require(
-        OPTIMIZERS.contains(o.name()),
-        "optimizer.name must be one of " + OPTIMIZERS + ", got '" + o.name() + "'");
-    require(
-        o.learningRate() > 0 && Double.isFinite(o.learningRate()),
-        "optimizer.learning_rate must be > 0, got " + o.learningRate());
-    require(
-        o.weightDecay() == null || o.weightDecay() >= 0,
-        "optimizer.weight_decay must be >= 0, got " + o.weightDecay());
-  }
-
-  private static void require(boolean ok, String message) {
-    if (!ok) {
-      throw new IllegalArgumentException(message);
-    }
-  }
-
-  /** Epochs × batches per epoch, when the job sets no step limit. */
-  private static long plannedSteps(TrainingPlan plan) throws IOException {
-    long examples = countExamples(plan.trainFile());
-    long perEpoch = (examples + plan.training().batchSize() - 1) / plan.training().batchSize();
-    return plan.training().epochs() * perEpoch;
+  /** The job's settings as the engine's config (the steps follow from the spec and the data). */
+  static TrainConfig config(TrainingPlan plan, Path out) {
+    return TrainConfig.builder()
+        .setModel(plan.baseModelDir())
+        .setData(plan.trainFile())
+        .setOutput(out)
+        .optValidation(plan.validationFile())
+        .optSpec(plan.spec())
+        .optResume(plan.resumeFrom() != null)
+        .build();
   }
 
   private static long countExamples(Path jsonl) throws IOException {
@@ -174,20 +98,6 @@ public final class CuraEngineTraining implements TrainingEngine {
    */
   private static LoadOptions gpu(TrainConfig cfg) {
     return new LoadOptions(cfg.quant(), Device.gpu(), DataType.FLOAT32);
-  }
-
-  /** {@link Trainer#run} with the model on a chosen device (it loads on the CPU). */
-  private static TrainResult runOn(TrainConfig cfg, LoadOptions options, Bridge bridge)
-      throws IOException {
-    LlamaModel model = LlamaLoader.load(cfg.model(), options);
-    try (model;
-        TextTokenizer tok = TextTokenizer.load(cfg.model(), model.config())) {
-      var builder = new ExampleBuilder(tok, cfg.seqLen());
-      var train = builder.buildAll(JsonlDataset.read(cfg.data()));
-      var valid =
-          cfg.validation() == null ? null : builder.buildAll(JsonlDataset.read(cfg.validation()));
-      return Trainer.train(model, train, valid, Math.max(0, tok.eosId()), cfg, bridge);
-    }
   }
 
   private static Map<String, Double> metrics(TrainResult r) {
@@ -271,7 +181,7 @@ public final class CuraEngineTraining implements TrainingEngine {
       long now = System.nanoTime();
       double seconds = last < 0 ? Double.NaN : (now - last) / 1e9;
       last = now;
-      double epoch = (double) m.step() * plan.training().batchSize() / examples;
+      double epoch = (double) m.step() * plan.spec().sequencesPerStep() / examples;
       listener.onStep(
           new StepStats(
               m.step(),
@@ -282,7 +192,7 @@ public final class CuraEngineTraining implements TrainingEngine {
               m.tokensPerSecond(),
               seconds,
               m.peakRssBytes(),
-              0)); // the engine reports no paging traffic yet
+              m.pagedBytes()));
     }
 
     @Override

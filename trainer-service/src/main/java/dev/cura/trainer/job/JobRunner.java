@@ -7,7 +7,9 @@ import dev.cura.events.DatasetRef;
 import dev.cura.events.EventCodec;
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.FineTuneRequested;
+import dev.cura.events.InvalidJobSpecException;
 import dev.cura.events.JobFailed;
+import dev.cura.events.JobSpec;
 import dev.cura.events.Lineage;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -154,6 +156,7 @@ public final class JobRunner {
   private TrainingPlan plan(CheckpointQuantized job, JobLedger ledger, Path work)
       throws IOException {
     FineTuneRequested req = job.request();
+    JobSpec spec = spec(req);
     Path base = artifacts.directory(job.artifactUri(), job.artifactDigest());
     List<Path> train = new ArrayList<>();
     Path validation = null;
@@ -179,10 +182,6 @@ public final class JobRunner {
     if (train.isEmpty()) {
       throw JobException.user("a job needs a training file (split 'train'), got none");
     }
-    Integer every = req.training().checkpointEvery();
-    if (every != null && every < 1) {
-      throw JobException.user("checkpoint_every must be at least 1 step, got " + every);
-    }
     Path resume = null;
     Optional<JobLedger.CheckpointRecord> last = ledger.latestCheckpoint();
     if (last.isPresent()) {
@@ -195,14 +194,21 @@ public final class JobRunner {
         req.baseModel().uri(),
         train.size() == 1 ? train.get(0) : concat(train, work.resolve("train.jsonl")),
         validation,
-        req.lora(),
-        req.quantization(),
-        req.optimizer(),
-        req.training(),
-        every != null ? every : settings.defaultCheckpointEvery(),
+        spec.training().checkpointEvery() != null
+            ? spec
+            : spec.toBuilder().checkpointEvery(settings.defaultCheckpointEvery()).build(),
         settings.device(),
         work,
         resume);
+  }
+
+  /** The job's settings, defaults filled in; settings outside the rules are a user error. */
+  private static JobSpec spec(FineTuneRequested req) {
+    try {
+      return JobSpec.of(req).withDefaults().requireValid();
+    } catch (InvalidJobSpecException e) {
+      throw JobException.user(e.getMessage(), e);
+    }
   }
 
   private JobOutcome finish(JobLedger ledger, CuraEvent terminal, JobOutcome ours)
@@ -216,15 +222,16 @@ public final class JobRunner {
   private AdapterTrained trained(
       CheckpointQuantized job, JobArtifacts.Stored adapter, TrainingResult result) {
     FineTuneRequested req = job.request();
+    JobSpec spec = JobSpec.of(req).withDefaults(); // what trained, defaults included
     var lineage =
         new Lineage(
             req.baseModel(),
             job.artifactDigest(),
             req.datasets(),
-            req.lora(),
-            req.quantization(),
-            req.optimizer(),
-            req.training(),
+            spec.lora(),
+            spec.quantization(),
+            spec.optimizer(),
+            spec.training(),
             settings.codeVersion());
     return new AdapterTrained(
         job.jobId(),

@@ -51,7 +51,7 @@ final class RunListener implements TrainingListener {
 
   @Override
   public void onStep(StepStats s) {
-    metrics.step(plan.optimizer().name(), s);
+    metrics.step(plan.spec().optimizer().name(), s);
     sessionSteps++;
     if (Double.isFinite(s.seconds())) {
       timedSteps++;

@@ -1,18 +1,18 @@
 package dev.cura.trainer.job;
 
+import dev.cura.events.JobSpec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
  * The trainer's meters (Prometheus names in brackets). Tags come from small closed sets only:
- * {@code device} (cpu, cuda), {@code optimizer} (the three optimizer names, else {@code other}),
+ * {@code device} (cpu, cuda), {@code optimizer} ({@link JobSpec#OPTIMIZERS}, else {@code other}),
  * {@code outcome} (trained, failed, cancelled, republished, stopped) — never job ids.
  *
  * <ul>
@@ -31,9 +31,6 @@ import java.util.function.Supplier;
  * </ul>
  */
 public final class TrainerMetrics {
-  private static final Set<String> OPTIMIZERS =
-      Set.of("paged_adamw_32bit", "paged_adamw_8bit", "adamw_32bit");
-
   private final MeterRegistry registry;
   private final String device;
   // gauges hold the last step's numbers as raw double bits (lock-free, read by the scraper)
@@ -69,8 +66,8 @@ public final class TrainerMetrics {
             .tag("device", device)
             .register(registry);
     // created up front so dashboards see zeros before the first job
-    steps("paged_adamw_32bit");
-    paged("paged_adamw_32bit");
+    steps(JobSpec.DEFAULT_OPTIMIZER);
+    paged(JobSpec.DEFAULT_OPTIMIZER);
   }
 
   /** Records one finished step. */
@@ -123,6 +120,6 @@ public final class TrainerMetrics {
   }
 
   private static String optimizerTag(String optimizer) {
-    return OPTIMIZERS.contains(optimizer) ? optimizer : "other";
+    return JobSpec.OPTIMIZERS.contains(optimizer) ? optimizer : "other";
   }
 }

@@ -1,9 +1,6 @@
 package dev.cura.trainer.job;
 
-import dev.cura.events.LoraConfig;
-import dev.cura.events.OptimizerConfig;
-import dev.cura.events.QuantConfig;
-import dev.cura.events.TrainingConfig;
+import dev.cura.events.JobSpec;
 import java.nio.file.Path;
 
 /**
@@ -15,11 +12,8 @@ import java.nio.file.Path;
  *     base_model_name_or_path}
  * @param trainFile training JSONL (chat {@code messages} or {@code prompt}/{@code completion})
  * @param validationFile validation JSONL; null when none
- * @param lora LoRA settings of the job
- * @param quantization how the base is stored
- * @param optimizer optimizer and learning rate
- * @param training loop settings (epochs, batch, sequence length, seed, max steps)
- * @param checkpointEvery steps between checkpoints
+ * @param spec the job's settings: valid, defaults filled in, the checkpoint interval set (the job's
+ *     or the trainer's)
  * @param device {@code cpu} or {@code cuda}
  * @param workDir writable scratch directory of this run (checkpoints and the adapter are written
  *     below it)
@@ -31,11 +25,7 @@ public record TrainingPlan(
     String baseModelName,
     Path trainFile,
     Path validationFile,
-    LoraConfig lora,
-    QuantConfig quantization,
-    OptimizerConfig optimizer,
-    TrainingConfig training,
-    int checkpointEvery,
+    JobSpec spec,
     String device,
     Path workDir,
     Path resumeFrom) {}

@@ -65,8 +65,11 @@ class JobRunnerTest {
     assertEquals(fx.baseKey, a.lineage().quantizedArtifactDigest());
     assertEquals(job.request().baseModel(), a.lineage().baseModel());
     assertEquals(job.request().datasets(), a.lineage().datasets());
-    assertEquals(job.request().lora(), a.lineage().lora());
-    assertEquals(job.request().training(), a.lineage().training());
+    // the lineage records what trained: the request's settings with the defaults filled in
+    var settings = dev.cura.events.JobSpec.of(job.request()).withDefaults();
+    assertEquals(settings.lora(), a.lineage().lora());
+    assertEquals(settings.training(), a.lineage().training());
+    assertEquals(false, a.lineage().lora().useRslora());
     assertEquals("0.1.0-test", a.lineage().codeVersion());
     // metrics: every step counted, the paged optimizer's traffic too
     assertEquals(6.0, fx.meters.get("cura.train.steps").counter().count());
@@ -209,6 +212,46 @@ class JobRunnerTest {
     JobFailed data = events.of(JobFailed.class).get(2);
     assertEquals(JobFailed.Code.USER_ERROR, data.code());
     assertEquals("line 1 of the training file is not JSON", data.message());
+  }
+
+  /** Events may come from any upstream system: the trainer applies the one rule set itself. */
+  @Test
+  void settingsOutsideTheJobSpecRulesAreAUserErrorNamingEveryField() throws Exception {
+    var events = new JobFixture.Recorded();
+    var engine = new ScriptedEngine();
+    CheckpointQuantized good = fx.job("ftjob-9", 4, 0);
+    var req = good.request();
+    var bad =
+        new dev.cura.events.FineTuneRequested(
+            req.jobId(),
+            req.tenant(),
+            req.baseModel(),
+            req.datasets(),
+            req.lora(),
+            req.quantization(),
+            new dev.cura.events.OptimizerConfig("sgd", 0.01, null),
+            req.training(),
+            req.adapterName());
+    CheckpointQuantized job =
+        new CheckpointQuantized(
+            good.jobId(),
+            good.artifactDigest(),
+            good.artifactUri(),
+            good.bitsPerParam(),
+            good.errorStats(),
+            good.cacheHit(),
+            bad);
+    assertEquals(
+        JobOutcome.FAILED,
+        fx.runner(engine, events, tmp.resolve("w"))
+            .run(JobFixture.delivery(job), new JobFixture.Flags()));
+    JobFailed failed = events.of(JobFailed.class).get(0);
+    assertEquals(JobFailed.Code.USER_ERROR, failed.code());
+    assertEquals(
+        "optimizer.name must be one of [paged_adamw_32bit, paged_adamw_8bit, adamw_32bit], got 'sgd'; "
+            + "training.checkpoint_every must be an integer in 1..100000000, got 0",
+        failed.message());
+    assertTrue(engine.plans.isEmpty(), "nothing trains");
   }
 
   @Test

@@ -34,12 +34,12 @@ public final class ScriptedEngine implements TrainingEngine {
   public TrainingResult train(TrainingPlan plan, TrainingListener listener) throws Exception {
     plans.add(plan);
     List<String> lines = examples(plan.trainFile());
-    int batch = plan.training().batchSize();
+    int batch = plan.spec().training().batchSize();
     long perEpoch = (lines.size() + batch - 1) / batch;
     long total =
-        plan.training().maxSteps() != null
-            ? plan.training().maxSteps()
-            : plan.training().epochs() * perEpoch;
+        plan.spec().training().maxSteps() != null
+            ? plan.spec().training().maxSteps()
+            : plan.spec().training().epochs() * perEpoch;
     long step = 0;
     float[] w = new float[RANK * IN];
     if (plan.resumeFrom() != null) {
@@ -62,12 +62,13 @@ public final class ScriptedEngine implements TrainingEngine {
       }
       step++;
       // one "update": depends on seed, step and the batch's text only
-      var rng = new SplittableRandom(plan.training().seed() * 1_000_003L + step);
+      var rng = new SplittableRandom(plan.spec().training().seed() * 1_000_003L + step);
       String text = lines.get((int) ((step - 1) % lines.size()));
       for (int i = 0; i < w.length; i++) {
         w[i] +=
             (float)
-                (plan.optimizer().learningRate() * (rng.nextDouble() - 0.5 + text.length() % 7));
+                (plan.spec().optimizer().learningRate()
+                    * (rng.nextDouble() - 0.5 + text.length() % 7));
       }
       double loss = 3.0 / (1 + 0.1 * step);
       listener.onStep(
@@ -76,12 +77,12 @@ public final class ScriptedEngine implements TrainingEngine {
               total,
               (double) step / perEpoch,
               loss,
-              plan.optimizer().learningRate(),
-              batch * plan.training().seqLen() / 0.001,
+              plan.spec().optimizer().learningRate(),
+              batch * plan.spec().training().seqLen() / 0.001,
               0.001,
               64L << 20,
-              plan.optimizer().name().startsWith("paged") ? 4096 : 0));
-      if (step % plan.checkpointEvery() == 0 && step < total) {
+              plan.spec().optimizer().name().startsWith("paged") ? 4096 : 0));
+      if (step % plan.spec().training().checkpointEvery() == 0 && step < total) {
         checkpoint(plan, listener, step, w);
         lastCheckpoint = step;
       }
@@ -137,9 +138,9 @@ public final class ScriptedEngine implements TrainingEngine {
     ObjectNode cfg = JSON.createObjectNode();
     cfg.put("peft_type", "LORA");
     cfg.put("task_type", "CAUSAL_LM");
-    cfg.put("r", plan.lora().r());
-    cfg.put("lora_alpha", plan.lora().alpha());
-    cfg.put("lora_dropout", plan.lora().dropout());
+    cfg.put("r", plan.spec().lora().r());
+    cfg.put("lora_alpha", plan.spec().lora().alpha());
+    cfg.put("lora_dropout", plan.spec().lora().dropout());
     cfg.putArray("target_modules").add("q_proj");
     cfg.put("base_model_name_or_path", plan.baseModelName());
     Files.writeString(dir.resolve("adapter_config.json"), cfg.toPrettyString());
