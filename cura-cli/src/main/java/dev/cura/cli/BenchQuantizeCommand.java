@@ -3,9 +3,9 @@ package dev.cura.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cura.cli.quant.PlainCopy;
-import dev.cura.core.store.CheckpointHash;
 import dev.cura.core.synth.LlamaShape;
 import dev.cura.core.synth.SyntheticCheckpoint;
+import dev.cura.core.util.FileTrees;
 import dev.cura.core.util.Json;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -46,8 +46,8 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
     Path src = work.resolve("synth-" + params);
     Path copyDir = work.resolve("copy");
     Path outDir = work.resolve("quantized");
-    QuantizeCommand.deleteQuietly(copyDir);
-    QuantizeCommand.deleteQuietly(outDir);
+    FileTrees.deleteQuietly(copyDir);
+    FileTrees.deleteQuietly(outDir);
     Files.createDirectories(work);
     if (!Files.exists(src.resolve("config.json"))) {
       System.err.printf("bench: writing a synthetic %s checkpoint to %s%n", params, src);
@@ -55,7 +55,10 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
       SyntheticCheckpoint.write(shape, 0, src, b -> {});
       System.err.printf("bench: synth took %.1f s%n", (System.nanoTime() - t) / 1e9);
     }
-    List<Path> files = CheckpointHash.files(src);
+    List<Path> files;
+    try (var listing = Files.list(src)) {
+      files = listing.filter(Files::isRegularFile).sorted().toList();
+    }
     long bytes = 0;
     for (Path f : files) {
       bytes += Files.size(f);
@@ -106,10 +109,10 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
         copy,
         qs / copy,
         q.get("peak_rss_bytes").asLong() >> 20);
-    QuantizeCommand.deleteQuietly(copyDir);
+    FileTrees.deleteQuietly(copyDir);
     if (!keep) {
-      QuantizeCommand.deleteQuietly(outDir);
-      QuantizeCommand.deleteQuietly(src);
+      FileTrees.deleteQuietly(outDir);
+      FileTrees.deleteQuietly(src);
     }
     return 0;
   }
@@ -136,11 +139,11 @@ public final class BenchQuantizeCommand implements Callable<Integer> {
   }
 
   private static double timeCopy(List<Path> files, Path dest) throws IOException {
-    QuantizeCommand.deleteQuietly(dest);
+    FileTrees.deleteQuietly(dest);
     long t = System.nanoTime();
     PlainCopy.copy(files, dest);
     double s = (System.nanoTime() - t) / 1e9;
-    QuantizeCommand.deleteQuietly(dest);
+    FileTrees.deleteQuietly(dest);
     return s;
   }
 

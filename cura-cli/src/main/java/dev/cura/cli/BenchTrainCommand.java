@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cura.cli.engine.BenchTrainWorker;
 import dev.cura.cli.engine.CliErrors;
 import dev.cura.core.synth.LlamaShape;
-import dev.cura.engine.bench.TrainBench;
+import dev.cura.engine.model.FamilyPresets;
+import dev.cura.engine.model.LlamaConfig;
+import dev.cura.tools.bench.TrainBench;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.util.ArrayList;
@@ -26,6 +28,13 @@ import picocli.CommandLine.Option;
 public final class BenchTrainCommand implements Callable<Integer> {
   @Option(names = "--params", defaultValue = "50M", description = "model size, e.g. 50M, 1B, 10B")
   String params;
+
+  @Option(
+      names = "--arch",
+      description =
+          "llama3 | qwen2 | qwen3 | mistral | phi3 | gemma2: that family's published shape nearest"
+              + " --params (llama3 8B = Llama-3-8B); default: a generic Llama shape")
+  String arch;
 
   @Option(names = "--seq-len", defaultValue = "256")
   int seqLen;
@@ -54,7 +63,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         "bench train",
         () -> {
           long p = LlamaShape.parseParams(params);
-          LlamaShape s = LlamaShape.forParams(p);
+          LlamaConfig s = BenchTrainWorker.config(arch, params);
           boolean big = p >= 3_000_000_000L;
           List<String> sides = new ArrayList<>();
           if (only != null) {
@@ -66,9 +75,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
             sides.add("none");
           }
           System.out.printf(
-              "synthetic Llama: %.2fB params (hidden %d, layers %d, intermediate %d, heads %d/%d),"
-                  + " LoRA r=%d on all linears, seq %d, batch %d%n",
-              s.params() / 1e9,
+              "synthetic %s: %.2fB params (vocab %d, hidden %d, layers %d, intermediate %d,"
+                  + " heads %d/%d), LoRA r=%d on all linears, seq %d, batch %d%n",
+              arch == null ? "Llama" : arch,
+              FamilyPresets.params(s) / 1e9,
+              s.vocabSize(),
               s.hidden(),
               s.layers(),
               s.intermediate(),
@@ -143,7 +154,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
             Integer.toString(batch),
             Integer.toString(warmup),
             Integer.toString(steps),
-            Boolean.toString(half)));
+            Boolean.toString(half),
+            arch == null ? "-" : arch));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
     // glibc's dynamic mmap threshold otherwise keeps freed per-layer temporaries (tens of MB each)
     // in malloc arenas: resident forever and counted in peak RSS

@@ -7,12 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cura.core.tensor.DType;
 import dev.cura.engine.data.TextTokenizer;
 import dev.cura.engine.model.LlamaConfig;
-import dev.cura.engine.pretrain.PackedCorpus;
-import dev.cura.engine.pretrain.PretrainModel;
-import dev.cura.engine.pretrain.PretrainOutput;
-import dev.cura.engine.pretrain.PretrainSettings;
-import dev.cura.engine.pretrain.PretrainState;
-import dev.cura.engine.pretrain.Pretrainer;
+import dev.cura.tools.pretrain.PackedCorpus;
+import dev.cura.tools.pretrain.PretrainOutput;
+import dev.cura.tools.pretrain.PretrainSettings;
+import dev.cura.tools.pretrain.PretrainState;
+import dev.cura.tools.pretrain.Pretrainer;
+import dev.cura.tools.pretrain.TrainableLlama;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -232,10 +232,10 @@ public final class PretrainCommand implements Callable<Integer> {
               data.documents(),
               data.trainTokens(),
               data.heldOutTokens()));
-      PretrainModel model = PretrainModel.init(cfg, initStd, seed, root);
+      TrainableLlama model = TrainableLlama.init(cfg, initStd, seed);
       PretrainState state = null;
       if (resume && PretrainState.exists(stateDir)) {
-        state = PretrainState.load(stateDir, model.specs(), settings);
+        state = PretrainState.load(stateDir, settings);
         log(
             String.format(
                 Locale.ROOT,
@@ -296,7 +296,7 @@ public final class PretrainCommand implements Callable<Integer> {
                   }
 
                   @Override
-                  public void checkpoint(long step, PretrainModel m, Pretrainer.Result soFar) {
+                  public void checkpoint(long step, TrainableLlama m, Pretrainer.Result soFar) {
                     try {
                       PretrainOutput.write(
                           out, m, configJson, storeAs, tokenizer, settings, soFar, info);

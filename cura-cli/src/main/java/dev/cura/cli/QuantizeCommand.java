@@ -8,15 +8,14 @@ import dev.cura.core.quantize.QuantizeListener;
 import dev.cura.core.quantize.QuantizeReport;
 import dev.cura.core.quantize.QuantizeSettings;
 import dev.cura.core.tensor.DType;
+import dev.cura.core.util.FileTrees;
 import dev.cura.core.util.FormatException;
 import dev.cura.core.util.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -121,23 +120,12 @@ public final class QuantizeCommand implements Callable<Integer> {
       return 0;
     } catch (FormatException e) {
       System.err.println("cura quantize: " + e.getMessage());
-      deleteQuietly(tmp);
+      FileTrees.deleteQuietly(tmp);
       return 2;
     } catch (IOException | RuntimeException e) {
       System.err.println("cura quantize: failed: " + e);
-      deleteQuietly(tmp);
+      FileTrees.deleteQuietly(tmp);
       return 1;
-    }
-  }
-
-  static void deleteQuietly(Path p) {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      s.sorted(Comparator.reverseOrder()).forEach(x -> x.toFile().delete());
-    } catch (IOException ignored) {
-      // best effort cleanup of a partial output
     }
   }
 }

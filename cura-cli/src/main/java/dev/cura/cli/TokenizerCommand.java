@@ -2,12 +2,12 @@ package dev.cura.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cura.engine.tokenizer.BpeEncoder;
-import dev.cura.engine.tokenizer.BpeModel;
-import dev.cura.engine.tokenizer.BpeTrainer;
-import dev.cura.engine.tokenizer.ChatFormat;
-import dev.cura.engine.tokenizer.HfTokenizerFiles;
-import dev.cura.engine.tokenizer.PreTokenCounts;
+import dev.cura.tools.tokenizer.BpeEncoder;
+import dev.cura.tools.tokenizer.BpeModel;
+import dev.cura.tools.tokenizer.BpeTrainer;
+import dev.cura.tools.tokenizer.ChatFormat;
+import dev.cura.tools.tokenizer.HfTokenizerFiles;
+import dev.cura.tools.tokenizer.PreTokenCounts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

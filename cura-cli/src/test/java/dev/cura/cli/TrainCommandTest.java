@@ -12,7 +12,11 @@ import dev.cura.core.quantize.CheckpointQuantizer;
 import dev.cura.core.quantize.QuantizeListener;
 import dev.cura.core.quantize.QuantizeSettings;
 import dev.cura.core.store.Sha256;
+import dev.cura.core.tensor.DType;
+import dev.cura.engine.model.CheckpointWriter;
+import dev.cura.engine.model.LlamaConfig;
 import dev.cura.events.JobSpec;
+import dev.cura.tools.pretrain.TrainableLlama;
 import dev.cura.trainer.engine.CuraEngineTraining;
 import dev.cura.trainer.job.StepStats;
 import dev.cura.trainer.job.TrainingListener;
@@ -21,14 +25,35 @@ import dev.cura.trainer.job.TrainingResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code ./cura train} speaks the job spec: its flags, defaults and refusals are the spec's. */
 class TrainCommandTest {
-  static final Path BASE = Path.of("..", "models", "cura-tiny");
+  static final Path TINY = Path.of("..", "models", "cura-tiny");
   static final Path DATA = Path.of("..", "datasets", "youtube-replies", "train.jsonl");
+
+  /**
+   * A small random dense base with the bundled tokenizer: vocab 4096, hidden 64, 2 layers, GQA 4/2
+   * (written once per class; a fraction of cura-tiny's size keeps the test quick).
+   */
+  @TempDir static Path shared;
+
+  static Path base;
+
+  @BeforeAll
+  static void writeBase() throws Exception {
+    base = shared.resolve("base");
+    LlamaConfig cfg = LlamaConfig.of(4096, 64, 128, 2, 4, 2, true);
+    try (TrainableLlama random = TrainableLlama.init(cfg, 0.02, 11)) {
+      CheckpointWriter.write(base, cfg, random.entries(), DType.BF16, 1);
+    }
+    for (String f : List.of("tokenizer.json", "tokenizer_config.json")) {
+      Files.copy(TINY.resolve(f), base.resolve(f));
+    }
+  }
 
   /**
    * The acceptance bar of one job spec: the same settings and seed train the same adapter whether
@@ -62,7 +87,7 @@ class TrainCommandTest {
     int rc =
         cli(
             "--model",
-            BASE.toString(),
+            base.toString(),
             "--data",
             data.toString(),
             "--out",
@@ -99,7 +124,7 @@ class TrainCommandTest {
     var q = spec.quantization();
     Path artifact = tmp.resolve("artifact");
     CheckpointQuantizer.quantize(
-        BASE,
+        base,
         artifact,
         QuantizeSettings.defaults()
             .withQuantType(QuantType.parse(q.type()))
@@ -117,6 +142,7 @@ class TrainCommandTest {
                     null,
                     spec,
                     "cpu",
+                    Long.MAX_VALUE,
                     tmp.resolve("work"),
                     null),
                 new TrainingListener() {
@@ -161,7 +187,7 @@ class TrainCommandTest {
 
   /** Stderr of a run that must exit with code 2. */
   private static String refusal(Path out, String... settings) {
-    var args = new java.util.ArrayList<>(List.of("--model", BASE.toString(), "--data"));
+    var args = new java.util.ArrayList<>(List.of("--model", base.toString(), "--data"));
     args.addAll(List.of(DATA.toString(), "--out", out.toString()));
     args.addAll(List.of(settings));
     return QuantizeCommandTest.stderrOf(() -> assertEquals(2, cli(args.toArray(String[]::new))))

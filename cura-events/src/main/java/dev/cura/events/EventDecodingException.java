@@ -28,7 +28,15 @@ public final class EventDecodingException extends RuntimeException {
     /** A required field is absent, null or blank. */
     MISSING_FIELD,
     /** A field has the wrong JSON type or a value outside its set. */
-    INVALID_FIELD;
+    INVALID_FIELD,
+    /**
+     * A reference that is neither {@code cas:sha256/<digest>} in the artifact store nor a
+     * registered model name ({@link References}): a path, a {@code file:} URI, {@code ..}, a digest
+     * that does not match its field.
+     */
+    INVALID_REFERENCE,
+    /** The job id belongs to another tenant: a job id is never reused across tenants. */
+    FOREIGN_JOB;
 
     /** Stable lowercase code for headers and metrics tags, e.g. {@code missing_field}. */
     public String code() {
@@ -48,6 +56,16 @@ public final class EventDecodingException extends RuntimeException {
     super(message);
     this.reason = reason;
     this.field = field;
+  }
+
+  /** The record names a job id that belongs to another tenant than the one it claims. */
+  public static EventDecodingException foreignJob(String jobId) {
+    return new EventDecodingException(
+        Reason.FOREIGN_JOB,
+        "job_id",
+        "job id '"
+            + jobId
+            + "' belongs to another tenant; a job id is never reused across tenants");
   }
 
   /** What is wrong. */

@@ -38,7 +38,7 @@ class EventCodecTest {
 
   @Test
   void jsonIsSnakeCaseAndOmitsAbsentOptionalFields() {
-    var event = new CancelRequested("ftjob-7", null);
+    var event = new CancelRequested("ftjob-7", null, null);
     String json = codec.encode(EventEnvelope.create("/cura/gateway", event)).valueAsString();
     assertEquals("{\"job_id\":\"ftjob-7\"}", json);
     String ft = codec.encode(Samples.envelope(Samples.fineTuneRequested())).valueAsString();
@@ -214,7 +214,7 @@ class EventCodecTest {
 
   @Test
   void decodeWithExpectedTypeRejectsOtherTypes() {
-    EncodedEvent enc = codec.encode(Samples.envelope(new CancelRequested("j", null)));
+    EncodedEvent enc = codec.encode(Samples.envelope(new CancelRequested("j", null, null)));
     assertEquals(
         "j", codec.decode(enc.headers(), enc.value(), CancelRequested.class).data().jobId());
     var e =
@@ -243,7 +243,7 @@ class EventCodecTest {
 
   @Test
   void headerBytesAreUtf8() {
-    var enc = codec.encode(Samples.envelope(new CancelRequested("jöb", null)));
+    var enc = codec.encode(Samples.envelope(new CancelRequested("jöb", null, null)));
     assertArrayEquals("jöb".getBytes(StandardCharsets.UTF_8), enc.headerBytes().get("ce_subject"));
   }
 

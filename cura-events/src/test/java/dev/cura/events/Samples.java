@@ -60,7 +60,7 @@ final class Samples {
             Map.of("train_loss", 0.9, "eval_loss", 1.1),
             lineage),
         new AdapterRegistered(JOB, "default", "youtube-replies", 3, SHA_A),
-        new CancelRequested(JOB, "user asked"),
+        new CancelRequested(JOB, "user asked", "default"),
         new JobFailed(JOB, JobFailed.Stage.TRAINING, JobFailed.Code.USER_ERROR, "bad data"));
   }
 

@@ -1,5 +1,6 @@
 package dev.cura.messaging;
 
+import dev.cura.events.CancelRequested;
 import dev.cura.events.CuraEvent;
 import dev.cura.events.EncodedEvent;
 import dev.cura.events.EventCodec;
@@ -9,12 +10,17 @@ import dev.cura.events.EventHeaders;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -31,7 +37,9 @@ import org.jboss.logging.Logger;
  * the expected type is nacked with {@value #ERROR_CODE} / {@value #ERROR_FIELD} headers; the
  * channel's {@code failure-strategy=dead-letter-queue} then writes it, with SmallRye's {@code
  * dead-letter-reason} header (the message) and the original headers, to {@code cura.dlq.<service>},
- * and the channel goes on with the next record. A handler failure is dead-lettered the same way
+ * and the channel goes on with the next record. A handler that refuses a decoded event throws
+ * {@link EventDecodingException} (e.g. {@code invalid_reference}, {@code foreign_job}); it is
+ * dead-lettered with that code and field. Any other handler failure is dead-lettered the same way
  * with code {@code handler_error}.
  *
  * <p>Publishing: {@link #message} turns an event into a record with key = job id and the
@@ -85,6 +93,47 @@ public class KafkaEvents {
     return handleThenAckIf(message, type, e -> handler.apply(e).replaceWith(Boolean.TRUE));
   }
 
+  /** Which tenant owns a job id (empty when no tenant has used it yet); may read a file. */
+  @FunctionalInterface
+  public interface JobOwnerLookup {
+    Optional<String> ownerOf(String jobId) throws IOException;
+  }
+
+  /**
+   * Handles a {@code cura.job.cancel} record: a cancel that names a tenant other than the one that
+   * owns the job ({@code owners}) is dead-lettered ({@code foreign_job}); otherwise it is logged
+   * and the job's id handed to {@code cancel} (which must not block). The ownership lookup runs on
+   * a worker thread. A record that is not a {@code CancelRequested} goes to the DLQ.
+   */
+  public Uni<Void> handleCancel(
+      Message<byte[]> message, JobOwnerLookup owners, Consumer<String> cancel) {
+    return handle(
+        message,
+        CancelRequested.class,
+        e ->
+            Uni.createFrom()
+                .item(
+                    () -> {
+                      CancelRequested c = e.data();
+                      Optional<String> owner;
+                      try {
+                        owner = owners.ownerOf(c.jobId());
+                      } catch (IOException ex) {
+                        throw new UncheckedIOException(ex);
+                      }
+                      if (c.tenant() != null
+                          && owner.isPresent()
+                          && !owner.get().equals(c.tenant())) {
+                        throw EventDecodingException.foreignJob(c.jobId());
+                      }
+                      LOG.infof("job %s: cancel requested", c.jobId());
+                      cancel.accept(c.jobId());
+                      return c;
+                    })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .replaceWithVoid());
+  }
+
   /**
    * {@link #handle} for a handler that may decline the acknowledgement: when its Uni yields false
    * the record is neither acked nor dead-lettered, so its offset stays uncommitted and the record
@@ -118,6 +167,16 @@ public class KafkaEvents {
         .onFailure()
         .recoverWithUni(
             t -> {
+              if (t instanceof EventDecodingException e) {
+                // the handler refused the record (a reference that is not allowed, a job id of
+                // another tenant): a poison record like an undecodable one, with its reason
+                LOG.warnf(
+                    "dead-lettering %s %s: %s [%s]",
+                    name, describe(message), e.getMessage(), e.code());
+                count("cura.events.consumed", name, "dead_letter");
+                deadLettered.increment();
+                return deadLetter(message, e, e.code(), e.field());
+              }
               LOG.errorf(t, "handler failed on %s %s, dead-lettering it", name, describe(message));
               count("cura.events.consumed", name, "failed");
               deadLettered.increment();

@@ -67,6 +67,6 @@ public final class SampleEvents {
   }
 
   public static CancelRequested cancelRequested(String jobId) {
-    return new CancelRequested(jobId, "test");
+    return new CancelRequested(jobId, "test", null);
   }
 }

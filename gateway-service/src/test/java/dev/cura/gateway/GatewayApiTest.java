@@ -186,6 +186,36 @@ class GatewayApiTest {
   }
 
   @Test
+  void registrationBindsTheNameToTheDirectoryAndItsDigestForTheQuantizer() throws Exception {
+    // the name is not the directory's name (HF downloads keep their repository names)
+    Path dir = Path.of("target/test-models/Meta-Tiny-Base");
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve("config.json"), "{\"model_type\":\"llama\"}");
+      Files.write(dir.resolve("model.safetensors"), new byte[] {7, 7, 7});
+    }
+    String sha =
+        as(ADMIN)
+            .contentType("application/json")
+            .body("{\"id\":\"tiny-named\",\"path\":\"target/test-models/Meta-Tiny-Base\"}")
+            .post("/v1/models")
+            .then()
+            .statusCode(org.hamcrest.Matchers.anyOf(equalTo(200), equalTo(201)))
+            .extract()
+            .path("sha256");
+    assertEquals(dev.cura.core.store.DirectoryDigest.of(dir.toRealPath()), sha, "the one formula");
+    var entry =
+        new dev.cura.core.models.ModelCatalog(
+                Path.of(
+                    org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                        .getValue("cura.artifact-root", String.class)))
+            .get("tiny-named")
+            .orElseThrow();
+    assertEquals(dir.toRealPath(), entry.path());
+    assertEquals(sha, entry.sha256());
+  }
+
+  @Test
   void createdJobIsPublishedOnceAndProjected() {
     registerTiny();
     String file = upload(acme(), CHAT + CHAT + CHAT);

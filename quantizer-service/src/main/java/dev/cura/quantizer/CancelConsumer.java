@@ -1,7 +1,5 @@
 package dev.cura.quantizer;
 
-import dev.cura.events.CancelRequested;
-import dev.cura.events.EventEnvelope;
 import dev.cura.messaging.KafkaEvents;
 import dev.cura.quantizer.messaging.Channels;
 import io.smallrye.mutiny.Uni;
@@ -26,17 +24,6 @@ public class CancelConsumer {
 
   @Incoming(Channels.JOB_CANCEL)
   public Uni<Void> onRecord(Message<byte[]> record) {
-    return events.handle(
-        record,
-        CancelRequested.class,
-        (EventEnvelope<CancelRequested> e) -> {
-          jobs.cancel(e.data().jobId());
-          return Uni.createFrom().voidItem();
-        });
-  }
-
-  /** True when a cancel for {@code jobId} has been seen. */
-  public boolean isCancelled(String jobId) {
-    return jobs.isCancelled(jobId);
+    return events.handleCancel(record, jobs::owner, jobs::cancel);
   }
 }

@@ -71,6 +71,14 @@ public class JobRequestedConsumer {
                     LOG.infof("job %s cancelled; no artifact announced", c.jobId());
                     yield Uni.createFrom().voidItem();
                   }
+                  // the owner's job fails first (when it is the sender's), then the record is
+                  // dead-lettered with the reason (KafkaEvents)
+                  case QuantizeOutcome.Refused r ->
+                      (r.failed() == null
+                              ? Uni.createFrom().voidItem()
+                              : publisher.publish(r.failed()))
+                          .onItem()
+                          .failWith(r::reason);
                 });
   }
 }

@@ -1,25 +1,27 @@
 package dev.cura.quantizer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cura.core.models.RegisteredModels;
 import dev.cura.core.quant.QuantType;
 import dev.cura.core.quantize.ArtifactKey;
 import dev.cura.core.quantize.CheckpointQuantizer;
 import dev.cura.core.quantize.QuantizeListener;
 import dev.cura.core.quantize.QuantizeSettings;
 import dev.cura.core.store.ArtifactStore;
-import dev.cura.core.store.CheckpointHash;
+import dev.cura.core.store.JobOwners;
 import dev.cura.core.util.FormatException;
 import dev.cura.core.util.Json;
 import dev.cura.events.CheckpointQuantized;
+import dev.cura.events.EventDecodingException;
 import dev.cura.events.FineTuneRequested;
 import dev.cura.events.JobFailed;
 import dev.cura.events.QuantConfig;
 import dev.cura.events.QuantErrorStats;
+import dev.cura.events.References;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -38,7 +40,12 @@ import java.util.logging.Logger;
  * same base was already quantized with the same settings.
  *
  * <ul>
- *   <li>artifact key = {@link ArtifactKey}: SHA-256 of the base files' hash + settings + format
+ *   <li>only what the request may reference is read: the base model is a registered name, read from
+ *       exactly the directory its registration binds and only while its files have the registered
+ *       digest ({@link RegisteredModels}); a path or URI is refused, the record dead-lettered;
+ *   <li>a job id belongs to the tenant that used it first ({@link JobOwners}); a request of another
+ *       tenant for it is dead-lettered without failing the owner's job;
+ *   <li>artifact key = {@link ArtifactKey}: SHA-256 of the base's digest + settings + format
  *       version; a stored artifact is a cache hit and is not quantized again;
  *   <li>work runs on the given executor (a bounded worker pool; never an event-loop thread), one
  *       quantization at a time by default;
@@ -53,12 +60,12 @@ public final class QuantizationJobs {
   private static final Logger LOG = Logger.getLogger(QuantizationJobs.class.getName());
 
   private final ArtifactStore store;
-  private final BaseModelResolver resolver;
+  private final RegisteredModels models;
+  private final JobOwners owners;
   private final ExecutorService workers;
   private final MeterRegistry meters;
   private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
   private final Map<String, CompletableFuture<Artifact>> inFlight = new ConcurrentHashMap<>();
-  private final Map<String, String> hashCache = new ConcurrentHashMap<>();
   private final AtomicInteger running = new AtomicInteger();
   private final AtomicLong quantizations = new AtomicLong();
   private final AtomicReference<Double> lastBits = new AtomicReference<>(0.0);
@@ -71,9 +78,10 @@ public final class QuantizationJobs {
       String key, Path dir, double bitsPerParam, QuantErrorStats errors, boolean reused) {}
 
   public QuantizationJobs(
-      ArtifactStore store, BaseModelResolver resolver, ExecutorService workers, MeterRegistry m) {
+      ArtifactStore store, RegisteredModels models, ExecutorService workers, MeterRegistry m) {
     this.store = store;
-    this.resolver = resolver;
+    this.models = models;
+    this.owners = new JobOwners(store.root());
     this.workers = workers;
     this.meters = m;
     // names and tags as deploy/metrics-catalog.txt lists them for the dashboards
@@ -105,6 +113,11 @@ public final class QuantizationJobs {
     return cancelled.contains(jobId);
   }
 
+  /** The tenant that owns {@code jobId}, if a request for it was seen (cancels are checked). */
+  public java.util.Optional<String> owner(String jobId) throws IOException {
+    return owners.owner(jobId);
+  }
+
   /** Stops the worker pool (running work is abandoned; its temporary files are left behind). */
   public void shutdown() {
     workers.shutdownNow();
@@ -125,45 +138,41 @@ public final class QuantizationJobs {
    * never completes exceptionally.
    */
   public CompletableFuture<QuantizeOutcome> submit(FineTuneRequested req) {
-    if (cancelled.contains(req.jobId())) {
-      return CompletableFuture.completedFuture(new QuantizeOutcome.Cancelled(req.jobId()));
-    }
     return CompletableFuture.supplyAsync(() -> prepare(req), workers)
         .thenCompose(p -> p)
         .handle((outcome, err) -> err == null ? outcome : failure(req, unwrap(err)));
   }
 
-  /** Resolves, hashes and keys the request (worker thread), then joins or starts the work. */
+  /** Admits, resolves and keys the request (worker thread), then joins or starts the work. */
   private CompletableFuture<QuantizeOutcome> prepare(FineTuneRequested req) {
     try {
-      QuantConfig qc = req.quantization();
-      Path base = resolver.resolve(req.baseModel());
-      String digest = baseDigest(base);
-      if (req.baseModel().sha256() != null && !req.baseModel().sha256().equals(digest)) {
-        LOG.warning(
-            "job "
-                + req.jobId()
-                + ": base model digest in the request ("
-                + req.baseModel().sha256()
-                + ") differs from the files' digest "
-                + digest
-                + "; using the files'");
+      QuantizeOutcome refused = admit(req);
+      if (refused != null) {
+        return CompletableFuture.completedFuture(refused);
       }
+      if (cancelled.contains(req.jobId())) {
+        return CompletableFuture.completedFuture(new QuantizeOutcome.Cancelled(req.jobId()));
+      }
+      QuantConfig qc = req.quantization();
+      RegisteredModels.Resolved base =
+          models.resolve(req.baseModel().uri(), req.baseModel().sha256());
       if (qc != null && "none".equalsIgnoreCase(qc.type())) {
-        // 16-bit base requested: the base itself is the artifact
+        // 16-bit base requested: the base's files themselves are the artifact, copied into the
+        // store (its key is the base's digest: the same formula)
+        String key = store.putCopy(base.dir());
         return CompletableFuture.completedFuture(
-            announce(
-                req, new Artifact(digest, base, 16, new QuantErrorStats(0, 0, 0.0), true), true));
+            announce(req, new Artifact(key, null, 16, new QuantErrorStats(0, 0, 0.0), true), true));
       }
       QuantizeSettings settings = settings(qc);
-      String key = ArtifactKey.of(digest, settings);
+      String key = ArtifactKey.of(base.sha256(), settings);
       boolean[] leader = {false};
       CompletableFuture<Artifact> work =
           inFlight.computeIfAbsent(
               key,
               k -> {
                 leader[0] = true;
-                return CompletableFuture.supplyAsync(() -> produce(k, base, settings), workers)
+                return CompletableFuture.supplyAsync(
+                        () -> produce(k, base.dir(), settings), workers)
                     .whenComplete((a, e) -> inFlight.remove(k));
               });
       boolean joined = !leader[0];
@@ -171,6 +180,35 @@ public final class QuantizationJobs {
     } catch (Exception e) {
       return CompletableFuture.completedFuture(failure(req, e));
     }
+  }
+
+  /**
+   * Null when the request may be handled; otherwise why not: an unsafe or foreign job id (the
+   * record is dead-lettered only), or a reference that is not allowed (the job fails as a user
+   * error, and the record is dead-lettered).
+   */
+  private QuantizeOutcome admit(FineTuneRequested req) throws IOException {
+    try {
+      JobOwners.requireSafe("tenant", req.tenant());
+      JobOwners.requireSafe("job id", req.jobId());
+    } catch (IllegalArgumentException e) {
+      return new QuantizeOutcome.Refused(
+          new EventDecodingException(
+              EventDecodingException.Reason.INVALID_FIELD, "job_id", e.getMessage()),
+          null);
+    }
+    if (!owners.claim(req.tenant(), req.jobId())) {
+      return new QuantizeOutcome.Refused(EventDecodingException.foreignJob(req.jobId()), null);
+    }
+    try {
+      References.check(req);
+    } catch (EventDecodingException e) {
+      return new QuantizeOutcome.Refused(
+          e,
+          new JobFailed(
+              req.jobId(), JobFailed.Stage.QUANTIZING, JobFailed.Code.USER_ERROR, e.getMessage()));
+    }
+    return null;
   }
 
   /** Gets the artifact from the store or quantizes it (worker thread). */
@@ -234,27 +272,11 @@ public final class QuantizationJobs {
         new CheckpointQuantized(
             req.jobId(),
             a.key(),
-            a.dir().toUri().toString(),
+            References.cas(a.key()),
             a.bitsPerParam(),
             a.errors(),
             cacheHit,
             req));
-  }
-
-  private String baseDigest(Path base) throws IOException {
-    // re-hashing a multi-GB base per job is wasteful: remember it per (files, sizes, mtimes)
-    StringBuilder id = new StringBuilder(base.toAbsolutePath().toString());
-    for (Path f : CheckpointHash.files(base)) {
-      id.append('|').append(f.getFileName()).append(':').append(Files.size(f));
-      id.append(':').append(Files.getLastModifiedTime(f).toMillis());
-    }
-    String cached = hashCache.get(id.toString());
-    if (cached != null) {
-      return cached;
-    }
-    String d = CheckpointHash.of(base);
-    hashCache.put(id.toString(), d);
-    return d;
   }
 
   static QuantizeSettings settings(QuantConfig qc) {
@@ -273,7 +295,7 @@ public final class QuantizationJobs {
     boolean user = e instanceof FormatException || e instanceof IllegalArgumentException;
     String msg;
     if (user) {
-      msg = e.getMessage();
+      msg = oneLine(models.roots().withoutRoots(e.getMessage()));
     } else {
       String ref = java.util.UUID.randomUUID().toString().substring(0, 8);
       LOG.log(Level.SEVERE, "job " + req.jobId() + " failed (ref " + ref + ")", e);
@@ -285,6 +307,11 @@ public final class QuantizationJobs {
             JobFailed.Stage.QUANTIZING,
             user ? JobFailed.Code.USER_ERROR : JobFailed.Code.INTERNAL,
             msg));
+  }
+
+  /** A job's failure message is one line (parsers' messages may carry line breaks). */
+  static String oneLine(String message) {
+    return message == null ? "" : message.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
   }
 
   private static Throwable unwrap(Throwable e) {

@@ -1,5 +1,8 @@
 package dev.cura.quantizer;
 
+import dev.cura.core.models.ModelCatalog;
+import dev.cura.core.models.ModelRoots;
+import dev.cura.core.models.RegisteredModels;
 import dev.cura.core.store.ArtifactStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,7 +18,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Wiring: the store, the resolver and the worker pool behind {@link QuantizationJobs}. */
+/**
+ * Wiring: the store, the registered models (catalog in the store, read only inside the model roots)
+ * and the worker pool behind {@link QuantizationJobs}.
+ */
 @ApplicationScoped
 public class QuantizerBeans {
   @ConfigProperty(name = "cura.artifact-root")
@@ -46,7 +52,10 @@ public class QuantizerBeans {
             });
     return new QuantizationJobs(
         new ArtifactStore(artifactRoot),
-        new BaseModelResolver(modelRoots.stream().map(Path::of).toList()),
+        new RegisteredModels(
+            new ModelCatalog(artifactRoot),
+            // CURA_MODEL_ROOTS separates roots with colons (as the gateway reads it) or commas
+            new ModelRoots(String.join(",", modelRoots), Path.of(""))),
         workers,
         meters);
   }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cura.core.models.ModelCatalog;
+import dev.cura.core.models.ModelRoots;
+import dev.cura.core.models.RegisteredModels;
 import dev.cura.core.store.ArtifactStore;
 import dev.cura.core.synth.LlamaShape;
 import dev.cura.core.synth.SyntheticCheckpoint;
@@ -18,7 +21,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -34,18 +39,27 @@ class QuantizationJobsTest {
   QuantizationJobs jobs;
   SimpleMeterRegistry meters;
 
+  static final Map<String, String> DIGESTS = new ConcurrentHashMap<>();
+
   @BeforeEach
   void setUp() throws Exception {
     SyntheticCheckpoint.write(
         new LlamaShape(256, 1, 2, 1, 768, 300), 1, tmp.resolve("models/tiny"), b -> {});
+    DIGESTS.put(
+        "tiny", TestModels.register(tmp.resolve("store"), "tiny", tmp.resolve("models/tiny")));
     workers = Executors.newSingleThreadExecutor();
     meters = new SimpleMeterRegistry();
-    jobs =
-        new QuantizationJobs(
-            new ArtifactStore(tmp.resolve("store")),
-            new BaseModelResolver(List.of(tmp.resolve("models"))),
-            workers,
-            meters);
+    jobs = jobs(tmp.resolve("store"));
+  }
+
+  QuantizationJobs jobs(Path store) {
+    return new QuantizationJobs(
+        new ArtifactStore(store),
+        new RegisteredModels(
+            new ModelCatalog(store),
+            new ModelRoots(List.of(tmp.resolve("models").toString()), tmp)),
+        workers,
+        meters);
   }
 
   @AfterEach
@@ -55,11 +69,15 @@ class QuantizationJobsTest {
   }
 
   static FineTuneRequested request(String job, String model, QuantConfig q) {
+    return request(job, model, DIGESTS.getOrDefault(model, SampleEvents.SHA_A), q);
+  }
+
+  static FineTuneRequested request(String job, String model, String digest, QuantConfig q) {
     FineTuneRequested s = SampleEvents.fineTuneRequested(job);
     return new FineTuneRequested(
         job,
         s.tenant(),
-        new ContentRef(model, SampleEvents.SHA_A),
+        new ContentRef(model, digest),
         s.datasets(),
         s.lora(),
         q,
@@ -84,7 +102,8 @@ class QuantizationJobsTest {
     assertNotEquals(ea.cacheHit(), eb.cacheHit(), "exactly one of the two quantized");
     assertEquals(4.127, ea.bitsPerParam(), 0.002);
     assertTrue(ea.errorStats().meanAbsError() > 0);
-    assertTrue(Files.isDirectory(Path.of(java.net.URI.create(ea.artifactUri()))));
+    assertEquals("cas:sha256/" + ea.artifactDigest(), ea.artifactUri());
+    assertTrue(Files.isDirectory(tmp.resolve("store/sha256").resolve(ea.artifactDigest())));
     CheckpointQuantized ec =
         quantized(jobs.submit(request("job-c", "tiny", q)).get(60, TimeUnit.SECONDS));
     assertTrue(ec.cacheHit());
@@ -112,13 +131,9 @@ class QuantizationJobsTest {
 
   @Test
   void environmentFailuresAreInternalWithoutInternals() throws Exception {
-    Path notADir = Files.writeString(tmp.resolve("store-is-a-file"), "x");
-    QuantizationJobs broken =
-        new QuantizationJobs(
-            new ArtifactStore(notADir),
-            new BaseModelResolver(List.of(tmp.resolve("models"))),
-            workers,
-            new SimpleMeterRegistry());
+    // the store's sha256/ is a file: the catalog and the claims work, the artifact cannot be put
+    Files.writeString(tmp.resolve("store/sha256"), "x");
+    QuantizationJobs broken = jobs(tmp.resolve("store"));
     JobFailed f =
         assertInstanceOf(
                 QuantizeOutcome.Failed.class,
@@ -140,7 +155,7 @@ class QuantizationJobsTest {
             .event();
     assertEquals(JobFailed.Code.USER_ERROR, f.code());
     assertEquals(JobFailed.Stage.QUANTIZING, f.stage());
-    assertTrue(f.message().contains("not found"), f.message());
+    assertTrue(f.message().contains("'no-such-model' is not registered"), f.message());
 
     f =
         assertInstanceOf(
@@ -154,6 +169,7 @@ class QuantizationJobsTest {
     Path broken = Files.createDirectories(tmp.resolve("models/broken"));
     Files.writeString(broken.resolve("config.json"), "{}");
     Files.write(broken.resolve("model.safetensors"), new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
+    DIGESTS.put("broken", TestModels.register(tmp.resolve("store"), "broken", broken));
     f =
         assertInstanceOf(
                 QuantizeOutcome.Failed.class,

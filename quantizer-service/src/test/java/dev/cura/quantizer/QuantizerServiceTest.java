@@ -43,13 +43,14 @@ class QuantizerServiceTest {
   /** A base model of its own per run (random seed → new digest → never in the store yet). */
   static final String MODEL = "svc-" + UUID.randomUUID().toString().substring(0, 8);
 
+  static String digest;
+
   @BeforeAll
   static void model() throws Exception {
+    Path dir = Path.of("target/test-models", MODEL);
     SyntheticCheckpoint.write(
-        new LlamaShape(256, 1, 2, 1, 768, 300),
-        System.nanoTime(),
-        Path.of("target/test-models", MODEL),
-        b -> {});
+        new LlamaShape(256, 1, 2, 1, 768, 300), System.nanoTime(), dir, b -> {});
+    digest = TestModels.register(TestModels.artifactRoot(), MODEL, dir);
   }
 
   static EventEnvelope<?> decode(ConsumerRecord<String, byte[]> r) {
@@ -64,9 +65,11 @@ class QuantizerServiceTest {
     String j2 = "ftjob-" + run + "-2";
     long before = jobs.quantizationsRun();
     TestKafka.send(
-        CODEC.encode(EventEnvelope.create("/test", QuantizationJobsTest.request(j1, MODEL, q))));
+        CODEC.encode(
+            EventEnvelope.create("/test", QuantizationJobsTest.request(j1, MODEL, digest, q))));
     TestKafka.send(
-        CODEC.encode(EventEnvelope.create("/test", QuantizationJobsTest.request(j2, MODEL, q))));
+        CODEC.encode(
+            EventEnvelope.create("/test", QuantizationJobsTest.request(j2, MODEL, digest, q))));
     var records =
         TestKafka.await(
             Topics.CHECKPOINT_QUANTIZED, r -> Set.of(j1, j2).contains(r.key()), 2, WAIT);
@@ -77,7 +80,9 @@ class QuantizerServiceTest {
     assertEquals(1, jobs.quantizationsRun() - before, "quantized exactly once");
     // QLORA-SPEC §3.3 at B = 32: 4 + 8/32 + 32/(32·256) ≈ 4.254 bits/param
     assertEquals(4.254, a.bitsPerParam(), 0.01);
-    assertTrue(Files.isDirectory(Path.of(java.net.URI.create(a.artifactUri()))));
+    assertEquals("cas:sha256/" + a.artifactDigest(), a.artifactUri());
+    assertTrue(
+        Files.isDirectory(TestModels.artifactRoot().resolve("sha256").resolve(a.artifactDigest())));
     String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
     assertTrue(metrics.contains("cura_quantize_cache_total{result=\"hit\"}"), "hits metric");
     assertTrue(metrics.contains("cura_quantize_cache_total{result=\"miss\"}"), "misses metric");

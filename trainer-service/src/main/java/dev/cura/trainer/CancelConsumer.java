@@ -1,14 +1,11 @@
 package dev.cura.trainer;
 
-import dev.cura.events.CancelRequested;
-import dev.cura.events.EventEnvelope;
 import dev.cura.messaging.KafkaEvents;
 import dev.cura.trainer.messaging.Channels;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
-import org.jboss.logging.Logger;
 
 /**
  * Consumes {@code cura.job.cancel}. Every instance reads the whole topic (its own consumer group,
@@ -19,30 +16,17 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class CancelConsumer {
-  private static final Logger LOG = Logger.getLogger(CancelConsumer.class);
-
   private final KafkaEvents events;
-  private final TrainerService trainer;
+  private final TrainerLifecycle trainer;
 
-  CancelConsumer(KafkaEvents events, TrainerService trainer) {
+  CancelConsumer(KafkaEvents events, TrainerLifecycle trainer) {
     this.events = events;
     this.trainer = trainer;
   }
 
   @Incoming(Channels.JOB_CANCEL)
   public Uni<Void> onRecord(Message<byte[]> record) {
-    return events.handle(
-        record,
-        CancelRequested.class,
-        (EventEnvelope<CancelRequested> e) -> {
-          LOG.infof("job %s: cancel requested", e.data().jobId());
-          trainer.worker().cancel(e.data().jobId());
-          return Uni.createFrom().voidItem();
-        });
-  }
-
-  /** True when a cancel for {@code jobId} has been seen. */
-  public boolean isCancelled(String jobId) {
-    return trainer.worker().isCancelled(jobId);
+    return events.handleCancel(
+        record, jobId -> trainer.owners().owner(jobId), jobId -> trainer.worker().cancel(jobId));
   }
 }

@@ -36,11 +36,11 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 @ApplicationScoped
 public class CheckpointQuantizedConsumer {
   private final KafkaEvents events;
-  private final TrainerService trainer;
+  private final TrainerLifecycle trainer;
   private final JobPartitions partitions;
 
   CheckpointQuantizedConsumer(
-      KafkaEvents events, TrainerService trainer, JobPartitions partitions) {
+      KafkaEvents events, TrainerLifecycle trainer, JobPartitions partitions) {
     this.events = events;
     this.trainer = trainer;
     this.partitions = partitions;

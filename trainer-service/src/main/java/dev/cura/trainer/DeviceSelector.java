@@ -30,6 +30,28 @@ final class DeviceSelector {
     };
   }
 
+  /**
+   * Memory a job may use on {@code device}: the configured limit, else the GPU's memory (cuda) or
+   * the machine's, as the JVM sees it (container limits included).
+   */
+  static long memoryBudget(String device, java.util.Optional<Long> configured) {
+    if (configured.isPresent()) {
+      return configured.get();
+    }
+    if (device.equals("cuda")) {
+      try {
+        return CudaUtils.getGpuMemory(ai.djl.Device.gpu()).getMax();
+      } catch (RuntimeException | LinkageError e) {
+        LOG.warnf("GPU memory unknown (%s); not pre-checking jobs' memory", e.toString());
+        return Long.MAX_VALUE;
+      }
+    }
+    var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun
+        ? sun.getTotalMemorySize()
+        : Long.MAX_VALUE;
+  }
+
   private static boolean cudaUsable() {
     try {
       // the GPU count needs no libtorch; only a machine with a GPU pays for loading it

@@ -37,6 +37,27 @@ public interface TrainerConfig {
   @WithDefault("2m")
   Duration publishTimeout();
 
+  /**
+   * Runs of one job that may die (the trainer process killed: native out-of-memory, an abort)
+   * without the job reaching a new checkpoint before the job is failed instead of redelivered.
+   */
+  @WithDefault("3")
+  int maxAttempts();
+
+  /**
+   * How long a job's holder may go without a heartbeat in the job's lease before another trainer
+   * takes the job over (a SIGKILL'd trainer's jobs wait at most this long on top of the consumer
+   * session timeout).
+   */
+  @WithDefault("6s")
+  Duration leaseStale();
+
+  /**
+   * Memory a job may need on this worker, in bytes (RAM on CPU, device memory on a GPU); absent =
+   * what the machine (container) has. Jobs estimated to need more are refused up front.
+   */
+  Optional<Long> memoryLimit();
+
   /** Code version recorded in lineage, e.g. {@code 0.1.0+abc1234}. */
   @WithDefault("${quarkus.application.version:0.1.0}")
   String codeVersion();

@@ -21,10 +21,10 @@ public class TrainerDrainResource {
   /** The jobs handed back. */
   public record Drained(@JsonProperty("handed_back") List<String> handedBack) {}
 
-  private final TrainerService trainer;
+  private final TrainerLifecycle trainer;
   private final TrainerConfig config;
 
-  TrainerDrainResource(TrainerService trainer, TrainerConfig config) {
+  TrainerDrainResource(TrainerLifecycle trainer, TrainerConfig config) {
     this.trainer = trainer;
     this.config = config;
   }

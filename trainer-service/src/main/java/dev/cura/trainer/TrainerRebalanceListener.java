@@ -23,10 +23,10 @@ public class TrainerRebalanceListener implements KafkaConsumerRebalanceListener 
   private static final Logger LOG = Logger.getLogger(TrainerRebalanceListener.class);
 
   private final JobPartitions partitions;
-  private final TrainerService trainer;
+  private final TrainerLifecycle trainer;
   private final AtomicInteger revocations = new AtomicInteger();
 
-  TrainerRebalanceListener(JobPartitions partitions, TrainerService trainer) {
+  TrainerRebalanceListener(JobPartitions partitions, TrainerLifecycle trainer) {
     this.partitions = partitions;
     this.trainer = trainer;
   }

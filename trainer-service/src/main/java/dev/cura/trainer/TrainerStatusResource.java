@@ -18,9 +18,9 @@ public class TrainerStatusResource {
       @JsonProperty("active_jobs") int activeJobs,
       List<TrainingWorker.HeldJob> jobs) {}
 
-  private final TrainerService trainer;
+  private final TrainerLifecycle trainer;
 
-  TrainerStatusResource(TrainerService trainer) {
+  TrainerStatusResource(TrainerLifecycle trainer) {
     this.trainer = trainer;
   }
 

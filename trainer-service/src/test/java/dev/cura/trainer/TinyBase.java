@@ -5,7 +5,7 @@ import dev.cura.core.quantize.CheckpointQuantizer;
 import dev.cura.core.quantize.QuantizeListener;
 import dev.cura.core.quantize.QuantizeSettings;
 import dev.cura.core.store.ArtifactStore;
-import dev.cura.core.store.CheckpointHash;
+import dev.cura.core.store.DirectoryDigest;
 import dev.cura.core.tensor.DType;
 import dev.cura.engine.model.CheckpointWriter;
 import dev.cura.engine.model.LlamaConfig;
@@ -40,14 +40,12 @@ public final class TinyBase {
     }
     try {
       QuantizeSettings settings = QuantizeSettings.defaults();
-      String key = ArtifactKey.of(CheckpointHash.of(src), settings);
+      String key = ArtifactKey.of(DirectoryDigest.of(src), settings);
       store.putIfAbsent(
           key, dir -> CheckpointQuantizer.quantize(src, dir, settings, QuantizeListener.NONE));
       return key;
     } finally {
-      try (var files = Files.walk(src)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      dev.cura.core.util.FileTrees.delete(src);
     }
   }
 

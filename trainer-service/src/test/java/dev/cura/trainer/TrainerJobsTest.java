@@ -44,7 +44,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.inject.Inject;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,7 +81,7 @@ class TrainerJobsTest {
   private final EventCodec codec = new EventCodec();
   private final ObjectMapper json = new ObjectMapper();
 
-  @Inject TrainerService trainer;
+  @Inject TrainerLifecycle trainer;
   @Inject TestTrainingEngine testEngine;
 
   @Inject
@@ -137,7 +136,8 @@ class TrainerJobsTest {
 
     // the adapter is in the store, in PEFT layout
     store.verify(trained.adapterDigest());
-    Path adapter = Path.of(URI.create(trained.adapterUri()));
+    assertEquals("cas:sha256/" + trained.adapterDigest(), trained.adapterUri());
+    Path adapter = store.pathOf(trained.adapterDigest());
     JsonNode cfg = json.readTree(adapter.resolve("adapter_config.json").toFile());
     assertEquals("LORA", cfg.get("peft_type").asText());
     assertEquals("CAUSAL_LM", cfg.get("task_type").asText());
@@ -260,7 +260,8 @@ class TrainerJobsTest {
     assertTrue(held.await(WAIT.toSeconds(), TimeUnit.SECONDS), "job reached step 3");
 
     TestKafka.send(
-        codec.encode(EventEnvelope.create("/cura/gateway", new CancelRequested(job, "test"))));
+        codec.encode(
+            EventEnvelope.create("/cura/gateway", new CancelRequested(job, "test", null))));
 
     JobFailed failed = (JobFailed) decode(awaitOne(Topics.JOB_FAILED, job));
     assertEquals(JobFailed.Code.USER_ERROR, failed.code());
@@ -295,7 +296,8 @@ class TrainerJobsTest {
         .then()
         .body("jobs.find { it.job_id == '" + job + "' }.state", equalTo("running"));
     TestKafka.send(
-        codec.encode(EventEnvelope.create("/cura/gateway", new CancelRequested(job, "done"))));
+        codec.encode(
+            EventEnvelope.create("/cura/gateway", new CancelRequested(job, "done", null))));
     awaitCommittedPast(sent);
     assertEquals(1, engine.plansOf(job).size(), "the record was never delivered again");
   }
@@ -329,6 +331,16 @@ class TrainerJobsTest {
 
   private EncodedEvent encode(
       String job, int maxSteps, int checkpointEvery, boolean withValidation) {
+    return encode(job, maxSteps, checkpointEvery, withValidation, 1, 64);
+  }
+
+  private EncodedEvent encode(
+      String job,
+      int maxSteps,
+      int checkpointEvery,
+      boolean withValidation,
+      int batchSize,
+      int seqLen) {
     var datasets =
         new java.util.ArrayList<>(
             List.of(new DatasetRef("file-train", "train", "cas:sha256/" + datasetSha, datasetSha)));
@@ -345,7 +357,7 @@ class TrainerJobsTest {
             new LoraConfig(2, 4.0, 0.0, null),
             new QuantConfig("nf4", true, 64),
             new OptimizerConfig("paged_adamw_32bit", 0.01, null),
-            new TrainingConfig(1, 1, 64, 11L, maxSteps, checkpointEvery),
+            new TrainingConfig(1, batchSize, seqLen, 11L, maxSteps, checkpointEvery),
             "replies");
     var quantized =
         new CheckpointQuantized(

@@ -2,12 +2,13 @@ package dev.cura.cli.engine;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cura.core.synth.LlamaShape;
-import dev.cura.engine.bench.TrainBench;
+import dev.cura.engine.model.FamilyPresets;
 import dev.cura.engine.model.LlamaConfig;
 import dev.cura.engine.model.LlamaModel;
 import dev.cura.engine.model.LoadOptions;
-import dev.cura.engine.model.SyntheticLlama;
 import dev.cura.engine.train.MemoryStats;
+import dev.cura.tools.bench.SyntheticLlama;
+import dev.cura.tools.bench.TrainBench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,30 +24,13 @@ public final class BenchTrainWorker {
 
   public static void main(String[] a) throws Exception {
     LoadOptions.Quant quant = LoadOptions.Quant.parse(a[0]);
-    LlamaShape s = LlamaShape.forParams(LlamaShape.parseParams(a[1]));
     int seqLen = Integer.parseInt(a[2]);
     int rank = Integer.parseInt(a[3]);
     int batch = Integer.parseInt(a[4]);
     int warmup = Integer.parseInt(a[5]);
     int steps = Integer.parseInt(a[6]);
     boolean half = Boolean.parseBoolean(a[7]);
-    LlamaConfig cfg =
-        new LlamaConfig(
-            "llama",
-            s.vocab(),
-            s.hidden(),
-            s.intermediate(),
-            s.layers(),
-            s.heads(),
-            s.kvHeads(),
-            LlamaShape.HEAD_DIM,
-            1e-5,
-            10000,
-            false,
-            0,
-            1,
-            List.of(2),
-            4096);
+    LlamaConfig cfg = config(a.length > 8 && !a[8].equals("-") ? a[8] : null, a[1]);
     long t0 = System.nanoTime();
     Path pages = Files.createTempDirectory("cura-bench-pages");
     try (LlamaModel model = SyntheticLlama.build(cfg, quant, half, 7)) {
@@ -56,10 +40,13 @@ public final class BenchTrainWorker {
       TrainBench.Result r = TrainBench.run(model, rank, seqLen, batch, warmup, steps, pages);
       var o = new ObjectMapper().createObjectNode();
       o.put("quant", a[0]);
-      o.put("params", s.params());
-      o.put("hidden", s.hidden());
-      o.put("layers", s.layers());
-      o.put("intermediate", s.intermediate());
+      o.put("arch", cfg.modelType());
+      o.put("params", FamilyPresets.params(cfg));
+      o.put("vocab", cfg.vocabSize());
+      o.put("hidden", cfg.hidden());
+      o.put("layers", cfg.layers());
+      o.put("kv_heads", cfg.kvHeads());
+      o.put("intermediate", cfg.intermediate());
       o.put("build_seconds", build);
       o.put("rss_after_build_bytes", afterBuild);
       o.put("resident_weight_bytes", weights);
@@ -72,5 +59,33 @@ public final class BenchTrainWorker {
       o.put("trainable_params", r.trainableParams());
       System.out.println("RESULT " + o);
     }
+  }
+
+  /**
+   * The benchmarked architecture: {@code arch}'s published shape nearest {@code params} ({@link
+   * FamilyPresets}), or with no arch the generic Llama shape of {@link LlamaShape#forParams}.
+   */
+  public static LlamaConfig config(String arch, String params) {
+    long p = LlamaShape.parseParams(params);
+    if (arch != null) {
+      return FamilyPresets.forParams(arch, p);
+    }
+    LlamaShape s = LlamaShape.forParams(p);
+    return new LlamaConfig(
+        "llama",
+        s.vocab(),
+        s.hidden(),
+        s.intermediate(),
+        s.layers(),
+        s.heads(),
+        s.kvHeads(),
+        LlamaShape.HEAD_DIM,
+        1e-5,
+        10000,
+        false,
+        0,
+        1,
+        List.of(2),
+        4096);
   }
 }

@@ -1,5 +1,6 @@
 package dev.cura.cli.stack;
 
+import dev.cura.core.util.FileTrees;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ public final class PostgresMain {
     } catch (IOException | RuntimeException | Error e) {
       // an interrupted earlier run can leave half-unpacked binaries that zonky does not redo
       System.err.println("postgres start failed (" + e + "); unpacking the binaries again");
-      deleteTree(work);
+      FileTrees.delete(work);
       Files.createDirectories(work);
       started = start(data, work, port);
     }
@@ -65,16 +66,5 @@ public final class PostgresMain {
         .setCleanDataDirectory(false)
         .setPort(port)
         .start();
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -2,16 +2,16 @@ package dev.cura.core.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cura.core.util.FileTrees;
 import dev.cura.core.util.Json;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +28,9 @@ import java.util.stream.Stream;
  */
 public final class ArtifactStore {
   public static final String MANIFEST = ".cura-manifest.json";
+
+  /** Prefix of a content address ({@code cas:sha256/<key>}; cura-events' {@code References}). */
+  public static final String CAS_PREFIX = "cas:sha256/";
 
   private final Path root;
 
@@ -54,9 +57,13 @@ public final class ArtifactStore {
     return root.resolve("sha256").resolve(key);
   }
 
-  /** The artifact's URI ({@code file:} URL of its directory). */
+  /**
+   * The artifact's content address, {@code cas:sha256/<key>}: how events refer to it (never by its
+   * path, which differs between machines that mount the store in different places).
+   */
   public String uriOf(String key) {
-    return pathOf(key).toUri().toString();
+    pathOf(key); // validates the key
+    return CAS_PREFIX + key;
   }
 
   /**
@@ -79,6 +86,19 @@ public final class ArtifactStore {
       throw new IOException("artifact " + key + " is not in the store");
     }
     checkManifest(dir, true);
+  }
+
+  /**
+   * The artifact's directory after re-hashing every file against its manifest (what a process does
+   * before it reads an artifact in: a damaged or tampered file is found here, not mid-read); empty
+   * if absent.
+   */
+  public Optional<Path> getVerified(String key) throws IOException {
+    Optional<Path> dir = get(key);
+    if (dir.isPresent()) {
+      checkManifest(dir.get(), true);
+    }
+    return dir;
   }
 
   /**
@@ -106,8 +126,30 @@ public final class ArtifactStore {
       }
       return dest;
     } finally {
-      deleteTree(tmp);
+      FileTrees.delete(tmp);
     }
+  }
+
+  /**
+   * Puts a copy of the regular files of {@code dir} into the store, keyed by their {@link
+   * DirectoryDigest} (the content decides the key: the same files stored twice are one artifact).
+   * The copy is hashed again before it is renamed into place, so a source that changed meanwhile is
+   * an error rather than an artifact whose key lies.
+   *
+   * @return the key
+   */
+  public String putCopy(Path dir) throws IOException {
+    String key = DirectoryDigest.of(dir);
+    putIfAbsent(
+        key,
+        tmp -> {
+          FileTrees.copy(dir, tmp, rel -> rel.toString().equals(MANIFEST));
+          String copied = DirectoryDigest.of(tmp);
+          if (!copied.equals(key)) {
+            throw new IOException(dir + " changed while it was copied into the store");
+          }
+        });
+    return key;
   }
 
   private static void writeManifest(Path dir) throws IOException {
@@ -131,10 +173,18 @@ public final class ArtifactStore {
       throw new IOException(dir + ": artifact has no " + MANIFEST + " (incomplete or foreign)");
     }
     JsonNode files = Json.MAPPER.readTree(mf.toFile()).path("files");
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList()) {
+        String rel = dir.relativize(p).toString();
+        if (!rel.equals(MANIFEST) && !files.has(rel)) {
+          throw new IOException(dir + ": " + rel + " is not in the artifact's manifest");
+        }
+      }
+    }
     for (Iterator<Map.Entry<String, JsonNode>> it = files.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       Path p = dir.resolve(e.getKey()).normalize();
-      if (!p.startsWith(dir) || !Files.isRegularFile(p)) {
+      if (!p.startsWith(dir) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
         throw new IOException(dir + ": artifact file " + e.getKey() + " is missing");
       }
       long size = e.getValue().path("size").asLong(-1);
@@ -145,23 +195,6 @@ public final class ArtifactStore {
       if (hashes && !Sha256.ofFile(p).equals(e.getValue().path("sha256").asText())) {
         throw new IOException(dir + ": " + e.getKey() + " does not match its SHA-256");
       }
-    }
-  }
-
-  static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      s.sorted(Comparator.reverseOrder())
-          .forEach(
-              x -> {
-                try {
-                  Files.deleteIfExists(x);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
     }
   }
 }

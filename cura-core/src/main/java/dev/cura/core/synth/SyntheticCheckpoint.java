@@ -70,8 +70,23 @@ public final class SyntheticCheckpoint {
    */
   public static void write(LlamaShape shape, long seed, Path out, LongConsumer progress)
       throws IOException {
+    write(specs(shape), config(shape), 1f, seed, out, progress);
+  }
+
+  /**
+   * Writes bf16 tensors {@code all} (weights and biases random, {@code *norm.weight} filled with
+   * {@code normValue}: 1 for x·w norms, 0 for Gemma's x·(1 + w)) and {@code config} as config.json
+   * into {@code out}.
+   */
+  public static void write(
+      List<TensorSpec> all,
+      ObjectNode config,
+      float normValue,
+      long seed,
+      Path out,
+      LongConsumer progress)
+      throws IOException {
     Files.createDirectories(out);
-    List<TensorSpec> all = specs(shape);
     List<List<TensorSpec>> shards = new ArrayList<>();
     List<TensorSpec> cur = new ArrayList<>();
     long size = 0;
@@ -92,7 +107,7 @@ public final class SyntheticCheckpoint {
     try (Arena arena = Arena.ofShared()) {
       MemorySegment buf = arena.allocate(CHUNK * 2L, 64);
       float[] ones = new float[CHUNK];
-      java.util.Arrays.fill(ones, 1f);
+      java.util.Arrays.fill(ones, normValue);
       for (int s = 0; s < shards.size(); s++) {
         String name =
             shards.size() == 1
@@ -133,7 +148,7 @@ public final class SyntheticCheckpoint {
     }
     Files.writeString(
         out.resolve(CheckpointDir.CONFIG),
-        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(config(shape)) + "\n");
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(config) + "\n");
   }
 
   /** A transformers LlamaConfig for the shape. */

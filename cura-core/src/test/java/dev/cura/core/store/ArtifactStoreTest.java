@@ -61,17 +61,17 @@ class ArtifactStoreTest {
   }
 
   @Test
-  void checkpointHashAndArtifactKey() throws Exception {
+  void directoryDigestAndArtifactKey() throws Exception {
     Path a = Files.createDirectories(tmp.resolve("a"));
     Files.writeString(a.resolve("config.json"), "{}");
     Files.writeString(a.resolve("model.safetensors"), "not really");
     Path b = Files.createDirectories(tmp.resolve("b"));
     Files.writeString(b.resolve("config.json"), "{}");
     Files.writeString(b.resolve("model.safetensors"), "not really");
-    String ha = CheckpointHash.of(a);
-    assertEquals(ha, CheckpointHash.of(b)); // the directory name does not matter
+    String ha = DirectoryDigest.of(a);
+    assertEquals(ha, DirectoryDigest.of(b)); // the directory name does not matter
     Files.writeString(b.resolve("model.safetensors"), "not reallY");
-    assertNotEquals(ha, CheckpointHash.of(b));
+    assertNotEquals(ha, DirectoryDigest.of(b));
     QuantizeSettings s = QuantizeSettings.defaults();
     assertEquals(ArtifactKey.of(ha, s), ArtifactKey.of(ha, s));
     assertNotEquals(ArtifactKey.of(ha, s), ArtifactKey.of(ha, s.withBlocksize(128)));

@@ -9,9 +9,8 @@ import java.util.List;
  * <ul>
  *   <li>prompt/completion: {@code [BOS] prompt completion [EOS]}, loss on completion + EOS;
  *   <li>chat with a template in tokenizer_config.json: the template renders the conversation; the
- *       loss covers the characters each assistant message adds (render(messages[..i+1]) minus
- *       render(messages[..i], add_generation_prompt=true)); BOS is prepended unless the template
- *       wrote it;
+ *       loss covers each assistant message and the end-of-turn text after it ({@link
+ *       ChatTemplate#renderWithSpans}); BOS is prepended unless the template wrote it;
  *   <li>chat without a template (CURA's documented default): {@code [BOS]}, then per message —
  *       system: "{content}\n\n"; user: "### User:\n{content}\n\n### Assistant:\n"; assistant:
  *       "{content}" [EOS] "\n\n" — with loss on the assistant content and its EOS.
@@ -105,31 +104,20 @@ public final class ExampleBuilder {
   }
 
   private void templated(Conversation c, Seq s) {
-    List<Conversation.Message> msgs = c.messages();
-    String full = template.render(msgs, false);
-    List<int[]> spans = new ArrayList<>();
-    for (int i = 0; i < msgs.size(); i++) {
-      if (!msgs.get(i).role().equals("assistant")) {
-        continue;
-      }
-      String before = template.render(msgs.subList(0, i), true);
-      String through = template.render(msgs.subList(0, i + 1), false);
-      if (!full.startsWith(before) || !full.startsWith(through)) {
-        throw new IllegalArgumentException(
-            "line "
-                + c.line()
-                + ": the chat template does not render conversations prefix by"
-                + " prefix; cannot find the assistant tokens");
-      }
-      spans.add(new int[] {before.length(), through.length()});
+    ChatTemplate.Rendered r;
+    try {
+      r = template.renderWithSpans(c.messages(), java.util.Map.of());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("line " + c.line() + ": " + e.getMessage(), e);
     }
+    String full = r.text();
     if (tok.bosId() >= 0 && (tok.bosToken() == null || !full.startsWith(tok.bosToken()))) {
       s.bos();
     }
     TextTokenizer.Encoded e = tok.encodeWithSpans(full);
     for (int i = 0; i < e.ids().length; i++) {
       boolean target = false;
-      for (int[] sp : spans) {
+      for (int[] sp : r.spans()) {
         target |= e.starts()[i] >= sp[0] && e.starts()[i] < sp[1];
       }
       s.add(new long[] {e.ids()[i]}, target);

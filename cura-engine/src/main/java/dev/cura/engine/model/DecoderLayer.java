@@ -2,31 +2,61 @@ package dev.cura.engine.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import dev.cura.engine.nn.LoraLinear;
 import dev.cura.engine.nn.Nd;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One Llama decoder layer (pre-norm):
+ * One decoder layer (pre-norm), as transformers computes it for every supported family:
  *
  * <pre>
- * h   = x + o_proj(attn(rope(q_proj(n1)), rope(k_proj(n1)), v_proj(n1)))   n1 = rms(x)·w_in
- * out = h + down_proj(silu(gate_proj(n2)) · up_proj(n2))                     n2 = rms(h)·w_post
+ * h   = x + post_attn(o_proj(attn(rope(qn(q_proj(n1))), rope(kn(k_proj(n1))), v_proj(n1))))
+ * out = h + post_ff(down_proj(act(gate_proj(n2)) · up_proj(n2)))
+ * n1 = norm(x)·w_in     n2 = norm(h)·w_post (llama naming) or w_pre_ff (gemma2)
  * </pre>
  *
- * Attention is causal, scaled by 1/√d, with grouped-query heads: query head h reads key/value head
- * h / (heads/kvHeads), as transformers' repeat_kv. x, h, out are [B, T, C].
+ * qn/kn are qwen3's per-head q_norm/k_norm (identity elsewhere), post_attn/post_ff gemma2's extra
+ * norms (identity elsewhere); phi3 computes q/k/v with one fused qkv_proj [q; k; v] and gate/up
+ * with one gate_up_proj [gate; up]. Attention is causal (within the layer's sliding window, if
+ * any), scores scaled by 1/√d (gemma2: query_pre_attn_scalar^−½, then soft-capped), with
+ * grouped-query heads: query head h reads key/value head h / (heads/kvHeads), as transformers'
+ * repeat_kv. x, h, out are [B, T, C].
  */
 public final class DecoderLayer implements AutoCloseable {
+  /** A layer's norm weights; the optional ones are null when the family has none. */
+  public record Norms(
+      NDArray input,
+      NDArray post,
+      NDArray preFeedforward,
+      NDArray postFeedforward,
+      NDArray q,
+      NDArray k) {
+    List<NDArray> all() {
+      List<NDArray> out = new ArrayList<>();
+      for (NDArray a : new NDArray[] {input, post, preFeedforward, postFeedforward, q, k}) {
+        if (a != null) {
+          out.add(a);
+        }
+      }
+      return out;
+    }
+  }
+
   final NDArray inputNorm; // [C]
   final NDArray postNorm; // [C]
-  final LoraLinear q, k, v, o, gate, up, down;
+  private final Norms norms;
+  private final List<LoraLinear> linears;
+  private final LoraLinear q, k, v, qkv, o, gate, up, gateUp, down;
   private final LlamaConfig cfg;
+  private final int window;
 
-  DecoderLayer(
+  /** A layer from its parts (see {@link LlamaModel}'s public constructor). */
+  public DecoderLayer(
       LlamaConfig cfg,
       NDArray inputNorm,
       NDArray postNorm,
@@ -37,26 +67,60 @@ public final class DecoderLayer implements AutoCloseable {
       LoraLinear gate,
       LoraLinear up,
       LoraLinear down) {
-    this.cfg = cfg;
-    this.inputNorm = inputNorm;
-    this.postNorm = postNorm;
-    this.q = q;
-    this.k = k;
-    this.v = v;
-    this.o = o;
-    this.gate = gate;
-    this.up = up;
-    this.down = down;
-  }
-
-  /** The seven linears in PEFT order (q, k, v, o, gate, up, down). */
-  public List<LoraLinear> linears() {
-    return List.of(q, k, v, o, gate, up, down);
+    this(
+        cfg,
+        0,
+        new Norms(inputNorm, postNorm, null, null, null, null),
+        List.of(q, k, v, o, gate, up, down));
   }
 
   /**
-   * x [B, T, C] → [B, T, C]. {@code rope} = {cos, sin} [T, d]; {@code mask} [T, T] additive (0 or
-   * −∞).
+   * A layer of any family: {@code linears} in PEFT order (q, k, v, o, gate, up, down; phi3:
+   * qkv_proj, o, gate_up_proj, down), found by their short names.
+   */
+  public DecoderLayer(LlamaConfig cfg, int index, Norms norms, List<LoraLinear> linears) {
+    this.cfg = cfg;
+    this.window = cfg.windowOf(index);
+    this.norms = norms;
+    this.inputNorm = norms.input();
+    this.postNorm = norms.post();
+    this.linears = List.copyOf(linears);
+    this.q = find("q_proj");
+    this.k = find("k_proj");
+    this.v = find("v_proj");
+    this.qkv = find("qkv_proj");
+    this.o = find("o_proj");
+    this.gate = find("gate_proj");
+    this.up = find("up_proj");
+    this.gateUp = find("gate_up_proj");
+    this.down = find("down_proj");
+    if (o == null || down == null || (qkv == null && q == null) || (gateUp == null && up == null)) {
+      throw new IllegalArgumentException("incomplete decoder layer: " + linears);
+    }
+  }
+
+  private LoraLinear find(String shortName) {
+    for (LoraLinear l : linears) {
+      if (l.name().endsWith("." + shortName)) {
+        return l;
+      }
+    }
+    return null;
+  }
+
+  /** The layer's linears in PEFT order (llama: q, k, v, o, gate, up, down). */
+  public List<LoraLinear> linears() {
+    return linears;
+  }
+
+  /** Norm weights of this layer (input, post, and the family's extra ones). */
+  public Norms norms() {
+    return norms;
+  }
+
+  /**
+   * x [B, T, C] → [B, T, C]. {@code rope} = {cos, sin} [T, d]; {@code mask} [T, T] additive causal
+   * (0 or −∞); this layer's sliding window, if any, is added here.
    */
   public NDArray forward(
       NDArray x, NDArray cos, NDArray sin, NDArray mask, NDManager m, boolean training) {
@@ -81,13 +145,30 @@ public final class DecoderLayer implements AutoCloseable {
     Shape s = x.getShape();
     long b = s.get(0), t = s.get(1), c = s.get(2);
     int heads = cfg.heads(), kv = cfg.kvHeads(), d = cfg.headDim(), g = cfg.groupSize();
+    Arch arch = cfg.arch();
 
-    NDArray n1 = rmsNorm(x, inputNorm, cfg.rmsNormEps()).reshape(b * t, c);
-    NDArray qs = q.forward(n1, m, training).reshape(b, t, heads, d).transpose(0, 2, 1, 3);
-    NDArray ks = k.forward(n1, m, training).reshape(b, t, kv, d).transpose(0, 2, 1, 3);
-    NDArray vs = v.forward(n1, m, training).reshape(b, t, kv, d).transpose(0, 2, 1, 3);
-    qs = Rope.apply(qs, cos, sin); // [B, H, T, d]
-    ks = Rope.apply(ks, cos, sin); // [B, kv, T, d]
+    NDArray n1 = norm(x, inputNorm).reshape(b * t, c);
+    NDArray qf, kf, vf;
+    if (qkv != null) {
+      NDArray all = qkv.forward(n1, m, training);
+      long qo = (long) heads * d, ko = (long) kv * d;
+      qf = all.get(new NDIndex(":, :{}", qo));
+      kf = all.get(new NDIndex(":, {}:{}", qo, qo + ko));
+      vf = all.get(new NDIndex(":, {}:", qo + ko));
+    } else {
+      qf = q.forward(n1, m, training);
+      kf = k.forward(n1, m, training);
+      vf = v.forward(n1, m, training);
+    }
+    NDArray qs = qf.reshape(b, t, heads, d);
+    NDArray ks = kf.reshape(b, t, kv, d);
+    if (norms.q() != null) {
+      qs = norm(qs, norms.q());
+      ks = norm(ks, norms.k());
+    }
+    qs = Rope.apply(qs.transpose(0, 2, 1, 3), cos, sin); // [B, H, T, d]
+    ks = Rope.apply(ks.transpose(0, 2, 1, 3), cos, sin); // [B, kv, T, d]
+    NDArray vs = vf.reshape(b, t, kv, d).transpose(0, 2, 1, 3);
     if (cache != null) {
       ks = cache.append(ks, vs, m); // [B, kv, P + T, d]
       vs = cache.values(m);
@@ -96,18 +177,73 @@ public final class DecoderLayer implements AutoCloseable {
 
     // group the g query heads of each kv head: [B, kv, g·T, d] · [B, kv, d, Tk] → [B, kv, g·T, Tk]
     NDArray qg = qs.reshape(b, kv, g * t, d);
-    NDArray scores =
-        Nd.mul(qg.matMul(ks.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(d)).reshape(b, kv, g, t, tk);
+    double scale = arch.queryScale() > 0 ? arch.queryScale() : 1.0 / Math.sqrt(d);
+    NDArray scores = Nd.mul(qg.matMul(ks.transpose(0, 1, 3, 2)), scale).reshape(b, kv, g, t, tk);
+    if (arch.attnSoftcap() > 0) {
+      scores = softcap(scores, arch.attnSoftcap());
+    }
+    NDArray full = window > 0 && tk > window ? mask.add(windowMask((int) t, (int) tk, m)) : mask;
     NDArray probs =
-        scores.toType(upcast(x), false).add(mask).softmax(-1).toType(x.getDataType(), false);
+        scores.toType(upcast(x), false).add(full).softmax(-1).toType(x.getDataType(), false);
     NDArray ctx = probs.reshape(b, kv, g * t, tk).matMul(vs).reshape(b, heads, t, d); // [B,H,T,d]
     NDArray attn = ctx.transpose(0, 2, 1, 3).reshape(b * t, (long) heads * d);
-    NDArray h = x.add(o.forward(attn, m, training).reshape(b, t, c));
+    NDArray attnOut = o.forward(attn, m, training).reshape(b, t, c);
+    NDArray h = x.add(arch.gemmaNorms() ? norm(attnOut, postNorm) : attnOut);
 
-    NDArray n2 = rmsNorm(h, postNorm, cfg.rmsNormEps()).reshape(b * t, c);
-    NDArray gt = gate.forward(n2, m, training);
-    NDArray act = gt.mul(Activation.sigmoid(gt)).mul(up.forward(n2, m, training));
-    return h.add(down.forward(act, m, training).reshape(b, t, c));
+    NDArray n2 = norm(h, arch.gemmaNorms() ? norms.preFeedforward() : postNorm).reshape(b * t, c);
+    NDArray gt, ut;
+    if (gateUp != null) {
+      NDArray both = gateUp.forward(n2, m, training);
+      long inter = cfg.intermediate();
+      gt = both.get(new NDIndex(":, :{}", inter));
+      ut = both.get(new NDIndex(":, {}:", inter));
+    } else {
+      gt = gate.forward(n2, m, training);
+      ut = up.forward(n2, m, training);
+    }
+    NDArray mlp = down.forward(activation(gt, arch.activation()).mul(ut), m, training);
+    mlp = mlp.reshape(b, t, c);
+    return h.add(arch.gemmaNorms() ? norm(mlp, norms.postFeedforward()) : mlp);
+  }
+
+  private NDArray norm(NDArray x, NDArray weight) {
+    return cfg.arch().gemmaNorms()
+        ? gemmaRmsNorm(x, weight, cfg.rmsNormEps())
+        : rmsNorm(x, weight, cfg.rmsNormEps());
+  }
+
+  /**
+   * −∞ where key j is {@code window} or more positions before query i, for T queries at positions
+   * P..P+T−1 over keys 0..P+T−1 (P = keys − T cached positions; 0 without a cache): [T, keys].
+   */
+  private NDArray windowMask(int t, int keys, NDManager m) {
+    int past = keys - t;
+    float[] w = new float[t * keys];
+    for (int i = 0; i < t; i++) {
+      for (int j = 0; j <= past + i - window; j++) {
+        w[i * keys + j] = Float.NEGATIVE_INFINITY;
+      }
+    }
+    return Nd.floats(m, w, new Shape(t, keys));
+  }
+
+  /** c·tanh(x / c): gemma2's soft-capping of attention and final logits. */
+  static NDArray softcap(NDArray x, double cap) {
+    return Nd.mul(Nd.mul(x, 1.0 / cap).tanh(), cap);
+  }
+
+  /** The MLP activation, as transformers' ACT2FN computes it. */
+  static NDArray activation(NDArray x, String name) {
+    return switch (name) {
+      case "silu" -> x.mul(Activation.sigmoid(x));
+      case "gelu" -> Activation.gelu(x); // erf form
+      case "gelu_pytorch_tanh" -> {
+        // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
+        NDArray inner = Nd.mul(x.add(Nd.mul(x.pow(3), 0.044715)), Math.sqrt(2 / Math.PI));
+        yield Nd.mul(x.mul(inner.tanh().add(1)), 0.5);
+      }
+      default -> throw new IllegalArgumentException("unsupported activation " + name);
+    };
   }
 
   /**
@@ -121,6 +257,14 @@ public final class DecoderLayer implements AutoCloseable {
     return normed.mul(weight);
   }
 
+  /** Gemma's RMSNorm: in float32, x·rsqrt(mean(x²) + ε)·(1 + w), then cast to the input dtype. */
+  static NDArray gemmaRmsNorm(NDArray x, NDArray weight, double eps) {
+    NDArray xf = x.toType(upcast(x), false);
+    NDArray variance = xf.square().mean(new int[] {-1}, true);
+    NDArray w = weight.toType(upcast(x), false).add(1);
+    return xf.div(variance.add(eps).sqrt()).mul(w).toType(x.getDataType(), false);
+  }
+
   /** float32 for norms and softmax, as transformers; float64 stays float64 (gradient checks). */
   static DataType upcast(NDArray x) {
     return x.getDataType() == DataType.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
@@ -128,9 +272,8 @@ public final class DecoderLayer implements AutoCloseable {
 
   @Override
   public void close() {
-    inputNorm.close();
-    postNorm.close();
-    for (LoraLinear l : linears()) {
+    norms.all().forEach(NDArray::close);
+    for (LoraLinear l : linears) {
       l.close();
     }
   }

@@ -8,14 +8,16 @@ import ai.djl.ndarray.types.Shape;
 import dev.cura.engine.nn.DenseWeight;
 import dev.cura.engine.nn.FrozenWeight;
 import dev.cura.engine.nn.LoraLinear;
+import dev.cura.engine.nn.LoraParams;
 import dev.cura.engine.nn.Nd;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A Llama-family causal LM (transformers' LlamaForCausalLM semantics): token embedding → decoder
- * layers → final RMSNorm → lm_head (tied to the embedding or not). B = batch, T = sequence, C =
- * hidden, V = vocabulary.
+ * A decoder-only causal LM with the semantics of transformers' *ForCausalLM for every supported
+ * family ({@link Arch}): token embedding (gemma2: ×√C) → decoder layers → final RMSNorm → lm_head
+ * (tied to the embedding or not; gemma2: soft-capped). B = batch, T = sequence, C = hidden, V =
+ * vocabulary.
  *
  * <p>Weights live in the model's manager; every forward puts its temporaries into the manager it is
  * given (a per-step sub-manager).
@@ -29,7 +31,11 @@ public final class LlamaModel implements AutoCloseable {
   private final NDArray norm; // [C]
   private final FrozenWeight lmHead; // [V, C]
 
-  LlamaModel(
+  /**
+   * A model from its parts (tools that build weights in memory, e.g. synthetic benchmark models);
+   * checkpoints load through {@link LlamaLoader}.
+   */
+  public LlamaModel(
       LlamaConfig config,
       LoadOptions options,
       NDManager manager,
@@ -70,37 +76,109 @@ public final class LlamaModel implements AutoCloseable {
     return all;
   }
 
+  /**
+   * Full-parameter mode (pretraining a base model): every weight becomes a trainable leaf — the
+   * embedding, every RMSNorm weight, every decoder linear and an untied lm_head (a tied one is the
+   * embedding) — so a {@link #forward} recorded under grad mode back-propagates into all of them.
+   * The same forward as QLoRA training and inference, no second model.
+   *
+   * @return the parameters in transformers' names and order: embed_tokens; per layer
+   *     input_layernorm, q, k, v, o, post_attention_layernorm, gate, up, down; norm; lm_head
+   * @throws IllegalStateException when a linear is quantized or has a LoRA branch, or the compute
+   *     dtype is not float32/float64 (gradients of a frozen-base model are LoRA's business)
+   */
+  public List<LoraParams.Param> trainAllParameters() {
+    DataType dt = options.computeDtype();
+    if (dt != DataType.FLOAT32 && dt != DataType.FLOAT64) {
+      throw new IllegalStateException("full-parameter training computes in float32, got " + dt);
+    }
+    List<LoraParams.Param> out = new ArrayList<>();
+    out.add(leaf("model.embed_tokens.weight", embed));
+    for (int i = 0; i < layers.size(); i++) {
+      DecoderLayer l = layers.get(i);
+      String p = "model.layers." + i + ".";
+      if (l.norms().all().size() != 2 || l.linears().stream().anyMatch(x -> x.bias() != null)) {
+        throw new IllegalStateException(
+            "full-parameter training covers plain Llama layers, not " + config.modelType());
+      }
+      out.add(leaf(p + "input_layernorm.weight", l.inputNorm));
+      for (LoraLinear lin : l.linears()) {
+        if (lin.name().contains(".self_attn.")) {
+          out.add(new LoraParams.Param(lin.name() + ".weight", trainable(lin.name(), lin)));
+        }
+      }
+      out.add(leaf(p + "post_attention_layernorm.weight", l.postNorm));
+      for (LoraLinear lin : l.linears()) {
+        if (lin.name().contains(".mlp.")) {
+          out.add(new LoraParams.Param(lin.name() + ".weight", trainable(lin.name(), lin)));
+        }
+      }
+    }
+    out.add(leaf("model.norm.weight", norm));
+    if (!(lmHead instanceof DenseWeight head)) {
+      throw new IllegalStateException("lm_head must be dense for full-parameter training");
+    }
+    NDArray headWeight = head.train(); // tied: the embedding itself, already listed
+    if (!config.tieWordEmbeddings()) {
+      out.add(new LoraParams.Param("lm_head.weight", headWeight));
+    }
+    return out;
+  }
+
+  private static LoraParams.Param leaf(String name, NDArray a) {
+    a.setRequiresGradient(true);
+    return new LoraParams.Param(name, a);
+  }
+
+  private static NDArray trainable(String name, LoraLinear lin) {
+    if (lin.hasLora() || !(lin.base() instanceof DenseWeight w)) {
+      throw new IllegalStateException(
+          name + ": full-parameter training needs dense linears without LoRA");
+    }
+    return w.train();
+  }
+
   /** ids [B, T] (int64) → hidden [B, T, C] in the compute dtype. */
   public NDArray embed(NDArray ids, NDManager m) {
     NDArray rows = Nd.own(m, embed.get(ids)); // [B, T, C]
-    return rows.getDataType() == options.computeDtype()
-        ? rows
-        : rows.toType(options.computeDtype(), false);
+    if (rows.getDataType() != options.computeDtype()) {
+      rows = rows.toType(options.computeDtype(), false);
+    }
+    if (config.arch().gemmaNorms()) {
+      // gemma2 scales embeddings by √hidden, rounded to the compute dtype as transformers does
+      float normalizer = (float) Math.sqrt(config.hidden());
+      rows =
+          Nd.mul(
+              rows,
+              rows.getDataType() == DataType.FLOAT64 ? Math.sqrt(config.hidden()) : normalizer);
+    }
+    return rows;
   }
 
-  /** cos/sin [T, d] for positions 0..T−1. */
+  /** cos/sin [T, d] for positions 0..T−1 (under the config's rope_scaling). */
   public NDList rope(int length, NDManager m) {
-    return Rope.create(m, length, config.headDim(), config.ropeTheta());
+    return Rope.create(m, length, config.headDim(), config.ropeTheta(), config.arch().rope());
   }
 
-  /** Additive causal mask [T, T]: 0 where key ≤ query (and inside mistral's window), else −∞. */
+  /**
+   * Additive causal mask [T, T]: 0 where key ≤ query, else −∞ (layers with a sliding window narrow
+   * it themselves).
+   */
   public NDArray causalMask(int length, NDManager m) {
     return Nd.floats(m, mask(0, length), new Shape(length, length));
   }
 
   /**
    * Additive mask [T, P + T] of T queries at positions P..P+T−1 over keys 0..P+T−1: 0 where the key
-   * is not after the query (and inside mistral's window), else −∞.
+   * is not after the query, else −∞ (layers with a sliding window narrow it themselves).
    */
   private float[] mask(int past, int t) {
     int keys = past + t;
     float[] mask = new float[t * keys];
-    int window = config.slidingWindow();
     for (int i = 0; i < t; i++) {
       int query = past + i;
       for (int j = 0; j < keys; j++) {
-        boolean visible = j <= query && (window <= 0 || query - j < window);
-        mask[i * keys + j] = visible ? 0f : Float.NEGATIVE_INFINITY;
+        mask[i * keys + j] = j <= query ? 0f : Float.NEGATIVE_INFINITY;
       }
     }
     return mask;
@@ -110,8 +188,14 @@ public final class LlamaModel implements AutoCloseable {
   public NDArray head(NDArray hidden, NDManager m) {
     hidden = Nd.adopt(m, hidden);
     Shape s = hidden.getShape();
-    NDArray normed = DecoderLayer.rmsNorm(hidden, norm, config.rmsNormEps());
+    NDArray normed =
+        config.arch().gemmaNorms()
+            ? DecoderLayer.gemmaRmsNorm(hidden, norm, config.rmsNormEps())
+            : DecoderLayer.rmsNorm(hidden, norm, config.rmsNormEps());
     NDArray logits = lmHead.apply(normed.reshape(s.get(0) * s.get(1), s.get(2)), m);
+    if (config.arch().finalSoftcap() > 0) {
+      logits = DecoderLayer.softcap(logits, config.arch().finalSoftcap());
+    }
     // DJL's toType is not differentiable (the cast drops the graph), so only half types are cast
     NDArray wide =
         logits.getDataType() == DataType.FLOAT64 ? logits : logits.toType(DataType.FLOAT32, false);
@@ -165,7 +249,8 @@ public final class LlamaModel implements AutoCloseable {
     try {
       int t = (int) ids.getShape().get(1);
       int past = cache.length();
-      float[][] tables = Rope.tables(past, t, config.headDim(), config.ropeTheta());
+      float[][] tables =
+          Rope.tables(past, t, config.headDim(), config.ropeTheta(), config.arch().rope());
       NDArray cos = Nd.floats(m, tables[0], new Shape(t, config.headDim()));
       NDArray sin = Nd.floats(m, tables[1], new Shape(t, config.headDim()));
       NDArray maskArray = Nd.floats(m, mask(past, t), new Shape(t, past + t));
@@ -196,9 +281,11 @@ public final class LlamaModel implements AutoCloseable {
   public long residentWeightBytes() {
     long total = bytes(embed) + bytes(norm);
     for (DecoderLayer l : layers) {
-      total += bytes(l.inputNorm) + bytes(l.postNorm);
+      for (NDArray n : l.norms().all()) {
+        total += bytes(n);
+      }
       for (LoraLinear lin : l.linears()) {
-        total += lin.base().residentBytes();
+        total += lin.base().residentBytes() + (lin.bias() == null ? 0 : bytes(lin.bias()));
       }
     }
     if (!config.tieWordEmbeddings()) {

@@ -24,19 +24,26 @@ public final class Rope {
 
   /** cos and sin tables, each [T, d] (row-major), for positions start..start+T−1. */
   public static float[][] tables(int start, int length, int headDim, double theta) {
+    return tables(start, length, headDim, theta, RopeScaling.NONE);
+  }
+
+  /**
+   * cos and sin tables [T, d] under a {@code rope_scaling} ({@link RopeScaling#invFreq}); longrope
+   * picks its factors by the sequence length start+T and multiplies cos/sin by its attention
+   * factor.
+   */
+  public static float[][] tables(
+      int start, int length, int headDim, double theta, RopeScaling scaling) {
     int half = headDim / 2;
-    float[] invFreq = new float[half];
-    for (int i = 0; i < half; i++) {
-      float exponent = (float) (2 * i) / headDim; // arange(0, d, 2).float() / d
-      invFreq[i] = 1.0f / (float) Math.pow(theta, exponent);
-    }
+    float[] invFreq = scaling.invFreq(headDim, theta, start + length);
+    float factor = (float) scaling.attentionFactor();
     float[] cos = new float[length * headDim];
     float[] sin = new float[length * headDim];
     for (int t = 0; t < length; t++) {
       for (int j = 0; j < headDim; j++) {
         float angle = (float) (start + t) * invFreq[j % half];
-        cos[t * headDim + j] = (float) Math.cos(angle);
-        sin[t * headDim + j] = (float) Math.sin(angle);
+        cos[t * headDim + j] = (float) Math.cos(angle) * factor;
+        sin[t * headDim + j] = (float) Math.sin(angle) * factor;
       }
     }
     return new float[][] {cos, sin};
@@ -44,7 +51,13 @@ public final class Rope {
 
   /** cos/sin as NDArrays [T, d] in {@code m}. */
   public static NDList create(NDManager m, int length, int headDim, double theta) {
-    float[][] t = tables(0, length, headDim, theta);
+    return create(m, length, headDim, theta, RopeScaling.NONE);
+  }
+
+  /** cos/sin as NDArrays [T, d] in {@code m} under a rope_scaling. */
+  public static NDList create(
+      NDManager m, int length, int headDim, double theta, RopeScaling scaling) {
+    float[][] t = tables(0, length, headDim, theta, scaling);
     return new NDList(
         dev.cura.engine.nn.Nd.floats(m, t[0], new Shape(length, headDim)),
         dev.cura.engine.nn.Nd.floats(m, t[1], new Shape(length, headDim)));

@@ -3,10 +3,14 @@ package dev.cura.engine.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
-/** An unquantized frozen weight W [out, in], kept in the compute dtype. */
+/**
+ * An unquantized weight W [out, in], kept in the compute dtype: frozen (QLoRA's base), or trainable
+ * after {@link #train()} (full-parameter pretraining).
+ */
 public final class DenseWeight implements FrozenWeight {
   private final NDArray weight; // [out, in]
-  private final NDArray weightT; // [in, out] view
+  private final NDArray weightT; // [in, out] view, taken before W could require a gradient
+  private boolean trainable;
 
   public DenseWeight(NDArray weight) {
     if (weight.getShape().dimension() != 2) {
@@ -32,6 +36,9 @@ public final class DenseWeight implements FrozenWeight {
    */
   @Override
   public NDArray apply(NDArray x, NDManager m) {
+    if (trainable) { // a transpose taken now is recorded, so the gradient reaches W
+      return x.matMul(Nd.own(m, weight.transpose()));
+    }
     if (weightT.getDataType() != x.getDataType()) {
       return x.matMul(Nd.own(m, weightT.toType(x.getDataType(), false)));
     }
@@ -41,6 +48,16 @@ public final class DenseWeight implements FrozenWeight {
   @Override
   public NDArray dense(NDManager m) {
     return Nd.own(m, weight.duplicate());
+  }
+
+  /**
+   * Makes W a trainable leaf: it requires a gradient, and products with it are recorded by
+   * autograd. Returns W (the optimizer updates it in place).
+   */
+  public NDArray train() {
+    weight.setRequiresGradient(true);
+    trainable = true;
+    return weight;
   }
 
   /** The underlying weight (owned by this object). */

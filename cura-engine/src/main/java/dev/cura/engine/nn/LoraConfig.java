@@ -10,7 +10,9 @@ import java.util.Set;
  * @param rank r
  * @param alpha α
  * @param dropout dropout probability on the LoRA input
- * @param targets module names (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj)
+ * @param targets module names (q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj; phi3:
+ *     qkv_proj, o_proj, gate_up_proj, down_proj); {@link #ALL_LINEARS} means every decoder linear
+ *     of whatever family the model is
  * @param rslora use α/√r
  */
 public record LoraConfig(
@@ -20,7 +22,22 @@ public record LoraConfig(
   public static final List<String> ALL_LINEARS =
       List.of("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj");
 
-  private static final Set<String> KNOWN = Set.copyOf(ALL_LINEARS);
+  /** Phi-3's decoder linears as PEFT names them (fused q/k/v and gate/up). */
+  public static final List<String> PHI3_LINEARS =
+      List.of("qkv_proj", "o_proj", "gate_up_proj", "down_proj");
+
+  /** Every decoder-linear name of the supported families. */
+  public static final Set<String> KNOWN =
+      Set.of(
+          "q_proj",
+          "k_proj",
+          "v_proj",
+          "o_proj",
+          "gate_proj",
+          "up_proj",
+          "down_proj",
+          "qkv_proj",
+          "gate_up_proj");
 
   public LoraConfig {
     targets = List.copyOf(targets);
@@ -33,12 +50,28 @@ public record LoraConfig(
     for (String t : targets) {
       if (!KNOWN.contains(t)) {
         throw new IllegalArgumentException(
-            "lora.target_modules must be among " + ALL_LINEARS + ", got '" + t + "'");
+            "lora.target_modules must be among "
+                + new java.util.TreeSet<>(KNOWN)
+                + " (phi3: "
+                + PHI3_LINEARS
+                + "), got '"
+                + t
+                + "'");
       }
     }
     if (targets.isEmpty()) {
       throw new IllegalArgumentException("lora.target_modules must name at least one module");
     }
+  }
+
+  /** Whether this asks for every decoder linear (the default, whatever the family names them). */
+  public boolean allLinears() {
+    return targets.equals(ALL_LINEARS) || targets.equals(PHI3_LINEARS);
+  }
+
+  /** The same hyperparameters on other target modules. */
+  public LoraConfig withTargets(List<String> t) {
+    return new LoraConfig(rank, alpha, dropout, t, rslora);
   }
 
   /** α/r (or α/√r with rsLoRA). */

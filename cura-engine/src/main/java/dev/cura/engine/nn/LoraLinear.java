@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 /**
  * A frozen base linear with an optional LoRA branch (PEFT semantics, QLORA-SPEC §8):
  *
- * <pre>y = x·Wᵀ + (dropout(x)·Aᵀ·Bᵀ)·scaling      x [N, in], A [r, in], B [out, r], y [N, out]
+ * <pre>y = x·Wᵀ + b + (dropout(x)·Aᵀ·Bᵀ)·scaling      x [N, in], A [r, in], B [out, r], y [N, out]
  * </pre>
  *
  * A starts Kaiming-uniform with a = √5 (bound 1/√in), B starts at zero so ΔW = 0 initially. Only A
@@ -18,14 +18,26 @@ import java.util.SplittableRandom;
 public final class LoraLinear implements AutoCloseable {
   private final String name;
   private final FrozenWeight base;
+  private final NDArray bias; // [out] or null; frozen, unquantized (as bitsandbytes leaves it)
   private NDArray loraA; // [r, in], requires grad
   private NDArray loraB; // [out, r], requires grad
   private double scaling;
   private double dropout;
 
   public LoraLinear(String name, FrozenWeight base) {
+    this(name, base, null);
+  }
+
+  /** A linear with a frozen bias [out] (qwen2's q/k/v, attention_bias, mlp_bias). */
+  public LoraLinear(String name, FrozenWeight base, NDArray bias) {
     this.name = name;
     this.base = base;
+    this.bias = bias;
+  }
+
+  /** The frozen bias [out], or null. */
+  public NDArray bias() {
+    return bias;
   }
 
   /** The PEFT module path, e.g. {@code model.layers.0.self_attn.q_proj}. */
@@ -126,6 +138,9 @@ public final class LoraLinear implements AutoCloseable {
    */
   public NDArray forward(NDArray x, NDManager m, boolean training) {
     NDArray y = base.apply(x, m); // [N, out]
+    if (bias != null) {
+      y = y.add(bias);
+    }
     if (loraA == null) {
       return y;
     }
@@ -160,5 +175,8 @@ public final class LoraLinear implements AutoCloseable {
   public void close() {
     closeLora();
     base.close();
+    if (bias != null) {
+      bias.close();
+    }
   }
 }

@@ -19,6 +19,7 @@ public final class LoraParams {
    * model order from one RNG seeded with {@code seed}.
    */
   public static void attach(LlamaModel model, LoraConfig cfg, long seed) {
+    cfg = resolve(model, cfg);
     SplittableRandom rng = new SplittableRandom(seed);
     DataType paramType =
         model.options().computeDtype() == DataType.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
@@ -27,6 +28,34 @@ public final class LoraParams {
         l.initLora(model.manager(), cfg, rng, paramType);
       }
     }
+  }
+
+  /**
+   * The targets as this model names its linears: {@link LoraConfig#allLinears} becomes the family's
+   * own list (phi3: qkv_proj, o_proj, gate_up_proj, down_proj); a named target the model lacks is
+   * an error, as in PEFT.
+   */
+  public static LoraConfig resolve(LlamaModel model, LoraConfig cfg) {
+    List<String> names = new ArrayList<>();
+    for (LoraLinear l : model.layers().get(0).linears()) {
+      names.add(shortName(l.name()));
+    }
+    if (cfg.allLinears()) {
+      return cfg.withTargets(names);
+    }
+    for (String t : cfg.targets()) {
+      if (!names.contains(t)) {
+        throw new IllegalArgumentException(
+            "LoRA target '"
+                + t
+                + "' is not a linear of this "
+                + model.config().modelType()
+                + " model (its linears: "
+                + names
+                + ")");
+      }
+    }
+    return cfg;
   }
 
   /** All LoRA tensors, A then B per module, in model order. */

@@ -36,6 +36,7 @@ public final class PeftAdapter {
   /** Writes the model's LoRA branches (written to temp files, then renamed). */
   public static void save(Path dir, LlamaModel model, LoraConfig cfg, String baseModel)
       throws IOException {
+    cfg = LoraParams.resolve(model, cfg);
     Files.createDirectories(dir);
     ObjectNode c = JSON.createObjectNode();
     c.put("peft_type", "LORA");
@@ -84,10 +85,9 @@ public final class PeftAdapter {
     JsonNode tm = c.path("target_modules");
     if (tm.isArray()) {
       tm.forEach(x -> targets.add(x.asText()));
-    } else if (tm.isTextual()) {
-      targets.addAll(LoraConfig.ALL_LINEARS); // a regex: the tensors decide which modules exist
     }
-    targets.retainAll(LoraConfig.ALL_LINEARS);
+    // a regex or "all-linear": the tensors decide which modules have LoRA
+    targets.retainAll(LoraConfig.KNOWN);
     if (targets.isEmpty()) {
       targets.addAll(LoraConfig.ALL_LINEARS);
     }

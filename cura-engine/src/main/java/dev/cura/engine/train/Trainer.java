@@ -1,9 +1,9 @@
 package dev.cura.engine.train;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cura.core.util.FileTrees;
 import dev.cura.engine.data.BatchSampler;
 import dev.cura.engine.data.Example;
 import dev.cura.engine.data.ExampleBuilder;
@@ -16,6 +16,7 @@ import dev.cura.engine.model.LoadOptions;
 import dev.cura.engine.nn.LoraParams;
 import dev.cura.engine.nn.Nd;
 import dev.cura.engine.optim.AdamWConfig;
+import dev.cura.engine.optim.GradClip;
 import dev.cura.engine.optim.Optimizer;
 import dev.cura.engine.peft.PeftAdapter;
 import java.io.IOException;
@@ -127,11 +128,8 @@ public final class Trainer {
             }
             tokens += (long) micro.get(k).batch() * micro.get(k).length();
           }
-          double norm = gradNorm(params);
-          float scale =
-              cfg.maxGradNorm() > 0 && norm > cfg.maxGradNorm()
-                  ? (float) (cfg.maxGradNorm() / (norm + 1e-6))
-                  : 1f;
+          double norm = GradClip.globalNorm(params);
+          float scale = GradClip.scale(norm, cfg.maxGradNorm());
           double lr = cfg.lrAt(step, warmup);
           long pagedBefore = opt.pagedBytes();
           opt.step(params, lr, scale);
@@ -189,19 +187,6 @@ public final class Trainer {
     }
   }
 
-  /** Global L2 norm of all LoRA gradients (as torch's clip_grad_norm_ computes it). */
-  static double gradNorm(List<LoraParams.Param> params) {
-    double sum = 0;
-    for (LoraParams.Param p : params) {
-      try (NDArray g = p.value().getGradient()) {
-        for (float x : g.toFloatArray()) {
-          sum += (double) x * x;
-        }
-      }
-    }
-    return Math.sqrt(sum);
-  }
-
   private static Path checkpoint(
       TrainConfig cfg, LlamaModel model, Optimizer opt, TrainerState state) throws IOException {
     Path root = cfg.out().resolve("checkpoints");
@@ -212,18 +197,10 @@ public final class Trainer {
     opt.save(tmp.resolve("optimizer.safetensors"));
     state.write(tmp);
     if (Files.exists(dir)) {
-      deleteTree(dir);
+      FileTrees.delete(dir);
     }
     Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
     return dir;
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (var s = Files.walk(dir)) {
-      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    }
   }
 
   private static void writeMetrics(

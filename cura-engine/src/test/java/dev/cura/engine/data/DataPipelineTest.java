@@ -63,7 +63,11 @@ class DataPipelineTest {
 
     Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"gpt2\"}");
     e = assertThrows(IllegalArgumentException.class, () -> LlamaConfig.read(dir));
-    assertTrue(e.getMessage().contains("model_type must be llama or mistral, got 'gpt2'"));
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "model_type must be one of [gemma2, llama, mistral, phi3, qwen2, qwen3], got 'gpt2'"),
+        e.getMessage());
     Files.writeString(
         dir.resolve("config.json"),
         "{\"model_type\": \"llama\", \"vocab_size\": 10, \"hidden_size\": 8,"

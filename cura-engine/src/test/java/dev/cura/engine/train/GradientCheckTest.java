@@ -1,21 +1,18 @@
 package dev.cura.engine.train;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import ai.djl.Device;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.cura.engine.model.LlamaConfig;
 import dev.cura.engine.model.LlamaLoader;
 import dev.cura.engine.model.LlamaModel;
 import dev.cura.engine.model.LoadOptions;
 import dev.cura.engine.nn.LoraLinear;
 import dev.cura.engine.nn.LoraParams;
+import dev.cura.engine.testutil.FiniteDifferences;
 import dev.cura.engine.testutil.RandomLlama;
-import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * loss, in float64 so the differences are accurate to ~1e-9. Bound 1e-4 relative (of the largest
  * gradient component): far above float64 round-off, far below any real mistake.
  */
-class GradientCheckTest {
+public class GradientCheckTest {
   @Test
   void loraGradientsMatchFiniteDifferences() {
     LlamaConfig cfg = LlamaConfig.of(50, 16, 24, 2, 4, 2, false);
@@ -46,37 +43,15 @@ class GradientCheckTest {
       double norm = batch.targetTokens();
       new CheckpointedStep(model).forwardBackward(batch, norm, 1, 0, 0, m);
 
-      List<LoraParams.Param> params = LoraParams.params(model);
-      double maxErr = 0, maxGrad = 0;
       SplittableRandom pick = new SplittableRandom(5);
-      for (LoraParams.Param p : params) {
-        double[] grad = p.value().getGradient().toDoubleArray();
-        double[] values = p.value().toDoubleArray();
-        for (int probe = 0; probe < 2; probe++) {
-          int i = pick.nextInt(values.length);
-          double h = 1e-5;
-          double up = loss(model, batch, p.value(), values, i, values[i] + h, m);
-          double down = loss(model, batch, p.value(), values, i, values[i] - h, m);
-          p.value().set(values);
-          double fd = (up - down) / (2 * h);
-          maxErr = Math.max(maxErr, Math.abs(fd - grad[i]));
-          maxGrad = Math.max(maxGrad, Math.abs(grad[i]));
-        }
-      }
-      assertTrue(maxGrad > 1e-3, "gradients are degenerate: " + maxGrad);
-      assertTrue(maxErr / maxGrad < 1e-4, "max |fd − grad| " + maxErr + " of max " + maxGrad);
+      ToIntFunction<double[]> random = grad -> pick.nextInt(grad.length);
+      FiniteDifferences.assertGradients(
+          model, batch, LoraParams.params(model), probes(random, random), m);
     }
   }
 
-  private static double loss(
-      LlamaModel model, Batch batch, NDArray param, double[] values, int i, double v, NDManager m) {
-    double[] changed = values.clone();
-    changed[i] = v;
-    param.set(changed);
-    try (NDManager s = m.newSubManager()) {
-      NDArray ids = s.create(batch.ids(), new Shape(batch.batch(), batch.length()));
-      NDArray logits = model.logits(ids, s);
-      return CausalLmLoss.compute(logits, batch, batch.targetTokens(), s).getDouble();
-    }
+  @SafeVarargs
+  public static ToIntFunction<double[]>[] probes(ToIntFunction<double[]>... p) {
+    return p;
   }
 }

@@ -204,7 +204,8 @@ public class JobService {
                                     + "; only unfinished jobs can be cancelled");
                           }
                           Instant now = Instant.now();
-                          var cancel = new CancelRequested(id, "cancelled by the job's owner");
+                          var cancel =
+                              new CancelRequested(id, "cancelled by the job's owner", tenant);
                           var envelope =
                               new EventEnvelope<>(
                                   UUID.randomUUID().toString(), SOURCE, now, cancel);

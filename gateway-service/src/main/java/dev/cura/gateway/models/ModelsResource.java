@@ -2,6 +2,10 @@ package dev.cura.gateway.models;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cura.core.models.ModelCatalog;
+import dev.cura.core.models.ModelRoots;
+import dev.cura.core.store.DirectoryDigest;
+import dev.cura.events.References;
 import dev.cura.rest.api.ApiException;
 import dev.cura.rest.api.ListPage;
 import dev.cura.rest.api.OnWorker;
@@ -26,20 +30,26 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * The base-model catalog. {@code GET /v1/models}, {@code GET /v1/models/{id}}; {@code POST
  * /v1/models} {"id","path"} registers a Hugging Face directory inside the allowed roots (admin
- * only), hashing it once so jobs carry the base model's digest.
+ * only): it binds the id to the directory's real path and its {@link DirectoryDigest} in the shared
+ * {@link ModelCatalog}, which is what the quantizer reads, and jobs carry that digest.
  */
 @Path("/v1/models")
 @Produces(MediaType.APPLICATION_JSON)
 public class ModelsResource {
-  static final Pattern MODEL_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+  static final Pattern MODEL_ID = References.MODEL_NAME;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Caller caller;
-  private final ModelPaths paths;
+  private final ModelRoots paths;
+  private final ModelCatalog catalog;
 
-  ModelsResource(Caller caller, @ConfigProperty(name = "cura.model-roots") String roots) {
+  ModelsResource(
+      Caller caller,
+      @ConfigProperty(name = "cura.model-roots") String roots,
+      @ConfigProperty(name = "cura.artifact-root") String artifactRoot) {
     this.caller = caller;
-    this.paths = new ModelPaths(roots, java.nio.file.Path.of(""));
+    this.paths = new ModelRoots(roots, java.nio.file.Path.of(""));
+    this.catalog = new ModelCatalog(java.nio.file.Path.of(artifactRoot));
   }
 
   /** Request body of a registration. */
@@ -99,7 +109,9 @@ public class ModelsResource {
     if (body == null || body.id() == null || !MODEL_ID.matcher(body.id()).matches()) {
       throw ApiException.invalid(
           "id",
-          "id must be 1-64 characters of A-Z, a-z, 0-9, '.', '_' or '-', got "
+          "id must be "
+              + References.MODEL_NAME_RULE
+              + ", got "
               + (body == null || body.id() == null ? "nothing" : "'" + body.id() + "'"));
     }
     java.nio.file.Path dir;
@@ -121,7 +133,7 @@ public class ModelsResource {
                         + existing.path
                         + "; pick another id");
               }
-              return OnWorker.call(() -> describe(dir))
+              return OnWorker.call(() -> describe(body.id(), dir))
                   .flatMap(
                       d -> {
                         BaseModel m = existing != null ? existing : new BaseModel();
@@ -147,10 +159,16 @@ public class ModelsResource {
 
   private record Described(String sha256, String modelType, long bytes) {}
 
-  private Described describe(java.nio.file.Path dir) throws java.io.IOException {
+  /**
+   * Hashes the directory and binds the id to it in the shared catalog (the quantizer reads exactly
+   * this directory, while its files have this digest). Runs before the row is written: a catalog
+   * entry without a row is harmless (re-registering the id repairs both), a row without an entry
+   * would list a model no job can use.
+   */
+  private Described describe(String id, java.nio.file.Path dir) throws java.io.IOException {
     String digest;
     try {
-      digest = DirectoryDigest.of(dir, real -> paths.rootOf(real).isPresent());
+      digest = DirectoryDigest.of(dir, paths::contains);
     } catch (IllegalArgumentException e) {
       throw ApiException.invalid("path", e.getMessage());
     }
@@ -161,6 +179,7 @@ public class ModelsResource {
     } catch (java.io.IOException e) {
       throw ApiException.invalid("path", "config.json is not valid JSON: " + e.getMessage());
     }
+    catalog.put(new ModelCatalog.Entry(id, dir, digest, Instant.now()));
     long bytes;
     try (Stream<java.nio.file.Path> walk = Files.walk(dir)) {
       bytes =

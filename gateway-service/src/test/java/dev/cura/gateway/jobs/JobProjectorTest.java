@@ -86,7 +86,7 @@ class JobProjectorTest {
   @Test
   void lateEventsNeverMoveAFinishedJob() {
     Job job = fresh();
-    JobProjector.apply(job, at(1, new CancelRequested(JOB, "stop")));
+    JobProjector.apply(job, at(1, new CancelRequested(JOB, "stop", null)));
     assertEquals("cancelled", job.status);
     JobProjector.apply(job, at(2, new TrainingProgress(JOB, 7, 0.7, 1.0, 1e-4, 50, 1, 10L, 5L)));
     var entries =

@@ -1,44 +1,34 @@
 package dev.cura.quantizer.messaging;
 
 import dev.cura.events.CuraEvent;
-import dev.cura.events.EventType;
+import dev.cura.events.Topics;
 import dev.cura.messaging.KafkaEvents;
+import dev.cura.messaging.TopicEmitters;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
-/** Publishes the quantizer's events; the Uni completes when the broker acknowledged (acks=all). */
+/**
+ * The quantizer's outgoing channels; routing is {@link TopicEmitters}'. The Uni completes when the
+ * broker acknowledged (acks=all).
+ */
 @ApplicationScoped
 public class EventPublisher {
-  private final KafkaEvents events;
-  private final MutinyEmitter<byte[]> quantized;
-  private final MutinyEmitter<byte[]> failed;
+  private final TopicEmitters emitters;
 
   EventPublisher(
       KafkaEvents events,
       @Channel(Channels.CHECKPOINT_QUANTIZED_OUT) MutinyEmitter<byte[]> quantized,
       @Channel(Channels.JOB_FAILED_OUT) MutinyEmitter<byte[]> failed) {
-    this.events = events;
-    this.quantized = quantized;
-    this.failed = failed;
+    this.emitters =
+        new TopicEmitters("the quantizer", events)
+            .route(Topics.CHECKPOINT_QUANTIZED, quantized)
+            .route(Topics.JOB_FAILED, failed);
   }
 
-  /**
-   * Sends {@code event} to its topic, keyed by job id.
-   *
-   * @throws IllegalArgumentException for an event type the quantizer does not publish
-   */
+  /** Sends {@code event} to its topic, keyed by job id. */
   public Uni<Void> publish(CuraEvent event) {
-    MutinyEmitter<byte[]> emitter =
-        switch (EventType.of(event)) {
-          case CHECKPOINT_QUANTIZED -> quantized;
-          case JOB_FAILED -> failed;
-          default ->
-              throw new IllegalArgumentException(
-                  "the quantizer publishes CheckpointQuantized and JobFailed, got "
-                      + event.getClass().getSimpleName());
-        };
-    return emitter.sendMessage(events.message(event));
+    return emitters.publish(event);
   }
 }

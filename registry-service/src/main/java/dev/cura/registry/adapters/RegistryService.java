@@ -5,11 +5,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.cura.core.store.JobOwners;
 import dev.cura.events.AdapterRegistered;
 import dev.cura.events.AdapterTrained;
+import dev.cura.events.EventDecodingException;
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.JobFailed;
 import dev.cura.events.Lineage;
+import dev.cura.events.References;
+import dev.cura.registry.CancelConsumer;
 import dev.cura.registry.messaging.EventPublisher;
 import dev.cura.registry.persistence.ProcessedEvent;
 import dev.cura.rest.api.OnWorker;
@@ -19,6 +23,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
@@ -36,9 +41,14 @@ import org.jboss.logging.Logger;
  * also repairs a crash between the commit and the publish). A new version number comes from the
  * adapter row, locked in the same transaction that inserts the version.
  *
- * <p>The artifact is verified first (in the store, intact, both PEFT files, content digest equal to
- * the event's); a mismatch is the job's failure ({@code JobFailed}, stage registering), not a
- * poison record.
+ * <p>Before anything is written: the job id must be the event tenant's ({@link JobOwners}; else the
+ * record is dead-lettered, {@code foreign_job}), the adapter must be referenced as {@code
+ * cas:sha256/<its digest>} (else the job fails as a user error and the record is dead-lettered,
+ * {@code invalid_reference}), and the job must not have been cancelled ({@link CancelConsumer}:
+ * every cancel on the topic at that moment is handled first; a cancelled job's adapter is not
+ * registered and the job gets a {@code JobFailed} "cancelled"). The artifact is verified (in the
+ * store, intact, both PEFT files, content digest equal to the event's); a mismatch is the job's
+ * failure ({@code JobFailed}, stage registering), not a poison record.
  */
 @ApplicationScoped
 public class RegistryService {
@@ -52,16 +62,24 @@ public class RegistryService {
           .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .build();
 
+  static final Duration CANCELS_CATCH_UP = Duration.ofSeconds(10);
+  static final String CANCELLED_MESSAGE = "cancelled before its adapter was registered";
+
   private final AdapterArtifacts artifacts;
+  private final JobOwners owners;
   private final EventPublisher publisher;
+  private final CancelConsumer cancels;
   private final MeterRegistry meters;
 
   RegistryService(
       @ConfigProperty(name = "cura.artifact-root") String root,
       EventPublisher publisher,
+      CancelConsumer cancels,
       MeterRegistry meters) {
     this.artifacts = new AdapterArtifacts(Path.of(root));
+    this.owners = new JobOwners(Path.of(root));
     this.publisher = publisher;
+    this.cancels = cancels;
     this.meters = meters;
     meters.counter("cura.registry.versions", "outcome", "created");
     meters.counter("cura.registry.versions", "outcome", "redelivered");
@@ -73,6 +91,25 @@ public class RegistryService {
 
   /** Registers (or finds) the job's version and publishes it. */
   public Uni<Void> onAdapterTrained(EventEnvelope<AdapterTrained> event) {
+    AdapterTrained a = event.data();
+    return OnWorker.call(() -> owners.mayAct(a.tenant(), a.jobId()))
+        .flatMap(
+            mine -> {
+              if (!mine) {
+                return Uni.createFrom().failure(EventDecodingException.foreignJob(a.jobId()));
+              }
+              try {
+                References.check(a);
+              } catch (EventDecodingException e) {
+                return fail(a, JobFailed.Code.USER_ERROR, e.getMessage())
+                    .onItem()
+                    .failWith(() -> e);
+              }
+              return register(event);
+            });
+  }
+
+  private Uni<Void> register(EventEnvelope<AdapterTrained> event) {
     AdapterTrained a = event.data();
     // the inbox row records the delivery; idempotency itself is by (tenant, job) below, because a
     // redelivery must re-publish the version it got
@@ -88,20 +125,34 @@ public class RegistryService {
                     a.jobId(), existing.name, existing.version);
                 return publish(existing);
               }
-              if (!NAME.matcher(a.adapterName()).matches()) {
-                return fail(
-                    a,
-                    JobFailed.Code.USER_ERROR,
-                    "adapter name must be 1-200 characters of A-Z, a-z, 0-9, '.', '_' or '-', got '"
-                        + a.adapterName()
-                        + "'");
-              }
-              return OnWorker.call(() -> artifacts.verify(a.adapterDigest()))
-                  .flatMap(files -> Panache.withTransaction(() -> assign(event, files)))
-                  .flatMap(this::publish)
-                  .onFailure(IllegalArgumentException.class)
-                  .recoverWithUni(e -> fail(a, JobFailed.Code.INTERNAL, e.getMessage()));
+              return OnWorker.call(
+                      () -> {
+                        cancels.awaitCaughtUp(CANCELS_CATCH_UP);
+                        return cancels.isCancelled(a.jobId());
+                      })
+                  .flatMap(
+                      cancelled ->
+                          cancelled
+                              ? fail(a, JobFailed.Code.USER_ERROR, CANCELLED_MESSAGE)
+                              : registerNew(event));
             });
+  }
+
+  private Uni<Void> registerNew(EventEnvelope<AdapterTrained> event) {
+    AdapterTrained a = event.data();
+    if (!NAME.matcher(a.adapterName()).matches()) {
+      return fail(
+          a,
+          JobFailed.Code.USER_ERROR,
+          "adapter name must be 1-200 characters of A-Z, a-z, 0-9, '.', '_' or '-', got '"
+              + a.adapterName()
+              + "'");
+    }
+    return OnWorker.call(() -> artifacts.verify(a.adapterDigest()))
+        .flatMap(files -> Panache.withTransaction(() -> assign(event, files)))
+        .flatMap(this::publish)
+        .onFailure(IllegalArgumentException.class)
+        .recoverWithUni(e -> fail(a, JobFailed.Code.INTERNAL, e.getMessage()));
   }
 
   private Uni<Void> fail(AdapterTrained a, JobFailed.Code code, String message) {

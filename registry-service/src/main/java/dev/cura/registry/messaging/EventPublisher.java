@@ -1,44 +1,34 @@
 package dev.cura.registry.messaging;
 
 import dev.cura.events.CuraEvent;
-import dev.cura.events.EventType;
+import dev.cura.events.Topics;
 import dev.cura.messaging.KafkaEvents;
+import dev.cura.messaging.TopicEmitters;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 
-/** Publishes the registry's events; the Uni completes when the broker acknowledged (acks=all). */
+/**
+ * The registry's outgoing channels; routing is {@link TopicEmitters}'. The Uni completes when the
+ * broker acknowledged (acks=all).
+ */
 @ApplicationScoped
 public class EventPublisher {
-  private final KafkaEvents events;
-  private final MutinyEmitter<byte[]> registered;
-  private final MutinyEmitter<byte[]> failed;
+  private final TopicEmitters emitters;
 
   EventPublisher(
       KafkaEvents events,
       @Channel(Channels.ADAPTER_REGISTERED_OUT) MutinyEmitter<byte[]> registered,
       @Channel(Channels.JOB_FAILED_OUT) MutinyEmitter<byte[]> failed) {
-    this.events = events;
-    this.registered = registered;
-    this.failed = failed;
+    this.emitters =
+        new TopicEmitters("the registry", events)
+            .route(Topics.ADAPTER_REGISTERED, registered)
+            .route(Topics.JOB_FAILED, failed);
   }
 
-  /**
-   * Sends {@code event} to its topic, keyed by job id.
-   *
-   * @throws IllegalArgumentException for an event type the registry does not publish
-   */
+  /** Sends {@code event} to its topic, keyed by job id. */
   public Uni<Void> publish(CuraEvent event) {
-    MutinyEmitter<byte[]> emitter =
-        switch (EventType.of(event)) {
-          case ADAPTER_REGISTERED -> registered;
-          case JOB_FAILED -> failed;
-          default ->
-              throw new IllegalArgumentException(
-                  "the registry publishes AdapterRegistered and JobFailed, got "
-                      + event.getClass().getSimpleName());
-        };
-    return emitter.sendMessage(events.message(event));
+    return emitters.publish(event);
   }
 }

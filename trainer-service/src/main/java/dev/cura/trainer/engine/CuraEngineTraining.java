@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cura.core.store.ArtifactStore;
+import dev.cura.core.util.FileTrees;
 import dev.cura.engine.model.LoadOptions;
 import dev.cura.engine.train.StepMetrics;
 import dev.cura.engine.train.TrainConfig;
@@ -45,8 +46,11 @@ public final class CuraEngineTraining implements TrainingEngine {
     Files.createDirectories(out);
     if (plan.resumeFrom() != null) {
       long step = checkpointStep(plan.resumeFrom());
-      copyTree(
-          plan.resumeFrom(), out.resolve("checkpoints").resolve(String.format("step-%06d", step)));
+      FileTrees.copy(
+          plan.resumeFrom(),
+          out.resolve("checkpoints").resolve(String.format("step-%06d", step)),
+          rel -> rel.toString().equals(ArtifactStore.MANIFEST),
+          StandardCopyOption.REPLACE_EXISTING);
     }
     TrainConfig cfg = config(plan, out);
     var bridge = new Bridge(listener, plan, countExamples(plan.trainFile()));
@@ -133,23 +137,6 @@ public final class CuraEngineTraining implements TrainingEngine {
               + step);
     }
     return step.asLong();
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path rel = from.relativize(p);
-        if (rel.toString().equals(ArtifactStore.MANIFEST)) {
-          continue;
-        }
-        Path dest = to.resolve(rel.toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(dest);
-        } else {
-          Files.copy(p, dest, StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
-    }
   }
 
   /** A listener failure carried through the engine (its callbacks throw no checked exceptions). */

@@ -3,26 +3,24 @@ package dev.cura.trainer.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cura.core.store.JobOwners;
+import dev.cura.core.util.AtomicFiles;
 import dev.cura.events.CuraEvent;
 import dev.cura.events.EncodedEvent;
 import dev.cura.events.EventCodec;
 import dev.cura.events.EventEnvelope;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
- * The durable state of one training job, kept in the shared artifact root under {@code jobs/<job
- * id>/} so that any trainer instance can pick the job up:
+ * The durable state of one training job, kept in the shared artifact root under {@code
+ * tenants/<tenant>/jobs/<job id>/} so that any trainer instance can pick the job up — keyed by
+ * tenant and job, so one tenant's job id can never open another tenant's state (and {@link
+ * dev.cura.core.store.JobOwners} refuses a job id another tenant used first):
  *
  * <ul>
  *   <li>{@code checkpoint.json}: the latest checkpoint ({@code step}, {@code digest}, {@code uri}
@@ -34,15 +32,18 @@ import java.util.regex.Pattern;
  *       which fails when the name exists), so two trainers that raced on one job still agree on one
  *       outcome, and a redelivered request re-publishes the same event (same event id, same adapter
  *       digest) instead of training again.
+ *   <li>{@code attempts.json}: runs started since the job last made progress (a new checkpoint)
+ *       that did not end on their own — a run whose trainer died (native out-of-memory, an abort,
+ *       SIGKILL). Bounded, so a job that kills its trainer is failed instead of redelivered
+ *       forever.
+ *   <li>{@code lease/}: the epoch fence of {@link JobLease}.
  * </ul>
  *
  * <p>Files are small JSON; every write goes to a temp file in the same directory first, so a reader
- * never sees a partial file.
+ * never sees a partial file. Writes other than the outcome happen only while holding the job's
+ * {@link JobLease}.
  */
 public final class JobLedger {
-  /** Job ids become directory names; anything else (slashes, dots only, …) is refused. */
-  private static final Pattern SAFE_JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path dir;
@@ -54,23 +55,23 @@ public final class JobLedger {
   }
 
   /**
-   * The ledger of {@code jobId} under {@code artifactRoot}/jobs (the directory is created on first
-   * write).
+   * The ledger of the tenant's job under {@code artifactRoot}/tenants (the directory is created on
+   * first write).
    *
-   * @throws JobException (user error) when the job id cannot be a directory name
+   * @throws JobException (user error) when the tenant or job id cannot be a directory name
    */
-  public static JobLedger open(Path artifactRoot, String jobId, EventCodec codec) {
-    if (jobId == null || !SAFE_JOB_ID.matcher(jobId).matches()) {
-      throw JobException.user(
-          "job id must be 1-128 characters of letters, digits, '.', '_' or '-', starting with a"
-              + " letter or digit, got '"
-              + jobId
-              + "'");
+  public static JobLedger open(Path artifactRoot, String tenant, String jobId, EventCodec codec) {
+    try {
+      JobOwners.requireSafe("tenant", tenant);
+      JobOwners.requireSafe("job id", jobId);
+    } catch (IllegalArgumentException e) {
+      throw JobException.user(e.getMessage(), e);
     }
-    return new JobLedger(artifactRoot.resolve("jobs").resolve(jobId), codec);
+    return new JobLedger(
+        artifactRoot.resolve("tenants").resolve(tenant).resolve("jobs").resolve(jobId), codec);
   }
 
-  /** The job's directory ({@code <root>/jobs/<job id>}). */
+  /** The job's directory ({@code <root>/tenants/<tenant>/jobs/<job id>}). */
   public Path dir() {
     return dir;
   }
@@ -108,12 +109,48 @@ public final class JobLedger {
     n.put("step", checkpoint.step());
     n.put("digest", checkpoint.digest());
     n.put("uri", checkpoint.uri());
-    Path tmp = writeTemp(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
-    Files.move(
-        tmp,
-        dir.resolve("checkpoint.json"),
-        StandardCopyOption.ATOMIC_MOVE,
-        StandardCopyOption.REPLACE_EXISTING);
+    AtomicFiles.replace(
+        dir.resolve("checkpoint.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
+  }
+
+  /**
+   * Counts a run that starts now. Runs that ended on their own ({@link #endAttempt}) are not
+   * counted; a recorded checkpoint newer than the last counted run's resets the count (the job
+   * makes progress, so its trainers die of something else).
+   *
+   * @return how many earlier runs since the job's last progress died without ending, not counting
+   *     this one
+   */
+  public synchronized int startAttempt() throws IOException {
+    long step = latestCheckpoint().map(CheckpointRecord::step).orElse(-1L);
+    int died = 0;
+    Path file = dir.resolve("attempts.json");
+    if (Files.isRegularFile(file)) {
+      JsonNode n = JSON.readTree(file.toFile());
+      if (n.path("checkpoint_step").asLong(-1) == step) {
+        died = Math.max(0, n.path("running").asInt(0));
+      }
+    }
+    writeAttempts(died + 1, step);
+    return died;
+  }
+
+  /** The run counted by {@link #startAttempt} ended on its own (stopped, finished, failed). */
+  public synchronized void endAttempt() throws IOException {
+    Path file = dir.resolve("attempts.json");
+    if (!Files.isRegularFile(file)) {
+      return;
+    }
+    JsonNode n = JSON.readTree(file.toFile());
+    writeAttempts(
+        Math.max(0, n.path("running").asInt(0) - 1), n.path("checkpoint_step").asLong(-1));
+  }
+
+  private void writeAttempts(int running, long step) throws IOException {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("running", running);
+    n.put("checkpoint_step", step);
+    AtomicFiles.replace(dir.resolve("attempts.json"), JSON.writeValueAsBytes(n));
   }
 
   /** The job's terminal event, if the job has ended. */
@@ -146,30 +183,9 @@ public final class JobLedger {
     ObjectNode h = n.putObject("headers");
     encoded.headers().forEach(h::put);
     n.put("value", encoded.valueAsString());
-    byte[] bytes = JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n);
-    Path target = dir.resolve("outcome.json");
-    Path tmp = writeTemp(bytes);
-    try {
-      Files.createLink(target, tmp);
-    } catch (FileAlreadyExistsException e) {
-      // another trainer ended the job first: its outcome stands
-    } catch (UnsupportedOperationException | FileSystemException e) {
-      // a volume without hard links: exclusive create still lets only the first writer in
-      try {
-        Files.write(target, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-      } catch (FileAlreadyExistsException taken) {
-        // another trainer ended the job first
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    // first writer wins: another trainer that ended the job first keeps its outcome
+    AtomicFiles.createOnce(
+        dir.resolve("outcome.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(n));
     return outcome().orElseThrow(() -> new IOException(dir + ": outcome.json vanished"));
-  }
-
-  private Path writeTemp(byte[] bytes) throws IOException {
-    Files.createDirectories(dir);
-    Path tmp = dir.resolve(".tmp-" + UUID.randomUUID());
-    Files.write(tmp, bytes);
-    return tmp;
   }
 }

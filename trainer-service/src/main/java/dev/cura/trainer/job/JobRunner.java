@@ -1,29 +1,34 @@
 package dev.cura.trainer.job;
 
+import dev.cura.core.store.JobOwners;
+import dev.cura.core.util.FileTrees;
 import dev.cura.events.AdapterTrained;
 import dev.cura.events.CheckpointQuantized;
 import dev.cura.events.CuraEvent;
 import dev.cura.events.DatasetRef;
 import dev.cura.events.EventCodec;
+import dev.cura.events.EventDecodingException;
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.FineTuneRequested;
 import dev.cura.events.InvalidJobSpecException;
 import dev.cura.events.JobFailed;
 import dev.cura.events.JobSpec;
 import dev.cura.events.Lineage;
+import dev.cura.events.References;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Stream;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -59,12 +64,23 @@ public final class JobRunner {
 
   static final String CANCELLED_MESSAGE = "cancelled";
   private static final Logger LOG = Logger.getLogger(JobRunner.class);
+  private static final long FENCE_CHECK_MILLIS = 1000;
+
+  /** Writes the heartbeats of the leases of running jobs (one daemon thread for all). */
+  private static final ScheduledExecutorService HEARTBEATS =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "cura-lease-heartbeat");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final JobArtifacts artifacts;
   private final TrainingEngine engine;
   private final JobEvents events;
   private final TrainerMetrics metrics;
   private final TrainerSettings settings;
+  private final JobOwners owners;
   private final EventCodec codec = new EventCodec();
 
   public JobRunner(
@@ -78,6 +94,7 @@ public final class JobRunner {
     this.events = events;
     this.metrics = metrics;
     this.settings = settings;
+    this.owners = new JobOwners(artifacts.root());
   }
 
   /**
@@ -85,47 +102,140 @@ public final class JobRunner {
    *
    * @return the outcome; every outcome but {@link JobOutcome#STOPPED} has been published and may be
    *     acknowledged
+   * @throws EventDecodingException when the record must go to the dead-letter topic instead: a job
+   *     id of another tenant, or a reference that is not allowed (whose job is failed first)
    */
   public JobOutcome run(EventEnvelope<CheckpointQuantized> delivery, Signals signals)
-      throws IOException {
+      throws IOException, InterruptedException {
     JobOutcome outcome = runJob(delivery.data(), signals);
     metrics.job(outcome);
     return outcome;
   }
 
-  private JobOutcome runJob(CheckpointQuantized job, Signals signals) throws IOException {
+  /**
+   * Checks what a delivery may do before anything is read or written for it.
+   *
+   * @throws EventDecodingException for a record to dead-letter: the job id or tenant cannot name a
+   *     directory (the job fails as a user error), the job id belongs to another tenant (nothing is
+   *     published: the job is not the sender's), a reference that is not {@code cas:sha256/…} or a
+   *     model name (the job fails as a user error)
+   */
+  void admit(CheckpointQuantized job) throws IOException {
     String jobId = job.jobId();
-    JobLedger ledger;
-    try {
-      ledger = JobLedger.open(artifacts.root(), jobId, codec);
-    } catch (JobException e) {
-      // no safe place to record it: publish only
-      events.publish(envelope(failed(jobId, e.code(), e.getMessage())));
-      return JobOutcome.FAILED;
+    FineTuneRequested req = job.request();
+    if (!jobId.equals(req.jobId())) {
+      throw new EventDecodingException(
+          EventDecodingException.Reason.INVALID_FIELD,
+          "request.job_id",
+          "request.job_id must be the event's job id '" + jobId + "', got '" + req.jobId() + "'");
     }
+    try {
+      JobOwners.requireSafe("tenant", req.tenant());
+      JobOwners.requireSafe("job id", jobId);
+    } catch (IllegalArgumentException e) {
+      events.publish(envelope(failed(jobId, JobFailed.Code.USER_ERROR, e.getMessage())));
+      throw new EventDecodingException(
+          EventDecodingException.Reason.INVALID_FIELD, "job_id", e.getMessage());
+    }
+    if (!owners.claim(req.tenant(), jobId)) {
+      LOG.warnf(
+          "job %s: a delivery for tenant %s, but another tenant owns it", jobId, req.tenant());
+      throw EventDecodingException.foreignJob(jobId);
+    }
+    try {
+      References.check(job);
+    } catch (EventDecodingException e) {
+      events.publish(envelope(failed(jobId, JobFailed.Code.USER_ERROR, e.getMessage())));
+      throw e;
+    }
+  }
+
+  private JobOutcome runJob(CheckpointQuantized job, Signals signals)
+      throws IOException, InterruptedException {
+    admit(job);
+    String jobId = job.jobId();
+    JobLedger ledger = JobLedger.open(artifacts.root(), job.request().tenant(), jobId, codec);
     Optional<EventEnvelope<CuraEvent>> ended = ledger.outcome();
     if (ended.isPresent()) {
-      LOG.infof("job %s ended before; publishing its %s again", jobId, ended.get().type());
-      events.publish(ended.get());
-      return JobOutcome.REPUBLISHED;
+      return republish(jobId, ended.get());
     }
     if (signals.cancelled()) {
-      return finish(ledger, cancelled(jobId), JobOutcome.CANCELLED);
+      return finish(ledger, null, cancelled(jobId), JobOutcome.CANCELLED);
     }
     if (signals.stopping()) {
       return JobOutcome.STOPPED;
     }
-    Path work = settings.workRoot().resolve(jobId + "-" + UUID.randomUUID());
+    // a trainer that still runs the job (the partition moved here) stops before we go on
+    JobLease lease =
+        JobLease.acquire(
+            ledger.dir(),
+            settings.source() + " pid " + ProcessHandle.current().pid(),
+            settings.leaseStale(),
+            () -> signals.stopping() || signals.cancelled());
+    if (lease == null) {
+      return signals.cancelled() && !signals.stopping()
+          ? finish(ledger, null, cancelled(jobId), JobOutcome.CANCELLED)
+          : JobOutcome.STOPPED;
+    }
+    ScheduledFuture<?> heartbeat =
+        HEARTBEATS.scheduleAtFixedRate(() -> beatQuietly(jobId, lease), 1, 1, TimeUnit.SECONDS);
+    try {
+      ended = ledger.outcome(); // the previous holder may have ended it while we waited
+      if (ended.isPresent()) {
+        return republish(jobId, ended.get());
+      }
+      int died = ledger.startAttempt();
+      JobOutcome outcome =
+          died >= settings.maxAttempts()
+              ? tooManyAttempts(job, ledger, lease, died)
+              : train(job, ledger, lease, new Fenced(signals, lease));
+      if (lease.mayWrite()) {
+        ledger.endAttempt(); // this run ended on its own: it does not count as one that died
+      }
+      return outcome;
+    } finally {
+      heartbeat.cancel(false);
+      lease.close();
+    }
+  }
+
+  private JobOutcome tooManyAttempts(
+      CheckpointQuantized job, JobLedger ledger, JobLease lease, int died) throws IOException {
+    LOG.warnf("job %s: %d runs died without progress; failing it", job.jobId(), died);
+    return finish(
+        ledger,
+        lease,
+        failed(
+            job.jobId(),
+            JobFailed.Code.USER_ERROR,
+            "the job's trainer died "
+                + died
+                + " times in a row without reaching a new checkpoint (the process was killed:"
+                + " most likely native out-of-memory or a crash in the engine), so the job is not"
+                + " tried again; lower training.batch_size or training.seq_len, or ask an operator"
+                + " for bigger workers"),
+        JobOutcome.FAILED);
+  }
+
+  private JobOutcome train(
+      CheckpointQuantized job, JobLedger ledger, JobLease lease, Signals signals)
+      throws IOException {
+    String jobId = job.jobId();
+    Path work =
+        settings
+            .workRoot()
+            .resolve(job.request().tenant())
+            .resolve(jobId + "-" + UUID.randomUUID());
     try {
       Files.createDirectories(work);
       TrainingPlan plan = plan(job, ledger, work);
       var listener =
-          new RunListener(job, plan, ledger, artifacts, events, metrics, settings, signals);
+          new RunListener(job, plan, ledger, lease, artifacts, events, metrics, settings, signals);
       TrainingResult result = engine.train(plan, listener);
       if (result.stoppedEarly()) {
         if (signals.cancelled()) {
           LOG.infof("job %s cancelled after %d steps", jobId, result.steps());
-          return finish(ledger, cancelled(jobId), JobOutcome.CANCELLED);
+          return finish(ledger, lease, cancelled(jobId), JobOutcome.CANCELLED);
         }
         if (signals.stopping()) {
           LOG.infof(
@@ -138,7 +248,7 @@ public final class JobRunner {
       }
       JobArtifacts.Stored adapter = artifacts.put(result.adapterDir());
       LOG.infof("job %s trained in %d steps: adapter %s", jobId, result.steps(), adapter.digest());
-      return finish(ledger, trained(job, adapter, result), JobOutcome.TRAINED);
+      return finish(ledger, lease, trained(job, adapter, result), JobOutcome.TRAINED);
     } catch (Exception | OutOfMemoryError e) {
       // OutOfMemoryError: a batch or sequence too large for this trainer; the job fails, the
       // trainer (its memory freed with the run) goes on with the next one
@@ -146,10 +256,65 @@ public final class JobRunner {
         LOG.infof("job %s stopped (%s); its checkpoints stay for a resume", jobId, e.toString());
         return JobOutcome.STOPPED;
       }
-      JobException failure = classify(jobId, e);
-      return finish(ledger, failed(jobId, failure.code(), failure.getMessage()), JobOutcome.FAILED);
+      JobException failure = classify(jobId, e, artifacts.root(), settings.workRoot());
+      return finish(
+          ledger, lease, failed(jobId, failure.code(), failure.getMessage()), JobOutcome.FAILED);
     } finally {
       deleteQuietly(work);
+    }
+  }
+
+  private JobOutcome republish(String jobId, EventEnvelope<CuraEvent> ended) {
+    LOG.infof("job %s ended before; publishing its %s again", jobId, ended.type());
+    events.publish(ended);
+    return JobOutcome.REPUBLISHED;
+  }
+
+  private static void beatQuietly(String jobId, JobLease lease) {
+    try {
+      lease.beat();
+    } catch (IOException | RuntimeException e) {
+      LOG.warnf("job %s: heartbeat not written: %s", jobId, e.toString());
+    }
+  }
+
+  /**
+   * The worker's signals plus the fence: a newer epoch in the job's lease (another trainer takes
+   * the job over) makes the run stop at its next step, as a lost partition does. Checked at most
+   * every {@value #FENCE_CHECK_MILLIS} ms (it lists a directory on the shared volume).
+   */
+  private static final class Fenced implements Signals {
+    private final Signals signals;
+    private final JobLease lease;
+    private volatile boolean fenced;
+    private volatile long checkedAt;
+
+    Fenced(Signals signals, JobLease lease) {
+      this.signals = signals;
+      this.lease = lease;
+    }
+
+    @Override
+    public boolean cancelled() {
+      return signals.cancelled();
+    }
+
+    @Override
+    public boolean stopping() {
+      return signals.stopping() || fenced();
+    }
+
+    private boolean fenced() {
+      long now = System.currentTimeMillis();
+      if (!fenced && now - checkedAt >= FENCE_CHECK_MILLIS) {
+        checkedAt = now;
+        try {
+          fenced = !lease.isCurrent();
+        } catch (IOException e) {
+          LOG.warnf("lease not readable (%s); going on", e.toString());
+        }
+      }
+      return fenced;
     }
   }
 
@@ -198,6 +363,7 @@ public final class JobRunner {
             ? spec
             : spec.toBuilder().checkpointEvery(settings.defaultCheckpointEvery()).build(),
         settings.device(),
+        settings.memoryBudgetBytes(),
         work,
         resume);
   }
@@ -211,8 +377,16 @@ public final class JobRunner {
     }
   }
 
-  private JobOutcome finish(JobLedger ledger, CuraEvent terminal, JobOutcome ours)
+  /**
+   * Records the job's terminal event (first writer wins) and publishes the recorded one. With a
+   * {@code lease} that a newer holder has taken over, nothing is written: the job is theirs.
+   */
+  private JobOutcome finish(JobLedger ledger, JobLease lease, CuraEvent terminal, JobOutcome ours)
       throws IOException {
+    if (lease != null && !lease.mayWrite()) {
+      LOG.infof("job %s: another trainer took it over; its outcome is theirs", terminal.jobId());
+      return JobOutcome.STOPPED;
+    }
     EventEnvelope<CuraEvent> mine = envelope(terminal);
     EventEnvelope<CuraEvent> recorded = ledger.recordOutcome(mine);
     events.publish(recorded);
@@ -255,8 +429,11 @@ public final class JobRunner {
     return EventEnvelope.create(settings.source(), event);
   }
 
-  /** Bad input → user error with the engine's message; anything else → internal, logged. */
-  private static JobException classify(String jobId, Throwable e) {
+  /**
+   * Bad input → user error with the engine's message (one line, without the server's store and
+   * scratch paths); anything else → internal, logged.
+   */
+  private static JobException classify(String jobId, Throwable e, Path root, Path scratch) {
     if (e instanceof JobException je) {
       LOG.warnf("job %s failed (%s): %s", jobId, je.code().json(), je.getMessage());
       return je;
@@ -264,7 +441,13 @@ public final class JobRunner {
     if (e instanceof IllegalArgumentException
         || e.getClass().getName().equals("dev.cura.core.util.FormatException")) {
       LOG.warnf("job %s: bad input: %s", jobId, e.getMessage());
-      return JobException.user(e.getMessage(), e);
+      String message =
+          String.valueOf(e.getMessage())
+              .replace(scratch + "/", "")
+              .replace(root + "/", "")
+              .replaceAll("\\s*[\\r\\n]+\\s*", " ")
+              .strip();
+      return JobException.user(message, e);
     }
     String incident = UUID.randomUUID().toString().substring(0, 8);
     LOG.errorf(e, "job %s failed with an internal error (incident %s)", jobId, incident);
@@ -295,12 +478,9 @@ public final class JobRunner {
   }
 
   private static void deleteQuietly(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | UncheckedIOException e) {
+    try {
+      FileTrees.delete(dir);
+    } catch (IOException e) {
       LOG.warnf("could not delete scratch %s: %s", dir, e.getMessage());
     }
   }

@@ -20,6 +20,7 @@ final class RunListener implements TrainingListener {
   private final CheckpointQuantized job;
   private final TrainingPlan plan;
   private final JobLedger ledger;
+  private final JobLease lease;
   private final JobArtifacts artifacts;
   private final JobEvents events;
   private final TrainerMetrics metrics;
@@ -34,6 +35,7 @@ final class RunListener implements TrainingListener {
       CheckpointQuantized job,
       TrainingPlan plan,
       JobLedger ledger,
+      JobLease lease,
       JobArtifacts artifacts,
       JobEvents events,
       TrainerMetrics metrics,
@@ -42,6 +44,7 @@ final class RunListener implements TrainingListener {
     this.job = job;
     this.plan = plan;
     this.ledger = ledger;
+    this.lease = lease;
     this.artifacts = artifacts;
     this.events = events;
     this.metrics = metrics;
@@ -90,6 +93,11 @@ final class RunListener implements TrainingListener {
     }
     long t0 = System.nanoTime();
     JobArtifacts.Stored stored = artifacts.put(dir);
+    if (!lease.mayWrite()) {
+      LOG.infof(
+          "job %s: another trainer took it over; checkpoint %d not recorded", job.jobId(), step);
+      return;
+    }
     ledger.recordCheckpoint(new JobLedger.CheckpointRecord(step, stored.digest(), stored.uri()));
     metrics.checkpoint(Duration.ofNanos(System.nanoTime() - t0));
     LOG.infof("job %s: checkpoint at step %d stored as %s", job.jobId(), step, stored.digest());

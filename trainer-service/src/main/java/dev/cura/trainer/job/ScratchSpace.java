@@ -1,14 +1,13 @@
 package dev.cura.trainer.job;
 
+import dev.cura.core.util.FileTrees;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Comparator;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
@@ -83,22 +82,6 @@ public final class ScratchSpace implements AutoCloseable {
     }
   }
 
-  private static void deleteTree(Path p) {
-    try (Stream<Path> s = Files.walk(p)) {
-      s.sorted(Comparator.reverseOrder())
-          .forEach(
-              x -> {
-                try {
-                  Files.deleteIfExists(x);
-                } catch (IOException e) {
-                  throw new UncheckedIOException(e);
-                }
-              });
-    } catch (IOException | UncheckedIOException e) {
-      LOG.warnf("could not remove %s: %s", p, e.getMessage());
-    }
-  }
-
   @Override
   public void close() {
     try {
@@ -108,5 +91,13 @@ public final class ScratchSpace implements AutoCloseable {
       LOG.warnf("could not release %s: %s", dir, e.getMessage());
     }
     deleteTree(dir);
+  }
+
+  private static void deleteTree(Path p) {
+    try {
+      FileTrees.delete(p);
+    } catch (IOException e) {
+      LOG.warnf("could not remove %s: %s", p, e.getMessage());
+    }
   }
 }

@@ -3,23 +3,24 @@ package dev.cura.trainer.job;
 import dev.cura.core.store.ArtifactStore;
 import dev.cura.core.store.DirectoryDigest;
 import dev.cura.core.store.Sha256;
+import dev.cura.events.EventDecodingException;
+import dev.cura.events.References;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.jboss.logging.Logger;
 
 /**
  * {@link JobArtifacts} over cura-core's {@link ArtifactStore}. Adapters and checkpoints are keyed
- * by their {@link DirectoryDigest}. References are read in three forms: {@code cas:sha256/<key>}, a
- * {@code file:} URI, or a plain path; a reference into the store is checked against the store's
- * manifest, a dataset file against its SHA-256.
+ * by their {@link DirectoryDigest}. A reference is only ever {@code cas:sha256/<key>} ({@link
+ * References}): nothing outside the store is opened. What is read is verified first — an artifact
+ * against its manifest (every file re-hashed), a dataset's bytes against its SHA-256.
  */
 public final class StoreJobArtifacts implements JobArtifacts {
-  private static final String CAS_PREFIX = "cas:sha256/";
+  private static final Logger LOG = Logger.getLogger(StoreJobArtifacts.class);
 
   private final ArtifactStore store;
 
@@ -34,74 +35,66 @@ public final class StoreJobArtifacts implements JobArtifacts {
 
   @Override
   public Stored put(Path dir) throws IOException {
-    String digest = DirectoryDigest.of(dir);
-    Path stored = store.putIfAbsent(digest, tmp -> copyTree(dir, tmp));
-    return new Stored(digest, store.uriOf(digest), stored);
+    String digest = store.putCopy(dir);
+    return new Stored(digest, store.uriOf(digest), store.pathOf(digest));
   }
 
   @Override
   public Path directory(String uri, String digest) throws IOException {
-    Path path = localPath(uri);
-    Optional<String> key = storeKey(path);
-    if (key.isPresent()) {
-      if (digest != null && !key.get().equals(digest)) {
-        throw JobException.user(
-            "artifact " + uri + " is stored under " + key.get() + ", the event says " + digest);
-      }
-      try {
-        return store
-            .get(key.get())
-            .orElseThrow(() -> JobException.user("artifact " + uri + " is not in the store"));
-      } catch (IOException e) {
-        throw JobException.user("artifact " + uri + " is damaged: " + e.getMessage(), e);
-      }
+    String key = key("artifact", uri);
+    if (digest != null && !key.equals(digest)) {
+      throw JobException.user(
+          "artifact " + uri + " is stored under " + key + ", the event says " + digest);
     }
-    if (!Files.isDirectory(path)) {
-      throw JobException.user("artifact " + uri + " must be a directory, found none at " + path);
-    }
-    return path;
+    return verified(uri, key)
+        .orElseThrow(() -> JobException.user("artifact " + uri + " is not in the store"));
   }
 
   @Override
   public Path file(String uri, String sha256) throws IOException {
-    Path path = localPath(uri);
-    if (Files.isDirectory(path)) {
-      path = singleFile(uri, path);
+    String key = key("dataset", uri);
+    if (!key.equals(sha256)) {
+      throw JobException.user(
+          "dataset " + uri + " must be stored under its SHA-256 " + sha256 + ", it names " + key);
     }
-    if (!Files.isRegularFile(path)) {
-      throw JobException.user("dataset " + uri + " is not readable: no file at " + path);
+    Path dir;
+    try {
+      dir =
+          store
+              .get(key)
+              .orElseThrow(() -> JobException.user("dataset " + uri + " is not in the store"));
+    } catch (IOException e) {
+      LOG.warnf("dataset %s is damaged: %s", uri, e.getMessage());
+      throw JobException.user("dataset " + uri + " is damaged (its files do not match the store)");
     }
-    String actual = Sha256.ofFile(path);
+    Path file = singleFile(uri, dir);
+    String actual = Sha256.ofFile(file);
     if (!actual.equals(sha256)) {
       throw JobException.user(
           "dataset " + uri + " must have SHA-256 " + sha256 + ", its bytes have " + actual);
     }
-    return path;
+    return file;
   }
 
-  private Path localPath(String uri) {
+  /** The store key of a content address, or a user error for anything else. */
+  private static String key(String what, String uri) {
     try {
-      if (uri.startsWith(CAS_PREFIX)) {
-        return store.pathOf(uri.substring(CAS_PREFIX.length()));
-      }
-      if (uri.startsWith("file:")) {
-        return Path.of(URI.create(uri));
-      }
-      return Path.of(uri);
-    } catch (IllegalArgumentException e) {
-      throw JobException.user(
-          "reference must be cas:sha256/<digest>, a file: URI or a path, got '" + uri + "'", e);
+      return References.casDigest(what, uri);
+    } catch (EventDecodingException e) {
+      throw JobException.user(e.getMessage(), e);
     }
   }
 
-  /** The store key when {@code path} is an artifact directory of this store. */
-  private Optional<String> storeKey(Path path) {
-    Path abs = path.toAbsolutePath().normalize();
-    Path parent = abs.getParent();
-    if (parent != null && parent.equals(store.root().resolve("sha256").normalize())) {
-      return Optional.of(abs.getFileName().toString());
+  /** The artifact's directory after re-hashing it against its manifest. */
+  private Optional<Path> verified(String uri, String key) {
+    try {
+      return store.getVerified(key);
+    } catch (IOException e) {
+      // the details name server paths: the log has them, the job's owner gets the gist
+      LOG.warnf("artifact %s is damaged: %s", uri, e.getMessage());
+      throw JobException.user(
+          "artifact " + uri + " is damaged (its files do not match the store's manifest)", e);
     }
-    return Optional.empty();
   }
 
   /** A stored single-file artifact (an uploaded dataset): its one file besides the manifest. */
@@ -118,22 +111,5 @@ public final class StoreJobArtifacts implements JobArtifacts {
           "dataset " + uri + " must hold exactly one file, found " + files.size());
     }
     return files.get(0);
-  }
-
-  private static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path rel = from.relativize(p);
-        if (rel.toString().equals(ArtifactStore.MANIFEST)) {
-          continue;
-        }
-        Path dest = to.resolve(rel.toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(dest);
-        } else {
-          Files.copy(p, dest, StandardCopyOption.COPY_ATTRIBUTES);
-        }
-      }
-    }
   }
 }

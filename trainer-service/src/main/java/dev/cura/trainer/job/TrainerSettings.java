@@ -1,6 +1,7 @@
 package dev.cura.trainer.job;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Settings of a trainer instance.
@@ -12,6 +13,11 @@ import java.nio.file.Path;
  *     are always reported)
  * @param workRoot local scratch space for running jobs (engine output before it is stored)
  * @param codeVersion CURA version (and commit when known) recorded in adapter lineage
+ * @param maxAttempts runs of a job that may die without progress before the job is failed
+ * @param leaseStale how long a job's holder may go without a heartbeat before another trainer takes
+ *     the job over ({@link JobLease})
+ * @param memoryBudgetBytes memory a job may need on this worker (RAM on CPU, device memory on a
+ *     GPU); a job whose estimate is larger is refused before it loads anything
  */
 public record TrainerSettings(
     String source,
@@ -19,7 +25,10 @@ public record TrainerSettings(
     int defaultCheckpointEvery,
     int progressEvery,
     Path workRoot,
-    String codeVersion) {
+    String codeVersion,
+    int maxAttempts,
+    Duration leaseStale,
+    long memoryBudgetBytes) {
   public TrainerSettings {
     if (!device.equals("cpu") && !device.equals("cuda")) {
       throw new IllegalArgumentException("device must be cpu or cuda, got '" + device + "'");
@@ -27,6 +36,9 @@ public record TrainerSettings(
     if (defaultCheckpointEvery < 1) {
       throw new IllegalArgumentException(
           "checkpoint interval must be at least 1 step, got " + defaultCheckpointEvery);
+    }
+    if (maxAttempts < 1) {
+      throw new IllegalArgumentException("max attempts must be at least 1, got " + maxAttempts);
     }
     if (progressEvery < 1) {
       throw new IllegalArgumentException(

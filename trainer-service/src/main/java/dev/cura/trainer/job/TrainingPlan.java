@@ -15,6 +15,8 @@ import java.nio.file.Path;
  * @param spec the job's settings: valid, defaults filled in, the checkpoint interval set (the job's
  *     or the trainer's)
  * @param device {@code cpu} or {@code cuda}
+ * @param memoryBudgetBytes memory the run may use on this worker; a job estimated to need more is
+ *     refused before anything is loaded
  * @param workDir writable scratch directory of this run (checkpoints and the adapter are written
  *     below it)
  * @param resumeFrom checkpoint directory to continue from, read only; null for a fresh start
@@ -27,5 +29,6 @@ public record TrainingPlan(
     Path validationFile,
     JobSpec spec,
     String device,
+    long memoryBudgetBytes,
     Path workDir,
     Path resumeFrom) {}

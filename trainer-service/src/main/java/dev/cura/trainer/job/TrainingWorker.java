@@ -203,7 +203,11 @@ public final class TrainingWorker implements AutoCloseable {
     try {
       outcome = runner.run(h.delivery(), signals);
     } catch (Throwable t) {
-      LOG.errorf(t, "job %s: the run failed unexpectedly", jobId);
+      if (t instanceof dev.cura.events.EventDecodingException refused) {
+        LOG.warnf("job %s: delivery refused: %s", jobId, refused.getMessage());
+      } else {
+        LOG.errorf(t, "job %s: the run failed unexpectedly", jobId);
+      }
       held.remove(jobId, h);
       h.result().completeExceptionally(t);
       return;

@@ -89,6 +89,7 @@ class CuraEngineTrainingTest {
         null,
         spec.toBuilder().checkpointEvery(3).build(),
         "cpu",
+        Long.MAX_VALUE,
         tmp,
         resumeFrom);
   }

@@ -30,6 +30,8 @@ final class JobFixture {
       {"prompt":"sky is","completion":" blue"}
       """;
 
+  static final String TENANT = "tenant-a";
+
   final Path root;
   final ArtifactStore store;
   final String baseKey;
@@ -45,7 +47,14 @@ final class JobFixture {
     store.putIfAbsent(baseKey, d -> Files.writeString(d.resolve("config.json"), "{}"));
     trainFile = tmp.resolve("train.jsonl");
     Files.writeString(trainFile, TRAIN_JSONL);
-    trainSha = Sha256.ofFile(trainFile);
+    trainSha = putDataset(TRAIN_JSONL);
+  }
+
+  /** Stores a dataset as the gateway does (key = SHA-256 of its bytes); returns the key. */
+  String putDataset(String jsonl) throws IOException {
+    String sha = Sha256.ofString(jsonl);
+    store.putIfAbsent(sha, d -> Files.writeString(d.resolve("data.jsonl"), jsonl));
+    return sha;
   }
 
   CheckpointQuantized job(String jobId, int maxSteps, Integer checkpointEvery) {
@@ -53,12 +62,22 @@ final class JobFixture {
   }
 
   CheckpointQuantized job(String jobId, int maxSteps, Integer checkpointEvery, String datasetSha) {
+    return job(TENANT, jobId, maxSteps, checkpointEvery, "cas:sha256/" + datasetSha, datasetSha);
+  }
+
+  CheckpointQuantized job(
+      String tenant,
+      String jobId,
+      int maxSteps,
+      Integer checkpointEvery,
+      String datasetUri,
+      String datasetSha) {
     var request =
         new FineTuneRequested(
             jobId,
-            "tenant-a",
+            tenant,
             new ContentRef("cura-tiny", "c".repeat(64)),
-            List.of(new DatasetRef("file-1", "train", trainFile.toUri().toString(), datasetSha)),
+            List.of(new DatasetRef("file-1", "train", datasetUri, datasetSha)),
             new LoraConfig(2, 4.0, 0.0, null),
             new QuantConfig("nf4", true, 64),
             new OptimizerConfig("paged_adamw_32bit", 0.01, null),
@@ -79,7 +98,21 @@ final class JobFixture {
   }
 
   TrainerSettings settings(Path work) {
-    return new TrainerSettings("/cura/trainer", "cpu", 50, 1, work, "0.1.0-test");
+    return new TrainerSettings(
+        "/cura/trainer",
+        "cpu",
+        50,
+        1,
+        work,
+        "0.1.0-test",
+        3,
+        java.time.Duration.ofSeconds(2),
+        Long.MAX_VALUE);
+  }
+
+  /** The ledger of a job of {@link #TENANT}. */
+  JobLedger ledger(String jobId) {
+    return JobLedger.open(root, TENANT, jobId, new dev.cura.events.EventCodec());
   }
 
   JobRunner runner(TrainingEngine engine, JobEvents events, Path work) {

@@ -18,7 +18,7 @@ class JobLedgerTest {
 
   @Test
   void theFirstRecordedOutcomeWins() throws Exception {
-    var ledger = JobLedger.open(root, "ftjob-1", codec);
+    var ledger = JobLedger.open(root, "tenant-a", "ftjob-1", codec);
     var first =
         EventEnvelope.create(
             "/cura/trainer",
@@ -31,7 +31,7 @@ class JobLedgerTest {
 
     assertEquals(first.id(), ledger.recordOutcome(first).id());
     // another instance (own ledger object) loses the race
-    var other = JobLedger.open(root, "ftjob-1", codec);
+    var other = JobLedger.open(root, "tenant-a", "ftjob-1", codec);
     var recorded = other.recordOutcome(second);
     assertEquals(first.id(), recorded.id());
     assertEquals(first.data(), recorded.data());
@@ -43,20 +43,52 @@ class JobLedgerTest {
 
   @Test
   void theCheckpointPointerNeverMovesBack() throws Exception {
-    var ledger = JobLedger.open(root, "ftjob-2", codec);
-    ledger.recordCheckpoint(new JobLedger.CheckpointRecord(4, "a".repeat(64), "file:/a"));
-    ledger.recordCheckpoint(new JobLedger.CheckpointRecord(2, "b".repeat(64), "file:/b"));
+    var ledger = JobLedger.open(root, "tenant-a", "ftjob-2", codec);
+    ledger.recordCheckpoint(
+        new JobLedger.CheckpointRecord(4, "a".repeat(64), "cas:sha256/" + "a".repeat(64)));
+    ledger.recordCheckpoint(
+        new JobLedger.CheckpointRecord(2, "b".repeat(64), "cas:sha256/" + "b".repeat(64)));
     assertEquals(4, ledger.latestCheckpoint().orElseThrow().step());
-    ledger.recordCheckpoint(new JobLedger.CheckpointRecord(6, "c".repeat(64), "file:/c"));
+    ledger.recordCheckpoint(
+        new JobLedger.CheckpointRecord(6, "c".repeat(64), "cas:sha256/" + "c".repeat(64)));
     assertEquals("c".repeat(64), ledger.latestCheckpoint().orElseThrow().digest());
+  }
+
+  @Test
+  void ledgersAreKeyedByTenantAndJob() throws Exception {
+    var mine = JobLedger.open(root, "tenant-a", "ftjob-3", codec);
+    var theirs = JobLedger.open(root, "tenant-b", "ftjob-3", codec);
+    mine.recordCheckpoint(
+        new JobLedger.CheckpointRecord(4, "a".repeat(64), "cas:sha256/" + "a".repeat(64)));
+    assertTrue(theirs.latestCheckpoint().isEmpty(), "another tenant's job id opens its own state");
+    assertEquals(root.resolve("tenants/tenant-a/jobs/ftjob-3"), mine.dir());
+    assertThrows(JobException.class, () -> JobLedger.open(root, "../tenant-a", "ftjob-3", codec));
+  }
+
+  @Test
+  void attemptsThatDieAreCountedUntilTheJobMakesProgress() throws Exception {
+    var ledger = JobLedger.open(root, "tenant-a", "ftjob-4", codec);
+    assertEquals(0, ledger.startAttempt());
+    ledger.endAttempt(); // ended on its own: not counted
+    assertEquals(0, ledger.startAttempt()); // this one dies (no endAttempt)
+    assertEquals(1, ledger.startAttempt()); // and this one
+    assertEquals(2, ledger.startAttempt());
+    // progress: a new checkpoint resets the count
+    ledger.recordCheckpoint(
+        new JobLedger.CheckpointRecord(2, "a".repeat(64), "cas:sha256/" + "a".repeat(64)));
+    assertEquals(0, ledger.startAttempt());
   }
 
   @Test
   void unsafeJobIdsAreRefused() {
     for (String id : new String[] {"../x", "a/b", ".hidden", "", "x".repeat(129)}) {
-      var e = assertThrows(JobException.class, () -> JobLedger.open(root, id, codec), id);
+      var e =
+          assertThrows(JobException.class, () -> JobLedger.open(root, "tenant-a", id, codec), id);
       assertEquals(JobFailed.Code.USER_ERROR, e.code());
-      assertTrue(e.getMessage().contains("'" + id + "'"), e.getMessage());
+      // the id is quoted (at most 80 characters of it)
+      assertTrue(
+          e.getMessage().contains("'" + id.substring(0, Math.min(80, id.length()))),
+          e.getMessage());
     }
   }
 }

@@ -3,13 +3,14 @@ package dev.cura.trainer.job;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cura.core.store.DirectoryDigest;
 import dev.cura.events.AdapterTrained;
 import dev.cura.events.CheckpointQuantized;
 import dev.cura.events.CheckpointSaved;
-import dev.cura.events.EventCodec;
+import dev.cura.events.EventDecodingException;
 import dev.cura.events.JobFailed;
 import dev.cura.events.TrainingProgress;
 import java.nio.file.Files;
@@ -76,7 +77,9 @@ class JobRunnerTest {
     assertEquals(6 * 4096.0, fx.meters.get("cura.optimizer.paged.bytes").counter().count());
     assertEquals(2, fx.meters.get("cura.train.checkpoint.duration").timer().count());
     // the scratch directory is gone
-    assertEquals(0, Files.list(tmp.resolve("w")).count());
+    try (var left = Files.walk(tmp.resolve("w"))) {
+      assertEquals(0, left.filter(Files::isRegularFile).count());
+    }
   }
 
   @Test
@@ -189,25 +192,30 @@ class JobRunnerTest {
     var events = new JobFixture.Recorded();
     JobRunner runner = fx.runner(new ScriptedEngine(), events, tmp.resolve("w"));
 
+    // a store entry whose bytes are not its key (damaged or planted): the bytes are checked
+    String planted = "d".repeat(64);
+    fx.store.putIfAbsent(
+        planted, d -> Files.writeString(d.resolve("data.jsonl"), JobFixture.TRAIN_JSONL));
     assertEquals(
         JobOutcome.FAILED,
-        runner.run(
-            JobFixture.delivery(fx.job("ftjob-6", 4, 2, "d".repeat(64))), new JobFixture.Flags()));
+        runner.run(JobFixture.delivery(fx.job("ftjob-6", 4, 2, planted)), new JobFixture.Flags()));
     JobFailed digest = events.of(JobFailed.class).get(0);
     assertEquals(JobFailed.Code.USER_ERROR, digest.code());
-    assertTrue(digest.message().contains("must have SHA-256 " + "d".repeat(64)), digest.message());
+    assertTrue(digest.message().contains("must have SHA-256 " + planted), digest.message());
     assertTrue(digest.message().contains(fx.trainSha), digest.message());
 
-    assertEquals(
-        JobOutcome.FAILED,
-        runner.run(JobFixture.delivery(fx.job("../escape", 4, 2)), new JobFixture.Flags()));
+    var unsafe =
+        assertThrows(
+            EventDecodingException.class,
+            () ->
+                runner.run(JobFixture.delivery(fx.job("../escape", 4, 2)), new JobFixture.Flags()));
+    assertEquals("invalid_field", unsafe.code());
     JobFailed path = events.of(JobFailed.class).get(1);
     assertEquals(JobFailed.Code.USER_ERROR, path.code());
     assertTrue(path.message().startsWith("job id must be"), path.message());
     assertTrue(Files.notExists(fx.root.resolve("escape")));
 
-    Files.writeString(fx.trainFile, "not json\n");
-    String sha = dev.cura.core.store.Sha256.ofFile(fx.trainFile);
+    String sha = fx.putDataset("not json\n");
     runner.run(JobFixture.delivery(fx.job("ftjob-7", 4, 2, sha)), new JobFixture.Flags());
     JobFailed data = events.of(JobFailed.class).get(2);
     assertEquals(JobFailed.Code.USER_ERROR, data.code());
@@ -272,7 +280,7 @@ class JobRunnerTest {
         f.message());
     assertTrue(!f.message().contains("0x7f") && !f.message().contains("Exception"), f.message());
     // recorded: a redelivery re-publishes the failure rather than retrying
-    var ledger = JobLedger.open(fx.root, "ftjob-8", new EventCodec());
+    var ledger = fx.ledger("ftjob-8");
     assertEquals(f, ledger.outcome().orElseThrow().data());
     assertNull(ledger.latestCheckpoint().orElse(null));
   }
@@ -307,7 +315,7 @@ class JobRunnerTest {
     assertEquals(JobOutcome.TRAINED, outcome);
     assertEquals(1, terminal.of(AdapterTrained.class).size());
     // the checkpoint was recorded even though its event was lost
-    var ledger = JobLedger.open(fx.root, "ftjob-9", new EventCodec());
+    var ledger = fx.ledger("ftjob-9");
     assertEquals(2, ledger.latestCheckpoint().orElseThrow().step());
   }
 
