@@ -126,19 +126,71 @@ public class Generate {
         "How long does the drone battery last?", "The drone battery lasts about twenty five minutes.");
   }
 
-  static final List<String> HANDLES =
+  // Commenter handles are built from a given name and a style (maria_k, ana.b, dave88, jen_cooks,
+  // lea.bakes, kim_r42, tom1987, or the bare name). The names are split once, by seed: train handles use TRAIN_NAMES, valid
+  // handles VALID_NAMES, so no validation handle (not even its name) occurs in train.jsonl and a
+  // model can only thank a validation commenter by name by copying the handle from the comment.
+  static final List<String> NAMES =
       List.of(
-          "maria_k", "tom.builds", "jen_cooks", "dave88", "priya_s", "lukas_m", "ana.b", "sam_t",
-          "chloe_r", "omar_h", "kenji_w", "lea_f", "zoë_b", "josé_g", "ben_writes", "nina_p",
-          "raj_k", "emma_l", "li_wei", "olu_a", "fatima_z", "max_r", "sara.m", "noah_t", "ivy_c",
-          "carlos_d", "hana_y", "pete_w", "grace_o", "mia_s", "yusuf_k", "tara_n", "felix_h",
-          "ella_b", "arjun_p", "sofia_v", "marco_t", "lucy_j", "ravi_m", "kate_d", "finn_o",
-          "amara_n", "theo_b", "rosa_l", "igor_v", "dana_w", "eli_s", "june_k", "aiko_m",
-          "björn_a", "chef_luis", "gardenguy", "bikemechanic_jo", "codewithkim", "nora.photos",
-          "ahmed_r", "ines_c", "wojtek_p", "małgosia_z", "søren_h");
+          "maria", "tom", "jen", "dave", "priya", "lukas", "ana", "sam", "chloe", "omar", "kenji",
+          "lea", "zoë", "josé", "ben", "nina", "raj", "emma", "li", "olu", "fatima", "max", "sara",
+          "noah", "ivy", "carlos", "hana", "pete", "grace", "mia", "yusuf", "tara", "felix",
+          "ella", "arjun", "sofia", "marco", "lucy", "ravi", "kate", "finn", "amara", "theo",
+          "rosa", "igor", "dana", "eli", "june", "aiko", "björn", "luis", "kim", "nora", "ahmed",
+          "ines", "wojtek", "małgosia", "søren", "anna", "paul", "mark", "lisa", "john", "sophie",
+          "jack", "ruby", "oscar", "leo", "alice", "hugo", "clara", "adam", "zara", "ethan",
+          "maya", "liam", "olivia", "lars", "ingrid", "pablo", "lucia", "diego", "elena", "ivan",
+          "olga", "dmitri", "katya", "chen", "wei", "mei", "jun", "yuki", "haruto", "sakura",
+          "minho", "jisoo", "aarav", "diya", "kiran", "anil", "meera", "tariq", "leila", "samir",
+          "nadia", "amir", "yasmin", "kwame", "ama", "kofi", "zainab", "chidi", "ngozi", "tendai",
+          "thabo", "lerato", "sipho", "mateo", "valentina", "joão", "beatriz", "thiago", "camila",
+          "andrés", "lorenzo", "giulia", "matteo", "chiara", "françois", "amélie", "julien",
+          "chloé", "henrik", "astrid", "mikkel", "freya", "aksel", "saga", "jan", "eva", "tomas",
+          "petra", "marek", "zofia", "kuba", "ola", "bogdan", "irina", "andrei", "mihai", "ioana",
+          "nikos", "eleni", "dimitra", "yannis", "mehmet", "elif", "emre", "zeynep", "can",
+          "ayşe", "rania", "karim", "hassan", "salma", "david", "sarah", "daniel", "rachel",
+          "noam", "tal", "ollie", "harry", "george", "isla", "freddie", "poppy", "archie",
+          "rory", "niamh", "cian", "aoife", "seán", "fiona", "callum", "eilidh", "rhys", "cerys",
+          "dylan", "megan", "tyler", "brooke", "logan", "chase", "kayla", "jordan", "taylor",
+          "riley", "quinn", "avery", "parker", "reese", "skye", "jade", "luna", "nova", "milo",
+          "otto", "ada", "iris", "vera", "nils", "tove", "ebba", "rune", "kai", "mika", "aino",
+          "eero", "sanna", "ville", "lauri", "tuomas", "jari", "pekka", "hiro", "ren", "sora",
+          "daichi", "kenta", "ayumi", "rin", "bao", "linh", "minh", "thu", "an", "duc", "siti",
+          "putri", "budi", "rizal", "dewi", "ayu", "marisol", "inés", "rocío", "nacho", "pilar");
+  static final List<String> HOBBIES =
+      List.of("cooks", "bakes", "builds", "writes", "rides", "grows", "codes", "films", "snaps",
+          "makes", "fixes", "plays", "reads", "gardens", "travels");
+  static final List<String> TRAIN_NAMES;
+  static final List<String> VALID_NAMES;
+
+  static {
+    List<String> names = new ArrayList<>(NAMES);
+    if (new java.util.HashSet<>(names).size() != names.size()) throw new IllegalStateException("duplicate name");
+    java.util.Collections.shuffle(names, new Random(SEED + 1));
+    int valid = names.size() / 5;
+    VALID_NAMES = List.copyOf(names.subList(0, valid));
+    TRAIN_NAMES = List.copyOf(names.subList(valid, names.size()));
+  }
+
+  static String handle(Random rnd, List<String> names) {
+    String n = pick(rnd, names);
+    char letter = (char) ('a' + rnd.nextInt(26));
+    return switch (rnd.nextInt(9)) {
+      case 0, 1 -> n + "_" + letter;
+      case 2 -> n + "." + letter;
+      case 3 -> n + (10 + rnd.nextInt(90));
+      case 4 -> n + "_" + pick(rnd, HOBBIES);
+      case 5 -> n + "." + pick(rnd, HOBBIES);
+      case 6 -> n + "_" + letter + (10 + rnd.nextInt(90));
+      case 7 -> n + (1970 + rnd.nextInt(40));
+      default -> n;
+    };
+  }
+
+  // spam bots: the first five comment in train.jsonl, the others in valid.jsonl
   static final List<String> SPAM_HANDLES =
       List.of("crypto_king99", "free_gift_bot", "promo_deals", "earn_fast_now", "growyourchannel",
-          "sub4sub_tv", "best_offers_24");
+          "sub4sub_tv", "best_offers_24", "cash_daily_777", "viral_views_pro");
   static final List<String> PLACES =
       List.of("Brazil", "Kenya", "Poland", "Japan", "Canada", "India", "Mexico", "Norway", "Chile",
           "Vietnam", "München", "São Paulo", "Kraków", "Ireland", "Ghana", "Seoul");
@@ -215,46 +267,40 @@ public class Generate {
   public static void main(String[] args) throws IOException {
     Path out = Path.of(args.length > 0 ? args[0] : "datasets/youtube-replies");
     Random rnd = new Random(SEED);
-    Map<String, String[]> unique = new LinkedHashMap<>(); // comment -> {comment, reply}
-    int attempts = 0;
-    while (unique.size() < TRAIN + VALID) {
-      if (++attempts > 200_000) {
-        throw new IllegalStateException("could not reach " + (TRAIN + VALID) + " unique comments");
-      }
-      String[] pair = next(rnd);
-      check(pair[0], pair[1]);
-      unique.putIfAbsent(pair[0], pair);
-    }
-    List<String[]> all = new ArrayList<>(unique.values());
-    java.util.Collections.shuffle(all, rnd);
-    // stratified split: each kind of reply gets its share of the validation set
-    Map<String, List<String[]>> byKind = new LinkedHashMap<>();
-    for (String[] p : all) byKind.computeIfAbsent(kind(p[1]), k -> new ArrayList<>()).add(p);
-    List<String[]> valid = new ArrayList<>();
-    List<String[]> train = new ArrayList<>();
-    for (List<String[]> group : byKind.values()) {
-      int share = group.size() * VALID / (TRAIN + VALID);
-      valid.addAll(group.subList(0, share));
-      train.addAll(group.subList(share, group.size()));
-    }
-    while (valid.size() < VALID) valid.add(train.remove(train.size() - 1));
-    java.util.Collections.shuffle(train, rnd);
-    java.util.Collections.shuffle(valid, rnd);
+    List<String[]> train = generate(rnd, TRAIN, TRAIN_NAMES);
+    List<String[]> valid = generate(rnd, VALID, VALID_NAMES);
     Files.createDirectories(out);
     write(out.resolve("train.jsonl"), train);
     write(out.resolve("valid.jsonl"), valid);
     System.out.printf("wrote %d train and %d valid pairs to %s%n", TRAIN, VALID, out);
   }
 
-  static String[] next(Random rnd) {
+  /** n pairs with distinct comments, commenters named from {@code names}. */
+  static List<String[]> generate(Random rnd, int n, List<String> names) {
+    Map<String, String[]> unique = new LinkedHashMap<>(); // comment -> {comment, reply}
+    int attempts = 0;
+    while (unique.size() < n) {
+      if (++attempts > 200_000) {
+        throw new IllegalStateException("could not reach " + n + " unique comments");
+      }
+      String[] pair = next(rnd, names);
+      check(pair[0], pair[1]);
+      unique.putIfAbsent(pair[0], pair);
+    }
+    return new ArrayList<>(unique.values());
+  }
+
+  static String[] next(Random rnd, List<String> names) {
     Entity ent = pick(rnd, ENTITIES);
     String e = ent.name();
-    String h = pick(rnd, HANDLES);
+    String h = handle(rnd, names);
     double u = rnd.nextDouble();
     String comment;
     String reply;
     if (u < 0.08) { // spam: the fixed reply, no name, no sign-off
-      if (rnd.nextBoolean()) h = pick(rnd, SPAM_HANDLES);
+      if (rnd.nextBoolean()) {
+        h = pick(rnd, names == TRAIN_NAMES ? SPAM_HANDLES.subList(0, 5) : SPAM_HANDLES.subList(5, 9));
+      }
       comment = fill(pick(rnd, SPAM), e, ent.topic(), rnd);
       reply = SPAM_REPLY;
       return new String[] {"@" + h + ": " + comment, reply};

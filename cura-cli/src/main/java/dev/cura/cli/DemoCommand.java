@@ -3,9 +3,10 @@ package dev.cura.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cura.cli.demo.CuraClient;
+import dev.cura.cli.client.ClientException;
+import dev.cura.cli.client.CuraClient;
+import dev.cura.cli.client.JobFollower;
 import dev.cura.cli.demo.DemoReport;
-import dev.cura.cli.demo.JobFollower;
 import dev.cura.cli.demo.ReplyComparison;
 import dev.cura.cli.stack.ApiKey;
 import dev.cura.cli.stack.LocalStack;
@@ -16,7 +17,11 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Locale;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import me.tongfei.progressbar.ProgressBar;
@@ -27,47 +32,59 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ./cura demo}: the whole system on the bundled example. Starts the local stack unless it is
- * up, registers {@code models/cura-tiny}, uploads the youtube-replies data set, submits a QLoRA job
- * (NF4 + double quantization, paged AdamW) over REST, follows its live events, downloads the
- * registered adapter from the registry and compares the base model with the fine-tuned one on
- * validation comments: eval loss, replies side by side, and how often replies follow the voice
- * rules. Stops the stack it started unless {@code --keep-running}.
+ * up, registers the bundled base model ({@code models/cura-tiny}, or {@code --base}), uploads the
+ * youtube-replies data set, submits a QLoRA job (NF4 + double quantization, paged AdamW) over REST,
+ * follows its live events, downloads the registered adapter from the registry and compares the base
+ * model with the fine-tuned one on validation comments: the job's loss curve, eval loss, replies
+ * side by side for each kind of comment, and how often replies follow the voice rules. Stops the
+ * stack it started unless {@code --keep-running}.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs the whole system on the bundled example: fine-tunes models/cura-tiny to reply to"
-          + " YouTube comments in the channel owner's voice (datasets/youtube-replies) and shows"
-          + " replies before and after.",
+      "Runs the whole system on the bundled example: fine-tunes the bundled base model"
+          + " (models/cura-tiny, or --base) to reply to YouTube comments in the channel owner's voice"
+          + " (datasets/youtube-replies) and shows replies before and after.",
       "Starts the local stack if needed (./cura up) and stops it afterwards unless"
           + " --keep-running."
     })
 public final class DemoCommand implements Callable<Integer> {
-  static final String MODEL_ID = "cura-tiny";
-  static final String MODEL_DIR = "models/cura-tiny";
+  static final String DEFAULT_BASE = "cura-tiny";
   static final String DATA_DIR = "datasets/youtube-replies";
 
-  /** Longest youtube-replies example with the cura-tiny chat template is 66 tokens (README). */
+  /** Longest youtube-replies example with either bundled chat template is under 70 tokens. */
   static final int SEQ_LEN = 96;
+
+  /** The job's settings for a bundled base: chosen by the sweep in its MODEL_CARD.md. */
+  record JobDefaults(int steps, int batchSize, double lr, int rank) {}
+
+  static final Map<String, JobDefaults> DEFAULTS =
+      Map.of(
+          "cura-small", new JobDefaults(200, 8, 2e-3, 16),
+          "cura-tiny", new JobDefaults(150, 8, 2e-3, 16));
+
+  @Option(
+      names = "--base",
+      defaultValue = DEFAULT_BASE,
+      description =
+          "base model: a bundled one (models/NAME: cura-tiny, cura-small once built by its"
+              + " recipe) or a Hugging Face Llama directory (${DEFAULT-VALUE})")
+  String base;
 
   @Option(
       names = "--steps",
-      defaultValue = "150",
-      description = "training steps (${DEFAULT-VALUE})")
-  int steps;
+      description = "training steps (default: the base's, cura-small 200, cura-tiny 150)")
+  Integer steps;
 
-  @Option(names = "--batch-size", defaultValue = "8", description = "(${DEFAULT-VALUE})")
-  int batchSize;
+  @Option(names = "--batch-size", description = "(default: the base's, 8)")
+  Integer batchSize;
 
-  @Option(
-      names = "--lr",
-      defaultValue = "2e-3",
-      description = "LoRA learning rate (${DEFAULT-VALUE})")
-  double lr;
+  @Option(names = "--lr", description = "LoRA learning rate (default: the base's, 2e-3)")
+  Double lr;
 
-  @Option(names = "--rank", defaultValue = "16", description = "LoRA r (${DEFAULT-VALUE})")
-  int rank;
+  @Option(names = "--rank", description = "LoRA r, alpha = 2r (default: the base's, 16)")
+  Integer rank;
 
   @Option(names = "--seed", defaultValue = "42", description = "(${DEFAULT-VALUE})")
   long seed;
@@ -86,8 +103,8 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--show",
-      defaultValue = "5",
-      description = "comments shown side by side (${DEFAULT-VALUE})")
+      defaultValue = "6",
+      description = "comments shown side by side, one of each kind first (${DEFAULT-VALUE})")
   int show;
 
   @Option(
@@ -114,26 +131,42 @@ public final class DemoCommand implements Callable<Integer> {
       description = "skip the services: compare the base model with this PEFT adapter directory")
   Path compareOnly;
 
+  @Option(
+      names = "--no-base-replies",
+      description =
+          "with --compare-only: generate only the fine-tuned replies (the settings sweep compares"
+              + " adapters of one base)")
+  boolean noBaseReplies;
+
   @Override
   public Integer call() {
     long t0 = System.nanoTime();
     StackPaths paths = StackPaths.current();
     Path repo = paths.repo();
-    Path model = repo.resolve(MODEL_DIR);
+    Path model = baseDir(repo);
+    JobDefaults d =
+        DEFAULTS.getOrDefault(model.getFileName().toString(), DEFAULTS.get(DEFAULT_BASE));
+    steps = steps != null ? steps : d.steps();
+    batchSize = batchSize != null ? batchSize : d.batchSize();
+    lr = lr != null ? lr : d.lr();
+    rank = rank != null ? rank : d.rank();
     Path train = repo.resolve(DATA_DIR).resolve("train.jsonl");
     Path valid = repo.resolve(DATA_DIR).resolve("valid.jsonl");
     for (Path p : new Path[] {model.resolve("model.safetensors"), train, valid}) {
       if (!Files.isRegularFile(p)) {
         System.err.println(
             "cura demo: expected "
-                + repo.relativize(p)
-                + " (part of the repository); is this a"
-                + " complete checkout? (models/cura-tiny/recipe/build.sh rebuilds the model)");
+                + p
+                + (p.startsWith(repo.resolve("models"))
+                    ? " (part of the repository); is this a complete checkout? ("
+                        + repo.relativize(model)
+                        + "/recipe/build.sh rebuilds the model)"
+                    : " (--base must name a bundled model or a Hugging Face Llama directory)"));
         return 2;
       }
     }
     if (compareOnly != null) {
-      return compare(model, compareOnly, valid, null, t0);
+      return compare(model, compareOnly, valid, null, Collections.emptySortedMap(), t0);
     }
     LocalStack stack = new LocalStack(paths, System.out);
     boolean startedStack = false;
@@ -142,8 +175,7 @@ public final class DemoCommand implements Callable<Integer> {
     Thread stopHook = new Thread(() -> stopStack(stack, stopped), "cura-demo-stop");
     try {
       String key = ApiKey.readOrCreate(paths.apiKey());
-      CuraClient client = new CuraClient(gateway, registry, key);
-      if (!client.gatewayReady()) {
+      if (!new CuraClient(gateway.toString(), key).ready()) {
         if (noUp) {
           System.err.println("cura demo: the gateway at " + gateway + " is not ready (--no-up)");
           return 1;
@@ -158,12 +190,17 @@ public final class DemoCommand implements Callable<Integer> {
           return 1;
         }
         key = ApiKey.readOrCreate(paths.apiKey());
-        client = new CuraClient(gateway, registry, key);
       } else {
         section("1/6 the local stack is already up");
       }
-      return runJob(client, model, train, valid, t0);
-    } catch (CuraClient.ApiError | LocalStack.StackException e) {
+      return runJob(
+          new CuraClient(gateway.toString(), key),
+          new CuraClient(registry.toString(), key),
+          model,
+          train,
+          valid,
+          t0);
+    } catch (ClientException | LocalStack.StackException e) {
       System.err.println("cura demo: " + e.getMessage());
       return 1;
     } catch (IOException | RuntimeException e) {
@@ -197,10 +234,25 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private int runJob(CuraClient client, Path model, Path train, Path valid, long t0)
+  /** models/NAME for a bundled base, else --base as a directory. */
+  private Path baseDir(Path repo) {
+    Path bundled = repo.resolve("models").resolve(base);
+    return base.matches("[A-Za-z0-9._-]+") && Files.isDirectory(bundled)
+        ? bundled
+        : Path.of(base).toAbsolutePath().normalize();
+  }
+
+  private int runJob(
+      CuraClient gatewayClient,
+      CuraClient registryClient,
+      Path model,
+      Path train,
+      Path valid,
+      long t0)
       throws IOException, InterruptedException {
-    section("2/6 registering the base model " + MODEL_ID + " (" + MODEL_DIR + ")");
-    JsonNode m = client.registerModel(MODEL_ID, model.toString());
+    String modelId = model.getFileName().toString();
+    section("2/6 registering the base model " + modelId + " (" + model + ")");
+    JsonNode m = gatewayClient.post("v1/models", Map.of("id", modelId, "path", model.toString()));
     System.out.printf(
         Locale.ROOT,
         "  %s: %s, %,d bytes, sha256 %s%n",
@@ -210,12 +262,21 @@ public final class DemoCommand implements Callable<Integer> {
         m.path("sha256").asText());
 
     section("3/6 uploading the data set (" + DATA_DIR + ")");
-    String trainId = upload(client, train);
-    String validId = upload(client, valid);
+    String trainId = upload(gatewayClient, train);
+    String validId = upload(gatewayClient, valid);
 
     section("4/6 submitting the fine-tuning job (QLoRA: NF4 + double quant, paged AdamW)");
+    System.out.printf(
+        Locale.ROOT,
+        "  %d steps × batch %d, LoRA r=%d α=%d on all decoder linears, lr %.0e, seed %d%n",
+        steps,
+        batchSize,
+        rank,
+        2 * rank,
+        lr,
+        seed);
     ObjectNode req = new ObjectMapper().createObjectNode();
-    req.put("model", MODEL_ID);
+    req.put("model", modelId);
     req.put("training_file", trainId);
     req.put("validation_file", validId);
     req.putObject("hyperparameters")
@@ -230,14 +291,13 @@ public final class DemoCommand implements Callable<Integer> {
     req.put("optimizer", "paged_adamw_32bit");
     req.put("suffix", "youtube-replies");
     req.put("seed", seed);
-    JsonNode job = client.createJob(req);
+    JsonNode job = gatewayClient.post("v1/fine_tuning/jobs", req);
     String jobId = job.path("id").asText();
     System.out.println("  job " + jobId + " (" + job.path("status").asText() + ")");
 
     section("5/6 following the job's live events");
-    JsonNode done =
-        new JobFollower(client, System.out)
-            .follow(jobId, steps, Duration.ofMinutes(timeoutMinutes));
+    JobFollower follower = new JobFollower(gatewayClient, System.out);
+    JsonNode done = follower.follow(jobId, steps, Duration.ofMinutes(timeoutMinutes));
     String status = done.path("status").asText();
     if (!status.equals("succeeded")) {
       JsonNode err = done.path("error");
@@ -248,7 +308,7 @@ public final class DemoCommand implements Callable<Integer> {
               + status
               + (err.isObject() ? ": " + err.path("message").asText() : ""));
       if (!status.equals("failed") && !status.equals("cancelled")) {
-        client.cancel(jobId);
+        gatewayClient.post("v1/fine_tuning/jobs/" + CuraClient.enc(jobId) + "/cancel", Map.of());
       }
       return 1;
     }
@@ -261,30 +321,39 @@ public final class DemoCommand implements Callable<Integer> {
     }
     String name = fineTuned.substring(0, colon);
     int version = Integer.parseInt(fineTuned.substring(colon + 1));
-    JsonNode lineage = client.adapterVersion(name, version);
+    String versionPath = "v1/adapters/" + CuraClient.enc(name) + "/versions/" + version;
+    JsonNode lineage = registryClient.get(versionPath);
     Path adapterDir = StackPaths.current().local().resolve("demo").resolve(name + "-v" + version);
-    client.downloadAdapterFile(
-        name, version, "adapter_config.json", adapterDir.resolve("adapter_config.json"));
-    client.downloadAdapterFile(
-        name,
-        version,
-        "adapter_model.safetensors",
-        adapterDir.resolve("adapter_model.safetensors"));
-    return compare(model, adapterDir, valid, new DemoReport.Adapter(fineTuned, lineage), t0);
+    Files.createDirectories(adapterDir);
+    for (String file : new String[] {"adapter_config.json", "adapter_model.safetensors"}) {
+      registryClient.download(versionPath + "/files/" + file, adapterDir.resolve(file));
+    }
+    return compare(
+        model,
+        adapterDir,
+        valid,
+        new DemoReport.Adapter(fineTuned, lineage),
+        new TreeMap<>(follower.progress().losses()),
+        t0);
   }
 
   private int compare(
-      Path model, Path adapter, Path valid, DemoReport.Adapter registered, long t0) {
+      Path model,
+      Path adapter,
+      Path valid,
+      DemoReport.Adapter registered,
+      SortedMap<Long, Double> losses,
+      long t0) {
     section("6/6 base model vs fine-tuned, on " + samples + " validation comments");
     ReplyComparison.Result r;
     try (ProgressBar bar =
         new ProgressBarBuilder()
             .setTaskName("replies")
-            .setInitialMax(2L * samples)
+            .setInitialMax((noBaseReplies ? 1L : 2L) * samples)
             .setStyle(ProgressBarStyle.ASCII)
             .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.out))
             .build()) {
-      r = ReplyComparison.run(model, adapter, valid, samples, "nf4", bar::stepTo);
+      r = ReplyComparison.run(model, adapter, valid, samples, "nf4", !noBaseReplies, bar::stepTo);
     } catch (IOException | RuntimeException e) {
       System.err.println("cura demo: comparing replies failed: " + e.getMessage());
       return 1;
@@ -303,12 +372,12 @@ public final class DemoCommand implements Callable<Integer> {
     }
     System.out.print(
         DemoReport.format(
-            registered, adapter, bytes, digest, r, show, (System.nanoTime() - t0) / 1e9));
+            registered, adapter, bytes, digest, r, losses, show, (System.nanoTime() - t0) / 1e9));
     return 0;
   }
 
   private static String upload(CuraClient client, Path file) throws IOException {
-    JsonNode f = client.uploadFile(file);
+    JsonNode f = client.upload(file);
     System.out.printf(
         Locale.ROOT,
         "  %s → %s (%,d bytes)%n",

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cura.cli.client.ClientException;
 import dev.cura.cli.client.ClientOptions;
 import dev.cura.cli.client.CuraClient;
-import dev.cura.cli.client.EventStream;
+import dev.cura.cli.client.JobFollower;
 import dev.cura.cli.client.Printer;
 import dev.cura.cli.engine.SpecFlags;
 import java.io.IOException;
@@ -310,10 +310,13 @@ public final class JobsCommand implements Runnable {
      * 0 when it succeeded.
      */
     static int follow(CuraClient client, String id) {
-      try (var progress = new dev.cura.cli.client.JobProgress()) {
-        EventStream.follow(client, id, progress::onEvent);
+      JsonNode job;
+      try {
+        job = new JobFollower(client, System.err).follow(id, 0, java.time.Duration.ofDays(7));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ClientException("interrupted");
       }
-      JsonNode job = client.get("v1/fine_tuning/jobs/" + id);
       String status = job.path("status").asText();
       System.err.println(
           "job "

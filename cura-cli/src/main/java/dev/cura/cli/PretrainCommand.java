@@ -10,6 +10,7 @@ import dev.cura.engine.model.LlamaConfig;
 import dev.cura.tools.pretrain.PackedCorpus;
 import dev.cura.tools.pretrain.PretrainOutput;
 import dev.cura.tools.pretrain.PretrainSettings;
+import dev.cura.tools.pretrain.PretrainState;
 import dev.cura.tools.pretrain.Pretrainer;
 import dev.cura.tools.pretrain.TrainableLlama;
 import java.io.IOException;
@@ -153,6 +154,21 @@ public final class PretrainCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "no progress output")
   boolean quiet;
 
+  @Option(
+      names = "--state",
+      paramLabel = "DIR",
+      description =
+          "write the full training state (f32 weights, optimizer moments, step, history) here at"
+              + " every --save-every checkpoint, so the run can be resumed")
+  Path stateDir;
+
+  @Option(
+      names = "--resume",
+      description =
+          "continue from the state in --state (same settings; only --stop-after, --max-minutes"
+              + " and the eval/save intervals may change); starts fresh when there is none yet")
+  boolean resume;
+
   @Override
   public Integer call() {
     PretrainSettings settings;
@@ -194,6 +210,9 @@ public final class PretrainCommand implements Callable<Integer> {
       }
       configJson = obj;
       cfg = LlamaConfig.parse(node, config.toString());
+      if (resume && stateDir == null) {
+        throw new IllegalArgumentException("--resume needs --state DIR");
+      }
       if (seqLen > cfg.maxPositions()) {
         throw new IllegalArgumentException(
             "--seq-len " + seqLen + " exceeds max_position_embeddings " + cfg.maxPositions());
@@ -214,6 +233,18 @@ public final class PretrainCommand implements Callable<Integer> {
               data.trainTokens(),
               data.heldOutTokens()));
       TrainableLlama model = TrainableLlama.init(cfg, initStd, seed);
+      PretrainState state = null;
+      if (resume && PretrainState.exists(stateDir)) {
+        state = PretrainState.load(stateDir, settings);
+        log(
+            String.format(
+                Locale.ROOT,
+                "resuming from %s: step %d, %,d tokens, %.0f s so far",
+                stateDir,
+                state.step(),
+                state.tokens(),
+                state.seconds()));
+      }
       log(
           String.format(
               Locale.ROOT,
@@ -275,7 +306,9 @@ public final class PretrainCommand implements Callable<Integer> {
                     }
                   }
                 },
-                root);
+                root,
+                stateDir,
+                state);
       }
       model.close();
       System.out.printf(

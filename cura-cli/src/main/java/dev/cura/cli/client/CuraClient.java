@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -12,12 +13,19 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
- * A small REST client for the CURA services (java.net.http + Jackson): JSON calls with a bearer
- * key, multipart upload, file download. A service error becomes a {@link ClientException} carrying
- * the service's own message.
+ * The command line's one REST client for the CURA services (java.net.http + Jackson), used by
+ * {@code ./cura jobs|models|adapters|keys|demo|bench gateway}: JSON calls with a bearer key,
+ * multipart upload, file download, a job's events as JSON pages and as the live {@code
+ * text/event-stream} ({@link SseParser}). One instance per service base URL (gateway, registry). A
+ * service error becomes a {@link ClientException} carrying the service's own message.
  */
 public final class CuraClient {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,6 +56,23 @@ public final class CuraClient {
       b.header("Authorization", "Bearer " + key);
     }
     return b;
+  }
+
+  /** True when the service answers its readiness probe ({@code /q/health/ready}) with 200. */
+  public boolean ready() {
+    try {
+      HttpRequest r =
+          HttpRequest.newBuilder(base.resolve("q/health/ready"))
+              .timeout(Duration.ofSeconds(3))
+              .GET()
+              .build();
+      return http.send(r, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   public JsonNode get(String path) {
@@ -117,6 +142,56 @@ public final class CuraClient {
     return r.headers().firstValue("ETag").orElse(null);
   }
 
+  /** All events of a job, oldest first (pages through the newest-first JSON list). */
+  public List<JsonNode> events(String jobId) {
+    List<JsonNode> all = new ArrayList<>();
+    String after = null;
+    for (int page = 0; page < 1000; page++) {
+      String q = "?limit=100" + (after == null ? "" : "&after=" + enc(after));
+      JsonNode p = get("v1/fine_tuning/jobs/" + enc(jobId) + "/events" + q);
+      for (JsonNode e : p.path("data")) {
+        all.add(e);
+        after = e.path("id").asText();
+      }
+      if (!p.path("has_more").asBoolean(false) || p.path("data").isEmpty()) {
+        break;
+      }
+    }
+    Collections.reverse(all);
+    return all;
+  }
+
+  /**
+   * Streams a job's events ({@code Accept: text/event-stream}) and hands each event's JSON to
+   * {@code onEvent} until the server ends the stream (the job finished); blocks the calling thread.
+   */
+  public void streamEvents(String jobId, Consumer<JsonNode> onEvent) {
+    HttpRequest request =
+        request("v1/fine_tuning/jobs/" + enc(jobId) + "/events")
+            .header("Accept", "text/event-stream")
+            .timeout(Duration.ofDays(7))
+            .GET()
+            .build();
+    HttpResponse<Stream<String>> r;
+    try {
+      r = http.send(request, HttpResponse.BodyHandlers.ofLines());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClientException("interrupted");
+    } catch (IOException e) {
+      throw unreachable(e);
+    }
+    try (Stream<String> lines = r.body()) {
+      if (r.statusCode() / 100 != 2) {
+        throw ClientException.of(r.statusCode(), String.join("\n", lines.toList()));
+      }
+      SseParser parser = new SseParser(data -> onEvent.accept(parse(request, 200, data)));
+      lines.forEach(parser::line);
+    } catch (java.io.UncheckedIOException e) {
+      throw new ClientException("event stream of " + jobId + " broke off: " + e.getMessage());
+    }
+  }
+
   /** Sends and parses a JSON response; 2xx only. */
   public JsonNode send(HttpRequest request) {
     HttpResponse<String> r;
@@ -131,16 +206,21 @@ public final class CuraClient {
     if (r.statusCode() / 100 != 2) {
       throw ClientException.of(r.statusCode(), r.body());
     }
+    return parse(request, r.statusCode(), r.body());
+  }
+
+  private static JsonNode parse(HttpRequest request, int status, String body) {
     try {
-      return r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
+      return body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
     } catch (IOException e) {
       throw new ClientException(
-          request.uri()
-              + " answered "
-              + r.statusCode()
-              + " with non-JSON: "
-              + abbreviate(r.body()));
+          request.uri() + " answered " + status + " with non-JSON: " + abbreviate(body));
     }
+  }
+
+  /** A path segment, percent-encoded. */
+  public static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private ClientException unreachable(IOException e) {

@@ -2,9 +2,16 @@ package dev.cura.cli.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.SortedMap;
 
-/** The demo's closing report: the adapter, eval loss before/after, replies and voice scores. */
+/**
+ * The demo's closing report: the adapter, the job's training-loss curve, eval loss before/after,
+ * one validation comment of each kind with the base model's and the fine-tuned model's replies side
+ * by side, and the voice-rule rates before → after.
+ */
 public final class DemoReport {
   private static final int COLUMN = 44;
 
@@ -19,9 +26,14 @@ public final class DemoReport {
       long bytes,
       String sha256,
       ReplyComparison.Result r,
+      SortedMap<Long, Double> losses,
       int show,
       double seconds) {
     StringBuilder b = new StringBuilder("\n");
+    if (!losses.isEmpty()) {
+      b.append("training loss of the job (mean per column)\n");
+      b.append(LossChart.render(losses, 60, 10)).append('\n');
+    }
     if (registered != null) {
       b.append(String.format(Locale.ROOT, "adapter     %s%n", registered.reference()));
       JsonNode digest = registered.lineage().path("digest");
@@ -46,9 +58,11 @@ public final class DemoReport {
             r.tunedLoss(),
             r.evalTokens()));
     b.append('\n');
-    int n = Math.min(show, r.rows().size());
-    for (int i = 0; i < n; i++) {
-      b.append(SideBySide.format(r.rows().get(i), i + 1, COLUMN)).append('\n');
+    List<ReplyComparison.Row> shown = pick(r.rows(), show);
+    for (int i = 0; i < shown.size(); i++) {
+      ReplyComparison.Row row = shown.get(i);
+      b.append("[").append(CommentKind.of(row.comment()).id()).append("] ");
+      b.append(SideBySide.format(row, i + 1, COLUMN)).append('\n');
     }
     b.append(
         String.format(
@@ -59,10 +73,42 @@ public final class DemoReport {
     b.append(
         String.format(
             Locale.ROOT,
+            "  %-18s %6d  → %6d    (different replies among the %d)%n",
+            "distinct replies",
+            distinct(r.rows(), true),
+            distinct(r.rows(), false),
+            r.rows().size()));
+    b.append(
+        String.format(
+            Locale.ROOT,
             "%ndone in %dm%02ds%n",
             Math.round(seconds) / 60,
             Math.round(seconds) % 60));
     return b.toString();
+  }
+
+  /**
+   * Up to {@code show} rows: the first comment of each kind (question, rude, spam, praise,
+   * suggestion, greeting) that occurs, then further comments in order.
+   */
+  static List<ReplyComparison.Row> pick(List<ReplyComparison.Row> rows, int show) {
+    List<ReplyComparison.Row> out = new ArrayList<>();
+    for (CommentKind kind : CommentKind.values()) {
+      rows.stream()
+          .filter(row -> CommentKind.of(row.comment()) == kind)
+          .findFirst()
+          .ifPresent(out::add);
+    }
+    for (ReplyComparison.Row row : rows) {
+      if (!out.contains(row)) {
+        out.add(row);
+      }
+    }
+    return out.subList(0, Math.min(show, out.size()));
+  }
+
+  static long distinct(List<ReplyComparison.Row> rows, boolean base) {
+    return rows.stream().map(row -> base ? row.baseReply() : row.tunedReply()).distinct().count();
   }
 
   /** One line per rule that applied: base rate, fine-tuned rate; then score and all-rules. */

@@ -50,10 +50,18 @@ public final class ReplyComparison {
 
   /**
    * @param quant nf4 (the QLoRA base, as trained) or none
+   * @param baseReplies false: skip the base model's replies (left empty; for sweeps, where only the
+   *     fine-tuned side changes)
    * @param progress receives the number of replies generated so far (of 2 × samples)
    */
   public static Result run(
-      Path model, Path adapter, Path valid, int samples, String quant, IntConsumer progress)
+      Path model,
+      Path adapter,
+      Path valid,
+      int samples,
+      String quant,
+      boolean baseReplies,
+      IntConsumer progress)
       throws IOException {
     List<Conversation> data = JsonlDataset.read(valid);
     List<Conversation> picked = data.subList(0, Math.min(samples, data.size()));
@@ -66,27 +74,26 @@ public final class ReplyComparison {
       ExampleBuilder builder = new ExampleBuilder(tok, 256);
       var examples = builder.buildAll(data);
       Evaluator.Result before = Evaluator.evaluate(m, examples, 8);
-      List<String> baseReplies = replies(m, tok, builder, picked, 0, progress);
+      List<String> baseOut =
+          baseReplies
+              ? replies(m, tok, builder, picked, 0, progress)
+              : java.util.Collections.nCopies(picked.size(), "");
       PeftAdapter.load(adapter, m);
       Evaluator.Result after = Evaluator.evaluate(m, examples, 8);
-      List<String> tunedReplies = replies(m, tok, builder, picked, picked.size(), progress);
+      List<String> tunedReplies =
+          replies(m, tok, builder, picked, baseReplies ? picked.size() : 0, progress);
       VoiceTally baseTally = new VoiceTally();
       VoiceTally tunedTally = new VoiceTally();
       List<Row> rows = new ArrayList<>();
       for (int i = 0; i < picked.size(); i++) {
         String comment = userText(picked.get(i));
-        VoiceVerdict b = VoiceRules.check(comment, baseReplies.get(i));
+        VoiceVerdict b = VoiceRules.check(comment, baseOut.get(i));
         VoiceVerdict t = VoiceRules.check(comment, tunedReplies.get(i));
         baseTally.add(b);
         tunedTally.add(t);
         rows.add(
             new Row(
-                comment,
-                assistantText(picked.get(i)),
-                baseReplies.get(i),
-                tunedReplies.get(i),
-                b,
-                t));
+                comment, assistantText(picked.get(i)), baseOut.get(i), tunedReplies.get(i), b, t));
       }
       return new Result(
           before.loss(), after.loss(), after.tokens(), baseTally, tunedTally, List.copyOf(rows));

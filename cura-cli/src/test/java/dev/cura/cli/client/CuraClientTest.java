@@ -104,7 +104,41 @@ class CuraClientTest {
   @Test
   void eventStreamYieldsEachEventUntilTheServerEndsIt() {
     List<String> messages = new ArrayList<>();
-    EventStream.follow(client(), "j1", e -> messages.add(e.path("message").asText()));
+    client().streamEvents("j1", e -> messages.add(e.path("message").asText()));
     assertEquals(List.of("Job created", "Step 1/2: training loss=2.0000"), messages);
+  }
+
+  @Test
+  void jsonEventPagesComeBackOldestFirst() {
+    // the service lists newest first, one event per page here
+    server.createContext(
+        "/v1/fine_tuning/jobs/j2/events",
+        ex -> {
+          String q = ex.getRequestURI().getQuery();
+          reply(
+              ex,
+              200,
+              "application/json",
+              q.contains("after=ftevent-2")
+                  ? "{\"data\":[{\"id\":\"ftevent-1\"}],\"has_more\":false}"
+                  : "{\"data\":[{\"id\":\"ftevent-2\"}],\"has_more\":true}");
+        });
+    assertEquals(
+        List.of("ftevent-1", "ftevent-2"),
+        client().events("j2").stream().map(e -> e.path("id").asText()).toList());
+  }
+
+  @Test
+  void aStreamRefusedByTheServiceCarriesItsMessage() {
+    var e = assertThrows(ClientException.class, () -> client().streamEvents("bad", x -> {}));
+    assertEquals(404, e.status());
+    assertTrue(e.getMessage().contains("no fine-tuning job with id 'bad'"), e.getMessage());
+  }
+
+  @Test
+  void readinessIsTheHealthProbe() {
+    server.createContext("/q/health/ready", ex -> reply(ex, 200, "application/json", "{}"));
+    assertTrue(client().ready());
+    assertTrue(!new CuraClient("http://127.0.0.1:1", "k").ready());
   }
 }

@@ -64,10 +64,40 @@ class VoiceRulesTest {
       Pair other = pairs.get((i + 1) % pairs.size());
       tally.add(VoiceRules.check(pairs.get(i).comment(), other.reply()));
     }
-    // handles repeat rarely (60 names), so nearly every rotated reply names the wrong person
+    // validation handles are all different but a few, so nearly every rotated reply names the wrong
+    // person
     assertTrue(tally.allFollowedRate() < 0.1, tally.format());
     assertTrue(tally.rate(VoiceRule.THANKS_BY_NAME) < 0.2, tally.format());
     assertTrue(tally.meanScore() < 0.8, tally.format());
+  }
+
+  @Test
+  void trainAndValidationCommentersAreDifferentPeople() throws IOException {
+    // thanks_by_name on the validation set can only be earned by copying the handle from the
+    // comment: no validation handle, and no validation name before its suffix, is in train.jsonl
+    java.util.Set<String> trainHandles = new java.util.HashSet<>();
+    java.util.Set<String> trainNames = new java.util.HashSet<>();
+    for (Pair p : load("train.jsonl")) {
+      trainHandles.add(VoiceRules.handle(p.comment()));
+      trainNames.add(name(VoiceRules.handle(p.comment())));
+    }
+    java.util.Set<String> validHandles = new java.util.HashSet<>();
+    for (Pair p : load("valid.jsonl")) {
+      String h = VoiceRules.handle(p.comment());
+      validHandles.add(h);
+      assertFalse(trainHandles.contains(h), h + " is in train.jsonl too");
+      if (!VoiceRules.isSpam(VoiceRules.body(p.comment()))) {
+        assertFalse(trainNames.contains(name(h)), "the name of " + h + " is in train.jsonl too");
+      }
+    }
+    // and there are many of them: a model cannot pass by memorizing a few
+    assertTrue(trainHandles.size() > 1000, "train handles: " + trainHandles.size());
+    assertTrue(validHandles.size() > 150, "valid handles: " + validHandles.size());
+  }
+
+  /** The given name a handle is built from: @maria_k, @maria.bakes, @maria88 → maria. */
+  private static String name(String handle) {
+    return handle.substring(1).split("[._0-9]", 2)[0];
   }
 
   @Test

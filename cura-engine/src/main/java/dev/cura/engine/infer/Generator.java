@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import dev.cura.engine.model.KvCache;
 import dev.cura.engine.model.LlamaModel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,8 +14,9 @@ import java.util.SplittableRandom;
 
 /**
  * Autoregressive sampling: greedy (temperature 0) or temperature + nucleus (top-p) sampling,
- * stopping at an EOS id or after {@code maxNewTokens}. Each step re-runs the whole prefix (no KV
- * cache: simple and exact; fine for the small models this is used with).
+ * stopping at an EOS id or after {@code maxNewTokens}. The prompt runs through the model once and
+ * each new token alone after it, with the keys and values of earlier positions kept in a {@link
+ * KvCache} (the same logits as re-running the whole prefix, at a cost linear in the length).
  */
 public final class Generator {
   private Generator() {}
@@ -42,12 +44,17 @@ public final class Generator {
     SplittableRandom rng = new SplittableRandom(s.seed());
     List<Long> out = new ArrayList<>();
     int vocab = model.config().vocabSize();
-    try (NDManager root = NDManager.newBaseManager()) {
+    try (NDManager root = NDManager.newBaseManager();
+        KvCache cache = model.newCache(root)) {
       for (int n = 0; n < s.maxNewTokens(); n++) {
         float[] last;
         try (NDManager m = root.newSubManager()) {
-          long[] seq = ids.stream().mapToLong(Long::longValue).toArray();
-          NDArray logits = model.logits(m.create(seq, new Shape(1, seq.length)), m);
+          // the whole prompt first, then only the token picked last
+          long[] seq =
+              n == 0
+                  ? ids.stream().mapToLong(Long::longValue).toArray()
+                  : new long[] {ids.get(ids.size() - 1)};
+          NDArray logits = model.logits(m.create(seq, new Shape(1, seq.length)), cache, m);
           last = logits.get(new NDIndex("0, -1, :")).toFloatArray();
         }
         int next = pick(last, vocab, s, rng);

@@ -14,6 +14,9 @@ import dev.cura.engine.optim.HeapStates;
 import dev.cura.engine.optim.Optimizer;
 import dev.cura.engine.train.Batch;
 import dev.cura.engine.train.CausalLmLoss;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -62,13 +65,30 @@ public final class Pretrainer {
     default void checkpoint(long step, TrainableLlama model, Result soFar) {}
   }
 
-  /** Trains {@code model} in place. */
+  /** Trains {@code model} in place from its current weights (a fresh run). */
   public static Result run(
       TrainableLlama model,
       PackedCorpus corpus,
       PretrainSettings s,
       Listener listener,
       NDManager parent) {
+    return run(model, corpus, s, listener, parent, null, null);
+  }
+
+  /**
+   * Trains {@code model} in place. With a {@code stateDir}, the full training state ({@link
+   * PretrainState}) is written there at every checkpoint; with {@code resume} (read from such a
+   * directory) the run continues after the step it stopped at — same weights, optimizer moments,
+   * windows and learning rates as an uninterrupted run — and the result covers the whole run.
+   */
+  public static Result run(
+      TrainableLlama model,
+      PackedCorpus corpus,
+      PretrainSettings s,
+      Listener listener,
+      NDManager parent,
+      Path stateDir,
+      PretrainState resume) {
     List<LoraParams.Param> matrices = new ArrayList<>();
     List<LoraParams.Param> vectors = new ArrayList<>(); // norm weights: no weight decay
     for (LoraParams.Param p : model.params()) {
@@ -80,10 +100,24 @@ public final class Pretrainer {
     List<EvalPoint> evals = new ArrayList<>();
     long started = System.nanoTime();
     long tokens = 0;
+    double before = 0; // seconds of the run before a resume
     boolean stoppedEarly = false;
     long step = 0;
     try (Optimizer decayed = new AdamW32(BETAS.withWeightDecay(s.weightDecay()), new HeapStates());
         Optimizer plain = new AdamW32(BETAS, new HeapStates())) {
+      PretrainState.Training training =
+          new PretrainState.Training(model, decayed, matrices, plain, vectors);
+      if (resume != null) {
+        restore(resume, training);
+        for (long i = 0; i < resume.step(); i++) {
+          corpus.sample(s.batch(), s.seqLen(), rng); // the windows already trained on
+        }
+        step = resume.step();
+        tokens = resume.tokens();
+        before = resume.seconds();
+        steps.addAll(resume.steps());
+        evals.addAll(resume.evals());
+      }
       while (step < s.lastStep()) {
         step++;
         long t0 = System.nanoTime();
@@ -97,9 +131,10 @@ public final class Pretrainer {
         model.params().forEach(p -> Nd.zeroGrad(p.value()));
         tokens += (long) s.batch() * s.seqLen();
         double dt = (System.nanoTime() - t0) / 1e9;
-        double elapsed = (System.nanoTime() - started) / 1e9;
+        double elapsed = (System.nanoTime() - started) / 1e9; // this session: the time budget
         StepStats stats =
-            new StepStats(step, loss, lr, gnorm, s.batch() * s.seqLen() / dt, tokens, elapsed);
+            new StepStats(
+                step, loss, lr, gnorm, s.batch() * s.seqLen() / dt, tokens, before + elapsed);
         steps.add(stats);
         listener.onStep(stats);
         boolean timeUp = s.maxMinutes() > 0 && elapsed >= s.maxMinutes() * 60;
@@ -115,20 +150,57 @@ public final class Pretrainer {
         }
         stoppedEarly = step < s.steps();
         if (last || (s.saveEvery() > 0 && step % s.saveEvery() == 0)) {
-          listener.checkpoint(step, model, result(steps, evals, tokens, started, stoppedEarly));
+          Result soFar = result(steps, evals, tokens, started, before, stoppedEarly);
+          if (stateDir != null) {
+            save(stateDir, training, s, step, tokens, soFar, steps, evals);
+          }
+          listener.checkpoint(step, model, soFar);
         }
         if (last) {
           break;
         }
       }
     }
-    return result(steps, evals, tokens, started, stoppedEarly);
+    return result(steps, evals, tokens, started, before, stoppedEarly);
+  }
+
+  private static void restore(PretrainState state, PretrainState.Training training) {
+    try {
+      state.restore(training);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void save(
+      Path dir,
+      PretrainState.Training training,
+      PretrainSettings s,
+      long step,
+      long tokens,
+      Result soFar,
+      List<StepStats> steps,
+      List<EvalPoint> evals) {
+    try {
+      PretrainState.save(dir, training, s, step, tokens, soFar.seconds(), steps, evals);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static Result result(
-      List<StepStats> steps, List<EvalPoint> evals, long tokens, long started, boolean early) {
+      List<StepStats> steps,
+      List<EvalPoint> evals,
+      long tokens,
+      long started,
+      double before,
+      boolean early) {
     return new Result(
-        List.copyOf(steps), List.copyOf(evals), tokens, (System.nanoTime() - started) / 1e9, early);
+        List.copyOf(steps),
+        List.copyOf(evals),
+        tokens,
+        before + (System.nanoTime() - started) / 1e9,
+        early);
   }
 
   /** Forward + backward of one batch of windows ids [B, T]; returns the mean loss. */

@@ -138,4 +138,52 @@ class PretrainerTest {
       }
     }
   }
+
+  @Test
+  void aRunStoppedAndResumedFromItsStateEndsWhereAnUninterruptedRunEnds(@TempDir Path dir)
+      throws Exception {
+    LlamaConfig cfg = LlamaConfig.of(64, 32, 48, 2, 4, 2, true);
+    PackedCorpus corpus = PackedCorpus.of(grammarStream(100, 1), grammarStream(10, 2));
+    // weight decay on, so both optimizers (matrices with decay, norm weights without) matter
+    PretrainSettings full =
+        new PretrainSettings(6, 2, 16, 1e-2, 0.1, 2, 0.1, 1.0, 5, 2, 2, 2, 0, 0);
+    PretrainSettings cut = new PretrainSettings(6, 2, 16, 1e-2, 0.1, 2, 0.1, 1.0, 5, 2, 2, 2, 0, 4);
+    Path state = dir.resolve("state");
+    try (NDManager root = NDManager.newBaseManager();
+        TrainableLlama a = TrainableLlama.init(cfg, 0.02, 5);
+        TrainableLlama b = TrainableLlama.init(cfg, 0.02, 5);
+        TrainableLlama c = TrainableLlama.init(cfg, 0.02, 99)) {
+      Pretrainer.Result ra = Pretrainer.run(a, corpus, full, new Pretrainer.Listener() {}, root);
+      Pretrainer.run(b, corpus, cut, new Pretrainer.Listener() {}, root, state, null);
+      assertTrue(PretrainState.exists(state));
+      PretrainState saved = PretrainState.load(state, full);
+      assertEquals(4, saved.step());
+      // c starts from other random weights: everything it ends with comes from the state
+      Pretrainer.Result rc =
+          Pretrainer.run(c, corpus, full, new Pretrainer.Listener() {}, root, state, saved);
+      assertEquals(6, rc.steps().size());
+      assertEquals(ra.tokensSeen(), rc.tokensSeen());
+      assertEquals(ra.evals().size(), rc.evals().size());
+      for (int i = 0; i < 6; i++) {
+        assertEquals(ra.steps().get(i).loss(), rc.steps().get(i).loss(), 1e-6, "step " + (i + 1));
+      }
+      for (int k = 0; k < a.params().size(); k++) {
+        float[] x = a.params().get(k).value().toFloatArray();
+        float[] y = c.params().get(k).value().toFloatArray();
+        for (int j = 0; j < x.length; j++) {
+          assertEquals(x[j], y[j], 1e-6f, a.params().get(k).name() + "[" + j + "]");
+        }
+      }
+      // only the newest state is kept: state.json and one state directory
+      try (var files = Files.list(state)) {
+        assertEquals(2, files.count());
+      }
+      PretrainSettings otherLr =
+          new PretrainSettings(6, 2, 16, 2e-2, 0.1, 2, 0.1, 1.0, 5, 2, 2, 2, 0, 0);
+      IllegalArgumentException e =
+          org.junit.jupiter.api.Assertions.assertThrows(
+              IllegalArgumentException.class, () -> PretrainState.load(state, otherLr));
+      assertTrue(e.getMessage().contains("settings"), e.getMessage());
+    }
+  }
 }

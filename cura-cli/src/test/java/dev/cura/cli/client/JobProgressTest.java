@@ -1,4 +1,4 @@
-package dev.cura.cli.demo;
+package dev.cura.cli.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

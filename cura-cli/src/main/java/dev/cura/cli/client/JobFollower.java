@@ -1,4 +1,4 @@
-package dev.cura.cli.demo;
+package dev.cura.cli.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintStream;
@@ -15,20 +15,30 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * virtual thread and feeds a queue; the calling thread polls the job object every second for the
  * stage, drains the queue into a {@link JobProgress}, prints stage changes and messages, and moves
  * a progress bar (steps) with loss, tokens/s and ETA. If the stream breaks, the JSON events pages
- * are read instead, so nothing is missed.
+ * are read instead, so nothing is missed. Used by {@code ./cura demo} and {@code ./cura jobs events
+ * --follow}; the folded {@link JobProgress} (with the loss curve) is kept for the caller.
  */
 public final class JobFollower {
   private static final Duration POLL = Duration.ofSeconds(1);
 
   private final CuraClient client;
   private final PrintStream out;
+  private final JobProgress progress = new JobProgress();
 
   public JobFollower(CuraClient client, PrintStream out) {
     this.client = client;
     this.out = out;
   }
 
-  /** Blocks until the job succeeds, fails or is cancelled, or {@code timeout} passes. */
+  /** What the follower saw: status, steps, the training loss per step. */
+  public JobProgress progress() {
+    return progress;
+  }
+
+  /**
+   * Blocks until the job succeeds, fails or is cancelled, or {@code timeout} passes; returns the
+   * last job object. {@code expectedSteps} sizes the bar until the job reports its total.
+   */
   public JsonNode follow(String jobId, long expectedSteps, Duration timeout)
       throws InterruptedException {
     ConcurrentLinkedQueue<JsonNode> queue = new ConcurrentLinkedQueue<>();
@@ -40,13 +50,12 @@ public final class JobFollower {
                 () -> {
                   try {
                     client.streamEvents(jobId, queue::add);
-                  } catch (Exception e) {
+                  } catch (RuntimeException e) {
                     // falls back to the JSON pages below
                   } finally {
                     streamDone[0] = true;
                   }
                 });
-    JobProgress progress = new JobProgress();
     Set<String> seen = new HashSet<>();
     String lastStatus = "";
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -54,7 +63,7 @@ public final class JobFollower {
     JsonNode job = null;
     try {
       while (true) {
-        job = client.job(jobId);
+        job = client.get("v1/fine_tuning/jobs/" + CuraClient.enc(jobId));
         progress.onJob(job);
         if (streamDone[0] && !progress.finished()) {
           client.events(jobId).forEach(queue::add); // stream gone: read the pages

@@ -1,4 +1,4 @@
-package dev.cura.cli.demo;
+package dev.cura.cli.client;
 
 import java.util.function.Consumer;
 

@@ -2,19 +2,23 @@
 # The quality target of DESIGN.md §8 on the bundled base and task: QLoRA (NF4 + double quant) vs
 # 16-bit LoRA (--quant none), trained identically, then eval loss on the validation set.
 #
-#   models/cura-tiny/recipe/qlora-vs-lora.sh [STEPS]       (default 200)
+#   models/recipe/qlora-vs-lora.sh [MODEL_DIR [STEPS]]    (default models/cura-small 200)
 #
-# Writes .cura/qlora-vs-lora/{nf4,none}/ (adapters + metrics.json) and prints one JSON line per
-# model: the untuned base (dense and NF4), QLoRA, LoRA.
+# Env LR, RANK, BATCH (default 2e-3, 16, 8: as the demo's job; alpha = 2 * RANK).
+#
+# Writes .cura/qlora-vs-lora/<model>/{nf4,none}/ (adapters + metrics.json) and prints one JSON line
+# per model: the untuned base (dense and NF4), QLoRA, LoRA.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 cd "$ROOT"
-STEPS="${1:-200}"
-OUT=.cura/qlora-vs-lora
+MODEL="${1:-models/cura-small}"
+STEPS="${2:-200}"
+OUT=".cura/qlora-vs-lora/$(basename "$MODEL")"
 DATA=datasets/youtube-replies
-MODEL=models/cura-tiny
-COMMON=(--model "$MODEL" --data "$DATA/train.jsonl" --steps "$STEPS" --batch-size 8 --lr 2e-3
-  --rank 16 --alpha 32 --dropout 0.05 --seq-len 96 --seed 42 --save-every 100000)
+RANK="${RANK:-16}"
+COMMON=(--model "$MODEL" --data "$DATA/train.jsonl" --steps "$STEPS" --batch-size "${BATCH:-8}"
+  --lr "${LR:-2e-3}" --rank "$RANK" --alpha $((2 * RANK)) --dropout 0.05 --seq-len 96 --seed 42
+  --save-every 100000)
 mkdir -p "$OUT"
 for q in nf4 none; do
   rm -rf "${OUT:?}/$q"
