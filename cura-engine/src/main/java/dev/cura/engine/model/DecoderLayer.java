@@ -1,6 +1,8 @@
 package dev.cura.engine.model;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -266,18 +268,20 @@ public final class DecoderLayer implements AutoCloseable {
 
   /**
    * −∞ where key j is {@code window} or more positions before query i, for T queries at positions
-   * P..P+T−1 over keys 0..P+T−1 (P = keys − T cached positions; 0 without a cache): [T, keys], on
-   * the device of the layer's weights.
+   * P..P+T−1 over keys 0..P+T−1 (P = keys − T cached positions; 0 without a cache): [T, keys], made
+   * on the device of the layer's weights by libtorch (no host data, no transfer).
    */
   private NDArray windowMask(int t, int keys, NDManager m) {
+    Device dev = inputNorm.getDevice();
     int past = keys - t;
-    float[] w = new float[t * keys];
-    for (int i = 0; i < t; i++) {
-      for (int j = 0; j <= past + i - window; j++) {
-        w[i * keys + j] = Float.NEGATIVE_INFINITY;
-      }
-    }
-    return Nd.floats(m, w, new Shape(t, keys)).toDevice(inputNorm.getDevice(), false);
+    Shape shape = new Shape(t, keys);
+    NDArray query = m.arange(past, past + t, 1, DataType.INT64, dev).reshape(t, 1);
+    NDArray key = m.arange(0, keys, 1, DataType.INT64, dev).reshape(1, keys);
+    NDArray far = query.sub(key).gte(window);
+    return NDArrays.where(
+        far,
+        m.full(shape, Float.NEGATIVE_INFINITY, DataType.FLOAT32, dev),
+        m.zeros(shape, DataType.FLOAT32, dev));
   }
 
   /** c·tanh(x / c): gemma2's soft-capping of attention and final logits. */
