@@ -11,7 +11,6 @@ import dev.cura.rest.api.ApiException;
 import dev.cura.rest.api.ListPage;
 import dev.cura.rest.api.OnWorker;
 import dev.cura.rest.auth.Caller;
-import dev.cura.rest.auth.Role;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -59,8 +58,9 @@ public class ModelsResource {
 
   /**
    * The OpenAI model object plus its digest, type and size. Base models belong to the installation
-   * ({@code owned_by: "cura"}): which tenant's operator registered one, and the directory it lives
-   * in on the server, are shown to operators only ({@code path}; null for everyone else).
+   * ({@code owned_by: "cura"}): neither which tenant's operator registered one nor the directory it
+   * lives in on the server is shown to anybody, operators included (no response carries a server
+   * path; the model is named by its id and its digest).
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ModelView(
@@ -70,23 +70,11 @@ public class ModelsResource {
       String ownedBy,
       String sha256,
       String modelType,
-      long bytes,
-      String path) {
-    static ModelView of(BaseModel m, boolean operator) {
+      long bytes) {
+    static ModelView of(BaseModel m) {
       return new ModelView(
-          m.id,
-          "model",
-          m.createdAt.getEpochSecond(),
-          "cura",
-          m.sha256,
-          m.modelType,
-          m.bytes,
-          operator ? m.path : null);
+          m.id, "model", m.createdAt.getEpochSecond(), "cura", m.sha256, m.modelType, m.bytes);
     }
-  }
-
-  private boolean operator() {
-    return caller.role() == Role.OPERATOR;
   }
 
   @GET
@@ -94,9 +82,7 @@ public class ModelsResource {
   public Uni<ListPage<ModelView>> list() {
     caller.tenant();
     return BaseModel.<BaseModel>listAll(io.quarkus.panache.common.Sort.by("id"))
-        .map(
-            rows ->
-                ListPage.of(rows.stream().map(m -> ModelView.of(m, operator())).toList(), false));
+        .map(rows -> ListPage.of(rows.stream().map(m -> ModelView.of(m)).toList(), false));
   }
 
   @GET
@@ -110,7 +96,7 @@ public class ModelsResource {
               if (m == null) {
                 throw ApiException.notFound("model", id);
               }
-              return ModelView.of(m, operator());
+              return ModelView.of(m);
             });
   }
 
@@ -164,7 +150,7 @@ public class ModelsResource {
                             .map(
                                 saved ->
                                     Response.status(fresh ? 201 : 200)
-                                        .entity(ModelView.of(saved, true))
+                                        .entity(ModelView.of(saved))
                                         .build());
                       });
             });
