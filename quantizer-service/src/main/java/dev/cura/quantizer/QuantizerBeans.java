@@ -5,6 +5,7 @@ import dev.cura.core.models.ModelRoots;
 import dev.cura.core.models.RegisteredModels;
 import dev.cura.core.store.ArtifactStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -34,8 +35,13 @@ public class QuantizerBeans {
   @ConfigProperty(name = "cura.quantizer.concurrency", defaultValue = "1")
   int concurrency;
 
+  /**
+   * Created at start-up, not on the first record: its constructor registers the quantizer's meters,
+   * which a fresh stack must export (at 0) before any job runs.
+   */
   @Produces
   @Singleton
+  @Startup
   QuantizationJobs jobs(MeterRegistry meters) {
     AtomicInteger n = new AtomicInteger();
     ExecutorService workers =
