@@ -66,6 +66,17 @@ await check('files.list auto-paging (limit 1)', async () => {
   expect(fileIds.every((id) => seen.includes(id)), 'every uploaded file');
   return `${seen.length} files`;
 });
+await check('files.waitForProcessing', async () => {
+  const f = await client.files.waitForProcessing(fileIds[1], { pollInterval: 200, maxWait: 10_000 });
+  expect(f.status === 'processed', `processed, got ${f.status}`);
+});
+await check('files.list purpose fine-tune, order asc', async () => {
+  const seen = [];
+  for await (const f of client.files.list({ purpose: 'fine-tune', order: 'asc', limit: 2 })) seen.push(f);
+  expect(seen.every((f) => f.purpose === 'fine-tune'), 'only fine-tune files');
+  expect(seen.every((f, i) => i === 0 || f.created_at >= seen[i - 1].created_at), 'oldest first');
+  expect(fileIds.every((id) => seen.some((f) => f.id === id)), 'every uploaded file');
+});
 await check('files.content', async () => {
   const body = await (await client.files.content(fileIds[0])).text();
   expect(body === fs.readFileSync(train, 'utf8'), 'the uploaded bytes');
@@ -172,6 +183,35 @@ await check('pause -> BadRequestError', async () => {
   }
   throw new Error('paused');
 });
+await check('resume -> BadRequestError', async () => {
+  try {
+    await client.fineTuning.jobs.resume(jobs[1].id);
+  } catch (e) {
+    expect(e instanceof OpenAI.BadRequestError, 'BadRequestError');
+    return;
+  }
+  throw new Error('resumed');
+});
+// what CURA does not offer answers a typed 4xx in the error shape, never a 5xx or an HTML page
+// (checkpoint permissions are an admin API in the SDK: it sends the key set as adminAPIKey)
+const admin = new OpenAI({ baseURL: url, apiKey, adminAPIKey: apiKey, maxRetries: 0 });
+for (const [name, call] of [
+  ['checkpoints.permissions.create', () => admin.fineTuning.checkpoints.permissions.create('ft:cura-tiny:x', { project_ids: ['p'] })],
+  ['checkpoints.permissions.retrieve', () => admin.fineTuning.checkpoints.permissions.retrieve('ft:cura-tiny:x')],
+  ['checkpoints.permissions.delete', () => admin.fineTuning.checkpoints.permissions.delete('perm-1', { fine_tuned_model_checkpoint: 'ft:cura-tiny:x' })],
+  ['alpha.graders.validate', () => client.fineTuning.alpha.graders.validate({ grader: { type: 'string_check', name: 'g', input: 'a', reference: 'b', operation: 'eq' } })],
+]) {
+  await check(`${name} -> a typed 4xx`, async () => {
+    try {
+      await call();
+    } catch (e) {
+      expect(e instanceof OpenAI.APIError && e.status >= 400 && e.status < 500, `a 4xx APIError, got ${e.status} ${e.constructor.name}`);
+      expect(typeof e.error?.message === 'string' && e.error.message.length > 0, 'an error message');
+      return `${e.status} ${e.constructor.name}`;
+    }
+    throw new Error('accepted');
+  });
+}
 await check('retrieve unknown job -> NotFoundError', async () => {
   try {
     await client.fineTuning.jobs.retrieve('ftjob-does-not-exist');

@@ -52,11 +52,14 @@ for (const [mode, encode] of [['structured', CeKafka.structured], ['binary', CeK
     },
   });
   const message = encode(event);
-  const headers = Object.fromEntries(Object.entries(message.headers).map(([k, v]) => [k, String(v)]));
+  // the SDK's headers, less the attributes it lists but were never set (dataschema: undefined,
+  // which kafkajs cannot encode and String() would turn into the value "undefined")
+  const headers = Object.fromEntries(Object.entries(message.headers).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
   const value = typeof message.body === 'string' ? message.body : JSON.stringify(message.body);
   await producer.send({ topic: 'cura.job.requested', messages: [{ key: job, headers, value }] });
   let status = 'not seen';
   for (let t = 0; t < 600 && !['succeeded', 'failed', 'cancelled'].includes(status); t++) {
+    if (t === 120 && status === 'not seen') break; // never projected: see ./cura dlq list gateway
     await new Promise((r) => setTimeout(r, 1000));
     const j = await get(`/fine_tuning/jobs/${job}`);
     status = j.status ?? 'not seen';

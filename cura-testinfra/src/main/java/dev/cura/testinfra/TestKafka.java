@@ -42,7 +42,10 @@ public final class TestKafka {
     return send(event.topic(), event.key(), event.headers(), event.value());
   }
 
-  /** Sends one record (acks=all) and waits for the broker's acknowledgement. */
+  /**
+   * Sends one record (acks=all) and waits for the broker's acknowledgement; a header mapped to null
+   * is sent without a value (Kafka's null header value).
+   */
   public static RecordMetadata send(
       String topic, String key, Map<String, String> headers, byte[] value) {
     Map<String, Object> cfg =
@@ -53,7 +56,8 @@ public final class TestKafka {
             ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     try (var producer = new KafkaProducer<String, byte[]>(cfg)) {
       var record = new ProducerRecord<String, byte[]>(topic, key, value);
-      headers.forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
+      headers.forEach(
+          (k, v) -> record.headers().add(k, v == null ? null : v.getBytes(StandardCharsets.UTF_8)));
       return producer.send(record).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

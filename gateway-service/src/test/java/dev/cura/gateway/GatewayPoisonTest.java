@@ -17,6 +17,7 @@ import dev.cura.testinfra.CloudEventsSdk;
 import dev.cura.testinfra.KafkaPostgresTestResource;
 import dev.cura.testinfra.PoisonRecords;
 import dev.cura.testinfra.SampleEvents;
+import dev.cura.testinfra.TestKafka;
 import io.cloudevents.core.message.Encoding;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -61,29 +62,48 @@ class GatewayPoisonTest {
     for (Encoding mode : new Encoding[] {Encoding.STRUCTURED, Encoding.BINARY}) {
       String upstream = "ftjob-sdk-" + mode.name().toLowerCase() + "-" + UUID.randomUUID();
       CloudEventsSdk.send(encode(SampleEvents.fineTuneRequested(upstream)), mode);
-      await()
-          .atMost(WAIT)
-          .untilAsserted(
-              () ->
-                  as(ADMIN)
-                      .get("/v1/fine_tuning/jobs/" + upstream)
-                      .then()
-                      .statusCode(200)
-                      .body("stage", equalTo("quantizing")));
+      awaitJob(upstream, "stage", "quantizing");
       CloudEventsSdk.send(
           encode(new AdapterRegistered(upstream, "default", "sdk-" + mode, 1, SampleEvents.SHA_A)),
           mode);
-      await()
-          .atMost(WAIT)
-          .untilAsserted(
-              () ->
-                  as(ADMIN)
-                      .get("/v1/fine_tuning/jobs/" + upstream)
-                      .then()
-                      .body("status", equalTo("succeeded")));
+      awaitJob(upstream, "status", "succeeded");
     }
     given().get("/q/health/ready").then().statusCode(200);
     given().get("/q/health/live").then().statusCode(200);
+  }
+
+  /**
+   * Binary mode with every attribute the CloudEvents JavaScript SDK's {@code Kafka.binary} lists as
+   * a header ({@code ce_datacontenttype} included), the unset one ({@code ce_dataschema}) as a
+   * header without a value — Kafka allows null header values, and a producer that maps unset
+   * attributes to null sends them so: an attribute not set, not a wrong one.
+   */
+  @Test
+  void binaryModeWithUnsetAttributesAsNullHeadersIsProjected() {
+    String upstream = "ftjob-js-binary-" + UUID.randomUUID();
+    EncodedEvent e = encode(SampleEvents.fineTuneRequested(upstream));
+    var headers = new java.util.LinkedHashMap<String, String>();
+    headers.put("content-type", "application/json");
+    for (String attribute : List.of("id", "time", "type", "source", "specversion", "subject")) {
+      headers.put("ce_" + attribute, e.headers().get("ce_" + attribute));
+    }
+    headers.put("ce_datacontenttype", "application/json");
+    headers.put("ce_dataschema", null);
+    TestKafka.send(e.topic(), e.key(), headers, e.value());
+    awaitJob(upstream, "stage", "quantizing");
+  }
+
+  /** Waits until the job's {@code field} (stage or status) reads {@code value}. */
+  private static void awaitJob(String job, String field, String value) {
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                as(ADMIN)
+                    .get("/v1/fine_tuning/jobs/" + job)
+                    .then()
+                    .statusCode(200)
+                    .body(field, equalTo(value)));
   }
 
   private static EncodedEvent encode(CuraEvent e) {
