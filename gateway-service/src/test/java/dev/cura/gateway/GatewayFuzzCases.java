@@ -313,16 +313,18 @@ final class GatewayFuzzCases {
         get(f, "/v1/files/" + f.fileB()).expect("files: another tenant's file", 404, "not_found"));
     c.add(get(f, "/v1/files/file-%00").expect("files: NUL in the id", 400, null));
     c.add(get(f, "/v1/files/file-none").expect("files: no such file", 404, "not_found"));
-    // DELETE /v1/files/{id} is OpenAI's files.delete (the SDKs call it): only the owner may
     c.add(
         Req.of("DELETE", "/v1/files/" + f.fileB())
             .key(f.memberA())
-            .expect("files: DELETE another tenant's file", 404, "not_found"));
+            .expect("files: DELETE of another tenant's file", 404, "not_found"));
     c.add(
-        Req.of("DELETE", "/v1/files/file-%00")
+        Req.of("DELETE", "/v1/files/file-none")
             .key(f.memberA())
-            .expect("files: DELETE with NUL in the id", 400, null));
-    c.add(Req.of("PUT", "/v1/files/" + f.fileA()).key(f.memberA()).expect("files: PUT", 405, null));
+            .expect("files: DELETE of no such file", 404, "not_found"));
+    c.add(
+        Req.of("PUT", "/v1/files/" + f.fileA())
+            .key(f.memberA())
+            .expect("files: PUT", 405, "method_not_allowed"));
   }
 
   private static Case register(String key, String name, String json, int status, String code) {
