@@ -130,7 +130,7 @@ public final class EmbeddedPostgresServer {
       Runtime.getRuntime()
           .addShutdownHook(new Thread(() -> signal(p.pid()), "cura-test-pg-restarted-stop"));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!accepts(port)) {
+      while (!acceptsSessions(port)) {
         if (!p.isAlive() || System.nanoTime() > deadline) {
           throw new IllegalStateException(
               "PostgreSQL did not come back: " + Files.readString(dataDir.resolve("restart.log")));
@@ -151,11 +151,17 @@ public final class EmbeddedPostgresServer {
     }
   }
 
-  private static boolean accepts(int port) {
-    try (var socket = new java.net.Socket()) {
-      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
-      return true;
-    } catch (IOException e) {
+  /**
+   * True once the server lets a session in. An accepted TCP connection is not enough: while it
+   * replays its WAL after the fast shutdown the postmaster already listens and answers "FATAL: the
+   * database system is starting up" (SharedInfraTest failed so under load).
+   */
+  private static boolean acceptsSessions(int port) {
+    try (var session =
+        java.sql.DriverManager.getConnection(
+            "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "postgres")) {
+      return session.isValid(5);
+    } catch (java.sql.SQLException e) {
       return false;
     }
   }
