@@ -29,14 +29,7 @@ import picocli.CommandLine.Command;
       TokenizerCommand.class,
       CommandLine.HelpCommand.class
     })
-public final class CuraMain implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
-
+public final class CuraMain extends CommandGroup {
   public static void main(String[] args) {
     System.exit(new CommandLine(new CuraMain()).execute(args));
   }

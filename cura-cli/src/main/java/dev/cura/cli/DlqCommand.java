@@ -21,14 +21,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Inspects and replays a service's dead-letter topic (cura.dlq.SERVICE).",
     subcommands = {DlqCommand.ListLetters.class, DlqCommand.Show.class, DlqCommand.Replay.class})
-public final class DlqCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
-
+public final class DlqCommand extends CommandGroup {
   /** Options every subcommand shares. */
   static class Target {
     @Parameters(index = "0", description = "gateway, quantizer, trainer or registry")

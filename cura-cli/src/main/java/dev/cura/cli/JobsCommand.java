@@ -2,18 +2,15 @@ package dev.cura.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cura.cli.client.ClientException;
-import dev.cura.cli.client.ClientOptions;
 import dev.cura.cli.client.CuraClient;
 import dev.cura.cli.client.JobFollower;
 import dev.cura.cli.client.Printer;
+import dev.cura.cli.client.ServiceCall;
 import dev.cura.cli.engine.SpecFlags;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -30,30 +27,13 @@ import picocli.CommandLine.Parameters;
       JobsCommand.Cancel.class,
       JobsCommand.Events.class
     })
-public final class JobsCommand implements Runnable {
+public final class JobsCommand extends CommandGroup {
   static final int PORT = 8080;
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
-
-  /** Runs a call, printing a service error instead of a stack trace. */
-  abstract static class Call implements Callable<Integer> {
-    @Mixin ClientOptions options;
-
-    abstract int run(CuraClient client) throws IOException;
-
-    @Override
-    public Integer call() {
-      try {
-        return run(options.client(PORT));
-      } catch (ClientException | IOException e) {
-        System.err.println("cura jobs: " + e.getMessage());
-        return 1;
-      }
+  /** A call to the gateway. */
+  abstract static class Call extends ServiceCall {
+    Call() {
+      super("jobs", PORT);
     }
   }
 
@@ -66,7 +46,7 @@ public final class JobsCommand implements Runnable {
     Path file;
 
     @Override
-    int run(CuraClient client) throws IOException {
+    protected int run(CuraClient client) throws IOException {
       JsonNode f = client.upload(file);
       System.err.printf(
           "%s: %d %s examples, %d bytes, sha256 %s%n",
@@ -151,7 +131,7 @@ public final class JobsCommand implements Runnable {
     boolean follow;
 
     @Override
-    int run(CuraClient client) throws IOException {
+    protected int run(CuraClient client) throws IOException {
       if ((trainingFile == null) == (file == null)) {
         throw new ClientException("give exactly one of --training-file ID or --file PATH");
       }
@@ -220,7 +200,7 @@ public final class JobsCommand implements Runnable {
     String after;
 
     @Override
-    int run(CuraClient client) {
+    protected int run(CuraClient client) {
       String q = "v1/fine_tuning/jobs?limit=" + limit + (after == null ? "" : "&after=" + after);
       JsonNode page = client.get(q);
       System.out.printf(
@@ -249,7 +229,7 @@ public final class JobsCommand implements Runnable {
     String id;
 
     @Override
-    int run(CuraClient client) {
+    protected int run(CuraClient client) {
       System.out.println(Printer.pretty(client.get("v1/fine_tuning/jobs/" + id)));
       return 0;
     }
@@ -264,7 +244,7 @@ public final class JobsCommand implements Runnable {
     String id;
 
     @Override
-    int run(CuraClient client) {
+    protected int run(CuraClient client) {
       JsonNode j = client.post("v1/fine_tuning/jobs/" + id + "/cancel", java.util.Map.of());
       System.out.println(id + " " + j.path("status").asText());
       return 0;
@@ -287,7 +267,7 @@ public final class JobsCommand implements Runnable {
     int limit;
 
     @Override
-    int run(CuraClient client) {
+    protected int run(CuraClient client) {
       if (follow) {
         return follow(client, id);
       }

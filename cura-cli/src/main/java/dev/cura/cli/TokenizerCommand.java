@@ -27,14 +27,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Byte-level BPE tokenizers (CURA's own trainer, Hugging Face file format).",
     subcommands = {TokenizerCommand.Train.class})
-public final class TokenizerCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
-
+public final class TokenizerCommand extends CommandGroup {
   /** Runs the command on its own (before it is registered in CuraMain). */
   public static void main(String[] args) {
     System.exit(new CommandLine(new TokenizerCommand()).execute(args));

@@ -271,12 +271,7 @@ class GatewayApiTest {
     var again =
         TestKafka.send(
             Topics.JOB_REQUESTED, id, TestKafka.headers(records.get(0)), records.get(0).value());
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                TestKafka.committedOffset("cura-gateway", Topics.JOB_REQUESTED, again.partition())
-                    > again.offset());
+    TestKafka.awaitCommittedPast("cura-gateway", again, WAIT);
     assertEquals(
         1,
         as(acme())
@@ -421,10 +416,7 @@ class GatewayApiTest {
                 dev.cura.events.JobFailed.Stage.TRAINING,
                 dev.cura.events.JobFailed.Code.INTERNAL,
                 "late"));
-    await()
-        .atMost(WAIT)
-        .until(
-            () -> TestKafka.committedOffset("cura-gateway", Topics.JOB_FAILED, 0) > last.offset());
+    TestKafka.awaitCommittedPast("cura-gateway", last, WAIT);
     Response r = as(ADMIN).get("/v1/fine_tuning/jobs/" + job);
     r.then()
         .body("status", equalTo("succeeded"))

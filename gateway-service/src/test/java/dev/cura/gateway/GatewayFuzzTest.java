@@ -1,7 +1,5 @@
 package dev.cura.gateway;
 
-import static org.awaitility.Awaitility.await;
-
 import dev.cura.events.AdapterRegistered;
 import dev.cura.events.CuraEvent;
 import dev.cura.events.EventCodec;
@@ -54,12 +52,7 @@ class GatewayFuzzTest {
     var codec = new EventCodec();
     for (CuraEvent e : valid) {
       var sent = TestKafka.send(codec.encode(EventEnvelope.create("/test", e)));
-      await()
-          .atMost(WAIT)
-          .until(
-              () ->
-                  TestKafka.committedOffset("cura-gateway", sent.topic(), sent.partition())
-                      > sent.offset());
+      TestKafka.awaitCommittedPast("cura-gateway", sent, WAIT);
     }
   }
 }

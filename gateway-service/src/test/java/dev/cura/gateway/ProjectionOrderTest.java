@@ -10,7 +10,6 @@ import dev.cura.events.CheckpointSaved;
 import dev.cura.events.CuraEvent;
 import dev.cura.events.EventCodec;
 import dev.cura.events.EventEnvelope;
-import dev.cura.events.Topics;
 import dev.cura.events.TrainingProgress;
 import dev.cura.testinfra.KafkaPostgresTestResource;
 import dev.cura.testinfra.SampleEvents;
@@ -37,12 +36,7 @@ class ProjectionOrderTest {
     String job = "ftjob-early-" + UUID.randomUUID();
     send(new TrainingProgress(job, 3, 0.3, 1.75, 1e-4, 100, 1 << 20, 10L, 30L));
     var last = send(new CheckpointSaved(job, 3, SampleEvents.SHA_A, null));
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                TestKafka.committedOffset("cura-gateway", Topics.JOB_PROGRESS, last.partition())
-                    > last.offset());
+    TestKafka.awaitCommittedPast("cura-gateway", last, WAIT);
     // projected, but nobody's yet
     as(ADMIN).get("/v1/fine_tuning/jobs/" + job).then().statusCode(404);
 

@@ -1,7 +1,6 @@
 package dev.cura.registry;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 
 import dev.cura.events.CuraEvent;
 import dev.cura.events.EncodedEvent;
@@ -47,13 +46,7 @@ class RegistryPoisonTest {
       String ok = "ftjob-rsdk-" + mode.name().toLowerCase() + "-" + UUID.randomUUID();
       var sent = CloudEventsSdk.send(encode(SampleEvents.adapterTrained(ok)), mode);
       TestKafka.await(Topics.JOB_FAILED, r -> ok.equals(r.key()), 1, WAIT);
-      await()
-          .atMost(WAIT)
-          .until(
-              () ->
-                  TestKafka.committedOffset(
-                          "cura-registry", Topics.ADAPTER_TRAINED, sent.partition())
-                      > sent.offset());
+      TestKafka.awaitCommittedPast("cura-registry", sent, WAIT);
     }
     given().get("/q/health/ready").then().statusCode(200);
   }

@@ -62,13 +62,7 @@ class TrainerPoisonTest {
       String ok = "ftjob-tsdk-" + mode.name().toLowerCase() + "-" + UUID.randomUUID();
       var sent = CloudEventsSdk.send(encode(SampleEvents.checkpointQuantized(ok)), mode);
       TestKafka.await(Topics.JOB_FAILED, r -> ok.equals(r.key()), 1, WAIT);
-      await()
-          .atMost(WAIT)
-          .until(
-              () ->
-                  TestKafka.committedOffset(
-                          "cura-trainer", Topics.CHECKPOINT_QUANTIZED, sent.partition())
-                      > sent.offset());
+      TestKafka.awaitCommittedPast("cura-trainer", sent, WAIT);
     }
     given().get("/q/health/ready").then().statusCode(200);
   }
