@@ -17,7 +17,6 @@ import picocli.CommandLine.Parameters;
 /** {@code ./cura adapters}: Adapters in the registry of the running stack. */
 @Command(
     name = "adapters",
-    mixinStandardHelpOptions = true,
     description = "Adapters in the registry of the running stack (port 8083).",
     subcommands = {
       AdaptersCommand.List.class,
@@ -40,7 +39,7 @@ public final class AdaptersCommand extends CommandGroup {
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists your adapters.")
+  @Command(name = "list", description = "Lists your adapters.")
   static final class List extends Call {
     @Override
     protected int run(CuraClient client) {
@@ -57,10 +56,7 @@ public final class AdaptersCommand extends CommandGroup {
     }
   }
 
-  @Command(
-      name = "versions",
-      mixinStandardHelpOptions = true,
-      description = "Lists the versions of an adapter.")
+  @Command(name = "versions", description = "Lists the versions of an adapter.")
   static final class Versions extends Call {
     @Parameters(index = "0", description = "Adapter name.")
     String name;
@@ -83,7 +79,6 @@ public final class AdaptersCommand extends CommandGroup {
 
   @Command(
       name = "get",
-      mixinStandardHelpOptions = true,
       description = "Shows one version with its lineage (NAME:VERSION, NAME:latest or NAME:alias).")
   static final class Get extends Call {
     @Parameters(index = "0", description = "NAME[:VERSION]; the version defaults to latest.")
@@ -100,7 +95,6 @@ public final class AdaptersCommand extends CommandGroup {
 
   @Command(
       name = "download",
-      mixinStandardHelpOptions = true,
       description = "Downloads a version's adapter_config.json and adapter_model.safetensors.")
   static final class Download extends Call {
     @Parameters(index = "0", description = "NAME[:VERSION]; the version defaults to latest.")
@@ -134,7 +128,6 @@ public final class AdaptersCommand extends CommandGroup {
 
   @Command(
       name = "alias",
-      mixinStandardHelpOptions = true,
       description = "Shows an alias, or points it at a version with --version.")
   static final class Alias extends Call {
     @Parameters(index = "0", description = "Adapter name.")

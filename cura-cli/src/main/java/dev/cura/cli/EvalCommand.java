@@ -14,7 +14,6 @@ import picocli.CommandLine.Option;
 /** {@code ./cura eval}: Loss and perplexity on a dataset. */
 @Command(
     name = "eval",
-    mixinStandardHelpOptions = true,
     description =
         "Mean loss on completion/assistant tokens; prints JSON {loss, perplexity, tokens}.")
 public final class EvalCommand implements Callable<Integer> {

@@ -15,7 +15,6 @@ import picocli.CommandLine.Option;
 /** {@code ./cura generate}: Generates text from a prompt. */
 @Command(
     name = "generate",
-    mixinStandardHelpOptions = true,
     description = "Generates a reply (greedy, or temperature/top-p sampling); stops at EOS.")
 public final class GenerateCommand implements Callable<Integer> {
   @Mixin ModelOptions base;

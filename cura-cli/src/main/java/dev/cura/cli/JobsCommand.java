@@ -17,7 +17,6 @@ import picocli.CommandLine.Parameters;
 /** {@code ./cura jobs}: Fine-tuning jobs of the running stack. */
 @Command(
     name = "jobs",
-    mixinStandardHelpOptions = true,
     description = "Fine-tuning jobs of the running stack (gateway, port 8080).",
     subcommands = {
       JobsCommand.Upload.class,
@@ -39,7 +38,6 @@ public final class JobsCommand extends CommandGroup {
 
   @Command(
       name = "upload",
-      mixinStandardHelpOptions = true,
       description = "Uploads a JSONL training file; prints its file id as the last line.")
   static final class Upload extends Call {
     @Parameters(index = "0", description = "JSONL file (chat messages or prompt/completion).")
@@ -62,7 +60,6 @@ public final class JobsCommand extends CommandGroup {
 
   @Command(
       name = "create",
-      mixinStandardHelpOptions = true,
       description = {
         "Creates a fine-tuning job; prints its id as the last line.",
         "Settings not given take the job spec's defaults (docs/api.md), as ./cura train does."
@@ -188,10 +185,7 @@ public final class JobsCommand extends CommandGroup {
     }
   }
 
-  @Command(
-      name = "list",
-      mixinStandardHelpOptions = true,
-      description = "Lists your jobs, newest first.")
+  @Command(name = "list", description = "Lists your jobs, newest first.")
   static final class List extends Call {
     @Option(names = "--limit", defaultValue = "20")
     int limit;
@@ -223,7 +217,7 @@ public final class JobsCommand extends CommandGroup {
     }
   }
 
-  @Command(name = "get", mixinStandardHelpOptions = true, description = "Shows a job.")
+  @Command(name = "get", description = "Shows a job.")
   static final class Get extends Call {
     @Parameters(index = "0")
     String id;
@@ -235,10 +229,7 @@ public final class JobsCommand extends CommandGroup {
     }
   }
 
-  @Command(
-      name = "cancel",
-      mixinStandardHelpOptions = true,
-      description = "Cancels an unfinished job.")
+  @Command(name = "cancel", description = "Cancels an unfinished job.")
   static final class Cancel extends Call {
     @Parameters(index = "0")
     String id;
@@ -253,7 +244,6 @@ public final class JobsCommand extends CommandGroup {
 
   @Command(
       name = "events",
-      mixinStandardHelpOptions = true,
       description =
           "Shows a job's events (oldest first); --follow streams them live until it ends.")
   static final class Events extends Call {

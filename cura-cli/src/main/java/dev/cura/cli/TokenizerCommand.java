@@ -24,7 +24,6 @@ import picocli.CommandLine.Option;
 /** {@code ./cura tokenizer train}: learns a byte-level BPE tokenizer and writes the HF files. */
 @Command(
     name = "tokenizer",
-    mixinStandardHelpOptions = true,
     description = "Byte-level BPE tokenizers (CURA's own trainer, Hugging Face file format).",
     subcommands = {TokenizerCommand.Train.class})
 public final class TokenizerCommand extends CommandGroup {
@@ -35,7 +34,6 @@ public final class TokenizerCommand extends CommandGroup {
 
   @Command(
       name = "train",
-      mixinStandardHelpOptions = true,
       description =
           "Learn merges from plain-text files; write tokenizer.json and tokenizer_config.json "
               + "(special tokens <unk> <s> </s> <pad> <|system|> <|user|> <|assistant|>, chat "

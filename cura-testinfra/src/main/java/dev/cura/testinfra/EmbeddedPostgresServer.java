@@ -44,7 +44,7 @@ public final class EmbeddedPostgresServer {
    * Runs a {@code select count(*) …} with plain JDBC (not through the service's Hibernate) and
    * returns the count; {@code args} fill the statement's {@code ?} in order.
    */
-  public static int count(String sql, Object... args) throws SQLException {
+  public static int count(String sql, Object... args) {
     Connection pg = connection();
     try (var conn = DriverManager.getConnection("jdbc:" + pg.reactiveUrl, pg.user, pg.password);
         var st = conn.prepareStatement(sql)) {
@@ -55,6 +55,8 @@ public final class EmbeddedPostgresServer {
         rs.next();
         return rs.getInt(1);
       }
+    } catch (SQLException e) {
+      throw new IllegalStateException("query failed: " + sql, e);
     }
   }
 

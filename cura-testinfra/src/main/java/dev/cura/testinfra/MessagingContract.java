@@ -1,5 +1,7 @@
 package dev.cura.testinfra;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,10 +27,12 @@ import org.junit.jupiter.api.Test;
  *   <li>An event it publishes is keyed by its job and carries the CloudEvents headers ({@code
  *       ce_type dev.cura.<Type>.v1}, {@code ce_source /cura/<service>}, …) and decodes back to the
  *       event.
- *   <li>Malformed JSON and one more kind of bad record ({@link #secondPoison}) on a topic it
- *       consumes go to {@code cura.dlq.<service>} with their error code, reason and original
- *       headers, and the good record behind them is handled: the group {@code cura-<service>}
- *       commits past it and {@link #assertGoodRecordHandled} holds.
+ *   <li>Malformed JSON and one more kind of bad record ({@link #secondPoison}, by default an
+ *       unknown event type) on a topic it consumes go to {@code cura.dlq.<service>} with their
+ *       error code, reason and original headers, and the good record behind them is handled: the
+ *       group {@code cura-<service>} commits past it, {@code cura_events_consumed_total} counts it
+ *       and the bad ones, and {@link #assertGoodRecordHandled} holds.
+ *   <li>Health, OpenAPI and metrics (JVM and Kafka consumer) are served.
  * </ul>
  */
 public abstract class MessagingContract {
@@ -53,8 +57,10 @@ public abstract class MessagingContract {
   /** A valid event the service consumes, keyed by {@code job}. */
   protected abstract CuraEvent consumed(String job);
 
-  /** The second bad record, made from the good one. */
-  protected abstract Poison secondPoison(EncodedEvent good);
+  /** The second bad record, made from the good one: by default under an unknown event type. */
+  protected Poison secondPoison(EncodedEvent good) {
+    return unknownType(good);
+  }
 
   /**
    * Sends the good record; a service with an inbox overrides this to deliver it twice.
@@ -65,8 +71,8 @@ public abstract class MessagingContract {
     return TestKafka.send(good);
   }
 
-  /** Checks, once the group has committed past it, that the good record was handled. */
-  protected abstract void assertGoodRecordHandled(String key) throws Exception;
+  /** What else shows, once the group has committed past it, that the good record was handled. */
+  protected void assertGoodRecordHandled(String key) throws Exception {}
 
   /** The good record without one required field: {@code missing_field} naming it. */
   protected static Poison missingField(EncodedEvent good, String field, String valueRegex) {
@@ -129,9 +135,30 @@ public abstract class MessagingContract {
       }
     }
 
-    // the consumer went on: it committed past the good record
+    // the consumer went on: it committed past the good record and counted it as handled
     TestKafka.awaitCommittedPast("cura-" + service(), last, WAIT);
+    String type = consumed(id).getClass().getSimpleName();
+    given()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
+        .body(containsString("cura_events_consumed_total{outcome=\"ok\",type=\"" + type + "\"}"))
+        .body(
+            containsString("cura_events_consumed_total{outcome=\"dead_letter\",type=\"invalid\"}"));
     assertGoodRecordHandled(good.key());
+  }
+
+  @Test
+  void healthOpenApiAndMetricsAreServed() {
+    given().get("/q/health/ready").then().statusCode(200).body(containsString("UP"));
+    given().get("/q/health/live").then().statusCode(200);
+    given().get("/q/openapi").then().statusCode(200).body(containsString("openapi"));
+    given()
+        .get("/q/metrics")
+        .then()
+        .statusCode(200)
+        .body(containsString("jvm_memory"))
+        .body(containsString("kafka_consumer"));
   }
 
   protected static byte[] bytes(String s) {

@@ -1,11 +1,8 @@
 package dev.cura.gateway;
 
-import dev.cura.events.AdapterRegistered;
 import dev.cura.events.CuraEvent;
 import dev.cura.events.EventCodec;
 import dev.cura.events.EventEnvelope;
-import dev.cura.events.JobFailed;
-import dev.cura.events.TrainingProgress;
 import dev.cura.testinfra.HostileRecords;
 import dev.cura.testinfra.KafkaPostgresTestResource;
 import dev.cura.testinfra.SampleEvents;
@@ -33,15 +30,7 @@ class GatewayFuzzTest {
   void hostileRecordsOnEveryTopicAreDeadLetteredAndTheProjectionGoesOn() {
     String run = UUID.randomUUID().toString().substring(0, 8);
     String job = "ftjob-gw-fuzz-" + run;
-    List<CuraEvent> valid =
-        List.of(
-            SampleEvents.fineTuneRequested(job),
-            SampleEvents.checkpointQuantized(job),
-            new TrainingProgress(job, 1, 0.1, 2.0, 1e-4, 10.0, 1L, 10L, 5L),
-            SampleEvents.adapterTrained(job),
-            new AdapterRegistered(job, "default", "fuzz", 1, SampleEvents.SHA_A),
-            new JobFailed(job, JobFailed.Stage.TRAINING, JobFailed.Code.INTERNAL, "x"),
-            SampleEvents.cancelRequested(job));
+    List<CuraEvent> valid = SampleEvents.onePerTopic(job);
     var cases = new ArrayList<HostileRecords.Case>();
     for (CuraEvent e : valid) {
       cases.addAll(HostileRecords.envelope(run, e.getClass().getSimpleName(), e));

@@ -1,39 +1,23 @@
 package dev.cura.gateway;
 
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import dev.cura.events.CuraEvent;
 import dev.cura.events.EncodedEvent;
 import dev.cura.events.TrainingProgress;
 import dev.cura.gateway.messaging.EventPublisher;
-import dev.cura.rest.inbox.ProcessedEvent;
-import dev.cura.testinfra.EmbeddedPostgresServer;
+import dev.cura.testinfra.InboxMessagingContract;
 import dev.cura.testinfra.KafkaPostgresTestResource;
-import dev.cura.testinfra.MessagingContract;
 import dev.cura.testinfra.SampleEvents;
-import dev.cura.testinfra.TestKafka;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.vertx.RunOnVertxContext;
-import io.quarkus.test.vertx.UniAsserter;
 import jakarta.inject.Inject;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.UUID;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.junit.jupiter.api.Test;
 
 /**
  * The gateway's Kafka wiring and database against the real (in-JVM) broker and PostgreSQL: the
- * {@link MessagingContract} with FineTuneRequested published and TrainingProgress consumed, a
- * redelivery made a no-op by the inbox.
+ * {@link InboxMessagingContract} with FineTuneRequested published and TrainingProgress consumed.
  */
 @QuarkusTest
 @WithTestResource(KafkaPostgresTestResource.class)
-class GatewayMessagingTest extends MessagingContract {
+class GatewayMessagingTest extends InboxMessagingContract {
   @Inject EventPublisher publisher;
 
   @Override
@@ -62,49 +46,7 @@ class GatewayMessagingTest extends MessagingContract {
   }
 
   @Override
-  protected RecordMetadata sendGood(EncodedEvent good) {
-    TestKafka.send(good);
-    // the same event again (a redelivery): the inbox must make it a no-op
-    return TestKafka.send(good);
-  }
-
-  @Override
-  protected void assertGoodRecordHandled(String key) throws Exception {
-    assertEquals(
-        1,
-        EmbeddedPostgresServer.count(
-            "select count(*) from gw_processed_event where job_id = ?", key),
-        "one inbox row for the event and its redelivery");
-  }
-
-  @Test
-  @RunOnVertxContext
-  void rowRoundTripsThroughPostgresWithHibernateReactive(UniAsserter asserter) {
-    String eventId = "evt-" + UUID.randomUUID();
-    Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    asserter.execute(
-        () ->
-            Panache.withTransaction(
-                () -> {
-                  var row = new ProcessedEvent();
-                  row.eventId = eventId;
-                  row.eventType = "dev.cura.TrainingProgress.v1";
-                  row.jobId = "ftjob-rt";
-                  row.processedAt = at;
-                  return row.persist();
-                }));
-    asserter.assertThat(
-        () -> Panache.withSession(() -> ProcessedEvent.<ProcessedEvent>findById(eventId)),
-        row -> {
-          assertEquals("ftjob-rt", row.jobId);
-          assertEquals(at, row.processedAt.truncatedTo(ChronoUnit.MILLIS));
-        });
-  }
-
-  @Test
-  void healthOpenApiAndMetricsAreServed() {
-    given().get("/q/health/ready").then().statusCode(200).body(containsString("UP"));
-    given().get("/q/openapi").then().statusCode(200).body(containsString("openapi"));
-    given().get("/q/metrics").then().statusCode(200).body(containsString("kafka_consumer"));
+  protected String inboxTable() {
+    return "gw_processed_event";
   }
 }

@@ -1,8 +1,7 @@
 package dev.cura.gateway;
 
-import static dev.cura.gateway.GatewayApiTest.ADMIN;
-import static dev.cura.gateway.GatewayApiTest.as;
-import static org.awaitility.Awaitility.await;
+import static dev.cura.testinfra.TestApi.ADMIN;
+import static dev.cura.testinfra.TestApi.as;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
@@ -41,18 +40,14 @@ class ProjectionOrderTest {
     as(ADMIN).get("/v1/fine_tuning/jobs/" + job).then().statusCode(404);
 
     send(SampleEvents.fineTuneRequested(job));
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () ->
-                as(ADMIN)
-                    .get("/v1/fine_tuning/jobs/" + job)
-                    .then()
-                    .statusCode(200)
-                    .body("status", equalTo("running"))
-                    .body("stage", equalTo("training"))
-                    .body("trained_steps", equalTo(3))
-                    .body("organization_id", equalTo("default")));
+    GatewayApiTest.awaitJob(
+        job,
+        r ->
+            r.statusCode(200)
+                .body("status", equalTo("running"))
+                .body("stage", equalTo("training"))
+                .body("trained_steps", equalTo(3))
+                .body("organization_id", equalTo("default")));
     as(ADMIN)
         .get("/v1/fine_tuning/jobs/" + job + "/checkpoints")
         .then()

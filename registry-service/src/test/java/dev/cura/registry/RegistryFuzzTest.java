@@ -79,7 +79,7 @@ class RegistryFuzzTest {
   }
 
   /** Adapter versions of a job, read with plain JDBC. */
-  private static int versions(String jobId) throws java.sql.SQLException {
+  private static int versions(String jobId) {
     return EmbeddedPostgresServer.count(
         "select count(*) from reg_adapter_version where job_id = ?", jobId);
   }
