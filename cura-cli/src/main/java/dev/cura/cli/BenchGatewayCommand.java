@@ -70,6 +70,13 @@ public final class BenchGatewayCommand implements Callable<Integer> {
               + " (space separated).")
   String gatewayJavaOpts;
 
+  @Option(
+      names = "--jfr",
+      description =
+          "Write a flight recording (JFR, profile settings) of the gateway during the"
+              + " timed run to this file.")
+  java.nio.file.Path jfr;
+
   @Override
   public Integer call() throws Exception {
     String bad =
@@ -99,7 +106,8 @@ public final class BenchGatewayCommand implements Callable<Integer> {
             !pgNotDurable,
             gatewayJavaOpts == null || gatewayJavaOpts.isBlank()
                 ? List.of()
-                : List.of(gatewayJavaOpts.trim().split("\\s+")));
+                : List.of(gatewayJavaOpts.trim().split("\\s+")),
+            jfr == null ? null : jfr.toAbsolutePath());
     try {
       var report = new GatewayBench(StackPaths.current(), settings, System.out).run();
       System.out.println(CuraClient.json().writeValueAsString(report.json()));

@@ -20,8 +20,17 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * @param onKafka records on {@code cura.job.requested}
  * @param pending outbox rows still unsent when the wait ended (0 when it did not time out)
  * @param drainSeconds from the call (the end of the load) until the outbox was empty
+ * @param queued jobs the gateway's projection had not yet seen back from Kafka when the wait ended
+ *     (status still {@code queued}; 0 unless it timed out)
+ * @param projectedSeconds from the call until the projection had seen every job back
  */
-record Delivery(long jobs, long onKafka, long pending, double drainSeconds) {
+record Delivery(
+    long jobs,
+    long onKafka,
+    long pending,
+    double drainSeconds,
+    long queued,
+    double projectedSeconds) {
   static Delivery await(int pgPort, String bootstrap, Duration timeout)
       throws SQLException, InterruptedException {
     long t0 = System.nanoTime();
@@ -33,10 +42,23 @@ record Delivery(long jobs, long onKafka, long pending, double drainSeconds) {
         pending = count(c, "SELECT count(*) FROM gw_outbox WHERE failed_at IS NULL");
       }
       double drained = (System.nanoTime() - t0) / 1e9;
+      long queued = count(c, QUEUED);
+      while (queued > 0 && System.nanoTime() - t0 < timeout.toNanos()) {
+        Thread.sleep(100);
+        queued = count(c, QUEUED);
+      }
+      double projected = (System.nanoTime() - t0) / 1e9;
       return new Delivery(
-          count(c, "SELECT count(*) FROM gw_job"), records(bootstrap), pending, drained);
+          count(c, "SELECT count(*) FROM gw_job"),
+          records(bootstrap),
+          pending,
+          drained,
+          queued,
+          projected);
     }
   }
+
+  private static final String QUEUED = "SELECT count(*) FROM gw_job WHERE status = 'queued'";
 
   private static long count(Connection c, String sql) throws SQLException {
     try (var st = c.createStatement();

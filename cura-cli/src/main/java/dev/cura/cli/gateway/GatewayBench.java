@@ -35,7 +35,8 @@ public final class GatewayBench {
       int seconds,
       int limitSeconds,
       boolean pgDurable,
-      List<String> gatewayJavaOptions) {}
+      List<String> gatewayJavaOptions,
+      Path jfr) {}
 
   /** The outcome: {@link #json()} is the report's last line. */
   public record Report(Map<String, Object> json, boolean ok) {}
@@ -90,15 +91,22 @@ public final class GatewayBench {
       Duration gw0 = Machine.cpu(gw);
       Duration pg0 = Machine.cpu(pg);
       Duration kafka0 = Machine.cpu(kafka);
+      if (s.jfr() != null) {
+        Machine.jcmd(gw, "JFR.start", "name=cura-bench", "settings=profile", "filename=" + s.jfr());
+      }
       long[] ticks0 = Machine.cpuTicks();
       Wrk.Result r = wrk.run(url, s.connections(), s.threads(), Duration.ofSeconds(s.seconds()));
       long[] ticks1 = Machine.cpuTicks();
+      if (s.jfr() != null) {
+        Machine.jcmd(gw, "JFR.stop", "name=cura-bench");
+        out.println("flight recording of the gateway during the timed run: " + s.jfr());
+      }
       double gwMs = Machine.cpu(gw).minus(gw0).toNanos() / 1e6;
       double pgMs = Machine.cpu(pg).minus(pg0).toNanos() / 1e6;
       double kafkaMs = Machine.cpu(kafka).minus(kafka0).toNanos() / 1e6;
       String loadAfterRun = Machine.loadAverage();
       var delivery =
-          Delivery.await(stack.postgresPort(), stack.kafkaBootstrap(), Duration.ofSeconds(120));
+          Delivery.await(stack.postgresPort(), stack.kafkaBootstrap(), Duration.ofSeconds(180));
       var pgLimit =
           PgCommitRate.measure(
               stack.postgresPort(),
@@ -133,13 +141,17 @@ public final class GatewayBench {
               + " during the run, load average %s%n",
           gwMs / n, pgMs / n, kafkaMs / n, busy, loadAfterRun);
       out.printf(
-          "delivery: %d jobs in PostgreSQL, %d records on %s, outbox %s%n",
+          "delivery: %d jobs in PostgreSQL, %d records on %s, outbox %s; job projection %s%n",
           delivery.jobs(),
           delivery.onKafka(),
           "cura.job.requested",
           delivery.pending() == 0
               ? String.format("empty %.1f s after the load ended", delivery.drainSeconds())
-              : delivery.pending() + " rows still unsent after " + delivery.drainSeconds() + " s");
+              : delivery.pending() + " rows still unsent after " + delivery.drainSeconds() + " s",
+          delivery.queued() == 0
+              ? String.format("caught up %.1f s after the load ended", delivery.projectedSeconds())
+              : String.format(
+                  "%d jobs behind after %.0f s", delivery.queued(), delivery.projectedSeconds()));
       out.printf(
           "limit postgres: %.0f durable one-row commits/s (%s, %d clients, %d failed);"
               + " gateway = %.2f of it%n",
@@ -184,6 +196,7 @@ public final class GatewayBench {
       json.put("load_average", loadAfterRun);
       json.put("all_on_kafka", delivered);
       json.put("outbox_drain_s", round(delivery.drainSeconds()));
+      json.put("projection_lag_s", round(delivery.projectedSeconds()));
       json.put("pg_commits_per_second", Math.round(pgLimit.perSecond()));
       json.put("pg_tool", pgLimit.tool());
       json.put("kafka_acks_all_per_second", Math.round(kafkaLimit.perSecond()));

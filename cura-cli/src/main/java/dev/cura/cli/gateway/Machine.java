@@ -20,6 +20,20 @@ final class Machine {
     return null;
   }
 
+  /** Runs the JDK's {@code jcmd} against a JVM (e.g. to start and stop a flight recording). */
+  static void jcmd(ProcessHandle jvm, String... command) throws IOException, InterruptedException {
+    var cmd = new java.util.ArrayList<String>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+    cmd.add(Long.toString(jvm.pid()));
+    cmd.addAll(java.util.List.of(command));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IOException("jcmd " + String.join(" ", command) + " failed: " + out.strip());
+    }
+  }
+
   /** The 1, 5 and 15 minute load averages ({@code /proc/loadavg}). */
   static String loadAverage() {
     try {
