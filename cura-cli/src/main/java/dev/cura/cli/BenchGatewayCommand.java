@@ -40,8 +40,11 @@ public final class BenchGatewayCommand implements Callable<Integer> {
 
   @Option(
       names = "--warmup",
-      defaultValue = "20",
-      description = "Seconds of untimed load first, so the gateway is JIT-compiled (0..600).")
+      defaultValue = "120",
+      description =
+          "At most this many seconds of untimed load first, in 10 s rounds until the gateway's CPU"
+              + " time per submission stops falling (JIT-compiled; 0..600, default"
+              + " ${DEFAULT-VALUE}).")
   int warmup;
 
   @Option(

@@ -23,6 +23,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * @param queued jobs the gateway's projection had not yet seen back from Kafka when the wait ended
  *     (status still {@code queued}; 0 unless it timed out)
  * @param projectedSeconds from the call until the projection had seen every job back
+ * @param queuedAtEnd jobs not yet projected when the load ended (the call)
  */
 record Delivery(
     long jobs,
@@ -30,12 +31,14 @@ record Delivery(
     long pending,
     double drainSeconds,
     long queued,
-    double projectedSeconds) {
+    double projectedSeconds,
+    long queuedAtEnd) {
   static Delivery await(int pgPort, String bootstrap, Duration timeout)
       throws SQLException, InterruptedException {
     long t0 = System.nanoTime();
     String url = "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres";
     try (Connection c = DriverManager.getConnection(url, "postgres", "postgres")) {
+      long queuedAtEnd = count(c, QUEUED);
       long pending = count(c, "SELECT count(*) FROM gw_outbox WHERE failed_at IS NULL");
       while (pending > 0 && System.nanoTime() - t0 < timeout.toNanos()) {
         Thread.sleep(100);
@@ -54,7 +57,8 @@ record Delivery(
           pending,
           drained,
           queued,
-          projected);
+          projected,
+          queuedAtEnd);
     }
   }
 

@@ -27,6 +27,9 @@ public final class GatewayBench {
   /** ... at this p99 latency, with no failure. */
   static final double TARGET_P99_MILLIS = 50;
 
+  static final int WARMUP_ROUND_S = 10;
+  static final double SETTLED = 0.1;
+
   /** How the bench runs; see {@code ./cura bench gateway --help}. */
   public record Settings(
       int connections,
@@ -79,13 +82,8 @@ public final class GatewayBench {
               + "\",\"suffix\":\"bench\",\"hyperparameters\":{\"max_steps\":1}}";
       var wrk = Wrk.posting(dir, stack.apiKey(), body);
       String url = stack.gatewayUrl() + "/v1/fine_tuning/jobs";
-      if (s.warmupSeconds() > 0) {
-        var w = wrk.run(url, s.connections(), s.threads(), Duration.ofSeconds(s.warmupSeconds()));
-        out.printf(
-            "warm-up: %d accepted (%.0f/s), %d failed%n",
-            w.accepted(), w.acceptedPerSecond(), w.failures());
-      }
       var gw = stack.gatewayProcess();
+      warmUp(wrk, url, gw);
       var pg = stack.postgresProcess();
       var kafka = stack.kafkaProcess();
       Duration gw0 = Machine.cpu(gw);
@@ -105,8 +103,11 @@ public final class GatewayBench {
       double pgMs = Machine.cpu(pg).minus(pg0).toNanos() / 1e6;
       double kafkaMs = Machine.cpu(kafka).minus(kafka0).toNanos() / 1e6;
       String loadAfterRun = Machine.loadAverage();
+      Duration gwAfterLoad = Machine.cpu(gw);
       var delivery =
           Delivery.await(stack.postgresPort(), stack.kafkaBootstrap(), Duration.ofSeconds(180));
+      // after the load only the projection (and the relay's last batches) work: its cost per job
+      double catchUpMs = Machine.cpu(gw).minus(gwAfterLoad).toNanos() / 1e6;
       var pgLimit =
           PgCommitRate.measure(
               stack.postgresPort(),
@@ -141,7 +142,7 @@ public final class GatewayBench {
               + " during the run, load average %s%n",
           gwMs / n, pgMs / n, kafkaMs / n, busy, loadAfterRun);
       out.printf(
-          "delivery: %d jobs in PostgreSQL, %d records on %s, outbox %s; job projection %s%n",
+          "delivery: %d jobs in PostgreSQL, %d records on %s, outbox %s; job projection %s%s%n",
           delivery.jobs(),
           delivery.onKafka(),
           "cura.job.requested",
@@ -151,7 +152,13 @@ public final class GatewayBench {
           delivery.queued() == 0
               ? String.format("caught up %.1f s after the load ended", delivery.projectedSeconds())
               : String.format(
-                  "%d jobs behind after %.0f s", delivery.queued(), delivery.projectedSeconds()));
+                  "%d jobs behind after %.0f s", delivery.queued(), delivery.projectedSeconds()),
+          delivery.queuedAtEnd() > 100
+              ? String.format(
+                  " (%d jobs behind at the end of the load; catching up cost the gateway %.3f ms"
+                      + " CPU per job)",
+                  delivery.queuedAtEnd(), catchUpMs / delivery.queuedAtEnd())
+              : "");
       out.printf(
           "limit postgres: %.0f durable one-row commits/s (%s, %d clients, %d failed);"
               + " gateway = %.2f of it%n",
@@ -205,6 +212,29 @@ public final class GatewayBench {
       json.put("target_met", met);
       json.put("cores", Runtime.getRuntime().availableProcessors());
       return new Report(json, r.failures() == 0 && delivered);
+    }
+  }
+
+  /**
+   * Loads the gateway in rounds of {@value #WARMUP_ROUND_S} s until its CPU time per submission
+   * stops falling (the JIT compiler has done its work: less than {@value #SETTLED} better than the
+   * round before), for at most {@code warmupSeconds}.
+   */
+  private void warmUp(Wrk wrk, String url, ProcessHandle gw) throws Exception {
+    double before = Double.MAX_VALUE;
+    for (int spent = 0; spent < s.warmupSeconds(); spent += WARMUP_ROUND_S) {
+      int secs = Math.min(WARMUP_ROUND_S, s.warmupSeconds() - spent);
+      Duration cpu0 = Machine.cpu(gw);
+      var w = wrk.run(url, s.connections(), s.threads(), Duration.ofSeconds(secs));
+      double perSubmission =
+          Machine.cpu(gw).minus(cpu0).toNanos() / 1e6 / Math.max(1, w.accepted());
+      out.printf(
+          "warm-up %3d s: %.0f submissions/s, gateway %.3f ms CPU each, %d failed%n",
+          spent + secs, w.acceptedPerSecond(), perSubmission, w.failures());
+      if (perSubmission > before * (1 - SETTLED)) {
+        return;
+      }
+      before = perSubmission;
     }
   }
 
