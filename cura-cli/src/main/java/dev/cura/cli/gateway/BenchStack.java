@@ -14,7 +14,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -30,8 +29,9 @@ public final class BenchStack implements AutoCloseable {
   private static final Duration START = Duration.ofSeconds(120);
 
   private final StackPaths paths;
-  private final List<ProcessHandle> started = new ArrayList<>();
-  private PostgresLauncher pg;
+  private final List<ProcessHandle> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Thread stopOnExit = new Thread(this::stop, "bench-stack-stop");
+  private volatile PostgresLauncher pg;
   private String bootstrap;
   private int pgPort;
   private StackState.Entry gateway;
@@ -54,6 +54,9 @@ public final class BenchStack implements AutoCloseable {
     Path dir = repo.repo().resolve(".cura/bench/gateway");
     FileTrees.delete(dir);
     var stack = new BenchStack(new StackPaths(repo.repo(), dir));
+    // an interrupted bench (Ctrl-C, SIGTERM) stops its stack too: the children run in their own
+    // sessions and would outlive the CLI
+    Runtime.getRuntime().addShutdownHook(stack.stopOnExit);
     try {
       stack.startAll(pgDurable, gatewayJavaOptions, out);
       return stack;
@@ -175,6 +178,15 @@ public final class BenchStack implements AutoCloseable {
   /** Stops the gateway, PostgreSQL and Kafka (newest first); the logs stay. */
   @Override
   public void close() {
+    try {
+      Runtime.getRuntime().removeShutdownHook(stopOnExit);
+    } catch (IllegalStateException e) {
+      // the JVM is already shutting down: the hook runs stop()
+    }
+    stop();
+  }
+
+  private synchronized void stop() {
     for (int i = started.size() - 1; i >= 0; i--) {
       Children.stopTree(started.get(i), Duration.ofSeconds(20));
     }
