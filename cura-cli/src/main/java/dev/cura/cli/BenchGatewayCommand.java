@@ -17,7 +17,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "gateway",
-    mixinStandardHelpOptions = true,
     description = {
       "Durable job submissions per second (POST /v1/fine_tuning/jobs answered 200 = committed in a"
           + " durable PostgreSQL; then on Kafka with acks=all), warm, with wrk as the client, on a"
