@@ -17,6 +17,33 @@ final class RequiredFields {
   private static final PropertyNamingStrategies.NamingBase SNAKE =
       (PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE;
 
+  /** A record component as the check needs it; worked out once per record class. */
+  private record Field(String name, boolean optional, Type type, boolean nested) {}
+
+  private static final ClassValue<List<Field>> FIELDS =
+      new ClassValue<>() {
+        @Override
+        protected List<Field> computeValue(Class<?> type) {
+          var out = new java.util.ArrayList<Field>();
+          for (RecordComponent c : type.getRecordComponents()) {
+            Type t = c.getGenericType();
+            boolean nested =
+                (t instanceof Class<?> cls && cls.isRecord())
+                    || (t instanceof ParameterizedType p
+                        && p.getRawType() == List.class
+                        && p.getActualTypeArguments()[0] instanceof Class<?> e
+                        && e.isRecord());
+            out.add(
+                new Field(
+                    SNAKE.translate(c.getName()),
+                    c.isAnnotationPresent(OptionalField.class),
+                    t,
+                    nested));
+          }
+          return List.copyOf(out);
+        }
+      };
+
   private RequiredFields() {}
 
   /**
@@ -35,15 +62,14 @@ final class RequiredFields {
               + ", got "
               + node.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
     }
-    for (RecordComponent c : type.getRecordComponents()) {
-      String name = SNAKE.translate(c.getName());
-      String fieldPath = path.isEmpty() ? name : path + "." + name;
-      JsonNode value = node.get(name);
+    for (Field f : FIELDS.get(type)) {
+      JsonNode value = node.get(f.name());
       boolean absent = value == null || value.isNull();
       if (absent || (value.isTextual() && value.asText().isBlank())) {
-        if (c.isAnnotationPresent(OptionalField.class)) {
+        if (f.optional()) {
           continue;
         }
+        String fieldPath = path.isEmpty() ? f.name() : path + "." + f.name();
         throw new EventDecodingException(
             EventDecodingException.Reason.MISSING_FIELD,
             fieldPath,
@@ -53,7 +79,9 @@ final class RequiredFields {
                 + "', got "
                 + (value == null ? "nothing" : absent ? "null" : "a blank string"));
       }
-      checkNested(c.getGenericType(), value, fieldPath);
+      if (f.nested()) {
+        checkNested(f.type(), value, path.isEmpty() ? f.name() : path + "." + f.name());
+      }
     }
   }
 

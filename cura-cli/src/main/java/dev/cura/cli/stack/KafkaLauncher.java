@@ -18,8 +18,9 @@ import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * The local Kafka broker: Apache Kafka in KRaft mode (combined broker + controller) run from the
- * jars on the CLI's class path ({@code kafka.Kafka}), listening on 127.0.0.1:9092 (controller
- * 9093), data under {@code .cura/local/kafka}.
+ * jars on the CLI's class path ({@code kafka.Kafka}), listening on 127.0.0.1:9092 (controller 9093)
+ * for {@code ./cura up}, or on other ports for a private stack; data under the stack's {@code
+ * kafka} directory.
  */
 public final class KafkaLauncher {
   public static final int PORT = 9092;
@@ -30,9 +31,24 @@ public final class KafkaLauncher {
   static final int EVENT_PARTITIONS = 3;
 
   private final StackPaths paths;
+  private final int port;
+  private final int controllerPort;
 
+  /** {@code ./cura up}'s broker on the fixed ports. */
   public KafkaLauncher(StackPaths paths) {
+    this(paths, PORT, CONTROLLER_PORT);
+  }
+
+  /** A broker on the given listener and controller ports. */
+  public KafkaLauncher(StackPaths paths, int port, int controllerPort) {
     this.paths = paths;
+    this.port = port;
+    this.controllerPort = controllerPort;
+  }
+
+  /** Where clients reach this broker. */
+  public String bootstrap() {
+    return "127.0.0.1:" + port;
   }
 
   /** Formats the storage on first use, starts the broker and waits until it answers. */
@@ -48,13 +64,14 @@ public final class KafkaLauncher {
             paths.repo(),
             paths.log("kafka"));
     awaitReady(p, timeout);
-    return new StackState.Entry("kafka", p.pid(), PORT, "kafka.Kafka", "PLAINTEXT://" + BOOTSTRAP);
+    return new StackState.Entry(
+        "kafka", p.pid(), port, "kafka.Kafka", "PLAINTEXT://" + bootstrap());
   }
 
   /** Creates the topics of DESIGN §2 (event topics with 3 partitions, the DLQs with 1). */
-  public static void createTopics() throws IOException {
+  public void createTopics() throws IOException {
     try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP))) {
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
       Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
       var missing = new ArrayList<NewTopic>();
       for (String t : Topics.all()) {
@@ -70,7 +87,7 @@ public final class KafkaLauncher {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while creating topics", e);
     } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IOException("could not create the topics on " + BOOTSTRAP + ": " + e, e);
+      throw new IOException("could not create the topics on " + bootstrap() + ": " + e, e);
     }
   }
 
@@ -121,7 +138,7 @@ public final class KafkaLauncher {
     try (Admin admin =
         Admin.create(
             Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP,
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {
       while (System.nanoTime() < deadline) {
@@ -146,7 +163,7 @@ public final class KafkaLauncher {
     }
     throw new IOException(
         "Kafka did not answer on "
-            + BOOTSTRAP
+            + bootstrap()
             + " within "
             + timeout
             + "; see "
@@ -161,15 +178,12 @@ public final class KafkaLauncher {
             "# written by ./cura up",
             "process.roles=broker,controller",
             "node.id=1",
-            "controller.quorum.bootstrap.servers=127.0.0.1:" + CONTROLLER_PORT,
-            "listeners=PLAINTEXT://127.0.0.1:"
-                + PORT
-                + ",CONTROLLER://127.0.0.1:"
-                + CONTROLLER_PORT,
+            "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
+            "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
             "advertised.listeners=PLAINTEXT://127.0.0.1:"
-                + PORT
+                + port
                 + ",CONTROLLER://127.0.0.1:"
-                + CONTROLLER_PORT,
+                + controllerPort,
             "controller.listener.names=CONTROLLER",
             "inter.broker.listener.name=PLAINTEXT",
             "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",

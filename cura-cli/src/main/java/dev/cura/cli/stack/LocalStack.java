@@ -60,16 +60,17 @@ public final class LocalStack {
       launcher.build(toBuild);
     }
 
+    var kafka = new KafkaLauncher(paths);
     if (running.containsKey("kafka")) {
       out.println("kafka      already running (pid " + running.get("kafka").pid() + ")");
     } else {
-      out.print("kafka      starting on " + KafkaLauncher.BOOTSTRAP + " ... ");
+      out.print("kafka      starting on " + kafka.bootstrap() + " ... ");
       long t0 = System.nanoTime();
-      var entry = new KafkaLauncher(paths).start(KAFKA_TIMEOUT);
+      var entry = kafka.start(KAFKA_TIMEOUT);
       table = save(StackState.with(table, entry, null));
       out.printf("ready (%.1f s)%n", seconds(t0));
     }
-    KafkaLauncher.createTopics();
+    kafka.createTopics();
 
     String dbUrl;
     if (externalDb != null) {
@@ -82,10 +83,13 @@ public final class LocalStack {
     } else {
       out.print("postgres   starting ... ");
       long t0 = System.nanoTime();
-      var entry = new PostgresLauncher(paths).start(PG_TIMEOUT);
+      var pg = new PostgresLauncher(paths);
+      var entry = pg.start(PG_TIMEOUT);
       dbUrl = entry.url();
       table = save(StackState.with(table, entry, dbUrl));
-      out.printf("ready on %s (%.1f s)%n", dbUrl, seconds(t0));
+      out.printf(
+          "ready on %s (%.1f s; %s)%n",
+          dbUrl, seconds(t0), pg.durable() ? "durable" : "NOT durable: CURA_PG_DURABLE=false");
     }
 
     String apiKey = ApiKey.readOrCreate(paths.apiKey());

@@ -9,13 +9,26 @@ import java.util.Map;
 
 /**
  * The local PostgreSQL: {@link PostgresMain} as a child JVM holding zonky's embedded server, on a
- * free port, data under {@code .cura/local/pg}.
+ * free port, data under the stack's {@code pg} directory. Durable ({@link PostgresMain}) unless
+ * {@code CURA_PG_DURABLE=false}.
  */
 public final class PostgresLauncher {
   private final StackPaths paths;
+  private final boolean durable;
 
+  /** Durable unless the environment says {@code CURA_PG_DURABLE=false}. */
   public PostgresLauncher(StackPaths paths) {
+    this(paths, !"false".equalsIgnoreCase(System.getenv("CURA_PG_DURABLE")));
+  }
+
+  public PostgresLauncher(StackPaths paths, boolean durable) {
     this.paths = paths;
+    this.durable = durable;
+  }
+
+  /** Whether commits wait for the disk (fsync and synchronous commit on). */
+  public boolean durable() {
+    return durable;
   }
 
   /** Starts the server and waits until it accepts connections. */
@@ -26,18 +39,22 @@ public final class PostgresLauncher {
     Files.deleteIfExists(ready);
     Files.createDirectories(paths.tmp());
     var cmd =
-        List.of(
-            Children.java(),
-            "-Xmx256m",
-            "-XX:+UseSerialGC",
-            "-Djava.io.tmpdir=" + paths.tmp(),
-            "-cp",
-            System.getProperty("java.class.path"),
-            PostgresMain.class.getName(),
-            paths.pgData().toString(),
-            paths.pgWork().toString(),
-            Integer.toString(port),
-            ready.toString());
+        new java.util.ArrayList<>(
+            List.of(
+                Children.java(),
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-Djava.io.tmpdir=" + paths.tmp(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                PostgresMain.class.getName(),
+                paths.pgData().toString(),
+                paths.pgWork().toString(),
+                Integer.toString(port),
+                ready.toString()));
+    if (!durable) {
+      cmd.add(PostgresMain.NOT_DURABLE);
+    }
     Process p = Children.spawn(cmd, Map.of(), paths.repo(), paths.log("postgres"));
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {

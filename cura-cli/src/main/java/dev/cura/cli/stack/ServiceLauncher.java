@@ -41,9 +41,31 @@ public final class ServiceLauncher {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final StackPaths paths;
+  private final String kafkaBootstrap;
+  private final Map<String, String> extraEnv;
+  private final List<String> javaOptions;
 
+  /** {@code ./cura up}'s services, on {@code ./cura up}'s broker. */
   public ServiceLauncher(StackPaths paths) {
+    this(paths, KafkaLauncher.BOOTSTRAP, Map.of(), List.of());
+  }
+
+  /**
+   * Services of a private stack.
+   *
+   * @param kafkaBootstrap the broker they use
+   * @param extraEnv environment that overrides the defaults (e.g. {@code CURA_MODEL_ROOTS})
+   * @param javaOptions JVM options added after the heap setting (e.g. a flight recording)
+   */
+  public ServiceLauncher(
+      StackPaths paths,
+      String kafkaBootstrap,
+      Map<String, String> extraEnv,
+      List<String> javaOptions) {
     this.paths = paths;
+    this.kafkaBootstrap = kafkaBootstrap;
+    this.extraEnv = Map.copyOf(extraEnv);
+    this.javaOptions = List.copyOf(javaOptions);
   }
 
   /** The services whose fast-jar is missing. */
@@ -99,6 +121,7 @@ public final class ServiceLauncher {
     } else {
       cmd.add("-Xmx" + s.heap());
     }
+    cmd.addAll(javaOptions);
     cmd.addAll(
         List.of(
             "--add-modules",
@@ -108,10 +131,11 @@ public final class ServiceLauncher {
             "-Dai.djl.offline=true",
             "-DDJL_CACHE_DIR=" + paths.djlCache(),
             "-Djava.io.tmpdir=" + paths.tmp(),
+            "-Dquarkus.http.port=" + s.port(),
             "-jar",
             jar.toString()));
     Map<String, String> env = new HashMap<>();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", KafkaLauncher.BOOTSTRAP);
+    env.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap);
     env.put("CURA_HTTP_HOST", "127.0.0.1");
     env.put("CURA_ARTIFACT_ROOT", envOr("CURA_ARTIFACT_ROOT", paths.artifacts().toString()));
     env.put(
@@ -125,6 +149,7 @@ public final class ServiceLauncher {
       env.put("CURA_BOOTSTRAP_API_KEY", apiKey);
       env.put("CURA_BOOTSTRAP_TENANT", "default");
     }
+    env.putAll(extraEnv);
     Process p = Children.spawn(cmd, env, paths.repo(), paths.log(s.name()));
     return new StackState.Entry(
         s.name(), p.pid(), s.port(), jar.toString(), "http://127.0.0.1:" + s.port());

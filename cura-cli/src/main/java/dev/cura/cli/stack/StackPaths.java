@@ -3,19 +3,22 @@ package dev.cura.cli.stack;
 import java.nio.file.Path;
 
 /**
- * Where the local stack keeps its state, all under {@code <repo>/.cura/local/}.
+ * Where a stack keeps its state: {@code ./cura up}'s under {@code <repo>/.cura/local/}, a private
+ * one (e.g. {@code ./cura bench gateway}'s) under a directory of its own.
  *
  * @param repo the repository root (the {@code cura.home} system property set by {@code ./cura})
+ * @param local the directory holding the stack's data, logs and state
  */
-public record StackPaths(Path repo) {
+public record StackPaths(Path repo, Path local) {
+  /** The layout of {@code ./cura up}: everything under {@code <repo>/.cura/local}. */
+  public StackPaths(Path repo) {
+    this(repo, repo.resolve(".cura/local"));
+  }
+
   /** The layout for the repository {@code ./cura} runs from (or the working directory). */
   public static StackPaths current() {
     String home = System.getProperty("cura.home");
     return new StackPaths(Path.of(home == null ? "." : home).toAbsolutePath().normalize());
-  }
-
-  public Path local() {
-    return repo.resolve(".cura/local");
   }
 
   public Path logs() {

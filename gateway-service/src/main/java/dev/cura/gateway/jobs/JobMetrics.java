@@ -26,6 +26,8 @@ public class JobMetrics {
   private final Pool pool;
   private final Vertx vertx;
   private final Map<JobStatus, AtomicLong> byStatus = new EnumMap<>(JobStatus.class);
+  private final io.micrometer.core.instrument.Counter accepted;
+  private final io.micrometer.core.instrument.Counter rejected;
   private long timer = -1;
 
   JobMetrics(MeterRegistry meters, Pool pool, Vertx vertx) {
@@ -40,8 +42,8 @@ public class JobMetrics {
               java.util.List.of(io.micrometer.core.instrument.Tag.of("status", s.json())),
               new AtomicLong()));
     }
-    meters.counter("cura.jobs.submitted", "outcome", "accepted");
-    meters.counter("cura.jobs.submitted", "outcome", "rejected");
+    accepted = meters.counter("cura.jobs.submitted", "outcome", "accepted");
+    rejected = meters.counter("cura.jobs.submitted", "outcome", "rejected");
   }
 
   void onStart(@Observes StartupEvent ev) {
@@ -56,7 +58,11 @@ public class JobMetrics {
 
   /** Counts a submission; {@code outcome} is {@code accepted} or {@code rejected}. */
   public void submitted(String outcome) {
-    meters.counter("cura.jobs.submitted", "outcome", outcome).increment();
+    switch (outcome) {
+      case "accepted" -> accepted.increment();
+      case "rejected" -> rejected.increment();
+      default -> meters.counter("cura.jobs.submitted", "outcome", outcome).increment();
+    }
   }
 
   /** Re-reads the per-status counts. */

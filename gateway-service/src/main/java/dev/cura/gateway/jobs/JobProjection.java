@@ -41,6 +41,9 @@ import org.jboss.logging.Logger;
  * or parked — and applies the event ({@link #apply}). Jobs are created and cancelled through the
  * API by {@link JobService}, which writes the row and the outbox itself.
  *
+ * <p>The gateway's own {@code FineTuneRequested} (the most frequent event: one per submission)
+ * takes a shortcut with the same effect, one SQL statement ({@link OwnRequests}).
+ *
  * <p>The rules ({@link #apply}, pure, no IO): FineTuneRequested → quantizing (it is on the bus,
  * where the quantizer reads it); CheckpointQuantized, TrainingProgress, CheckpointSaved → running
  * (stage training); AdapterTrained → registering; AdapterRegistered → succeeded ({@code
@@ -56,11 +59,27 @@ public class JobProjection {
   private static final Logger LOG = Logger.getLogger(JobProjection.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private final OwnRequests ownRequests;
+
+  JobProjection(OwnRequests ownRequests) {
+    this.ownRequests = ownRequests;
+  }
+
   /**
    * Projects one event; completes when its transaction committed. Safe to call again for the same
    * event (the inbox makes it a no-op) and after a failed attempt (nothing was committed).
    */
   public Uni<Void> project(EventEnvelope<CuraEvent> event) {
+    if (event.data() instanceof FineTuneRequested r && JobService.SOURCE.equals(event.source())) {
+      // the gateway's own request coming back: one statement, no entity session
+      return ownRequests
+          .project(event, r)
+          .flatMap(done -> done ? Uni.createFrom().voidItem() : inTransaction(event));
+    }
+    return inTransaction(event);
+  }
+
+  private Uni<Void> inTransaction(EventEnvelope<CuraEvent> event) {
     return Panache.withTransaction(
         () ->
             ProcessedEvent.markProcessed(event)
@@ -189,7 +208,7 @@ public class JobProjection {
     switch (event.data()) {
       case FineTuneRequested r -> {
         if (move(job, JobStatus.QUANTIZING, at)) {
-          out.add(info("Job is queued for the quantizer (base " + r.baseModel().uri() + ")"));
+          out.add(info(queuedForQuantizer(r)));
         }
       }
       case CheckpointQuantized q -> {
@@ -387,6 +406,11 @@ public class JobProjection {
     job.status = next.json();
     job.updatedAt = at;
     return true;
+  }
+
+  /** The log entry of a job whose request is on the bus. */
+  static String queuedForQuantizer(FineTuneRequested r) {
+    return "Job is queued for the quantizer (base " + r.baseModel().uri() + ")";
   }
 
   private static Entry info(String message) {

@@ -27,12 +27,12 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Job creation and cancellation through the API, each one SQL statement (atomic, one round trip)
- * that writes the job's state, its event-log entry and its event into the outbox ({@link
- * OutboxRecord#insertFor}, the one way the outbox is written; {@link OutboxRelay} publishes it). A
- * crash cannot lose the event or leave a job without one, and the event id fixed in the outbox row
- * makes a resend recognisable. Everything that happens to a job afterwards comes back from Kafka
- * through {@link JobProjection}.
+ * Job creation and cancellation through the API, each one SQL statement (atomic, one round trip;
+ * concurrent creations share one, {@link JobWriter}) that writes the job's state, its event-log
+ * entry and its event into the outbox ({@link OutboxRecord#insertFor}, the one way the outbox is
+ * written; {@link OutboxRelay} publishes it). A crash cannot lose the event or leave a job without
+ * one, and the event id fixed in the outbox row makes a resend recognisable. Everything that
+ * happens to a job afterwards comes back from Kafka through {@link JobProjection}.
  */
 @ApplicationScoped
 public class JobService {
@@ -44,12 +44,19 @@ public class JobService {
   private final JobMetrics metrics;
   private final JobReferences references;
   private final Pool pool;
+  private final JobWriter writer;
 
-  JobService(OutboxRelay relay, JobMetrics metrics, JobReferences references, Pool pool) {
+  JobService(
+      OutboxRelay relay,
+      JobMetrics metrics,
+      JobReferences references,
+      Pool pool,
+      JobWriter writer) {
     this.relay = relay;
     this.metrics = metrics;
     this.references = references;
     this.pool = pool;
+    this.writer = writer;
   }
 
   /** Validates and creates a job; 400 naming the field for bad input. */
@@ -89,8 +96,9 @@ public class JobService {
   }
 
   /**
-   * Writes the job, its outbox record and its first log entry with one SQL statement (one round
-   * trip, atomic as every statement is): the hot path of job submission.
+   * Writes the job, its outbox record and its first log entry atomically, in one SQL statement
+   * together with the submissions that arrive meanwhile ({@link JobWriter}, group commit): the hot
+   * path of job submission.
    */
   private Uni<Job> insert(
       String tenant,
@@ -140,19 +148,8 @@ public class JobService {
         at);
     values.addAll(OutboxRecord.params(encoded, at));
     values.add("Job created for base model " + model.id());
-    return pool.preparedQuery(INSERT_JOB).execute(Tuple.from(values)).replaceWith(job);
+    return writer.insert(values).replaceWith(job);
   }
-
-  static final String INSERT_JOB =
-      "WITH j AS (INSERT INTO gw_job (id, tenant, status, model, training_file, validation_file,"
-          + " hyperparameters, quantization, optimizer, suffix, seed, adapter_name, source,"
-          + " created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-          + " $13, $14, $14) RETURNING id),"
-          + " o AS ("
-          + OutboxRecord.insertFor("j", 15)
-          + ")"
-          + " INSERT INTO gw_job_event (job_id, created_at, level, kind, message)"
-          + " SELECT id, $14, 'info', 'message', $20 FROM j";
 
   static final String CANCEL_JOB =
       "WITH j AS (UPDATE gw_job SET status = 'cancelled', finished_at = $3, updated_at = $3,"

@@ -60,16 +60,24 @@ public class OutboxRecord extends PanacheEntityBase {
    * five parameters, from {@code $first}, are {@link #params}.
    */
   public static String insertFor(String source, int first) {
-    return "INSERT INTO gw_outbox (topic, record_key, headers, payload, created_at) SELECT $"
-        + first
-        + ", $"
-        + (first + 1)
-        + ", $"
-        + (first + 2)
-        + ", $"
-        + (first + 3)
-        + ", $"
-        + (first + 4)
+    return insertFor(
+        source,
+        "$" + first,
+        "$" + (first + 1),
+        "$" + (first + 2),
+        "$" + (first + 3),
+        "$" + (first + 4));
+  }
+
+  /**
+   * The same with each value an SQL expression over {@code source} (e.g. columns of an {@code
+   * unnest} of array parameters, one outbox row per job of a batch; {@code source} may end with an
+   * {@code ORDER BY}, the order the rows get their {@code seq} in).
+   */
+  public static String insertFor(
+      String source, String topic, String key, String headers, String payload, String at) {
+    return "INSERT INTO gw_outbox (topic, record_key, headers, payload, created_at) SELECT "
+        + String.join(", ", topic, key, headers, payload, at)
         + " FROM "
         + source;
   }

@@ -1,0 +1,73 @@
+package dev.cura.cli.gateway;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** What the bench reads about the machine: executables, load, CPU time of process trees. */
+final class Machine {
+  private Machine() {}
+
+  /** An executable called {@code name} on the PATH, or null. */
+  static String onPath(String name) {
+    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+      Path p = Path.of(dir.isEmpty() ? "." : dir, name);
+      if (Files.isExecutable(p)) {
+        return p.toString();
+      }
+    }
+    return null;
+  }
+
+  /** Runs the JDK's {@code jcmd} against a JVM (e.g. to start and stop a flight recording). */
+  static void jcmd(ProcessHandle jvm, String... command) throws IOException, InterruptedException {
+    var cmd = new java.util.ArrayList<String>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
+    cmd.add(Long.toString(jvm.pid()));
+    cmd.addAll(java.util.List.of(command));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IOException("jcmd " + String.join(" ", command) + " failed: " + out.strip());
+    }
+  }
+
+  /** The 1, 5 and 15 minute load averages ({@code /proc/loadavg}). */
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  /**
+   * CPU time (user + system) of a process and its descendants so far; the JDK reads it from {@code
+   * /proc/<pid>/stat}. A process that ended in between counts as nothing.
+   */
+  static Duration cpu(ProcessHandle root) {
+    Duration total = root.info().totalCpuDuration().orElse(Duration.ZERO);
+    for (ProcessHandle h : root.descendants().toList()) {
+      total = total.plus(h.info().totalCpuDuration().orElse(Duration.ZERO));
+    }
+    return total;
+  }
+
+  /** Busy and total jiffies of all CPUs ({@code /proc/stat}), for the machine's busy share. */
+  static long[] cpuTicks() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long total = 0;
+      for (int i = 1; i < f.length; i++) {
+        total += Long.parseLong(f[i]);
+      }
+      long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]); // idle + iowait
+      return new long[] {total - idle, total};
+    } catch (IOException | RuntimeException e) {
+      return new long[] {0, 0};
+    }
+  }
+}
