@@ -1,27 +1,22 @@
 package dev.cura.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cura.cli.client.ClientException;
-import dev.cura.cli.client.ClientOptions;
 import dev.cura.cli.client.CuraClient;
 import dev.cura.cli.client.Printer;
+import dev.cura.cli.client.ServiceCall;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ./cura adapters}: Adapters in the registry of the running stack. */
 @Command(
     name = "adapters",
-    mixinStandardHelpOptions = true,
     description = "Adapters in the registry of the running stack (port 8083).",
     subcommands = {
       AdaptersCommand.List.class,
@@ -30,45 +25,24 @@ import picocli.CommandLine.Parameters;
       AdaptersCommand.Download.class,
       AdaptersCommand.Alias.class
     })
-public final class AdaptersCommand implements Runnable {
+public final class AdaptersCommand extends CommandGroup {
   static final int PORT = 8083;
-
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
 
   static String enc(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  /** Runs a call, printing a service error instead of a stack trace. */
-  abstract static class Call implements Callable<Integer> {
-    @Mixin ClientOptions options;
-
-    abstract void run(CuraClient client) throws IOException;
-
-    @Override
-    public Integer call() {
-      try {
-        run(options.client(PORT));
-        return 0;
-      } catch (ClientException e) {
-        System.err.println("cura adapters: " + e.getMessage());
-        return 1;
-      } catch (IOException e) {
-        System.err.println("cura adapters: " + e.getMessage());
-        return 1;
-      }
+  /** A call to the registry. */
+  abstract static class Call extends ServiceCall {
+    Call() {
+      super("adapters", PORT);
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists your adapters.")
+  @Command(name = "list", description = "Lists your adapters.")
   static final class List extends Call {
     @Override
-    void run(CuraClient client) {
+    protected int run(CuraClient client) {
       JsonNode page = client.get("v1/adapters");
       System.out.printf("%-40s %7s  %s%n", "NAME", "LATEST", "UPDATED");
       for (JsonNode a : page.path("data")) {
@@ -78,19 +52,17 @@ public final class AdaptersCommand implements Runnable {
             a.path("latest_version").asInt(),
             Printer.time(a.path("updated_at")));
       }
+      return 0;
     }
   }
 
-  @Command(
-      name = "versions",
-      mixinStandardHelpOptions = true,
-      description = "Lists the versions of an adapter.")
+  @Command(name = "versions", description = "Lists the versions of an adapter.")
   static final class Versions extends Call {
     @Parameters(index = "0", description = "Adapter name.")
     String name;
 
     @Override
-    void run(CuraClient client) {
+    protected int run(CuraClient client) {
       JsonNode page = client.get("v1/adapters/" + enc(name) + "/versions");
       System.out.printf("%-8s %-66s %-40s %s%n", "VERSION", "DIGEST", "JOB", "CREATED");
       for (JsonNode v : page.path("data")) {
@@ -101,28 +73,28 @@ public final class AdaptersCommand implements Runnable {
             v.path("job_id").asText(),
             Printer.time(v.path("created_at")));
       }
+      return 0;
     }
   }
 
   @Command(
       name = "get",
-      mixinStandardHelpOptions = true,
       description = "Shows one version with its lineage (NAME:VERSION, NAME:latest or NAME:alias).")
   static final class Get extends Call {
     @Parameters(index = "0", description = "NAME[:VERSION]; the version defaults to latest.")
     String ref;
 
     @Override
-    void run(CuraClient client) {
+    protected int run(CuraClient client) {
       String[] nv = split(ref);
       System.out.println(
           Printer.pretty(client.get("v1/adapters/" + enc(nv[0]) + "/versions/" + enc(nv[1]))));
+      return 0;
     }
   }
 
   @Command(
       name = "download",
-      mixinStandardHelpOptions = true,
       description = "Downloads a version's adapter_config.json and adapter_model.safetensors.")
   static final class Download extends Call {
     @Parameters(index = "0", description = "NAME[:VERSION]; the version defaults to latest.")
@@ -132,7 +104,7 @@ public final class AdaptersCommand implements Runnable {
     Path out;
 
     @Override
-    void run(CuraClient client) throws IOException {
+    protected int run(CuraClient client) throws IOException {
       String[] nv = split(ref);
       Files.createDirectories(out);
       for (String file : new String[] {"adapter_config.json", "adapter_model.safetensors"}) {
@@ -150,12 +122,12 @@ public final class AdaptersCommand implements Runnable {
             file + "  " + Files.size(out.resolve(file)) + " bytes  sha256 " + actual);
       }
       System.out.println(out.toAbsolutePath());
+      return 0;
     }
   }
 
   @Command(
       name = "alias",
-      mixinStandardHelpOptions = true,
       description = "Shows an alias, or points it at a version with --version.")
   static final class Alias extends Call {
     @Parameters(index = "0", description = "Adapter name.")
@@ -168,11 +140,12 @@ public final class AdaptersCommand implements Runnable {
     Integer version;
 
     @Override
-    void run(CuraClient client) {
+    protected int run(CuraClient client) {
       String path = "v1/adapters/" + enc(name) + "/aliases/" + enc(alias);
       JsonNode r =
           version == null ? client.get(path) : client.put(path, Map.of("version", version));
       System.out.println(Printer.pretty(r));
+      return 0;
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.cura.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code ./cura bench}: the benchmarks of DESIGN.md §8, each a subcommand. */
@@ -8,11 +7,4 @@ import picocli.CommandLine.Command;
     name = "bench",
     description = "Benchmarks: quantize, train, gateway (ratios measured side by side in one run).",
     subcommands = {BenchQuantizeCommand.class, BenchTrainCommand.class, BenchGatewayCommand.class})
-public final class BenchCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
-}
+public final class BenchCommand extends CommandGroup {}

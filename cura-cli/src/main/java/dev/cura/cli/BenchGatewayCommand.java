@@ -26,7 +26,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "gateway",
-    mixinStandardHelpOptions = true,
     description = "Durable job submissions per second (POST → committed → on Kafka with acks=all).")
 public final class BenchGatewayCommand implements Callable<Integer> {
   static final double TARGET_PER_SECOND = 2000; // DESIGN.md §8

@@ -30,7 +30,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "quantize",
-    mixinStandardHelpOptions = true,
     description = "Quantizer throughput and peak memory vs a plain copy of the same files.")
 public final class BenchQuantizeCommand implements Callable<Integer> {
   @Option(names = "--params", defaultValue = "1B", description = "synthetic model size (1B)")

@@ -23,7 +23,6 @@ import picocli.CommandLine.Option;
 /** {@code ./cura bench train}: QLoRA step time and memory, side by side, optionally vs PyTorch. */
 @Command(
     name = "train",
-    mixinStandardHelpOptions = true,
     description = {
       "QLoRA training steps on a synthetic Llama, side by side in one run: NF4 vs unquantized,"
           + " bf16 vs fp32 compute, and with --peer torch the same step in PyTorch eager"

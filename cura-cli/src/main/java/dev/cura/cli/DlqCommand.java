@@ -18,17 +18,9 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "dlq",
-    mixinStandardHelpOptions = true,
     description = "Inspects and replays a service's dead-letter topic (cura.dlq.SERVICE).",
     subcommands = {DlqCommand.ListLetters.class, DlqCommand.Show.class, DlqCommand.Replay.class})
-public final class DlqCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
-
+public final class DlqCommand extends CommandGroup {
   /** Options every subcommand shares. */
   static class Target {
     @Parameters(index = "0", description = "gateway, quantizer, trainer or registry")
@@ -86,7 +78,6 @@ public final class DlqCommand implements Runnable {
 
   @Command(
       name = "list",
-      mixinStandardHelpOptions = true,
       description = "One line per dead letter: partition@offset, time, origin, key, code, reason.")
   static final class ListLetters extends Target implements Callable<Integer> {
     @Override
@@ -109,10 +100,7 @@ public final class DlqCommand implements Runnable {
     }
   }
 
-  @Command(
-      name = "show",
-      mixinStandardHelpOptions = true,
-      description = "Every header and the value of one dead letter.")
+  @Command(name = "show", description = "Every header and the value of one dead letter.")
   static final class Show extends Target implements Callable<Integer> {
     @Parameters(
         index = "1",
@@ -141,7 +129,6 @@ public final class DlqCommand implements Runnable {
 
   @Command(
       name = "replay",
-      mixinStandardHelpOptions = true,
       description =
           "Sends dead letters back to the topics they came from (key, value and CloudEvents"
               + " headers as they were), e.g. after the consumer was fixed.")

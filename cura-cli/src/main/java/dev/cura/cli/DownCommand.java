@@ -9,7 +9,6 @@ import picocli.CommandLine.Command;
 /** {@code ./cura down}: Stops what ./cura up started. */
 @Command(
     name = "down",
-    mixinStandardHelpOptions = true,
     description =
         "Stops what ./cura up started (each process tree: SIGTERM, then SIGKILL after 30 s)."
             + " Data under .cura/local/ is kept.")

@@ -1,12 +1,9 @@
 package dev.cura.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cura.cli.engine.CliErrors;
 import dev.cura.cli.engine.ModelOptions;
 import dev.cura.engine.data.ExampleBuilder;
 import dev.cura.engine.data.JsonlDataset;
-import dev.cura.engine.data.TextTokenizer;
-import dev.cura.engine.model.LlamaModel;
 import dev.cura.engine.train.Evaluator;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -17,7 +14,6 @@ import picocli.CommandLine.Option;
 /** {@code ./cura eval}: Loss and perplexity on a dataset. */
 @Command(
     name = "eval",
-    mixinStandardHelpOptions = true,
     description =
         "Mean loss on completion/assistant tokens; prints JSON {loss, perplexity, tokens}.")
 public final class EvalCommand implements Callable<Integer> {
@@ -34,20 +30,16 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return CliErrors.run(
+    return base.run(
         "eval",
-        () -> {
-          try (LlamaModel m = base.load();
-              TextTokenizer tok = base.tokenizer(m)) {
-            var examples = new ExampleBuilder(tok, seqLen).buildAll(JsonlDataset.read(data));
-            Evaluator.Result r = Evaluator.evaluate(m, examples, batchSize);
-            var o = new ObjectMapper().createObjectNode();
-            o.put("loss", r.loss());
-            o.put("perplexity", r.perplexity());
-            o.put("tokens", r.tokens());
-            System.out.println(o.toString());
-          }
-          return 0;
+        (m, tok) -> {
+          var examples = new ExampleBuilder(tok, seqLen).buildAll(JsonlDataset.read(data));
+          Evaluator.Result r = Evaluator.evaluate(m, examples, batchSize);
+          var o = new ObjectMapper().createObjectNode();
+          o.put("loss", r.loss());
+          o.put("perplexity", r.perplexity());
+          o.put("tokens", r.tokens());
+          System.out.println(o.toString());
         });
   }
 }

@@ -1,12 +1,9 @@
 package dev.cura.cli;
 
-import dev.cura.cli.engine.CliErrors;
 import dev.cura.cli.engine.ModelOptions;
 import dev.cura.engine.data.Conversation;
 import dev.cura.engine.data.ExampleBuilder;
-import dev.cura.engine.data.TextTokenizer;
 import dev.cura.engine.infer.Generator;
-import dev.cura.engine.model.LlamaModel;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -18,7 +15,6 @@ import picocli.CommandLine.Option;
 /** {@code ./cura generate}: Generates text from a prompt. */
 @Command(
     name = "generate",
-    mixinStandardHelpOptions = true,
     description = "Generates a reply (greedy, or temperature/top-p sampling); stops at EOS.")
 public final class GenerateCommand implements Callable<Integer> {
   @Mixin ModelOptions base;
@@ -43,24 +39,20 @@ public final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    return CliErrors.run(
+    return base.run(
         "generate",
-        () -> {
-          try (LlamaModel m = base.load();
-              TextTokenizer tok = base.tokenizer(m)) {
-            long[] ids =
-                new ExampleBuilder(tok, Integer.MAX_VALUE)
-                    .prompt(List.of(new Conversation.Message("user", prompt)), !chat);
-            Set<Integer> eos = new HashSet<>(m.config().eosTokenIds());
-            if (tok.eosId() >= 0) {
-              eos.add(tok.eosId());
-            }
-            long[] out =
-                Generator.generate(
-                    m, ids, eos, new Generator.Settings(maxNewTokens, temperature, topP, seed));
-            System.out.println(tok.decode(out));
+        (m, tok) -> {
+          long[] ids =
+              new ExampleBuilder(tok, Integer.MAX_VALUE)
+                  .prompt(List.of(new Conversation.Message("user", prompt)), !chat);
+          Set<Integer> eos = new HashSet<>(m.config().eosTokenIds());
+          if (tok.eosId() >= 0) {
+            eos.add(tok.eosId());
           }
-          return 0;
+          long[] out =
+              Generator.generate(
+                  m, ids, eos, new Generator.Settings(maxNewTokens, temperature, topP, seed));
+          System.out.println(tok.decode(out));
         });
   }
 }

@@ -2,25 +2,21 @@ package dev.cura.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cura.cli.client.ClientException;
-import dev.cura.cli.client.ClientOptions;
 import dev.cura.cli.client.CuraClient;
 import dev.cura.cli.client.JobFollower;
 import dev.cura.cli.client.Printer;
+import dev.cura.cli.client.ServiceCall;
 import dev.cura.cli.engine.SpecFlags;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ./cura jobs}: Fine-tuning jobs of the running stack. */
 @Command(
     name = "jobs",
-    mixinStandardHelpOptions = true,
     description = "Fine-tuning jobs of the running stack (gateway, port 8080).",
     subcommands = {
       JobsCommand.Upload.class,
@@ -30,43 +26,25 @@ import picocli.CommandLine.Parameters;
       JobsCommand.Cancel.class,
       JobsCommand.Events.class
     })
-public final class JobsCommand implements Runnable {
+public final class JobsCommand extends CommandGroup {
   static final int PORT = 8080;
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
-
-  /** Runs a call, printing a service error instead of a stack trace. */
-  abstract static class Call implements Callable<Integer> {
-    @Mixin ClientOptions options;
-
-    abstract int run(CuraClient client) throws IOException;
-
-    @Override
-    public Integer call() {
-      try {
-        return run(options.client(PORT));
-      } catch (ClientException | IOException e) {
-        System.err.println("cura jobs: " + e.getMessage());
-        return 1;
-      }
+  /** A call to the gateway. */
+  abstract static class Call extends ServiceCall {
+    Call() {
+      super("jobs", PORT);
     }
   }
 
   @Command(
       name = "upload",
-      mixinStandardHelpOptions = true,
       description = "Uploads a JSONL training file; prints its file id as the last line.")
   static final class Upload extends Call {
     @Parameters(index = "0", description = "JSONL file (chat messages or prompt/completion).")
     Path file;
 
     @Override
-    int run(CuraClient client) throws IOException {
+    protected int run(CuraClient client) throws IOException {
       JsonNode f = client.upload(file);
       System.err.printf(
           "%s: %d %s examples, %d bytes, sha256 %s%n",
@@ -82,7 +60,6 @@ public final class JobsCommand implements Runnable {
 
   @Command(
       name = "create",
-      mixinStandardHelpOptions = true,
       description = {
         "Creates a fine-tuning job; prints its id as the last line.",
         "Settings not given take the job spec's defaults (docs/api.md), as ./cura train does."
@@ -151,7 +128,7 @@ public final class JobsCommand implements Runnable {
     boolean follow;
 
     @Override
-    int run(CuraClient client) throws IOException {
+    protected int run(CuraClient client) throws IOException {
       if ((trainingFile == null) == (file == null)) {
         throw new ClientException("give exactly one of --training-file ID or --file PATH");
       }
@@ -208,10 +185,7 @@ public final class JobsCommand implements Runnable {
     }
   }
 
-  @Command(
-      name = "list",
-      mixinStandardHelpOptions = true,
-      description = "Lists your jobs, newest first.")
+  @Command(name = "list", description = "Lists your jobs, newest first.")
   static final class List extends Call {
     @Option(names = "--limit", defaultValue = "20")
     int limit;
@@ -220,7 +194,7 @@ public final class JobsCommand implements Runnable {
     String after;
 
     @Override
-    int run(CuraClient client) {
+    protected int run(CuraClient client) {
       String q = "v1/fine_tuning/jobs?limit=" + limit + (after == null ? "" : "&after=" + after);
       JsonNode page = client.get(q);
       System.out.printf(
@@ -243,28 +217,25 @@ public final class JobsCommand implements Runnable {
     }
   }
 
-  @Command(name = "get", mixinStandardHelpOptions = true, description = "Shows a job.")
+  @Command(name = "get", description = "Shows a job.")
   static final class Get extends Call {
     @Parameters(index = "0")
     String id;
 
     @Override
-    int run(CuraClient client) {
+    protected int run(CuraClient client) {
       System.out.println(Printer.pretty(client.get("v1/fine_tuning/jobs/" + id)));
       return 0;
     }
   }
 
-  @Command(
-      name = "cancel",
-      mixinStandardHelpOptions = true,
-      description = "Cancels an unfinished job.")
+  @Command(name = "cancel", description = "Cancels an unfinished job.")
   static final class Cancel extends Call {
     @Parameters(index = "0")
     String id;
 
     @Override
-    int run(CuraClient client) {
+    protected int run(CuraClient client) {
       JsonNode j = client.post("v1/fine_tuning/jobs/" + id + "/cancel", java.util.Map.of());
       System.out.println(id + " " + j.path("status").asText());
       return 0;
@@ -273,7 +244,6 @@ public final class JobsCommand implements Runnable {
 
   @Command(
       name = "events",
-      mixinStandardHelpOptions = true,
       description =
           "Shows a job's events (oldest first); --follow streams them live until it ends.")
   static final class Events extends Call {
@@ -287,7 +257,7 @@ public final class JobsCommand implements Runnable {
     int limit;
 
     @Override
-    int run(CuraClient client) {
+    protected int run(CuraClient client) {
       if (follow) {
         return follow(client, id);
       }

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,17 +24,9 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "keys",
-    mixinStandardHelpOptions = true,
     description = "Manages API keys of the running stack (gateway and registry).",
     subcommands = {KeysCommand.Create.class, KeysCommand.ListKeys.class, KeysCommand.Revoke.class})
-public final class KeysCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
-
+public final class KeysCommand extends CommandGroup {
   /** The two services that hold keys. */
   static final class Services {
     @Mixin ClientOptions options;
@@ -63,7 +54,6 @@ public final class KeysCommand implements Runnable {
    */
   @Command(
       name = "create",
-      mixinStandardHelpOptions = true,
       description =
           "Creates an API key for a tenant; prints its id, then the key as the last line.")
   static final class Create implements Callable<Integer> {
@@ -116,7 +106,6 @@ public final class KeysCommand implements Runnable {
   /** {@code ./cura keys list [--tenant NAME]}: keys (never the keys themselves) and where known. */
   @Command(
       name = "list",
-      mixinStandardHelpOptions = true,
       description = "Lists API keys: id, tenant, role, prefix, created, revoked, services.")
   static final class ListKeys implements Callable<Integer> {
     @Option(names = "--tenant", description = "Only this tenant's keys.")
@@ -165,7 +154,6 @@ public final class KeysCommand implements Runnable {
   /** {@code ./cura keys revoke ID}: the key stops working on the gateway and the registry. */
   @Command(
       name = "revoke",
-      mixinStandardHelpOptions = true,
       description =
           "Revokes an API key (id from 'keys list') on the gateway and the registry; it stops"
               + " working within seconds on every instance.")

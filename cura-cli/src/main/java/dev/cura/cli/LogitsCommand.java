@@ -20,7 +20,6 @@ import picocli.CommandLine.Option;
 /** {@code ./cura logits}: One forward pass; writes tensor "logits" F32 [T, vocab]. */
 @Command(
     name = "logits",
-    mixinStandardHelpOptions = true,
     description =
         "One forward pass; writes tensor \"logits\" F32 [T, vocab] to a safetensors file.")
 public final class LogitsCommand implements Callable<Integer> {

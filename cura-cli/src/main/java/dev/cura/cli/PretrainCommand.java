@@ -34,7 +34,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "pretrain",
-    mixinStandardHelpOptions = true,
     description =
         "Full-parameter training of a small base model from random init (builds models/cura-tiny).")
 public final class PretrainCommand implements Callable<Integer> {

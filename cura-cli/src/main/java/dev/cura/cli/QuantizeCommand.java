@@ -27,7 +27,6 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "quantize",
-    mixinStandardHelpOptions = true,
     description =
         "Quantizes a Hugging Face checkpoint to NF4/FP4 in the bitsandbytes layout"
             + " (transformers can load it).")

@@ -9,7 +9,6 @@ import picocli.CommandLine.Command;
 /** {@code ./cura status}: Shows the local stack's processes and health. */
 @Command(
     name = "status",
-    mixinStandardHelpOptions = true,
     description =
         "Shows the local stack's processes and health; exit status 0 when everything is ready.")
 public final class StatusCommand implements Callable<Integer> {

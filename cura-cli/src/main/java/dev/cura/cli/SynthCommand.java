@@ -25,7 +25,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "synth",
-    mixinStandardHelpOptions = true,
     description = {
       "Writes a random bf16 checkpoint of a given size (for benchmarks and tests).",
       "--arch llama3|qwen2|qwen3|mistral|phi3|gemma2 writes that family's real config fields and"

@@ -24,17 +24,9 @@ import picocli.CommandLine.Option;
 /** {@code ./cura tokenizer train}: learns a byte-level BPE tokenizer and writes the HF files. */
 @Command(
     name = "tokenizer",
-    mixinStandardHelpOptions = true,
     description = "Byte-level BPE tokenizers (CURA's own trainer, Hugging Face file format).",
     subcommands = {TokenizerCommand.Train.class})
-public final class TokenizerCommand implements Runnable {
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
-
+public final class TokenizerCommand extends CommandGroup {
   /** Runs the command on its own (before it is registered in CuraMain). */
   public static void main(String[] args) {
     System.exit(new CommandLine(new TokenizerCommand()).execute(args));
@@ -42,7 +34,6 @@ public final class TokenizerCommand implements Runnable {
 
   @Command(
       name = "train",
-      mixinStandardHelpOptions = true,
       description =
           "Learn merges from plain-text files; write tokenizer.json and tokenizer_config.json "
               + "(special tokens <unk> <s> </s> <pad> <|system|> <|user|> <|assistant|>, chat "

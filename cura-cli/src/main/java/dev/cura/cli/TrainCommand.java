@@ -22,7 +22,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "train",
-    mixinStandardHelpOptions = true,
     defaultValueProvider = SpecFlags.class,
     description = {
       "Trains a LoRA adapter (QLoRA: NF4 base, paged AdamW) → PEFT adapter + metrics.json.",

@@ -11,7 +11,6 @@ import picocli.CommandLine.Option;
 /** {@code ./cura up}: Starts the local stack: Kafka, PostgreSQL and the four services. */
 @Command(
     name = "up",
-    mixinStandardHelpOptions = true,
     description = {
       "Starts the local stack: a Kafka broker (KRaft) on 127.0.0.1:9092, PostgreSQL (embedded,"
           + " unless CURA_DB_URL names one) and the gateway, quantizer, trainer and registry on"

@@ -197,9 +197,9 @@ class TrainCommandTest {
   @Test
   void theHelpShowsTheSpecsDefaults() {
     var out = new java.io.StringWriter();
-    var cmd = new CommandLine(new TrainCommand());
+    var cmd = new CommandLine(new CuraMain());
     cmd.setOut(new java.io.PrintWriter(out));
-    cmd.execute("--help");
+    cmd.execute("train", "--help");
     String help = out.toString().replaceAll("\\s+", " "); // unwrapped
     for (String want :
         List.of(

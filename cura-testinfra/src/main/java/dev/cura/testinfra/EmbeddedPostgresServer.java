@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -36,6 +38,26 @@ public final class EmbeddedPostgresServer {
               : start();
     }
     return connection;
+  }
+
+  /**
+   * Runs a {@code select count(*) …} with plain JDBC (not through the service's Hibernate) and
+   * returns the count; {@code args} fill the statement's {@code ?} in order.
+   */
+  public static int count(String sql, Object... args) {
+    Connection pg = connection();
+    try (var conn = DriverManager.getConnection("jdbc:" + pg.reactiveUrl, pg.user, pg.password);
+        var st = conn.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        st.setObject(i + 1, args[i]);
+      }
+      try (var rs = st.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("query failed: " + sql, e);
+    }
   }
 
   private static Connection start() {

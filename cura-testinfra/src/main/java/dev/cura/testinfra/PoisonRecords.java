@@ -1,7 +1,9 @@
 package dev.cura.testinfra;
 
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.cura.events.CuraEvent;
 import dev.cura.events.EncodedEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -106,6 +108,27 @@ public final class PoisonRecords {
               otherType.valueAsString()));
     }
     return out;
+  }
+
+  /**
+   * The poisons of a consumer of two topics, one event type on each: each type is the other's wrong
+   * type.
+   */
+  public static List<Poison> ofTwoTopics(CuraEvent first, CuraEvent second) {
+    var out = new ArrayList<>(of(SampleEvents.upstream(first), SampleEvents.upstream(second)));
+    out.addAll(of(SampleEvents.upstream(second), SampleEvents.upstream(first)));
+    return out;
+  }
+
+  /**
+   * Sends every poison, waits until {@code service} dead-lettered each with its error code, and
+   * checks that its readiness stays UP throughout.
+   */
+  public static void deadLetterAll(String service, List<Poison> poisons, Duration wait) {
+    given().get("/q/health/ready").then().statusCode(200);
+    send(poisons);
+    awaitDeadLettered(service, poisons, wait);
+    given().get("/q/health/ready").then().statusCode(200);
   }
 
   /** Sends every poison record to its topic. */

@@ -14,8 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * A hostile-request corpus for a CURA REST service: each case is raw HTTP bytes and the documented
@@ -130,6 +132,24 @@ public final class RestFuzz {
     return cases.stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(port, c)));
   }
 
+  /**
+   * The cases' tests, then one that checks they created nothing: {@code state} (row counts, stored
+   * files) reads as it did before them, and {@code stillServing} passes.
+   */
+  public static Stream<DynamicTest> testsThatCreateNothing(
+      int port, List<Case> cases, Supplier<Map<String, Long>> state, Executable stillServing) {
+    Map<String, Long> before = state.get();
+    return Stream.concat(
+        tests(port, cases),
+        Stream.of(
+            DynamicTest.dynamicTest(
+                "nothing was created",
+                () -> {
+                  assertEquals(before, state.get(), "rows or artifacts appeared");
+                  stillServing.execute();
+                })));
+  }
+
   /** Sends {@code c} and asserts its documented outcome. */
   public static void check(int port, Case c) throws IOException {
     RawHttp.Response r = RawHttp.exchange(port, c.request(), HANG_MS);
@@ -155,6 +175,39 @@ public final class RestFuzz {
     if (c.code() != null) {
       assertEquals(c.code(), error.path("code").asText(), c.name() + ": " + r.body());
     }
+  }
+
+  /** A JSON body {@code json} that the route must refuse: 400 with {@code code}. */
+  private static Case badJson(String path, String key, String json, String name, String code) {
+    return Req.of("POST", path).key(key).json(json).expect(name, 400, code);
+  }
+
+  /** A body of a media type a JSON route does not take: 415. */
+  private static Case unsupportedBody(
+      String path, String key, String contentType, String body, String name) {
+    return Req.of("POST", path)
+        .key(key)
+        .header("Content-Type", contentType)
+        .body(body)
+        .expect(name, 415, "unsupported_media_type");
+  }
+
+  /**
+   * A JSON POST framed by {@code headers} (name, value, …) in place of a Content-Length: 400
+   * malformed_http, answered by the codec guard.
+   */
+  private static Case badFraming(
+      String path, String key, String name, String body, String... headers) {
+    Req r = Req.of("POST", path).key(key).header("Content-Type", "application/json");
+    for (int i = 0; i < headers.length; i += 2) {
+      r.header(headers[i], headers[i + 1]);
+    }
+    return r.noLength().body(body).expect(name, 400, "malformed_http");
+  }
+
+  /** A GET of a path the URL rules refuse: 400. */
+  private static Case badUrl(String pathAndQuery, String key, String name) {
+    return Req.of("GET", pathAndQuery).key(key).expect(name, 400, null);
   }
 
   /** Cases every CURA REST service shares (HTTP framing, auth, routing, JSON), for {@code key}. */
@@ -193,66 +246,46 @@ public final class RestFuzz {
     cases.add(Req.of("PATCH", getPath).key(key).expect("PATCH on a list", 405, null));
     cases.add(Req.of("TRACE", getPath).key(key).expect("TRACE", 405, null));
     // URL
-    cases.add(Req.of("GET", getPath + "/%00").key(key).expect("NUL in the path", 400, null));
-    cases.add(
-        Req.of("GET", getPath + "/a%1Fb").key(key).expect("control char in the path", 400, null));
-    cases.add(
-        Req.of("GET", getPath + "/%C2%85").key(key).expect("C1 control in the path", 400, null));
-    cases.add(Req.of("GET", getPath + "/%ZZ").key(key).expect("broken percent escape", 400, null));
-    cases.add(
-        Req.of("GET", getPath + "/%FF%FE").key(key).expect("escaped bytes not UTF-8", 400, null));
-    cases.add(Req.of("GET", getPath + "?x=%00").key(key).expect("NUL in a query value", 400, null));
-    cases.add(
-        Req.of("GET", getPath + "?%01=1")
-            .key(key)
-            .expect("control char in a query name", 400, null));
-    cases.add(
-        Req.of("GET", getPath + "/a%ED%A0%80b")
-            .key(key)
-            .expect("surrogate bytes in the path", 400, null));
+    cases.add(badUrl(getPath + "/%00", key, "NUL in the path"));
+    cases.add(badUrl(getPath + "/a%1Fb", key, "control char in the path"));
+    cases.add(badUrl(getPath + "/%C2%85", key, "C1 control in the path"));
+    cases.add(badUrl(getPath + "/%ZZ", key, "broken percent escape"));
+    cases.add(badUrl(getPath + "/%FF%FE", key, "escaped bytes not UTF-8"));
+    cases.add(badUrl(getPath + "?x=%00", key, "NUL in a query value"));
+    cases.add(badUrl(getPath + "?%01=1", key, "control char in a query name"));
+    cases.add(badUrl(getPath + "/a%ED%A0%80b", key, "surrogate bytes in the path"));
     // HTTP framing (answered by the codec guard)
     cases.add(
-        Req.of("POST", jsonPost)
-            .key(key)
-            .header("Content-Type", "application/json")
-            .header("Content-Length", "abc")
-            .noLength()
-            .body("{}")
-            .expect("Content-Length not a number", 400, "malformed_http"));
+        badFraming(jsonPost, key, "Content-Length not a number", "{}", "Content-Length", "abc"));
+    cases.add(badFraming(jsonPost, key, "negative Content-Length", "{}", "Content-Length", "-5"));
     cases.add(
-        Req.of("POST", jsonPost)
-            .key(key)
-            .header("Content-Type", "application/json")
-            .header("Content-Length", "-5")
-            .noLength()
-            .body("{}")
-            .expect("negative Content-Length", 400, "malformed_http"));
+        badFraming(
+            jsonPost,
+            key,
+            "two different Content-Lengths",
+            "{}",
+            "Content-Length",
+            "2",
+            "content-length",
+            "3"));
     cases.add(
-        Req.of("POST", jsonPost)
-            .key(key)
-            .header("Content-Type", "application/json")
-            .header("Content-Length", "2")
-            .header("content-length", "3")
-            .noLength()
-            .body("{}")
-            .expect("two different Content-Lengths", 400, "malformed_http"));
+        badFraming(
+            jsonPost,
+            key,
+            "Content-Length with Transfer-Encoding",
+            "2\r\n{}\r\n0\r\n\r\n",
+            "Content-Length",
+            "2",
+            "Transfer-Encoding",
+            "chunked"));
     cases.add(
-        Req.of("POST", jsonPost)
-            .key(key)
-            .header("Content-Type", "application/json")
-            .header("Content-Length", "2")
-            .header("Transfer-Encoding", "chunked")
-            .noLength()
-            .body("2\r\n{}\r\n0\r\n\r\n")
-            .expect("Content-Length with Transfer-Encoding", 400, "malformed_http"));
-    cases.add(
-        Req.of("POST", jsonPost)
-            .key(key)
-            .header("Content-Type", "application/json")
-            .header("Transfer-Encoding", "chunked")
-            .noLength()
-            .body("zz\r\n{}\r\n0\r\n\r\n")
-            .expect("chunk size not hex", 400, "malformed_http"));
+        badFraming(
+            jsonPost,
+            key,
+            "chunk size not hex",
+            "zz\r\n{}\r\n0\r\n\r\n",
+            "Transfer-Encoding",
+            "chunked"));
     cases.add(
         Req.of("GET", getPath)
             .key(key)
@@ -314,30 +347,17 @@ public final class RestFuzz {
             .key(key)
             .body("{}")
             .expect("body without Content-Type", 415, "unsupported_media_type"));
+    cases.add(unsupportedBody(jsonPost, key, "text/plain", "{}", "text/plain body"));
     cases.add(
-        Req.of("POST", jsonPost)
-            .key(key)
-            .header("Content-Type", "text/plain")
-            .body("{}")
-            .expect("text/plain body", 415, "unsupported_media_type"));
+        unsupportedBody(jsonPost, key, "application/x-www-form-urlencoded", "a=b", "form body"));
+    cases.add(unsupportedBody(jsonPost, key, "not a media type", "{}", "malformed Content-Type"));
     cases.add(
-        Req.of("POST", jsonPost)
-            .key(key)
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .body("a=b")
-            .expect("form body", 415, "unsupported_media_type"));
-    cases.add(
-        Req.of("POST", jsonPost)
-            .key(key)
-            .header("Content-Type", "not a media type")
-            .body("{}")
-            .expect("malformed Content-Type", 415, "unsupported_media_type"));
-    cases.add(
-        Req.of("POST", jsonPost)
-            .key(key)
-            .header("Content-Type", "multipart/form-data; boundary=x")
-            .body("--x--\r\n")
-            .expect("multipart to a JSON route", 415, "unsupported_media_type"));
+        unsupportedBody(
+            jsonPost,
+            key,
+            "multipart/form-data; boundary=x",
+            "--x--\r\n",
+            "multipart to a JSON route"));
     byte[] big = padded(1024 * 1024 + 10);
     cases.add(
         Req.of("POST", jsonPost)
@@ -353,49 +373,27 @@ public final class RestFuzz {
             .body(big)
             .chunked()
             .expect("chunked body over 1 MiB", 413, "request_too_large"));
+    cases.add(badJson(jsonPost, key, "{bad}", "bad JSON", "invalid_json"));
+    cases.add(badJson(jsonPost, key, "{} {}", "trailing JSON", "invalid_json"));
     cases.add(
-        Req.of("POST", jsonPost).key(key).json("{bad}").expect("bad JSON", 400, "invalid_json"));
-    cases.add(
-        Req.of("POST", jsonPost)
-            .key(key)
-            .json("{} {}")
-            .expect("trailing JSON", 400, "invalid_json"));
-    cases.add(
-        Req.of("POST", jsonPost)
-            .key(key)
-            .json("[".repeat(2000) + "]".repeat(2000))
-            .expect("JSON nested 2000 deep", 400, null));
-    cases.add(
-        Req.of("POST", jsonPost)
-            .key(key)
-            .json("{\"a\":1,\"a\":2}")
-            .expect("duplicate JSON key", 400, null));
+        badJson(jsonPost, key, "[".repeat(2000) + "]".repeat(2000), "JSON nested 2000 deep", null));
+    cases.add(badJson(jsonPost, key, "{\"a\":1,\"a\":2}", "duplicate JSON key", null));
     cases.add(
         Req.of("POST", jsonPost)
             .key(key)
             .header("Content-Type", "application/json")
             .body(new byte[] {'{', '"', (byte) 0xff, '"', ':', '1', '}'})
             .expect("JSON that is not UTF-8", 400, "invalid_json"));
+    cases.add(badJson(jsonPost, key, "{\"a\":NaN}", "NaN literal", "invalid_json"));
+    cases.add(badJson(jsonPost, key, "{'a':1}", "single-quoted JSON", "invalid_json"));
+    cases.add(badJson(jsonPost, key, "{\"a\":1 /* c */}", "JSON comment", "invalid_json"));
     cases.add(
-        Req.of("POST", jsonPost)
-            .key(key)
-            .json("{\"a\":NaN}")
-            .expect("NaN literal", 400, "invalid_json"));
-    cases.add(
-        Req.of("POST", jsonPost)
-            .key(key)
-            .json("{'a':1}")
-            .expect("single-quoted JSON", 400, "invalid_json"));
-    cases.add(
-        Req.of("POST", jsonPost)
-            .key(key)
-            .json("{\"a\":1 /* c */}")
-            .expect("JSON comment", 400, "invalid_json"));
-    cases.add(
-        Req.of("POST", jsonPost)
-            .key(key)
-            .json("{\"a\":\"x\u0001y\"}")
-            .expect("raw control char in a JSON string", 400, "invalid_json"));
+        badJson(
+            jsonPost,
+            key,
+            "{\"a\":\"x\u0001y\"}",
+            "raw control char in a JSON string",
+            "invalid_json"));
     return cases;
   }
 

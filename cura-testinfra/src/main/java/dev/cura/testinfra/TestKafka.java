@@ -71,18 +71,10 @@ public final class TestKafka {
    */
   public static List<ConsumerRecord<String, byte[]>> await(
       String topic, Predicate<ConsumerRecord<String, byte[]>> match, int count, Duration timeout) {
-    Map<String, Object> cfg =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-            ConsumerConfig.GROUP_ID_CONFIG, EmbeddedKafka.uniqueGroup(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     var matched = new ArrayList<ConsumerRecord<String, byte[]>>();
     var seen = new ArrayList<String>();
     long deadline = System.nanoTime() + timeout.toNanos();
-    try (var consumer = new KafkaConsumer<String, byte[]>(cfg)) {
+    try (var consumer = new KafkaConsumer<String, byte[]>(readerConfig())) {
       consumer.subscribe(List.of(topic));
       while (matched.size() < count && System.nanoTime() < deadline) {
         for (var r : consumer.poll(Duration.ofMillis(200))) {
@@ -112,17 +104,9 @@ public final class TestKafka {
   /** Every record of {@code topic} that matches, read from the beginning for {@code window}. */
   public static List<ConsumerRecord<String, byte[]>> readAll(
       String topic, Predicate<ConsumerRecord<String, byte[]>> match, Duration window) {
-    Map<String, Object> cfg =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-            ConsumerConfig.GROUP_ID_CONFIG, EmbeddedKafka.uniqueGroup(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
-            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     var matched = new ArrayList<ConsumerRecord<String, byte[]>>();
     long deadline = System.nanoTime() + window.toNanos();
-    try (var consumer = new KafkaConsumer<String, byte[]>(cfg)) {
+    try (var consumer = new KafkaConsumer<String, byte[]>(readerConfig())) {
       consumer.subscribe(List.of(topic));
       while (System.nanoTime() < deadline) {
         for (var r : consumer.poll(Duration.ofMillis(200))) {
@@ -133,6 +117,45 @@ public final class TestKafka {
       }
     }
     return matched;
+  }
+
+  /** A reader of its own group that starts at the beginning and commits nothing. */
+  private static Map<String, Object> readerConfig() {
+    return Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG, EmbeddedKafka.uniqueGroup(),
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName(),
+        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+  }
+
+  /**
+   * Waits until consumer group {@code group} has committed past the record {@code sent} (it read
+   * and handled it, or dead-lettered it), or fails after {@code timeout} with the group's offset.
+   */
+  public static void awaitCommittedPast(String group, RecordMetadata sent, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    long committed;
+    while ((committed = committedOffset(group, sent.topic(), sent.partition())) <= sent.offset()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(
+            "group "
+                + group
+                + " did not commit past "
+                + sent
+                + " within "
+                + timeout
+                + "; its offset: "
+                + committed);
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.cura.gateway;
 
+import static dev.cura.testinfra.TestApi.ADMIN;
+import static dev.cura.testinfra.TestApi.as;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -20,11 +22,12 @@ import dev.cura.events.Topics;
 import dev.cura.events.TrainingProgress;
 import dev.cura.testinfra.KafkaPostgresTestResource;
 import dev.cura.testinfra.SampleEvents;
+import dev.cura.testinfra.TestApi;
 import dev.cura.testinfra.TestKafka;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import io.restassured.specification.RequestSpecification;
+import io.restassured.response.ValidatableResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +45,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(KafkaPostgresTestResource.class)
 class GatewayApiTest {
-  static final String ADMIN = "test-admin-key-0123456789abcdef";
   static final Duration WAIT = Duration.ofSeconds(60);
   static final String CHAT =
       "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},{\"role\":\"assistant\",\"content\":\"hello\"}]}\n";
@@ -65,23 +68,18 @@ class GatewayApiTest {
     }
   }
 
-  static RequestSpecification as(String key) {
-    return given().header("Authorization", "Bearer " + key);
-  }
-
   static synchronized String acme() {
     if (acmeKey == null) {
-      acmeKey =
-          as(ADMIN)
-              .contentType("application/json")
-              .body("{\"tenant\":\"acme\"}")
-              .post("/v1/admin/keys")
-              .then()
-              .statusCode(201)
-              .extract()
-              .path("key");
+      acmeKey = TestApi.newKey("acme");
     }
     return acmeKey;
+  }
+
+  /** Waits until the operator's view of {@code job} passes {@code check}. */
+  static void awaitJob(String job, Consumer<ValidatableResponse> check) {
+    await()
+        .atMost(WAIT)
+        .untilAsserted(() -> check.accept(as(ADMIN).get("/v1/fine_tuning/jobs/" + job).then()));
   }
 
   static void registerTiny() {
@@ -271,12 +269,7 @@ class GatewayApiTest {
     var again =
         TestKafka.send(
             Topics.JOB_REQUESTED, id, TestKafka.headers(records.get(0)), records.get(0).value());
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                TestKafka.committedOffset("cura-gateway", Topics.JOB_REQUESTED, again.partition())
-                    > again.offset());
+    TestKafka.awaitCommittedPast("cura-gateway", again, WAIT);
     assertEquals(
         1,
         as(acme())
@@ -391,27 +384,16 @@ class GatewayApiTest {
     TestKafka.send(CODEC.encode(envelope));
     TestKafka.send(CODEC.encode(envelope)); // a redelivery: same event id
     TestKafka.send(CODEC.encode(EventEnvelope.create("/upstream/crm", request))); // a duplicate
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () ->
-                as(ADMIN)
-                    .get("/v1/fine_tuning/jobs/" + job)
-                    .then()
-                    .statusCode(200)
-                    .body("status", equalTo("running"))
-                    .body("stage", equalTo("quantizing")));
+    awaitJob(
+        job,
+        r ->
+            r.statusCode(200)
+                .body("status", equalTo("running"))
+                .body("stage", equalTo("quantizing")));
 
     send(new TrainingProgress(job, 5, 0.5, 1.5, 1e-4, 100, 1 << 20, 10L, 60L));
     send(new AdapterRegistered(job, "default", "test-adapter", 3, SampleEvents.SHA_A));
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () ->
-                as(ADMIN)
-                    .get("/v1/fine_tuning/jobs/" + job)
-                    .then()
-                    .body("status", equalTo("succeeded")));
+    awaitJob(job, r -> r.body("status", equalTo("succeeded")));
     // late events: progress from a lagging partition, a stale failure
     send(new TrainingProgress(job, 9, 0.9, 1.1, 1e-4, 100, 1 << 20, 10L, 30L));
     var last =
@@ -421,10 +403,7 @@ class GatewayApiTest {
                 dev.cura.events.JobFailed.Stage.TRAINING,
                 dev.cura.events.JobFailed.Code.INTERNAL,
                 "late"));
-    await()
-        .atMost(WAIT)
-        .until(
-            () -> TestKafka.committedOffset("cura-gateway", Topics.JOB_FAILED, 0) > last.offset());
+    TestKafka.awaitCommittedPast("cura-gateway", last, WAIT);
     Response r = as(ADMIN).get("/v1/fine_tuning/jobs/" + job);
     r.then()
         .body("status", equalTo("succeeded"))
@@ -447,9 +426,7 @@ class GatewayApiTest {
   void eventStreamDeliversLiveEventsAndEndsWithTheJob() throws Exception {
     String job = "ftjob-sse-" + UUID.randomUUID();
     send(SampleEvents.fineTuneRequested(job));
-    await()
-        .atMost(WAIT)
-        .untilAsserted(() -> as(ADMIN).get("/v1/fine_tuning/jobs/" + job).then().statusCode(200));
+    awaitJob(job, r -> r.statusCode(200));
     CompletableFuture<String> body =
         CompletableFuture.supplyAsync(
             () ->

@@ -2,6 +2,7 @@ package dev.cura.gateway;
 
 import dev.cura.testinfra.RestFuzz.Case;
 import dev.cura.testinfra.RestFuzz.Req;
+import dev.cura.testinfra.TestApi;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -336,7 +337,7 @@ final class GatewayFuzzCases {
     String tiny = "{\"id\":\"tiny9\",\"path\":\"target/test-models/tiny\"}";
     c.add(register(f.memberA(), "models: a member registers", tiny, 403, "forbidden"));
     c.add(register(f.adminA(), "models: a tenant admin registers", tiny, 403, "forbidden"));
-    String op = GatewayApiTest.ADMIN;
+    String op = TestApi.ADMIN;
     c.add(
         register(
             op,
@@ -470,14 +471,14 @@ final class GatewayFuzzCases {
             null));
     c.add(
         createKey(
-            GatewayApiTest.ADMIN,
+            TestApi.ADMIN,
             "keys: a key of another tenant again",
             "{\"tenant\":\"fuzz-b\",\"key\":\"" + f.memberA() + "\"}",
             409,
             "key_exists"));
     c.add(
         createKey(
-            GatewayApiTest.ADMIN,
+            TestApi.ADMIN,
             "keys: a revoked key again",
             "{\"tenant\":\"fuzz-a\",\"key\":\"" + f.revokedA() + "\"}",
             409,

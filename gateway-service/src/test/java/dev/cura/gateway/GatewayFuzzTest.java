@@ -1,13 +1,8 @@
 package dev.cura.gateway;
 
-import static org.awaitility.Awaitility.await;
-
-import dev.cura.events.AdapterRegistered;
 import dev.cura.events.CuraEvent;
 import dev.cura.events.EventCodec;
 import dev.cura.events.EventEnvelope;
-import dev.cura.events.JobFailed;
-import dev.cura.events.TrainingProgress;
 import dev.cura.testinfra.HostileRecords;
 import dev.cura.testinfra.KafkaPostgresTestResource;
 import dev.cura.testinfra.SampleEvents;
@@ -35,15 +30,7 @@ class GatewayFuzzTest {
   void hostileRecordsOnEveryTopicAreDeadLetteredAndTheProjectionGoesOn() {
     String run = UUID.randomUUID().toString().substring(0, 8);
     String job = "ftjob-gw-fuzz-" + run;
-    List<CuraEvent> valid =
-        List.of(
-            SampleEvents.fineTuneRequested(job),
-            SampleEvents.checkpointQuantized(job),
-            new TrainingProgress(job, 1, 0.1, 2.0, 1e-4, 10.0, 1L, 10L, 5L),
-            SampleEvents.adapterTrained(job),
-            new AdapterRegistered(job, "default", "fuzz", 1, SampleEvents.SHA_A),
-            new JobFailed(job, JobFailed.Stage.TRAINING, JobFailed.Code.INTERNAL, "x"),
-            SampleEvents.cancelRequested(job));
+    List<CuraEvent> valid = SampleEvents.onePerTopic(job);
     var cases = new ArrayList<HostileRecords.Case>();
     for (CuraEvent e : valid) {
       cases.addAll(HostileRecords.envelope(run, e.getClass().getSimpleName(), e));
@@ -54,12 +41,7 @@ class GatewayFuzzTest {
     var codec = new EventCodec();
     for (CuraEvent e : valid) {
       var sent = TestKafka.send(codec.encode(EventEnvelope.create("/test", e)));
-      await()
-          .atMost(WAIT)
-          .until(
-              () ->
-                  TestKafka.committedOffset("cura-gateway", sent.topic(), sent.partition())
-                      > sent.offset());
+      TestKafka.awaitCommittedPast("cura-gateway", sent, WAIT);
     }
   }
 }

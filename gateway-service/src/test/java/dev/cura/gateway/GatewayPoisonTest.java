@@ -1,18 +1,10 @@
 package dev.cura.gateway;
 
-import static dev.cura.gateway.GatewayApiTest.ADMIN;
-import static dev.cura.gateway.GatewayApiTest.as;
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.cura.events.AdapterRegistered;
 import dev.cura.events.CuraEvent;
-import dev.cura.events.EncodedEvent;
-import dev.cura.events.EventCodec;
-import dev.cura.events.EventEnvelope;
-import dev.cura.events.JobFailed;
-import dev.cura.events.TrainingProgress;
 import dev.cura.testinfra.CloudEventsSdk;
 import dev.cura.testinfra.KafkaPostgresTestResource;
 import dev.cura.testinfra.PoisonRecords;
@@ -22,7 +14,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -35,58 +26,28 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(KafkaPostgresTestResource.class)
 class GatewayPoisonTest {
   private static final Duration WAIT = Duration.ofSeconds(90);
-  private static final EventCodec CODEC = new EventCodec();
 
   @Test
   void poisonOfEveryKindOnEveryTopicIsDeadLetteredAndSdkJobsOfBothModesSucceed() {
     String job = "ftjob-poison-" + UUID.randomUUID();
-    List<CuraEvent> oneOfEachTopic =
-        List.of(
-            SampleEvents.fineTuneRequested(job),
-            SampleEvents.checkpointQuantized(job),
-            new TrainingProgress(job, 1, 0.1, 2.0, 1e-4, 10, 1, null, null),
-            SampleEvents.adapterTrained(job),
-            new AdapterRegistered(job, "default", "x", 1, SampleEvents.SHA_A),
-            new JobFailed(job, JobFailed.Stage.TRAINING, JobFailed.Code.INTERNAL, "m"),
-            SampleEvents.cancelRequested(job));
     var poisons = new ArrayList<PoisonRecords.Poison>();
-    for (CuraEvent e : oneOfEachTopic) {
-      poisons.addAll(PoisonRecords.of(encode(e), null));
+    for (CuraEvent e : SampleEvents.onePerTopic(job)) {
+      poisons.addAll(PoisonRecords.of(SampleEvents.upstream(e), null));
     }
-    given().get("/q/health/ready").then().statusCode(200);
-    PoisonRecords.send(poisons);
-    PoisonRecords.awaitDeadLettered("gateway", poisons, WAIT);
-    given().get("/q/health/ready").then().statusCode(200);
+    PoisonRecords.deadLetterAll("gateway", poisons, WAIT);
 
     for (Encoding mode : new Encoding[] {Encoding.STRUCTURED, Encoding.BINARY}) {
       String upstream = "ftjob-sdk-" + mode.name().toLowerCase() + "-" + UUID.randomUUID();
-      CloudEventsSdk.send(encode(SampleEvents.fineTuneRequested(upstream)), mode);
-      await()
-          .atMost(WAIT)
-          .untilAsserted(
-              () ->
-                  as(ADMIN)
-                      .get("/v1/fine_tuning/jobs/" + upstream)
-                      .then()
-                      .statusCode(200)
-                      .body("stage", equalTo("quantizing")));
+      CloudEventsSdk.send(SampleEvents.upstream(SampleEvents.fineTuneRequested(upstream)), mode);
+      GatewayApiTest.awaitJob(
+          upstream, r -> r.statusCode(200).body("stage", equalTo("quantizing")));
       CloudEventsSdk.send(
-          encode(new AdapterRegistered(upstream, "default", "sdk-" + mode, 1, SampleEvents.SHA_A)),
+          SampleEvents.upstream(
+              new AdapterRegistered(upstream, "default", "sdk-" + mode, 1, SampleEvents.SHA_A)),
           mode);
-      await()
-          .atMost(WAIT)
-          .untilAsserted(
-              () ->
-                  as(ADMIN)
-                      .get("/v1/fine_tuning/jobs/" + upstream)
-                      .then()
-                      .body("status", equalTo("succeeded")));
+      GatewayApiTest.awaitJob(upstream, r -> r.body("status", equalTo("succeeded")));
     }
     given().get("/q/health/ready").then().statusCode(200);
     given().get("/q/health/live").then().statusCode(200);
-  }
-
-  private static EncodedEvent encode(CuraEvent e) {
-    return CODEC.encode(EventEnvelope.create("/upstream/test", e));
   }
 }

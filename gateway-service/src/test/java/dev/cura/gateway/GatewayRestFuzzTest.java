@@ -1,17 +1,16 @@
 package dev.cura.gateway;
 
-import static dev.cura.gateway.GatewayApiTest.ADMIN;
 import static dev.cura.gateway.GatewayApiTest.CHAT;
-import static dev.cura.gateway.GatewayApiTest.as;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static dev.cura.testinfra.TestApi.ADMIN;
+import static dev.cura.testinfra.TestApi.as;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cura.testinfra.EmbeddedPostgresServer;
 import dev.cura.testinfra.KafkaPostgresTestResource;
 import dev.cura.testinfra.RestFuzz;
+import dev.cura.testinfra.TestApi;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +42,6 @@ class GatewayRestFuzzTest {
   @ConfigProperty(name = "cura.artifact-root")
   String artifactRoot;
 
-  @Inject Pool pool;
-
   @TestFactory
   Stream<DynamicTest> everyHostileRequestIsRefusedInTheErrorShapeAndCreatesNothing() {
     GatewayFuzzCases.Fixture f = fixture();
@@ -53,25 +50,22 @@ class GatewayRestFuzzTest {
             RestFuzz.common(f.memberA(), "/v1/fine_tuning/jobs", "/v1/fine_tuning/jobs"));
     cases.addAll(GatewayFuzzCases.all(f));
     assertTrue(cases.size() >= MIN_CASES, "corpus has only " + cases.size() + " cases");
-    Map<String, Long> before = counts();
-    return Stream.concat(
-        RestFuzz.tests(port, cases),
-        Stream.of(
-            DynamicTest.dynamicTest(
-                "nothing was created",
-                () -> {
-                  assertEquals(before, counts(), "rows or artifacts appeared");
-                  as(f.memberA()).get("/v1/models").then().statusCode(200);
-                  as(ADMIN).get("/q/health/ready").then().statusCode(200);
-                })));
+    return RestFuzz.testsThatCreateNothing(
+        port,
+        cases,
+        this::counts,
+        () -> {
+          as(f.memberA()).get("/v1/models").then().statusCode(200);
+          as(ADMIN).get("/q/health/ready").then().statusCode(200);
+        });
   }
 
   private GatewayFuzzCases.Fixture fixture() {
     GatewayApiTest.registerTiny();
-    String memberA = key("fuzz-a", "member");
-    String adminA = key("fuzz-a", "admin");
-    String memberB = key("fuzz-b", "member");
-    String revokedA = key("fuzz-a", "member");
+    String memberA = TestApi.newKey("fuzz-a", "member");
+    String adminA = TestApi.newKey("fuzz-a", "admin");
+    String memberB = TestApi.newKey("fuzz-b", "member");
+    String revokedA = TestApi.newKey("fuzz-a", "member");
     String revokedId =
         as(ADMIN).get("/v1/admin/keys?tenant=fuzz-a").jsonPath().getString("data[-1].id");
     as(ADMIN).delete("/v1/admin/keys/" + revokedId).then().statusCode(200);
@@ -89,17 +83,6 @@ class GatewayRestFuzzTest {
         job(memberA, fileA),
         job(memberB, fileB),
         keyIdB);
-  }
-
-  private static String key(String tenant, String role) {
-    return as(ADMIN)
-        .contentType("application/json")
-        .body(Map.of("tenant", tenant, "role", role))
-        .post("/v1/admin/keys")
-        .then()
-        .statusCode(201)
-        .extract()
-        .path("key");
   }
 
   private static String job(String key, String file) {
@@ -132,7 +115,7 @@ class GatewayRestFuzzTest {
     return out;
   }
 
-  private long count(String sql) {
-    return pool.query(sql).execute().await().indefinitely().iterator().next().getLong(0);
+  private static long count(String sql) {
+    return EmbeddedPostgresServer.count(sql);
   }
 }

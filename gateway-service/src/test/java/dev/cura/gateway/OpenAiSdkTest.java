@@ -1,8 +1,8 @@
 package dev.cura.gateway;
 
-import static dev.cura.gateway.GatewayApiTest.ADMIN;
 import static dev.cura.gateway.GatewayApiTest.CHAT;
 import static dev.cura.gateway.GatewayApiTest.WAIT;
+import static dev.cura.testinfra.TestApi.ADMIN;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -86,10 +86,14 @@ class OpenAiSdkTest {
         .build();
   }
 
-  private static Path jsonl(String name, int examples) throws Exception {
+  /** Uploads a fine-tune file of {@code examples} chat examples through the SDK. */
+  private static FileObject upload(OpenAIClient client, String name, int examples)
+      throws Exception {
     Path file = Files.createTempFile(name, ".jsonl");
     Files.writeString(file, CHAT.repeat(examples));
-    return file;
+    return client
+        .files()
+        .create(FileCreateParams.builder().file(file).purpose(FilePurpose.FINE_TUNE).build());
   }
 
   @Test
@@ -97,15 +101,7 @@ class OpenAiSdkTest {
     OpenAIClient client = client(GatewayApiTest.acme());
     var ids = new ArrayList<String>();
     for (int i = 1; i <= 3; i++) {
-      FileObject f =
-          client
-              .files()
-              .create(
-                  FileCreateParams.builder()
-                      .file(jsonl("sdk-" + i + "-", i))
-                      .purpose(FilePurpose.FINE_TUNE)
-                      .build())
-              .validate();
+      FileObject f = upload(client, "sdk-" + i + "-", i).validate();
       assertEquals(FileObject.Purpose.FINE_TUNE, f.purpose());
       assertEquals(FileObject.Status.PROCESSED, f.status());
       ids.add(f.id());
@@ -142,15 +138,7 @@ class OpenAiSdkTest {
   @Test
   void jobsCreateRetrieveListEventsCheckpointsAndCancel() throws Exception {
     OpenAIClient client = client(ADMIN);
-    String file =
-        client
-            .files()
-            .create(
-                FileCreateParams.builder()
-                    .file(jsonl("sdk-job-", 4))
-                    .purpose(FilePurpose.FINE_TUNE)
-                    .build())
-            .id();
+    String file = upload(client, "sdk-job-", 4).id();
     var created = new ArrayList<FineTuningJob>();
     for (int i = 0; i < 3; i++) {
       created.add(client.fineTuning().jobs().create(supervised(file, i)).validate());
@@ -242,15 +230,7 @@ class OpenAiSdkTest {
   @Test
   void errorsAreTypedAndNameTheField() throws Exception {
     OpenAIClient client = client(ADMIN);
-    String file =
-        client
-            .files()
-            .create(
-                FileCreateParams.builder()
-                    .file(jsonl("sdk-err-", 1))
-                    .purpose(FilePurpose.FINE_TUNE)
-                    .build())
-            .id();
+    String file = upload(client, "sdk-err-", 1).id();
     var dpo =
         assertThrows(
             BadRequestException.class,

@@ -1,8 +1,8 @@
 package dev.cura.gateway;
 
-import static dev.cura.gateway.GatewayApiTest.ADMIN;
 import static dev.cura.gateway.GatewayApiTest.CHAT;
-import static dev.cura.gateway.GatewayApiTest.as;
+import static dev.cura.testinfra.TestApi.ADMIN;
+import static dev.cura.testinfra.TestApi.as;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,8 +1,7 @@
 package dev.cura.gateway;
 
-import static dev.cura.gateway.GatewayApiTest.ADMIN;
-import static dev.cura.gateway.GatewayApiTest.as;
-import static org.awaitility.Awaitility.await;
+import static dev.cura.testinfra.TestApi.ADMIN;
+import static dev.cura.testinfra.TestApi.as;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
@@ -10,7 +9,6 @@ import dev.cura.events.CheckpointSaved;
 import dev.cura.events.CuraEvent;
 import dev.cura.events.EventCodec;
 import dev.cura.events.EventEnvelope;
-import dev.cura.events.Topics;
 import dev.cura.events.TrainingProgress;
 import dev.cura.testinfra.KafkaPostgresTestResource;
 import dev.cura.testinfra.SampleEvents;
@@ -37,28 +35,19 @@ class ProjectionOrderTest {
     String job = "ftjob-early-" + UUID.randomUUID();
     send(new TrainingProgress(job, 3, 0.3, 1.75, 1e-4, 100, 1 << 20, 10L, 30L));
     var last = send(new CheckpointSaved(job, 3, SampleEvents.SHA_A, null));
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                TestKafka.committedOffset("cura-gateway", Topics.JOB_PROGRESS, last.partition())
-                    > last.offset());
+    TestKafka.awaitCommittedPast("cura-gateway", last, WAIT);
     // projected, but nobody's yet
     as(ADMIN).get("/v1/fine_tuning/jobs/" + job).then().statusCode(404);
 
     send(SampleEvents.fineTuneRequested(job));
-    await()
-        .atMost(WAIT)
-        .untilAsserted(
-            () ->
-                as(ADMIN)
-                    .get("/v1/fine_tuning/jobs/" + job)
-                    .then()
-                    .statusCode(200)
-                    .body("status", equalTo("running"))
-                    .body("stage", equalTo("training"))
-                    .body("trained_steps", equalTo(3))
-                    .body("organization_id", equalTo("default")));
+    GatewayApiTest.awaitJob(
+        job,
+        r ->
+            r.statusCode(200)
+                .body("status", equalTo("running"))
+                .body("stage", equalTo("training"))
+                .body("trained_steps", equalTo(3))
+                .body("organization_id", equalTo("default")));
     as(ADMIN)
         .get("/v1/fine_tuning/jobs/" + job + "/checkpoints")
         .then()

@@ -1,8 +1,7 @@
 package dev.cura.gateway;
 
-import static dev.cura.gateway.GatewayApiTest.ADMIN;
 import static dev.cura.gateway.GatewayApiTest.CHAT;
-import static dev.cura.gateway.GatewayApiTest.as;
+import static dev.cura.testinfra.TestApi.as;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cura.testinfra.KafkaPostgresTestResource;
 import dev.cura.testinfra.RawHttp;
+import dev.cura.testinfra.TestApi;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -55,15 +55,7 @@ class StreamLimitsTest {
 
   private String ownJob(String tenant) {
     GatewayApiTest.registerTiny();
-    String key =
-        as(ADMIN)
-            .contentType("application/json")
-            .body(Map.of("tenant", tenant))
-            .post("/v1/admin/keys")
-            .then()
-            .statusCode(201)
-            .extract()
-            .path("key");
+    String key = TestApi.newKey(tenant);
     String file = GatewayApiTest.upload(key, CHAT + CHAT);
     String job =
         as(key)

@@ -9,7 +9,6 @@ import dev.cura.core.models.ModelCatalog;
 import dev.cura.core.models.ModelRoots;
 import dev.cura.core.models.RegisteredModels;
 import dev.cura.core.store.ArtifactStore;
-import dev.cura.core.synth.LlamaShape;
 import dev.cura.core.synth.SyntheticCheckpoint;
 import dev.cura.events.CheckpointQuantized;
 import dev.cura.events.ContentRef;
@@ -43,8 +42,7 @@ class QuantizationJobsTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    SyntheticCheckpoint.write(
-        new LlamaShape(256, 1, 2, 1, 768, 300), 1, tmp.resolve("models/tiny"), b -> {});
+    SyntheticCheckpoint.write(TestModels.TINY, 1, tmp.resolve("models/tiny"), b -> {});
     DIGESTS.put(
         "tiny", TestModels.register(tmp.resolve("store"), "tiny", tmp.resolve("models/tiny")));
     workers = Executors.newSingleThreadExecutor();

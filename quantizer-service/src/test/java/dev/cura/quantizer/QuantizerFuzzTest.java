@@ -9,7 +9,6 @@ import dev.cura.core.quantize.QuantizeSettings;
 import dev.cura.core.store.DirectoryDigest;
 import dev.cura.core.store.JobOwners;
 import dev.cura.core.store.Sha256;
-import dev.cura.core.synth.LlamaShape;
 import dev.cura.core.synth.SyntheticCheckpoint;
 import dev.cura.events.EventCodec;
 import dev.cura.events.EventEnvelope;
@@ -47,7 +46,7 @@ class QuantizerFuzzTest {
     String run = UUID.randomUUID().toString().substring(0, 8);
     Path bait = Files.createTempDirectory(Path.of("target"), "bait-").toAbsolutePath();
     Path model = bait.resolve("model");
-    SyntheticCheckpoint.write(new LlamaShape(256, 1, 2, 1, 768, 300), 7, model, b -> {});
+    SyntheticCheckpoint.write(TestModels.TINY, 7, model, b -> {});
     String secret = "SECRET-" + run;
     Path data = Files.writeString(bait.resolve("data.jsonl"), "{\"prompt\":\"" + secret + "\"}\n");
     var baitRefs =
@@ -69,9 +68,7 @@ class QuantizerFuzzTest {
 
     // the consumer carries on: a good request after the corpus is served
     String name = "fuzz-good-" + run;
-    Path good = Path.of("target/test-models", name);
-    SyntheticCheckpoint.write(new LlamaShape(256, 1, 2, 1, 768, 300), 11, good, b -> {});
-    String digest = TestModels.register(TestModels.artifactRoot(), name, good);
+    String digest = TestModels.registerSynthetic(name, 11);
     String job = "ftjob-fuzz-good-" + run;
     TestKafka.send(
         CODEC.encode(

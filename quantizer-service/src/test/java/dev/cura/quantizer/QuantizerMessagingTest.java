@@ -1,111 +1,41 @@
 package dev.cura.quantizer;
 
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.containsString;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.cura.events.EncodedEvent;
-import dev.cura.events.EventCodec;
-import dev.cura.events.EventEnvelope;
+import dev.cura.events.CuraEvent;
 import dev.cura.events.JobFailed;
-import dev.cura.events.Topics;
 import dev.cura.quantizer.messaging.EventPublisher;
 import dev.cura.testinfra.KafkaTestResource;
+import dev.cura.testinfra.MessagingContract;
 import dev.cura.testinfra.SampleEvents;
-import dev.cura.testinfra.TestKafka;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Set;
-import java.util.UUID;
-import org.junit.jupiter.api.Test;
 
-/** The quantizer's Kafka wiring against the real (in-JVM) broker. */
+/**
+ * The quantizer's Kafka wiring against the real (in-JVM) broker: the {@link MessagingContract} with
+ * JobFailed published and FineTuneRequested consumed.
+ */
 @QuarkusTest
 @WithTestResource(KafkaTestResource.class)
-class QuantizerMessagingTest {
-  private static final Duration WAIT = Duration.ofSeconds(60);
-  private final EventCodec codec = new EventCodec();
-
+class QuantizerMessagingTest extends MessagingContract {
   @Inject EventPublisher publisher;
 
-  @Test
-  void publishedEventCarriesJobKeyAndCloudEventsHeaders() {
-    String job = "ftjob-" + UUID.randomUUID();
-    publisher
-        .publish(new JobFailed(job, JobFailed.Stage.QUANTIZING, JobFailed.Code.INTERNAL, "disk"))
-        .await()
-        .atMost(WAIT);
-
-    var record = TestKafka.await(Topics.JOB_FAILED, r -> job.equals(r.key()), 1, WAIT).get(0);
-    var headers = TestKafka.headers(record);
-    assertEquals("dev.cura.JobFailed.v1", headers.get("ce_type"));
-    assertEquals("/cura/quantizer", headers.get("ce_source"));
-    assertEquals(job, headers.get("ce_subject"));
-    assertEquals("application/json", headers.get("content-type"));
-    var decoded = (JobFailed) codec.decode(headers, record.value()).data();
-    assertEquals(JobFailed.Stage.QUANTIZING, decoded.stage());
+  @Override
+  protected String service() {
+    return "quantizer";
   }
 
-  @Test
-  void invalidRecordsGoToTheDeadLetterTopicAndTheNextGoodRecordIsProcessed() {
-    String id = UUID.randomUUID().toString();
-    EncodedEvent good =
-        codec.encode(EventEnvelope.create("/test", SampleEvents.fineTuneRequested("good-" + id)));
-    // valid headers, broken JSON
-    TestKafka.send(Topics.JOB_REQUESTED, "bad-" + id, good.headers(), bytes("{\"job_id\":"));
-    // well-formed JSON of an event type nobody knows
-    var unknown = new HashMap<>(good.headers());
-    unknown.put("ce_type", "dev.cura.Teleported.v1");
-    TestKafka.send(Topics.JOB_REQUESTED, "unknown-" + id, unknown, good.value());
-    var goodMeta = TestKafka.send(good.topic(), good.key(), good.headers(), good.value());
-
-    var dead =
-        TestKafka.await(
-            Topics.dlq("quantizer"), r -> r.key() != null && r.key().endsWith(id), 2, WAIT);
-    assertEquals(
-        Set.of("bad-" + id, "unknown-" + id), Set.of(dead.get(0).key(), dead.get(1).key()));
-    for (var r : dead) {
-      var h = TestKafka.headers(r);
-      String expected = r.key().startsWith("bad-") ? "malformed_json" : "unknown_type";
-      assertEquals(expected, h.get("cura-error-code"), r.key());
-      assertEquals(Topics.JOB_REQUESTED, h.get("dead-letter-topic"));
-      assertTrue(h.get("dead-letter-reason").length() > 10, h.get("dead-letter-reason"));
-      assertTrue(h.containsKey("ce_id"), "original headers are kept: " + h.keySet());
-    }
-
-    // the consumer went on: it committed past the good record and counted it as handled
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                TestKafka.committedOffset(
-                        "cura-quantizer", Topics.JOB_REQUESTED, goodMeta.partition())
-                    > goodMeta.offset());
-    given()
-        .get("/q/metrics")
-        .then()
-        .statusCode(200)
-        .body(
-            containsString("cura_events_consumed_total{outcome=\"ok\",type=\"FineTuneRequested\"}"))
-        .body(
-            containsString("cura_events_consumed_total{outcome=\"dead_letter\",type=\"invalid\"}"));
+  @Override
+  protected CuraEvent published(String job) {
+    return new JobFailed(job, JobFailed.Stage.QUANTIZING, JobFailed.Code.INTERNAL, "disk");
   }
 
-  @Test
-  void healthOpenApiAndMetricsAreServed() {
-    given().get("/q/health/ready").then().statusCode(200);
-    given().get("/q/health/live").then().statusCode(200);
-    given().get("/q/openapi").then().statusCode(200).body(containsString("openapi"));
-    given().get("/q/metrics").then().statusCode(200).body(containsString("jvm_memory"));
+  @Override
+  protected void publish(CuraEvent event) {
+    publisher.publish(event).await().atMost(WAIT);
   }
 
-  private static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
+  @Override
+  protected CuraEvent consumed(String job) {
+    return SampleEvents.fineTuneRequested(job);
   }
 }

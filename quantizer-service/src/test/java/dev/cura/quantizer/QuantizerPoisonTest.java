@@ -4,13 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.cura.core.synth.LlamaShape;
-import dev.cura.core.synth.SyntheticCheckpoint;
 import dev.cura.events.CheckpointQuantized;
-import dev.cura.events.CuraEvent;
-import dev.cura.events.EncodedEvent;
 import dev.cura.events.EventCodec;
-import dev.cura.events.EventEnvelope;
 import dev.cura.events.QuantConfig;
 import dev.cura.events.Topics;
 import dev.cura.testinfra.CloudEventsSdk;
@@ -22,9 +17,7 @@ import io.cloudevents.core.message.Encoding;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,33 +39,22 @@ class QuantizerPoisonTest {
 
   @BeforeAll
   static void model() throws Exception {
-    Path dir = Path.of("target/test-models", MODEL);
-    SyntheticCheckpoint.write(
-        new LlamaShape(256, 1, 2, 1, 768, 300), System.nanoTime(), dir, b -> {});
-    digest = TestModels.register(TestModels.artifactRoot(), MODEL, dir);
+    digest = TestModels.registerSynthetic(MODEL, System.nanoTime());
   }
 
   @Test
   void poisonIsDeadLetteredAndSdkRequestsOfBothModesAreQuantized() {
     String job = "ftjob-qpoison-" + UUID.randomUUID();
-    var poisons = new ArrayList<PoisonRecords.Poison>();
-    poisons.addAll(
-        PoisonRecords.of(
-            encode(SampleEvents.fineTuneRequested(job)),
-            encode(SampleEvents.cancelRequested(job))));
-    poisons.addAll(
-        PoisonRecords.of(
-            encode(SampleEvents.cancelRequested(job)),
-            encode(SampleEvents.fineTuneRequested(job))));
-    given().get("/q/health/ready").then().statusCode(200);
-    PoisonRecords.send(poisons);
-    PoisonRecords.awaitDeadLettered("quantizer", poisons, WAIT);
-    given().get("/q/health/ready").then().statusCode(200);
+    var poisons =
+        PoisonRecords.ofTwoTopics(
+            SampleEvents.fineTuneRequested(job), SampleEvents.cancelRequested(job));
+    PoisonRecords.deadLetterAll("quantizer", poisons, WAIT);
 
     for (Encoding mode : new Encoding[] {Encoding.STRUCTURED, Encoding.BINARY}) {
       String ok = "ftjob-qsdk-" + mode.name().toLowerCase() + "-" + UUID.randomUUID();
       CloudEventsSdk.send(
-          encode(QuantizationJobsTest.request(ok, MODEL, digest, new QuantConfig("nf4", true, 64))),
+          SampleEvents.upstream(
+              QuantizationJobsTest.request(ok, MODEL, digest, new QuantConfig("nf4", true, 64))),
           mode);
       var rec = TestKafka.await(Topics.CHECKPOINT_QUANTIZED, r -> ok.equals(r.key()), 1, WAIT);
       var q =
@@ -81,13 +63,9 @@ class QuantizerPoisonTest {
       assertEquals(ok, q.jobId());
 
       String cancelled = "ftjob-qcancel-" + mode.name().toLowerCase() + "-" + UUID.randomUUID();
-      CloudEventsSdk.send(encode(SampleEvents.cancelRequested(cancelled)), mode);
+      CloudEventsSdk.send(SampleEvents.upstream(SampleEvents.cancelRequested(cancelled)), mode);
       await().atMost(WAIT).until(() -> jobs.isCancelled(cancelled));
     }
     given().get("/q/health/ready").then().statusCode(200);
-  }
-
-  private static EncodedEvent encode(CuraEvent e) {
-    return CODEC.encode(EventEnvelope.create("/upstream/test", e));
   }
 }

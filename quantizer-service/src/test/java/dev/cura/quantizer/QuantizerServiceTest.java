@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cura.core.synth.LlamaShape;
-import dev.cura.core.synth.SyntheticCheckpoint;
 import dev.cura.events.CheckpointQuantized;
 import dev.cura.events.EventCodec;
 import dev.cura.events.EventEnvelope;
@@ -21,7 +19,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -47,10 +44,7 @@ class QuantizerServiceTest {
 
   @BeforeAll
   static void model() throws Exception {
-    Path dir = Path.of("target/test-models", MODEL);
-    SyntheticCheckpoint.write(
-        new LlamaShape(256, 1, 2, 1, 768, 300), System.nanoTime(), dir, b -> {});
-    digest = TestModels.register(TestModels.artifactRoot(), MODEL, dir);
+    digest = TestModels.registerSynthetic(MODEL, System.nanoTime());
   }
 
   static EventEnvelope<?> decode(ConsumerRecord<String, byte[]> r) {

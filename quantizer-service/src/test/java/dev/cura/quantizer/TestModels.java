@@ -2,6 +2,8 @@ package dev.cura.quantizer;
 
 import dev.cura.core.models.ModelCatalog;
 import dev.cura.core.store.DirectoryDigest;
+import dev.cura.core.synth.LlamaShape;
+import dev.cura.core.synth.SyntheticCheckpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -17,6 +19,20 @@ final class TestModels {
   }
 
   private TestModels() {}
+
+  /** The shape of the synthetic test checkpoints: small enough to quantize in a second. */
+  static final LlamaShape TINY = new LlamaShape(256, 1, 2, 1, 768, 300);
+
+  /**
+   * Writes a synthetic {@link #TINY} checkpoint of {@code seed} to {@code
+   * target/test-models/<name>} and registers it in the running application's catalog; returns its
+   * digest.
+   */
+  static String registerSynthetic(String name, long seed) throws IOException {
+    Path dir = Path.of("target/test-models", name);
+    SyntheticCheckpoint.write(TINY, seed, dir, b -> {});
+    return register(artifactRoot(), name, dir);
+  }
 
   /** Binds {@code name} to {@code dir} and its digest in the catalog under {@code root}. */
   static String register(Path root, String name, Path dir) {

@@ -1,5 +1,7 @@
 package dev.cura.registry;
 
+import static dev.cura.testinfra.TestApi.ADMIN;
+import static dev.cura.testinfra.TestApi.as;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -17,10 +19,10 @@ import dev.cura.events.Topics;
 import dev.cura.registry.adapters.AdapterArtifacts;
 import dev.cura.testinfra.KafkaPostgresTestResource;
 import dev.cura.testinfra.SampleEvents;
+import dev.cura.testinfra.TestApi;
 import dev.cura.testinfra.TestKafka;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.specification.RequestSpecification;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,16 +38,11 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(KafkaPostgresTestResource.class)
 class RegistryApiTest {
-  static final String ADMIN = "test-admin-key-0123456789abcdef";
   static final Duration WAIT = Duration.ofSeconds(60);
   private static final EventCodec CODEC = new EventCodec();
 
   @ConfigProperty(name = "cura.artifact-root")
   String artifactRoot;
-
-  static RequestSpecification as(String key) {
-    return given().header("Authorization", "Bearer " + key);
-  }
 
   /** A PEFT-shaped adapter in the store; returns its digest. */
   String storeAdapter(long seed) throws IOException {
@@ -216,15 +213,7 @@ class RegistryApiTest {
         .statusCode(400)
         .body("error.param", equalTo("alias"));
 
-    String other =
-        as(ADMIN)
-            .contentType("application/json")
-            .body("{\"tenant\":\"globex\"}")
-            .post("/v1/admin/keys")
-            .then()
-            .statusCode(201)
-            .extract()
-            .path("key");
+    String other = TestApi.newKey("globex");
     as(other)
         .get("/v1/adapters/" + name + "/versions/1")
         .then()

@@ -79,19 +79,8 @@ class RegistryFuzzTest {
   }
 
   /** Adapter versions of a job, read with plain JDBC. */
-  private static int versions(String jobId) throws java.sql.SQLException {
-    var pg = EmbeddedPostgresServer.connection();
-    var props = new java.util.Properties();
-    props.put("user", pg.user());
-    props.put("password", pg.password());
-    try (var conn = new org.postgresql.Driver().connect("jdbc:" + pg.reactiveUrl(), props);
-        var st =
-            conn.prepareStatement("select count(*) from reg_adapter_version where job_id = ?")) {
-      st.setString(1, jobId);
-      try (var rs = st.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
-      }
-    }
+  private static int versions(String jobId) {
+    return EmbeddedPostgresServer.count(
+        "select count(*) from reg_adapter_version where job_id = ?", jobId);
   }
 }

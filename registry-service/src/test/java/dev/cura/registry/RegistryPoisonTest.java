@@ -1,12 +1,7 @@
 package dev.cura.registry;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 
-import dev.cura.events.CuraEvent;
-import dev.cura.events.EncodedEvent;
-import dev.cura.events.EventCodec;
-import dev.cura.events.EventEnvelope;
 import dev.cura.events.Topics;
 import dev.cura.testinfra.CloudEventsSdk;
 import dev.cura.testinfra.KafkaPostgresTestResource;
@@ -29,36 +24,23 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(KafkaPostgresTestResource.class)
 class RegistryPoisonTest {
   private static final Duration WAIT = Duration.ofSeconds(90);
-  private static final EventCodec CODEC = new EventCodec();
 
   @Test
   void poisonIsDeadLetteredAndSdkRecordsOfBothModesAreHandled() {
     String job = "ftjob-rpoison-" + UUID.randomUUID();
     var poisons =
         PoisonRecords.of(
-            encode(SampleEvents.adapterTrained(job)), encode(SampleEvents.cancelRequested(job)));
-    given().get("/q/health/ready").then().statusCode(200);
-    PoisonRecords.send(poisons);
-    PoisonRecords.awaitDeadLettered("registry", poisons, WAIT);
-    given().get("/q/health/ready").then().statusCode(200);
+            SampleEvents.upstream(SampleEvents.adapterTrained(job)),
+            SampleEvents.upstream(SampleEvents.cancelRequested(job)));
+    PoisonRecords.deadLetterAll("registry", poisons, WAIT);
 
     for (Encoding mode : new Encoding[] {Encoding.STRUCTURED, Encoding.BINARY}) {
       // an adapter that is not in the store: handled (a JobFailed), then committed past
       String ok = "ftjob-rsdk-" + mode.name().toLowerCase() + "-" + UUID.randomUUID();
-      var sent = CloudEventsSdk.send(encode(SampleEvents.adapterTrained(ok)), mode);
+      var sent = CloudEventsSdk.send(SampleEvents.upstream(SampleEvents.adapterTrained(ok)), mode);
       TestKafka.await(Topics.JOB_FAILED, r -> ok.equals(r.key()), 1, WAIT);
-      await()
-          .atMost(WAIT)
-          .until(
-              () ->
-                  TestKafka.committedOffset(
-                          "cura-registry", Topics.ADAPTER_TRAINED, sent.partition())
-                      > sent.offset());
+      TestKafka.awaitCommittedPast("cura-registry", sent, WAIT);
     }
     given().get("/q/health/ready").then().statusCode(200);
-  }
-
-  private static EncodedEvent encode(CuraEvent e) {
-    return CODEC.encode(EventEnvelope.create("/upstream/test", e));
   }
 }

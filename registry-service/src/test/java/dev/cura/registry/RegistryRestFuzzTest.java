@@ -1,21 +1,20 @@
 package dev.cura.registry;
 
-import static dev.cura.registry.RegistryApiTest.ADMIN;
-import static dev.cura.registry.RegistryApiTest.as;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static dev.cura.testinfra.TestApi.ADMIN;
+import static dev.cura.testinfra.TestApi.as;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cura.events.EventCodec;
 import dev.cura.events.EventEnvelope;
+import dev.cura.testinfra.EmbeddedPostgresServer;
 import dev.cura.testinfra.KafkaPostgresTestResource;
 import dev.cura.testinfra.RestFuzz;
 import dev.cura.testinfra.RestFuzz.Case;
 import dev.cura.testinfra.RestFuzz.Req;
+import dev.cura.testinfra.TestApi;
 import dev.cura.testinfra.TestKafka;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,8 +42,6 @@ class RegistryRestFuzzTest {
   @ConfigProperty(name = "cura.artifact-root")
   String artifactRoot;
 
-  @Inject Pool pool;
-
   @TestFactory
   Stream<DynamicTest> everyHostileRequestIsRefusedInTheErrorShapeAndCreatesNothing()
       throws IOException {
@@ -54,22 +51,17 @@ class RegistryRestFuzzTest {
     TestKafka.send(
         CODEC.encode(EventEnvelope.create("/test", RegistryApiTest.trained(job, name, digest))));
     RegistryApiTest.registered(job);
-    String member = key("fuzz-r", "member");
-    String admin = key("fuzz-r", "admin");
+    String member = TestApi.newKey("fuzz-r", "member");
+    String admin = TestApi.newKey("fuzz-r", "admin");
 
     var cases = new ArrayList<>(RestFuzz.common(member, "/v1/admin/keys", "/v1/adapters"));
     cases.addAll(specific(name, member, admin));
     assertTrue(cases.size() >= 80, "corpus has only " + cases.size() + " cases");
-    Map<String, Long> before = counts();
-    return Stream.concat(
-        RestFuzz.tests(port, cases),
-        Stream.of(
-            DynamicTest.dynamicTest(
-                "nothing was created",
-                () -> {
-                  assertEquals(before, counts(), "rows appeared");
-                  as(ADMIN).get("/v1/adapters/" + name + "/versions/1").then().statusCode(200);
-                })));
+    return RestFuzz.testsThatCreateNothing(
+        port,
+        cases,
+        RegistryRestFuzzTest::counts,
+        () -> as(ADMIN).get("/v1/adapters/" + name + "/versions/1").then().statusCode(200));
   }
 
   private static List<Case> specific(String name, String member, String admin) {
@@ -77,18 +69,10 @@ class RegistryRestFuzzTest {
     String mine = "/v1/adapters/" + name;
     String bad = "invalid_request_error";
     // another tenant's adapter is as absent as a missing one
+    c.add(notFound(mine + "/versions", member, "another tenant's adapter"));
+    c.add(notFound(mine + "/versions/1", member, "another tenant's version"));
     c.add(
-        Req.of("GET", mine + "/versions")
-            .key(member)
-            .expect("another tenant's adapter", 404, "not_found"));
-    c.add(
-        Req.of("GET", mine + "/versions/1")
-            .key(member)
-            .expect("another tenant's version", 404, "not_found"));
-    c.add(
-        Req.of("GET", mine + "/versions/1/files/adapter_config.json")
-            .key(member)
-            .expect("another tenant's file", 404, "not_found"));
+        notFound(mine + "/versions/1/files/adapter_config.json", member, "another tenant's file"));
     c.add(
         alias(
             member,
@@ -99,30 +83,19 @@ class RegistryRestFuzzTest {
             "not_found"));
     // versions: a number, latest or an alias — anything else is not found
     for (String v : List.of("abc", "-1", "1.5", "99999999999", "0", "latest2")) {
-      c.add(
-          Req.of("GET", mine + "/versions/" + v)
-              .key(ADMIN)
-              .expect("version '" + v + "'", 404, "not_found"));
+      c.add(notFound(mine + "/versions/" + v, ADMIN, "version '" + v + "'"));
     }
     c.add(
-        Req.of("GET", mine + "/versions/1/files/..%2F..%2Fetc%2Fpasswd")
-            .key(ADMIN)
-            .expect("file outside the list", 404, "not_found"));
-    c.add(
-        Req.of("GET", mine + "/versions/1/files/model.bin")
-            .key(ADMIN)
-            .expect("file not an adapter file", 404, "not_found"));
+        notFound(
+            mine + "/versions/1/files/..%2F..%2Fetc%2Fpasswd", ADMIN, "file outside the list"));
+    c.add(notFound(mine + "/versions/1/files/model.bin", ADMIN, "file not an adapter file"));
     c.add(
         Req.of("GET", mine + "/versions/1/files/adapter_model.safetensors")
             .key(ADMIN)
             .header("Range", "bytes=999999999-")
             .expect("range past the end", 416, "range_not_satisfiable"));
-    c.add(
-        Req.of("GET", "/v1/adapters/none/versions")
-            .key(ADMIN)
-            .expect("no such adapter", 404, "not_found"));
-    c.add(
-        Req.of("GET", mine + "/aliases/none").key(ADMIN).expect("no such alias", 404, "not_found"));
+    c.add(notFound("/v1/adapters/none/versions", ADMIN, "no such adapter"));
+    c.add(notFound(mine + "/aliases/none", ADMIN, "no such alias"));
     // aliases
     c.add(
         alias(
@@ -228,6 +201,10 @@ class RegistryRestFuzzTest {
     return c;
   }
 
+  private static Case notFound(String path, String key, String name) {
+    return Req.of("GET", path).key(key).expect(name, 404, "not_found");
+  }
+
   private static Case alias(
       String key, String path, String json, String name, int status, String code) {
     return Req.of("PUT", path).key(key).json(json).expect(name, status, code);
@@ -237,29 +214,10 @@ class RegistryRestFuzzTest {
     return Req.of("POST", "/v1/admin/keys").key(key).json(json).expect(name, status, code);
   }
 
-  private static String key(String tenant, String role) {
-    return as(ADMIN)
-        .contentType("application/json")
-        .body(Map.of("tenant", tenant, "role", role))
-        .post("/v1/admin/keys")
-        .then()
-        .statusCode(201)
-        .extract()
-        .path("key");
-  }
-
-  private Map<String, Long> counts() {
+  private static Map<String, Long> counts() {
     var out = new LinkedHashMap<String, Long>();
     for (String table : List.of("reg_adapter", "reg_adapter_version", "reg_alias", "reg_api_key")) {
-      out.put(
-          table,
-          pool.query("SELECT count(*) FROM " + table)
-              .execute()
-              .await()
-              .indefinitely()
-              .iterator()
-              .next()
-              .getLong(0));
+      out.put(table, (long) EmbeddedPostgresServer.count("SELECT count(*) FROM " + table));
     }
     return out;
   }

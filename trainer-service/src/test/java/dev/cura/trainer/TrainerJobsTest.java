@@ -1,7 +1,6 @@
 package dev.cura.trainer;
 
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -402,12 +401,7 @@ class TrainerJobsTest {
 
   /** Waits until the trainer acknowledged {@code record} (its group committed past it). */
   private void awaitCommittedPast(RecordMetadata record) {
-    await()
-        .atMost(WAIT)
-        .until(
-            () ->
-                TestKafka.committedOffset("cura-trainer", record.topic(), record.partition())
-                    > record.offset());
+    TestKafka.awaitCommittedPast("cura-trainer", record, WAIT);
   }
 
   private CuraEvent decode(ConsumerRecord<String, byte[]> r) {

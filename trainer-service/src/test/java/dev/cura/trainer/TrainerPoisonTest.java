@@ -3,10 +3,6 @@ package dev.cura.trainer;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
-import dev.cura.events.CuraEvent;
-import dev.cura.events.EncodedEvent;
-import dev.cura.events.EventCodec;
-import dev.cura.events.EventEnvelope;
 import dev.cura.events.Topics;
 import dev.cura.testinfra.CloudEventsSdk;
 import dev.cura.testinfra.KafkaTestResource;
@@ -18,7 +14,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -32,48 +27,29 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(KafkaTestResource.class)
 class TrainerPoisonTest {
   private static final Duration WAIT = Duration.ofSeconds(90);
-  private static final EventCodec CODEC = new EventCodec();
 
   @Inject TrainerLifecycle trainer;
 
   @Test
   void poisonIsDeadLetteredAndSdkRecordsOfBothModesAreHandled() {
     String job = "ftjob-tpoison-" + UUID.randomUUID();
-    var poisons = new ArrayList<PoisonRecords.Poison>();
-    poisons.addAll(
-        PoisonRecords.of(
-            encode(SampleEvents.checkpointQuantized(job)),
-            encode(SampleEvents.cancelRequested(job))));
-    poisons.addAll(
-        PoisonRecords.of(
-            encode(SampleEvents.cancelRequested(job)),
-            encode(SampleEvents.checkpointQuantized(job))));
-    given().get("/q/health/ready").then().statusCode(200);
-    PoisonRecords.send(poisons);
-    PoisonRecords.awaitDeadLettered("trainer", poisons, WAIT);
-    given().get("/q/health/ready").then().statusCode(200);
+    var poisons =
+        PoisonRecords.ofTwoTopics(
+            SampleEvents.checkpointQuantized(job), SampleEvents.cancelRequested(job));
+    PoisonRecords.deadLetterAll("trainer", poisons, WAIT);
 
     for (Encoding mode : new Encoding[] {Encoding.STRUCTURED, Encoding.BINARY}) {
       String cancelled = "ftjob-tcancel-" + mode.name().toLowerCase() + "-" + UUID.randomUUID();
-      CloudEventsSdk.send(encode(SampleEvents.cancelRequested(cancelled)), mode);
+      CloudEventsSdk.send(SampleEvents.upstream(SampleEvents.cancelRequested(cancelled)), mode);
       await().atMost(WAIT).until(() -> trainer.worker().isCancelled(cancelled));
 
       // a job whose artifact is not in the store: handled (a JobFailed), then committed past
       String ok = "ftjob-tsdk-" + mode.name().toLowerCase() + "-" + UUID.randomUUID();
-      var sent = CloudEventsSdk.send(encode(SampleEvents.checkpointQuantized(ok)), mode);
+      var sent =
+          CloudEventsSdk.send(SampleEvents.upstream(SampleEvents.checkpointQuantized(ok)), mode);
       TestKafka.await(Topics.JOB_FAILED, r -> ok.equals(r.key()), 1, WAIT);
-      await()
-          .atMost(WAIT)
-          .until(
-              () ->
-                  TestKafka.committedOffset(
-                          "cura-trainer", Topics.CHECKPOINT_QUANTIZED, sent.partition())
-                      > sent.offset());
+      TestKafka.awaitCommittedPast("cura-trainer", sent, WAIT);
     }
     given().get("/q/health/ready").then().statusCode(200);
-  }
-
-  private static EncodedEvent encode(CuraEvent e) {
-    return CODEC.encode(EventEnvelope.create("/upstream/test", e));
   }
 }

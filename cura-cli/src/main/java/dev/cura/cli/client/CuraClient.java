@@ -118,15 +118,8 @@ public final class CuraClient {
 
   /** Downloads {@code path} to {@code out}; returns the response's ETag (or null). */
   public String download(String path, Path out) throws IOException {
-    HttpResponse<InputStream> r;
-    try {
-      r = http.send(request(path).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ClientException("interrupted");
-    } catch (IOException e) {
-      throw unreachable(e);
-    }
+    HttpResponse<InputStream> r =
+        exchange(request(path).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
     if (r.statusCode() / 100 != 2) {
       String text;
       try (InputStream in = r.body()) {
@@ -172,15 +165,7 @@ public final class CuraClient {
             .timeout(Duration.ofDays(7))
             .GET()
             .build();
-    HttpResponse<Stream<String>> r;
-    try {
-      r = http.send(request, HttpResponse.BodyHandlers.ofLines());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ClientException("interrupted");
-    } catch (IOException e) {
-      throw unreachable(e);
-    }
+    HttpResponse<Stream<String>> r = exchange(request, HttpResponse.BodyHandlers.ofLines());
     try (Stream<String> lines = r.body()) {
       if (r.statusCode() / 100 != 2) {
         throw ClientException.of(r.statusCode(), String.join("\n", lines.toList()));
@@ -194,19 +179,23 @@ public final class CuraClient {
 
   /** Sends and parses a JSON response; 2xx only. */
   public JsonNode send(HttpRequest request) {
-    HttpResponse<String> r;
+    HttpResponse<String> r = exchange(request, HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() / 100 != 2) {
+      throw ClientException.of(r.statusCode(), r.body());
+    }
+    return parse(request, r.statusCode(), r.body());
+  }
+
+  /** Sends; an unreachable service or an interrupt is a {@link ClientException}. */
+  private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body) {
     try {
-      r = http.send(request, HttpResponse.BodyHandlers.ofString());
+      return http.send(request, body);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ClientException("interrupted");
     } catch (IOException e) {
       throw unreachable(e);
     }
-    if (r.statusCode() / 100 != 2) {
-      throw ClientException.of(r.statusCode(), r.body());
-    }
-    return parse(request, r.statusCode(), r.body());
   }
 
   private static JsonNode parse(HttpRequest request, int status, String body) {

@@ -3,6 +3,7 @@ package dev.cura.cli.engine;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cura.core.synth.LlamaShape;
+import dev.cura.engine.model.Arch;
 import dev.cura.engine.model.FamilyPresets;
 import dev.cura.engine.model.LlamaConfig;
 import dev.cura.engine.model.LlamaModel;
@@ -131,6 +132,7 @@ public final class BenchTrainWorker {
         0,
         1,
         List.of(2),
-        4096);
+        4096,
+        Arch.LLAMA);
   }
 }

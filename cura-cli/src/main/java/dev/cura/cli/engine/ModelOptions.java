@@ -47,6 +47,28 @@ public final class ModelOptions {
     return m;
   }
 
+  /** What a command does with the loaded model and its tokenizer. */
+  @FunctionalInterface
+  public interface ModelTask {
+    void run(LlamaModel model, TextTokenizer tokenizer) throws Exception;
+  }
+
+  /**
+   * Loads the model (with the adapter) and its tokenizer, runs {@code task} and closes both; exit
+   * code 0, or a failure reported as {@link CliErrors#run} does.
+   */
+  public Integer run(String command, ModelTask task) {
+    return CliErrors.run(
+        command,
+        () -> {
+          try (LlamaModel m = load();
+              TextTokenizer tok = tokenizer(m)) {
+            task.run(m, tok);
+          }
+          return 0;
+        });
+  }
+
   /** The model directory's tokenizer. */
   public TextTokenizer tokenizer(LlamaModel m) throws IOException {
     return TextTokenizer.load(model, m.config());

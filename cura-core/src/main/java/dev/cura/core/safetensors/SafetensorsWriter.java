@@ -79,12 +79,7 @@ public final class SafetensorsWriter implements AutoCloseable {
       throw new IllegalArgumentException(
           "reserved header must be a positive multiple of 8, got " + reservedHeaderBytes);
     }
-    FileChannel ch =
-        FileChannel.open(
-            path,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE);
+    FileChannel ch = openTruncated(path);
     ch.position(8 + reservedHeaderBytes);
     SafetensorsWriter w =
         new SafetensorsWriter(path, ch, List.of(), reservedHeaderBytes, Map.copyOf(metadata));
@@ -105,6 +100,15 @@ public final class SafetensorsWriter implements AutoCloseable {
     skipEmpty();
   }
 
+  /** Opens {@code path} for writing, created or emptied. */
+  private static FileChannel openTruncated(Path path) throws IOException {
+    return FileChannel.open(
+        path,
+        StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.WRITE);
+  }
+
   /** Creates (or truncates) {@code path} and writes the header. */
   public static SafetensorsWriter create(
       Path path, List<TensorSpec> specs, Map<String, String> metadata) throws IOException {
@@ -115,12 +119,7 @@ public final class SafetensorsWriter implements AutoCloseable {
       }
     }
     byte[] header = headerBytes(specs, metadata);
-    FileChannel ch =
-        FileChannel.open(
-            path,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE);
+    FileChannel ch = openTruncated(path);
     SafetensorsWriter w = new SafetensorsWriter(path, ch, List.copyOf(specs), 0, metadata);
     try {
       ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);

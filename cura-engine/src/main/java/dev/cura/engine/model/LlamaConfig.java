@@ -51,42 +51,6 @@ public record LlamaConfig(
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** A plain-Llama config (model_type llama or mistral: the same math). */
-  public LlamaConfig(
-      String modelType,
-      int vocabSize,
-      int hidden,
-      int intermediate,
-      int layers,
-      int heads,
-      int kvHeads,
-      int headDim,
-      double rmsNormEps,
-      double ropeTheta,
-      boolean tieWordEmbeddings,
-      int slidingWindow,
-      int bosTokenId,
-      List<Integer> eosTokenIds,
-      int maxPositions) {
-    this(
-        modelType,
-        vocabSize,
-        hidden,
-        intermediate,
-        layers,
-        heads,
-        kvHeads,
-        headDim,
-        rmsNormEps,
-        ropeTheta,
-        tieWordEmbeddings,
-        slidingWindow,
-        bosTokenId,
-        eosTokenIds,
-        maxPositions,
-        Arch.LLAMA.withFamily(modelType));
-  }
-
   public LlamaConfig {
     eosTokenIds = List.copyOf(eosTokenIds);
     require(arch.family().equals(modelType), "arch " + arch.family() + " != " + modelType);
@@ -119,7 +83,8 @@ public record LlamaConfig(
         0,
         1,
         List.of(2),
-        4096);
+        4096,
+        Arch.LLAMA);
   }
 
   /** Number of query heads sharing one key/value head. */

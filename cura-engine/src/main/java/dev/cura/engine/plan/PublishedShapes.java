@@ -1,6 +1,7 @@
 package dev.cura.engine.plan;
 
 import dev.cura.core.synth.LlamaShape;
+import dev.cura.engine.model.Arch;
 import dev.cura.engine.model.LlamaConfig;
 import java.util.List;
 import java.util.Locale;
@@ -77,6 +78,7 @@ public final class PublishedShapes {
         0,
         1,
         List.of(2),
-        8192);
+        8192,
+        Arch.LLAMA);
   }
 }

@@ -7,7 +7,6 @@ import dev.cura.core.tensor.DType;
 import dev.cura.engine.testutil.RandomLlama;
 import dev.cura.engine.testutil.ReferenceLlama;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,9 +33,7 @@ class ForwardParityTest {
 
   @Test
   void explicitHeadDimAndTheta() {
-    LlamaConfig cfg =
-        new LlamaConfig(
-            "mistral", 120, 48, 80, 2, 4, 1, 16, 1e-5, 500000.0, false, 0, 1, List.of(2), 512);
+    LlamaConfig cfg = RandomLlama.smallMistral(500000.0, false, 0);
     check(cfg, RandomLlama.weights(cfg, 3));
   }
 

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.cura.engine.testutil.RandomLlama;
 import java.util.Arrays;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,9 +25,7 @@ class KvCacheTest {
 
   @Test
   void cachedLogitsKeepMistralsSlidingWindow() {
-    check(
-        new LlamaConfig(
-            "mistral", 120, 48, 80, 2, 4, 1, 16, 1e-5, 10000.0, true, 4, 1, List.of(2), 512));
+    check(RandomLlama.smallMistral(10000.0, true, 4));
   }
 
   static void check(LlamaConfig cfg) {

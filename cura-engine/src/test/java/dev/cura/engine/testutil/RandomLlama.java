@@ -1,5 +1,6 @@
 package dev.cura.engine.testutil;
 
+import dev.cura.engine.model.Arch;
 import dev.cura.engine.model.CheckpointWriter;
 import dev.cura.engine.model.InMemoryWeights;
 import dev.cura.engine.model.LlamaConfig;
@@ -10,6 +11,31 @@ import java.util.SplittableRandom;
 /** Random Llama weights from a seeded RNG, in transformers' tensor names. */
 public final class RandomLlama {
   private RandomLlama() {}
+
+  /**
+   * A small Mistral-shaped config (vocab 120, hidden 48, 2 layers, 4 query heads over 1 key/value
+   * head of width 16, eps 1e-5) with RoPE base {@code theta} and sliding window {@code window} (0
+   * for none).
+   */
+  public static LlamaConfig smallMistral(double theta, boolean tied, int window) {
+    return new LlamaConfig(
+        "mistral",
+        120,
+        48,
+        80,
+        2,
+        4,
+        1,
+        16,
+        1e-5,
+        theta,
+        tied,
+        window,
+        1,
+        List.of(2),
+        512,
+        Arch.LLAMA.withFamily("mistral"));
+  }
 
   public static List<CheckpointWriter.Entry> entries(LlamaConfig cfg, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);

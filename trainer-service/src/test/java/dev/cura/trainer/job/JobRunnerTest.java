@@ -18,20 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The job logic around the engine, with a deterministic stand-in engine and a real store. */
-class JobRunnerTest {
-  @TempDir Path tmp;
-  JobFixture fx;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    fx = new JobFixture(tmp);
-  }
-
+class JobRunnerTest extends JobFixtureTest {
   @Test
   void trainsPublishingProgressCheckpointsAndOneAdapterWithLineage() throws Exception {
     var engine = new ScriptedEngine();
@@ -325,22 +315,16 @@ class JobRunnerTest {
 
   /** Wraps an engine so that the worker "stops" once step {@code n} is done. */
   static TrainingEngine stopAfter(TrainingEngine engine, long n, JobFixture.Flags flags) {
-    return (plan, listener) ->
-        engine.train(
-            plan,
-            new Forwarding(listener) {
-              @Override
-              public void onStep(StepStats s) {
-                super.onStep(s);
-                if (s.step() == n) {
-                  flags.stopping = true;
-                }
-              }
-            });
+    return afterStep(engine, n, () -> flags.stopping = true);
   }
 
   /** Wraps an engine so that the job is cancelled once step {@code n} is done. */
   static TrainingEngine cancelAfter(TrainingEngine engine, long n, JobFixture.Flags flags) {
+    return afterStep(engine, n, () -> flags.cancelled = true);
+  }
+
+  /** Wraps an engine so that {@code action} runs once step {@code n} is done. */
+  private static TrainingEngine afterStep(TrainingEngine engine, long n, Runnable action) {
     return (plan, listener) ->
         engine.train(
             plan,
@@ -349,7 +333,7 @@ class JobRunnerTest {
               public void onStep(StepStats s) {
                 super.onStep(s);
                 if (s.step() == n) {
-                  flags.cancelled = true;
+                  action.run();
                 }
               }
             });

@@ -12,28 +12,17 @@ import dev.cura.events.EventDecodingException;
 import dev.cura.events.JobFailed;
 import dev.cura.events.TrainingProgress;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a delivery may touch: only its own tenant's job, only store content; how often a job may
  * kill its trainer; and who may write after a take-over (the lease's epoch fence).
  */
-class JobRunnerTrustTest {
-  @TempDir Path tmp;
-  JobFixture fx;
-
-  @BeforeEach
-  void setUp() throws Exception {
-    fx = new JobFixture(tmp);
-  }
-
+class JobRunnerTrustTest extends JobFixtureTest {
   @Test
   void aJobIdOfAnotherTenantIsRefusedWithoutTouchingTheOwnersJob() throws Exception {
     var events = new JobFixture.Recorded();

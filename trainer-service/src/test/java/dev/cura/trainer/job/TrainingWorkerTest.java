@@ -8,28 +8,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cura.events.AdapterTrained;
 import dev.cura.events.CheckpointSaved;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The worker's threads, duplicate deliveries, stop/start, drain and release. */
-class TrainingWorkerTest {
+class TrainingWorkerTest extends JobFixtureTest {
   private static final long WAIT_S = 60;
 
-  @TempDir Path tmp;
-  JobFixture fx;
   HoldingEngine engine;
   JobFixture.Recorded events;
   TrainingWorker worker;
 
   @BeforeEach
   void setUp() throws Exception {
-    fx = new JobFixture(tmp);
     engine = new HoldingEngine(new ScriptedEngine());
     events = new JobFixture.Recorded();
     worker = new TrainingWorker(fx.runner(engine, events, tmp.resolve("w")), 1);
@@ -41,11 +37,21 @@ class TrainingWorkerTest {
     worker.close();
   }
 
+  /**
+   * Submits a job of {@code steps} steps, checkpointing every {@code every}, and waits until the
+   * engine holds it after step {@code holdAt}.
+   */
+  private CompletableFuture<JobOutcome> submitHeldAfterStep(
+      String jobId, int steps, int every, long holdAt) throws Exception {
+    var held = engine.holdAfterStep(jobId, holdAt);
+    var result = worker.submit(JobFixture.delivery(fx.job(jobId, steps, every)));
+    assertTrue(held.await(WAIT_S, TimeUnit.SECONDS));
+    return result;
+  }
+
   @Test
   void aSecondDeliveryOfARunningJobJoinsItsRun() throws Exception {
-    var held = engine.holdAfterStep("ftjob-a", 1);
-    var first = worker.submit(JobFixture.delivery(fx.job("ftjob-a", 3, 2)));
-    assertTrue(held.await(WAIT_S, TimeUnit.SECONDS));
+    var first = submitHeldAfterStep("ftjob-a", 3, 2, 1);
     var second = worker.submit(JobFixture.delivery(fx.job("ftjob-a", 3, 2)));
     assertSame(first, second);
     assertEquals(List.of(new TrainingWorker.HeldJob("ftjob-a", "running")), worker.jobs());
@@ -57,9 +63,7 @@ class TrainingWorkerTest {
 
   @Test
   void stoppedJobsStayHeldAndResumeOnStart() throws Exception {
-    var held = engine.holdAfterStep("ftjob-b", 3);
-    var result = worker.submit(JobFixture.delivery(fx.job("ftjob-b", 5, 2)));
-    assertTrue(held.await(WAIT_S, TimeUnit.SECONDS));
+    var result = submitHeldAfterStep("ftjob-b", 5, 2, 3);
 
     assertTrue(worker.stop(Duration.ofSeconds(WAIT_S)));
     assertFalse(result.isDone(), "a stopped job has no outcome yet");
@@ -76,9 +80,7 @@ class TrainingWorkerTest {
 
   @Test
   void drainCheckpointsAndHandsBackEveryJob() throws Exception {
-    var held = engine.holdAfterStep("ftjob-c", 1);
-    var running = worker.submit(JobFixture.delivery(fx.job("ftjob-c", 5, 4)));
-    assertTrue(held.await(WAIT_S, TimeUnit.SECONDS));
+    var running = submitHeldAfterStep("ftjob-c", 5, 4, 1);
     var waiting = worker.submit(JobFixture.delivery(fx.job("ftjob-d", 5, 4)));
 
     assertEquals(
@@ -100,9 +102,7 @@ class TrainingWorkerTest {
 
   @Test
   void aReleasedJobStopsWithoutOutcome() throws Exception {
-    var held = engine.holdAfterStep("ftjob-f", 2);
-    var result = worker.submit(JobFixture.delivery(fx.job("ftjob-f", 5, 10)));
-    assertTrue(held.await(WAIT_S, TimeUnit.SECONDS));
+    var result = submitHeldAfterStep("ftjob-f", 5, 10, 2);
     worker.release("ftjob-f");
     assertEquals(JobOutcome.STOPPED, result.get(WAIT_S, TimeUnit.SECONDS));
     assertTrue(events.of(AdapterTrained.class).isEmpty());

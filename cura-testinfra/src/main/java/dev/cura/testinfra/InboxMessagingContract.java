@@ -1,0 +1,31 @@
+package dev.cura.testinfra;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.cura.events.EncodedEvent;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/**
+ * The {@link MessagingContract} of a service with an inbox (cura-rest's {@code ProcessedEvent} in
+ * its own table, PostgreSQL): the good record is delivered twice and leaves one inbox row.
+ */
+public abstract class InboxMessagingContract extends MessagingContract {
+  /** The service's inbox table, e.g. {@code gw_processed_event}. */
+  protected abstract String inboxTable();
+
+  @Override
+  protected RecordMetadata sendGood(EncodedEvent good) {
+    TestKafka.send(good);
+    // the same event again (a redelivery): the inbox must make it a no-op
+    return TestKafka.send(good);
+  }
+
+  @Override
+  protected void assertGoodRecordHandled(String key) throws Exception {
+    assertEquals(
+        1,
+        EmbeddedPostgresServer.count(
+            "select count(*) from " + inboxTable() + " where job_id = ?", key),
+        "one inbox row for the event and its redelivery");
+  }
+}
