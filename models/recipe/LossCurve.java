@@ -40,7 +40,7 @@ public final class LossCurve {
     System.out.print(LossChart.render(train, 60, 12));
     System.out.println();
     System.out.println("held-out loss (nats/token)");
-    System.out.print(LossChart.render(heldOut, Math.min(60, heldOut.size()), 8));
+    System.out.print(LossChart.render(heldOut, 60, 8));
     StringBuilder row = new StringBuilder();
     heldOut.forEach(
         (step, loss) -> row.append(String.format(Locale.ROOT, " %d:%.3f", step, loss)));
