@@ -314,9 +314,17 @@ final class GatewayFuzzCases {
     c.add(get(f, "/v1/files/file-%00").expect("files: NUL in the id", 400, null));
     c.add(get(f, "/v1/files/file-none").expect("files: no such file", 404, "not_found"));
     c.add(
-        Req.of("DELETE", "/v1/files/" + f.fileA())
+        Req.of("DELETE", "/v1/files/" + f.fileB())
             .key(f.memberA())
-            .expect("files: DELETE", 405, null));
+            .expect("files: DELETE of another tenant's file", 404, "not_found"));
+    c.add(
+        Req.of("DELETE", "/v1/files/file-none")
+            .key(f.memberA())
+            .expect("files: DELETE of no such file", 404, "not_found"));
+    c.add(
+        Req.of("PUT", "/v1/files/" + f.fileA())
+            .key(f.memberA())
+            .expect("files: PUT", 405, "method_not_allowed"));
   }
 
   private static Case register(String key, String name, String json, int status, String code) {

@@ -248,6 +248,9 @@ final class JobSpecJson {
                 spec.withDefaults().optimizer().learningRate() / JobSpec.DEFAULT_LEARNING_RATE);
           }
         });
+    // absent = the trainer's device default (bf16 on CUDA, float32 on the CPU), shown as OpenAI
+    // shows a setting the service chooses
+    out.putIfAbsent("compute_dtype", "auto");
     return out;
   }
 
