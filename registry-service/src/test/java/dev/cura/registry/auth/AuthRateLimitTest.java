@@ -22,11 +22,18 @@ import org.junit.jupiter.api.Test;
 @TestProfile(AuthRateLimitTest.FiveFailures.class)
 @WithTestResource(KafkaPostgresTestResource.class)
 class AuthRateLimitTest {
-  /** Five failures per window (the default profile lifts the limit for the fuzz corpus). */
+  /**
+   * Five failures per window (the default profile lifts the limit for the fuzz corpus). The key
+   * cache keeps the known key for the whole test: with its default 5 s, a run slowed by a loaded
+   * machine let the key expire, and the next lookup from the blocked address was (rightly) a 429.
+   */
   public static class FiveFailures implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("cura.auth.max-failures", "5", "cura.auth.failure-window", "10m");
+      return Map.of(
+          "cura.auth.max-failures", "5",
+          "cura.auth.failure-window", "10m",
+          "cura.auth.cache-ttl", "10m");
     }
   }
 
