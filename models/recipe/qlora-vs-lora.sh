@@ -9,7 +9,7 @@
 # Writes .cura/qlora-vs-lora/<model>/{nf4,none}/ (adapters + metrics.json) and prints one JSON line
 # per model: the untuned base (dense and NF4), QLoRA, LoRA.
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 MODEL="${1:-models/cura-small}"
 STEPS="${2:-200}"

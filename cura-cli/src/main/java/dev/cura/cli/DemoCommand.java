@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ./cura demo}: the whole system on the bundled example. Starts the local stack unless it is
- * up, registers the bundled base model ({@code models/cura-tiny}, or {@code --base}), uploads the
+ * up, registers the bundled base model ({@code models/cura-small}, or {@code --base}), uploads the
  * youtube-replies data set, submits a QLoRA job (NF4 + double quantization, paged AdamW) over REST,
  * follows its live events, downloads the registered adapter from the registry and compares the base
  * model with the fine-tuned one on validation comments: the job's loss curve, eval loss, replies
@@ -44,13 +44,17 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Runs the whole system on the bundled example: fine-tunes the bundled base model"
-          + " (models/cura-tiny, or --base) to reply to YouTube comments in the channel owner's voice"
+          + " (models/cura-small, or --base) to reply to YouTube comments in the channel owner's voice"
           + " (datasets/youtube-replies) and shows replies before and after.",
       "Starts the local stack if needed (./cura up) and stops it afterwards unless"
           + " --keep-running."
     })
 public final class DemoCommand implements Callable<Integer> {
-  static final String DEFAULT_BASE = "cura-tiny";
+  static final String DEFAULT_BASE = "cura-small";
+
+  /** The base used when {@link #DEFAULT_BASE}'s weights are not in the checkout. */
+  static final String FALLBACK_BASE = "cura-tiny";
+
   static final String DATA_DIR = "datasets/youtube-replies";
 
   /** Longest youtube-replies example with either bundled chat template is under 70 tokens. */
@@ -66,10 +70,9 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--base",
-      defaultValue = DEFAULT_BASE,
       description =
-          "base model: a bundled one (models/NAME: cura-tiny, cura-small once built by its"
-              + " recipe) or a Hugging Face Llama directory (${DEFAULT-VALUE})")
+          "base model: a bundled one (models/NAME: cura-small, the default; cura-tiny: 5×"
+              + " smaller and faster) or a Hugging Face Llama directory")
   String base;
 
   @Option(
@@ -143,7 +146,7 @@ public final class DemoCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     StackPaths paths = StackPaths.current();
     Path repo = paths.repo();
-    Path model = baseDir(repo);
+    Path model = base != null ? baseDir(repo, base) : defaultBase(repo);
     JobDefaults d =
         DEFAULTS.getOrDefault(model.getFileName().toString(), DEFAULTS.get(DEFAULT_BASE));
     steps = steps != null ? steps : d.steps();
@@ -234,12 +237,32 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  /** models/NAME for a bundled base, else --base as a directory. */
-  private Path baseDir(Path repo) {
+  /** models/NAME for a bundled base, else {@code base} as a directory. */
+  static Path baseDir(Path repo, String base) {
     Path bundled = repo.resolve("models").resolve(base);
     return base.matches("[A-Za-z0-9._-]+") && Files.isDirectory(bundled)
         ? bundled
         : Path.of(base).toAbsolutePath().normalize();
+  }
+
+  /**
+   * models/cura-small; models/cura-tiny (with a note) in a checkout where cura-small's weights have
+   * not been built yet.
+   */
+  static Path defaultBase(Path repo) {
+    Path preferred = repo.resolve("models").resolve(DEFAULT_BASE);
+    if (Files.isRegularFile(preferred.resolve("model.safetensors"))) {
+      return preferred;
+    }
+    System.out.println(
+        "cura demo: models/"
+            + DEFAULT_BASE
+            + " has no weights in this checkout (models/"
+            + DEFAULT_BASE
+            + "/recipe/build.sh builds them); using models/"
+            + FALLBACK_BASE
+            + " (--base chooses)");
+    return repo.resolve("models").resolve(FALLBACK_BASE);
   }
 
   private int runJob(
