@@ -86,7 +86,10 @@ class CuraOps(torch.nn.Module):
         bitsandbytes' dequantize kernel does). n must be a multiple of the block size.
         """
         idx.copy_(packed)
-        torch.index_select(pair_table, 0, idx, out=vals)
+        # each (hi, lo) pair of float32 moves as one 8-byte element: the [256, 2] table and the
+        # [n/2, 2] scratch viewed as complex64 (same storage, same bits; TorchScript has no
+        # view(dtype)) make it a 1-D gather, about twice as fast as gathering 2-float rows
+        torch.index_select(torch.view_as_complex(pair_table), 0, idx, out=torch.view_as_complex(vals))
         nb = absmax.size(0)
         torch.mul(vals.view(nb, -1), absmax.view(nb, 1), out=out.view(nb, -1))
         return out

@@ -94,6 +94,13 @@ public final class BenchTrainCommand implements Callable<Integer> {
   boolean plan;
 
   @Option(
+      names = "--paper",
+      description =
+          "with --plan: the QLoRA recipe's plan for Llama-3 8B and LLaMA 13B/33B/65B at seq 512"
+              + " and 2048 beside the QLoRA paper's figures")
+  boolean paper;
+
+  @Option(
       names = "--arch",
       description =
           "a family's published shape nearest --params: llama3 | qwen2 | qwen3 | mistral | phi3 |"
@@ -106,6 +113,12 @@ public final class BenchTrainCommand implements Callable<Integer> {
     return CliErrors.run(
         "bench train",
         () -> {
+          if (plan && paper) {
+            return PlanPrinter.paper();
+          }
+          if (paper) {
+            throw new IllegalArgumentException("--paper goes with --plan");
+          }
           if (plan) {
             return PlanPrinter.print(
                 arch == null ? "synthetic" : arch,

@@ -54,7 +54,34 @@ public final class EmbeddedKafka {
     return bootstrap;
   }
 
+  /**
+   * Starts the broker on two free ports. A port found free can be taken by another process before
+   * the broker binds it (on a machine where several builds start brokers and clients, each of whose
+   * connections takes an ephemeral port): that start fails with a BindException, and the broker is
+   * started again on fresh ports, up to five times.
+   */
   private static String startBroker() {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startBrokerOnce();
+      } catch (RuntimeException e) {
+        if (attempt >= 5 || !causedByBind(e)) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static boolean causedByBind(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.BindException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String startBrokerOnce() {
     QUIET.forEach(l -> l.setLevel(java.util.logging.Level.WARNING));
     try {
       int port = freePort();
@@ -106,7 +133,13 @@ public final class EmbeddedKafka {
         throw new IllegalStateException("kafka storage format failed with status " + rc);
       }
       KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(p, false), Time.SYSTEM);
-      server.startup();
+      try {
+        server.startup();
+      } catch (RuntimeException e) {
+        server.shutdown(); // releases what the failed start opened before a retry
+        server.awaitShutdown();
+        throw e;
+      }
       Runtime.getRuntime()
           .addShutdownHook(
               new Thread(

@@ -152,7 +152,9 @@ public final class EmbeddedPostgresServer {
       Runtime.getRuntime()
           .addShutdownHook(new Thread(() -> signal(p.pid()), "cura-test-pg-restarted-stop"));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-      while (!accepts(port)) {
+      // the port opens before recovery ends ("the database system is starting up"): wait for a
+      // login that succeeds, not for the socket
+      while (!acceptsLogins()) {
         if (!p.isAlive() || System.nanoTime() > deadline) {
           throw new IllegalStateException(
               "PostgreSQL did not come back: " + Files.readString(dataDir.resolve("restart.log")));
@@ -173,11 +175,12 @@ public final class EmbeddedPostgresServer {
     }
   }
 
-  private static boolean accepts(int port) {
-    try (var socket = new java.net.Socket()) {
-      socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
-      return true;
-    } catch (IOException e) {
+  private static boolean acceptsLogins() {
+    Connection c = connection;
+    try (var conn =
+        java.sql.DriverManager.getConnection("jdbc:" + c.reactiveUrl(), c.user(), c.password())) {
+      return conn.isValid(5);
+    } catch (java.sql.SQLException e) {
       return false;
     }
   }

@@ -88,7 +88,7 @@ public final class BenchTrainWorker {
           MemoryPlan.estimate(
               cfg,
               new MemoryPlan.Settings(
-                  quant == LoadOptions.Quant.NF4,
+                  quant.type() != null, // 4-bit; a parsed Quant is not the NF4 constant
                   true,
                   64,
                   dtype,

@@ -64,6 +64,42 @@ public final class PlanPrinter {
     return 0;
   }
 
+  /** The QLoRA paper's models, with what the paper reports for each (arXiv:2305.14314). */
+  private static final String[][] PAPER = {
+    {"llama3", "8B", "— (7B: 5 GB deployed, Table 6)"},
+    {"llama", "13B", "10 GB deployed (Table 6)"},
+    {"llama", "33B", "trains on a 24 GB GPU; 21 GB deployed"},
+    {"llama", "65B", "trains on a 48 GB GPU; 41 GB deployed"},
+  };
+
+  /**
+   * {@code --plan --paper}: the QLoRA recipe (NF4 + DQ, bf16, r = 16 on all linears, batch 1, paged
+   * AdamW, CUDA) for Llama-3 8B and LLaMA 13B/33B/65B at 512 and 2048 tokens, beside the paper's
+   * figures — one table from one command.
+   */
+  public static int paper() {
+    int[] lengths = {512, 2048};
+    System.out.println(
+        "memory plan, QLoRA recipe (NF4 + DQ block 64, bf16 compute, LoRA r=16 on all linears,"
+            + " batch 1, per-layer recompute, paged AdamW) on CUDA; predicted peak device memory");
+    System.out.printf("%-16s %10s %10s   %s%n", "model", "seq 512", "seq 2048", "QLoRA paper");
+    for (String[] row : PAPER) {
+      LlamaConfig cfg = PublishedShapes.config(row[0], row[1]);
+      StringBuilder line = new StringBuilder(String.format("%-16s", row[0] + " " + row[1]));
+      for (int len : lengths) {
+        MemoryPlan plan =
+            MemoryPlan.estimate(cfg, MemoryPlan.Settings.qlora(DataType.BFLOAT16, 1, len, true));
+        line.append(String.format(" %6.2f GiB", gib(plan.totalBytes())));
+      }
+      System.out.println(line + "   " + row[2]);
+    }
+    System.out.println(
+        "(24 GB = 22.35 GiB, 48 GB = 44.70 GiB; the paper's 33B/65B runs use 16 source + 512 target"
+            + " tokens; per-model breakdown: --plan --arch ARCH --params P --seq-len L --device"
+            + " cuda)");
+    return 0;
+  }
+
   private static double gib(long b) {
     return b / (double) (1L << 30);
   }

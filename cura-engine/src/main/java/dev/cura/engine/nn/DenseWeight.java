@@ -31,8 +31,11 @@ public final class DenseWeight implements FrozenWeight {
   }
 
   /**
-   * y = x·Wᵀ. A weight stored in another dtype than x (fp16 embeddings of big synthetic models) is
-   * converted into a temporary of {@code m} first.
+   * y = x·Wᵀ. A weight stored in another dtype than x (the fp16 embedding/lm_head of the benches'
+   * big synthetic models; loaded models hold every weight in the compute dtype) multiplies in its
+   * own dtype: x is cast to it and the product cast back to x's. Casting W instead would make a
+   * float32 copy of it per call — 2.1 GB for a 128K-vocabulary lm_head, per block of the loss head
+   * — which autograd keeps until the block's backward.
    */
   @Override
   public NDArray apply(NDArray x, NDManager m) {
@@ -40,7 +43,8 @@ public final class DenseWeight implements FrozenWeight {
       return x.matMul(Nd.own(m, weight.transpose()));
     }
     if (Nd.dtype(weightT) != Nd.dtype(x)) {
-      return x.matMul(Nd.cast(m, weightT, Nd.dtype(x)));
+      NDArray y = Nd.cast(m, x, Nd.dtype(weightT)).matMul(weightT);
+      return Nd.cast(m, y, Nd.dtype(x));
     }
     return x.matMul(weightT);
   }

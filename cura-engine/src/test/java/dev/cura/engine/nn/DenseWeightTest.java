@@ -1,0 +1,64 @@
+package dev.cura.engine.nn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A weight stored in another dtype than its input (the benches' fp16 lm_head under float32 compute)
+ * multiplies in its own dtype: the output and the input's gradient come back in the input's dtype
+ * and equal the exact product up to fp16's rounding of the operands and the result (relative 2⁻¹¹
+ * each, so a bound of 4·2⁻¹¹ of the sum of |terms|).
+ */
+class DenseWeightTest {
+  @Test
+  void mixedDtypeWeightMultipliesInItsOwnDtype() {
+    int rows = 5, in = 24, out = 40;
+    SplittableRandom rng = new SplittableRandom(11);
+    float[] w = Nf4WeightTest.gaussian(rng, out * in);
+    float[] x = Nf4WeightTest.gaussian(rng, rows * in);
+    float[] gy = Nf4WeightTest.gaussian(rng, rows * out);
+    boolean was = Nd.gradMode(true);
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray w16 = Nd.cast(m, Nd.floats(m, w, new Shape(out, in)), DataType.FLOAT16);
+      DenseWeight dense = new DenseWeight(w16);
+      float[] wq = Nd.cast(m, w16, DataType.FLOAT32).toFloatArray(); // W as stored
+      NDArray xs = Nd.floats(m, x, new Shape(rows, in));
+      xs.setRequiresGradient(true);
+      NDArray y = dense.apply(xs, m);
+      assertEquals(DataType.FLOAT32, Nd.dtype(y));
+      Nd.backward(y, Nd.floats(m, gy, new Shape(rows, out)));
+      NDArray gx = xs.getGradient();
+      assertEquals(DataType.FLOAT32, Nd.dtype(gx));
+      assertEquals(DataType.FLOAT16, Nd.dtype(w16), "W keeps its dtype");
+      float[] ys = y.toFloatArray();
+      float[] gxs = gx.toFloatArray();
+      double tol = 4 * Math.pow(2, -11);
+      for (int r = 0; r < rows; r++) {
+        for (int o = 0; o < out; o++) {
+          double exact = 0, mag = 0;
+          for (int i = 0; i < in; i++) {
+            exact += (double) x[r * in + i] * wq[o * in + i];
+            mag += Math.abs((double) x[r * in + i] * wq[o * in + i]);
+          }
+          assertEquals(exact, ys[r * out + o], tol * mag, "y[" + r + ", " + o + "]");
+        }
+        for (int i = 0; i < in; i++) {
+          double exact = 0, mag = 0;
+          for (int o = 0; o < out; o++) {
+            exact += (double) gy[r * out + o] * wq[o * in + i];
+            mag += Math.abs((double) gy[r * out + o] * wq[o * in + i]);
+          }
+          assertEquals(exact, gxs[r * in + i], tol * mag, "dx[" + r + ", " + i + "]");
+        }
+      }
+    } finally {
+      Nd.gradMode(was);
+    }
+  }
+}
