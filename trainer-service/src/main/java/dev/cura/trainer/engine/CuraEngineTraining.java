@@ -1,15 +1,21 @@
 package dev.cura.trainer.engine;
 
 import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cura.core.store.ArtifactStore;
 import dev.cura.core.util.FileTrees;
+import dev.cura.engine.model.LlamaConfig;
 import dev.cura.engine.nn.ComputeDevice;
+import dev.cura.engine.optim.OptimizerKind;
+import dev.cura.engine.plan.MemoryPlan;
 import dev.cura.engine.train.StepMetrics;
 import dev.cura.engine.train.TrainConfig;
 import dev.cura.engine.train.TrainResult;
 import dev.cura.engine.train.Trainer;
+import dev.cura.events.JobSpec;
+import dev.cura.trainer.job.JobException;
 import dev.cura.trainer.job.StepStats;
 import dev.cura.trainer.job.TrainingEngine;
 import dev.cura.trainer.job.TrainingListener;
@@ -22,6 +28,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -41,6 +48,7 @@ public final class CuraEngineTraining implements TrainingEngine {
 
   @Override
   public TrainingResult train(TrainingPlan plan, TrainingListener listener) throws Exception {
+    refuseIfTooBig(plan);
     Path out = plan.workDir().resolve("run");
     Files.createDirectories(out);
     if (plan.resumeFrom() != null) {
@@ -79,6 +87,69 @@ public final class CuraEngineTraining implements TrainingEngine {
     Files.copy(
         out.resolve("adapter_model.safetensors"), adapter.resolve("adapter_model.safetensors"));
     return new TrainingResult(adapter, metrics(r, plan.device().equals("cuda")), r.steps(), false);
+  }
+
+  /**
+   * The memory pre-check: the engine's {@link MemoryPlan} of one step from the base's {@code
+   * config.json} and the job's settings, against the worker's budget; a job that cannot fit is a
+   * user error naming the settings that drive it, before anything is loaded.
+   */
+  static void refuseIfTooBig(TrainingPlan plan) throws IOException {
+    long budget = plan.memoryBudgetBytes();
+    if (budget <= 0) {
+      return;
+    }
+    LlamaConfig model = LlamaConfig.read(plan.baseModelDir());
+    MemoryPlan estimate = MemoryPlan.estimate(model, settings(plan));
+    long need = estimate.totalBytes();
+    if (need <= budget) {
+      return;
+    }
+    String largest =
+        estimate.items().stream()
+            .sorted((a, b) -> Long.compare(b.bytes(), a.bytes()))
+            .limit(3)
+            .map(i -> i.name() + " " + gib(i.bytes()))
+            .collect(Collectors.joining(", "));
+    var t = plan.spec().training();
+    throw JobException.user(
+        "the job needs about "
+            + gib(need)
+            + " of memory per step but this worker has "
+            + gib(budget)
+            + " (largest: "
+            + largest
+            + "); lower training.batch_size ("
+            + t.batchSize()
+            + ") or training.seq_len ("
+            + t.seqLen()
+            + "), or ask an operator for bigger workers");
+  }
+
+  /** The job's step as the memory plan sees it. */
+  static MemoryPlan.Settings settings(TrainingPlan plan) {
+    var spec = plan.spec();
+    boolean gpu = plan.device().equals("cuda");
+    String dtype = spec.training().computeDtype();
+    DataType compute =
+        dtype == null
+            ? (gpu ? DataType.BFLOAT16 : DataType.FLOAT32)
+            : dtype.equals("bf16") ? DataType.BFLOAT16 : DataType.FLOAT32;
+    var q = spec.quantization();
+    return new MemoryPlan.Settings(
+        !q.type().equals("none"),
+        q.doubleQuant(),
+        q.blocksize() == null ? JobSpec.DEFAULT_BLOCKSIZE : q.blocksize(),
+        compute,
+        spec.lora().r(),
+        spec.training().batchSize(),
+        spec.training().seqLen(),
+        gpu,
+        OptimizerKind.of(spec.optimizer().name()).paged());
+  }
+
+  private static String gib(long bytes) {
+    return String.format(java.util.Locale.ROOT, "%.2f GiB", bytes / (double) (1L << 30));
   }
 
   /** The job's settings as the engine's config (the steps follow from the spec and the data). */

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cura.engine.model.LoadOptions;
 import dev.cura.engine.nn.LoraConfig;
 import dev.cura.engine.optim.OptimizerKind;
+import dev.cura.events.JobFailed;
 import dev.cura.events.JobSpec;
+import dev.cura.trainer.job.JobException;
 import dev.cura.trainer.job.TrainingPlan;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +78,41 @@ class CuraEngineTrainingTest {
                     tmp.resolve("out")));
     assertTrue(e.getMessage().startsWith("lora.target_modules"), e.getMessage());
     assertTrue(e.getMessage().contains("'qkv'"), e.getMessage());
+  }
+
+  @Test
+  void aJobThatCannotFitTheWorkerIsRefusedBeforeAnythingIsLoaded() throws Exception {
+    // only config.json: the check must not need the weights (nothing is loaded before it)
+    Path base = Files.createDirectories(tmp.resolve("base"));
+    Files.copy(Path.of("../models/cura-tiny/config.json"), base.resolve("config.json"));
+    long eightGiB = 8L << 30;
+    JobSpec huge = JobSpec.builder().batchSize(1024).seqLen(131072).build();
+    var e =
+        assertThrows(
+            JobException.class,
+            () -> new CuraEngineTraining().train(sized(huge, base, eightGiB), null));
+    assertEquals(JobFailed.Code.USER_ERROR, e.code());
+    assertTrue(e.getMessage().contains("training.batch_size (1024)"), e.getMessage());
+    assertTrue(e.getMessage().contains("training.seq_len (131072)"), e.getMessage());
+    assertTrue(e.getMessage().contains("8.00 GiB"), e.getMessage());
+    // the bundled demo job on the same base fits easily (the plan, not the check, would fail)
+    CuraEngineTraining.refuseIfTooBig(sized(JobSpec.builder().build(), base, eightGiB));
+    assertFalse(Files.exists(tmp.resolve("run")), "nothing was written for the refused job");
+  }
+
+  private TrainingPlan sized(JobSpec spec, Path base, long budget) throws Exception {
+    TrainingPlan p = plan(spec, null);
+    return new TrainingPlan(
+        p.jobId(),
+        base,
+        p.baseModelName(),
+        p.trainFile(),
+        null,
+        p.spec(),
+        "cpu",
+        budget,
+        tmp,
+        null);
   }
 
   private TrainingPlan plan(JobSpec spec, Path resumeFrom) throws Exception {
