@@ -1,14 +1,13 @@
 package dev.cura.trainer.engine;
 
 import ai.djl.Device;
-import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cura.core.store.ArtifactStore;
 import dev.cura.core.util.FileTrees;
 import dev.cura.engine.model.LlamaConfig;
+import dev.cura.engine.model.LoadOptions;
 import dev.cura.engine.nn.ComputeDevice;
-import dev.cura.engine.optim.OptimizerKind;
 import dev.cura.engine.plan.MemoryPlan;
 import dev.cura.engine.train.StepMetrics;
 import dev.cura.engine.train.TrainConfig;
@@ -63,14 +62,7 @@ public final class CuraEngineTraining implements TrainingEngine {
     var bridge = new Bridge(listener, plan, countExamples(plan.trainFile()));
     TrainResult r;
     try {
-      r =
-          Trainer.run(
-              cfg,
-              cfg.loadOptions(
-                  plan.device().equals("cuda")
-                      ? ComputeDevice.of(Device.gpu())
-                      : ComputeDevice.cpu()),
-              bridge);
+      r = Trainer.run(cfg, cfg.loadOptions(device(plan)), bridge);
     } catch (CheckpointFailure e) {
       throw e.cause;
     }
@@ -126,26 +118,31 @@ public final class CuraEngineTraining implements TrainingEngine {
             + "), or ask an operator for bigger workers");
   }
 
-  /** The job's step as the memory plan sees it. */
+  /**
+   * The job's step as the memory plan sees it: quantization, compute dtype (the device's default
+   * when the job leaves it out) and optimizer as the engine will load and run them.
+   */
   static MemoryPlan.Settings settings(TrainingPlan plan) {
+    ComputeDevice device = device(plan);
+    TrainConfig cfg = config(plan, plan.workDir().resolve("run"));
+    LoadOptions load = cfg.loadOptions(device);
     var spec = plan.spec();
-    boolean gpu = plan.device().equals("cuda");
-    String dtype = spec.training().computeDtype();
-    DataType compute =
-        dtype == null
-            ? (gpu ? DataType.BFLOAT16 : DataType.FLOAT32)
-            : dtype.equals("bf16") ? DataType.BFLOAT16 : DataType.FLOAT32;
     var q = spec.quantization();
     return new MemoryPlan.Settings(
-        !q.type().equals("none"),
+        !load.quant().dense(),
         q.doubleQuant(),
         q.blocksize() == null ? JobSpec.DEFAULT_BLOCKSIZE : q.blocksize(),
-        compute,
-        spec.lora().r(),
+        load.computeDtype(),
+        cfg.lora().rank(),
         spec.training().batchSize(),
         spec.training().seqLen(),
-        gpu,
-        OptimizerKind.of(spec.optimizer().name()).paged());
+        device.isGpu(),
+        cfg.optimizer().paged());
+  }
+
+  /** Where the job runs: the GPU for {@code cuda}, else the CPU. */
+  private static ComputeDevice device(TrainingPlan plan) {
+    return plan.device().equals("cuda") ? ComputeDevice.of(Device.gpu()) : ComputeDevice.cpu();
   }
 
   private static String gib(long bytes) {
