@@ -21,17 +21,18 @@ public final class MetricsCatalog {
   private MetricsCatalog() {}
 
   /**
-   * The {@code cura_*} families the catalog says {@code service} (e.g. "gateway-service") exports.
+   * The families the catalog says {@code service} (e.g. "gateway-service") exports: its own {@code
+   * cura_*} meters and the standard JVM, process, HTTP and Kafka client series the dashboards read.
    */
-  public static Set<String> curaFamiliesOf(String service) {
+  public static Set<String> familiesOf(String service) {
     Set<String> families = new TreeSet<>();
     for (String line : lines()) {
       String[] f = line.trim().split("\\s+");
-      if (f.length == 2 && f[1].equals(service) && f[0].startsWith("cura_")) {
+      if (f.length == 2 && f[1].equals(service)) {
         families.add(f[0]);
       }
     }
-    if (families.isEmpty()) {
+    if (families.stream().noneMatch(f -> f.startsWith("cura_"))) {
       throw new IllegalStateException(CATALOG + " lists no cura_* family for " + service);
     }
     return families;
@@ -55,7 +56,7 @@ public final class MetricsCatalog {
       samples.add(end < 0 ? line : line.substring(0, end));
     }
     List<String> missing = new ArrayList<>();
-    for (String family : curaFamiliesOf(service)) {
+    for (String family : familiesOf(service)) {
       boolean present =
           samples.stream()
               .anyMatch(
@@ -71,6 +72,21 @@ public final class MetricsCatalog {
       }
     }
     return missing;
+  }
+
+  /**
+   * The value of one sample, {@code series} written as in the exposition (name and labels, e.g.
+   * {@code foo_total{a="b"}}).
+   *
+   * @throws AssertionError when the exposition has no such sample
+   */
+  public static double sample(String prometheusText, String series) {
+    for (String line : prometheusText.split("\n")) {
+      if (line.startsWith(series + " ")) {
+        return Double.parseDouble(line.substring(series.length() + 1).trim().split("\\s+")[0]);
+      }
+    }
+    throw new AssertionError("no sample " + series + " in\n" + prometheusText);
   }
 
   private static List<String> lines() {

@@ -173,6 +173,13 @@ class RegistryApiTest {
         .get("/q/metrics")
         .then()
         .body(containsString("cura_registry_downloads_total{file=\"adapter_model.safetensors\"}"));
+    // downloads are timed on the download route's pre-registered series (AdapterRouteTimers)
+    double downloads =
+        dev.cura.testinfra.MetricsCatalog.sample(
+            given().get("/q/metrics").asString(),
+            "http_server_requests_seconds_count{method=\"GET\",outcome=\"SUCCESS\",status=\"200\","
+                + "uri=\"/v1/adapters/{name}/versions/{v}/files/{file}\"}");
+    org.junit.jupiter.api.Assertions.assertTrue(downloads >= 1, "downloads timed: " + downloads);
   }
 
   @Test
