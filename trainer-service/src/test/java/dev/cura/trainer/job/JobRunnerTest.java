@@ -364,6 +364,11 @@ class JobRunnerTest {
     }
 
     @Override
+    public void onTrainingStarted() throws Exception {
+      inner.onTrainingStarted();
+    }
+
+    @Override
     public void onStep(StepStats stats) {
       inner.onStep(stats);
     }
