@@ -115,6 +115,7 @@ public final class Trainer {
       ComputeDevice device = model.device();
       List<Long> devicePeaks = new ArrayList<>();
       boolean cancelled = false;
+      listener.onStart(start, totalSteps);
       try (NDManager root = NDManager.newBaseManager(model.options().device())) {
         for (long step = start + 1; step <= totalSteps; step++) {
           long t0 = System.nanoTime();

@@ -4,6 +4,12 @@ import java.nio.file.Path;
 
 /** Callbacks of a training run (the trainer-service turns them into events; the CLI into a bar). */
 public interface TrainingListener {
+  /**
+   * Once the model, the data and the optimizer state are loaded (resumed where there was a
+   * checkpoint), before the first step of this run.
+   */
+  default void onStart(long resumedStep, long totalSteps) {}
+
   /** After every optimizer step. */
   default void onStep(StepMetrics step) {}
 

@@ -230,6 +230,17 @@ public final class CuraEngineTraining implements TrainingEngine {
     }
 
     @Override
+    public void onStart(long resumedStep, long totalSteps) {
+      try {
+        listener.onTrainingStarted();
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new CheckpointFailure(e);
+      }
+    }
+
+    @Override
     public void onStep(StepMetrics m) {
       long now = System.nanoTime();
       double seconds = last < 0 ? Double.NaN : (now - last) / 1e9;

@@ -32,10 +32,12 @@ import java.util.Optional;
  *       which fails when the name exists), so two trainers that raced on one job still agree on one
  *       outcome, and a redelivered request re-publishes the same event (same event id, same adapter
  *       digest) instead of training again.
- *   <li>{@code attempts.json}: runs started since the job last made progress (a new checkpoint)
- *       that did not end on their own — a run whose trainer died (native out-of-memory, an abort,
- *       SIGKILL). Bounded, so a job that kills its trainer is failed instead of redelivered
- *       forever.
+ *   <li>{@code attempts.json}: runs that reached training (model loaded, steps about to run) since
+ *       the job last made progress (a new checkpoint) and did not end on their own — a run whose
+ *       trainer died (native out-of-memory, an abort, SIGKILL). Bounded, so a job that kills its
+ *       trainer is failed instead of redelivered forever. A run that died while it was still
+ *       starting (the trainer restarting, the base model loading) is not counted: that is the same
+ *       for every job, so it says nothing about this one.
  *   <li>{@code lease/}: the epoch fence of {@link JobLease}.
  * </ul>
  *
@@ -114,42 +116,59 @@ public final class JobLedger {
   }
 
   /**
-   * Counts a run that starts now. Runs that ended on their own ({@link #endAttempt}) are not
-   * counted; a recorded checkpoint newer than the last counted run's resets the count (the job
-   * makes progress, so its trainers die of something else).
+   * A run starts now. It is counted once it reaches training ({@link #trainingStarted}); runs that
+   * ended on their own ({@link #endAttempt}) are not counted; a recorded checkpoint newer than the
+   * last counted run's resets the count (the job makes progress, so its trainers die of something
+   * else).
    *
-   * @return how many earlier runs since the job's last progress died without ending, not counting
-   *     this one
+   * @return how many earlier runs since the job's last progress died in training without ending,
+   *     not counting this one
    */
   public synchronized int startAttempt() throws IOException {
-    long step = latestCheckpoint().map(CheckpointRecord::step).orElse(-1L);
-    int died = 0;
-    Path file = dir.resolve("attempts.json");
-    if (Files.isRegularFile(file)) {
-      JsonNode n = JSON.readTree(file.toFile());
-      if (n.path("checkpoint_step").asLong(-1) == step) {
-        died = Math.max(0, n.path("running").asInt(0));
-      }
-    }
-    writeAttempts(died + 1, step);
+    int died = died();
+    writeAttempts(died, false);
     return died;
   }
 
-  /** The run counted by {@link #startAttempt} ended on its own (stopped, finished, failed). */
-  public synchronized void endAttempt() throws IOException {
-    Path file = dir.resolve("attempts.json");
-    if (!Files.isRegularFile(file)) {
-      return;
-    }
-    JsonNode n = JSON.readTree(file.toFile());
-    writeAttempts(
-        Math.max(0, n.path("running").asInt(0) - 1), n.path("checkpoint_step").asLong(-1));
+  /** The run of {@link #startAttempt} reached training: from now on its death counts. */
+  public synchronized void trainingStarted() throws IOException {
+    writeAttempts(died() + 1, true);
   }
 
-  private void writeAttempts(int running, long step) throws IOException {
+  /** The run of {@link #startAttempt} ended on its own (stopped, finished, failed). */
+  public synchronized void endAttempt() throws IOException {
+    JsonNode n = attempts();
+    if (n != null && n.path("training").asBoolean(false)) {
+      writeAttempts(Math.max(0, died() - 1), false);
+    }
+  }
+
+  /** Counted runs since the latest checkpoint (a newer checkpoint than theirs resets the count). */
+  private int died() throws IOException {
+    JsonNode n = attempts();
+    return n != null && n.path("checkpoint_step").asLong(-1) == checkpointStep()
+        ? Math.max(0, n.path("running").asInt(0))
+        : 0;
+  }
+
+  private JsonNode attempts() throws IOException {
+    Path file = dir.resolve("attempts.json");
+    return Files.isRegularFile(file) ? JSON.readTree(file.toFile()) : null;
+  }
+
+  private long checkpointStep() throws IOException {
+    return latestCheckpoint().map(CheckpointRecord::step).orElse(-1L);
+  }
+
+  /**
+   * @param running counted runs
+   * @param training whether the latest run reached training (and is one of {@code running})
+   */
+  private void writeAttempts(int running, boolean training) throws IOException {
     ObjectNode n = JSON.createObjectNode();
     n.put("running", running);
-    n.put("checkpoint_step", step);
+    n.put("checkpoint_step", checkpointStep());
+    n.put("training", training);
     AtomicFiles.replace(dir.resolve("attempts.json"), JSON.writeValueAsBytes(n));
   }
 

@@ -5,6 +5,7 @@ import dev.cura.events.CheckpointSaved;
 import dev.cura.events.CuraEvent;
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.TrainingProgress;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.jboss.logging.Logger;
@@ -50,6 +51,14 @@ final class RunListener implements TrainingListener {
     this.metrics = metrics;
     this.settings = settings;
     this.signals = signals;
+  }
+
+  /** From now on a death of this run counts against the job (the ledger's attempts). */
+  @Override
+  public void onTrainingStarted() throws IOException {
+    if (lease.mayWrite()) {
+      ledger.trainingStarted();
+    }
   }
 
   @Override

@@ -5,6 +5,11 @@ import java.nio.file.Path;
 /** What a {@link TrainingEngine} reports while it trains, and how it is told to stop. */
 public interface TrainingListener {
 
+  /**
+   * The run reached training: model, data and optimizer state are loaded, the first step is next.
+   */
+  default void onTrainingStarted() throws Exception {}
+
   /** One optimizer step finished. */
   void onStep(StepStats stats);
 

@@ -69,14 +69,36 @@ class JobLedgerTest {
   void attemptsThatDieAreCountedUntilTheJobMakesProgress() throws Exception {
     var ledger = JobLedger.open(root, "tenant-a", "ftjob-4", codec);
     assertEquals(0, ledger.startAttempt());
+    ledger.trainingStarted();
     ledger.endAttempt(); // ended on its own: not counted
-    assertEquals(0, ledger.startAttempt()); // this one dies (no endAttempt)
-    assertEquals(1, ledger.startAttempt()); // and this one
+    assertEquals(0, ledger.startAttempt());
+    ledger.trainingStarted(); // this one dies in training (no endAttempt)
+    assertEquals(1, ledger.startAttempt());
+    ledger.trainingStarted(); // and this one
     assertEquals(2, ledger.startAttempt());
+    ledger.trainingStarted();
     // progress: a new checkpoint resets the count
     ledger.recordCheckpoint(
         new JobLedger.CheckpointRecord(2, "a".repeat(64), "cas:sha256/" + "a".repeat(64)));
     assertEquals(0, ledger.startAttempt());
+  }
+
+  /**
+   * scripts/chaos.sh SIGKILLs the trainer again while the restarted one is still starting up: such
+   * deaths are the same for every job and must not fail the one that happened to be delivered (3 of
+   * them failed a job as "died 3 times" before runs were counted from the start of training).
+   */
+  @Test
+  void runsThatDieBeforeTrainingStartsAreNotCounted() throws Exception {
+    var ledger = JobLedger.open(root, "tenant-a", "ftjob-5", codec);
+    assertEquals(0, ledger.startAttempt());
+    ledger.trainingStarted(); // killed in training: counted
+    for (int i = 0; i < 5; i++) {
+      assertEquals(1, ledger.startAttempt()); // killed while loading: not counted
+    }
+    ledger.trainingStarted();
+    ledger.endAttempt(); // this run ended on its own
+    assertEquals(1, ledger.startAttempt());
   }
 
   @Test

@@ -348,6 +348,11 @@ class JobRunnerTest extends JobFixtureTest {
     }
 
     @Override
+    public void onTrainingStarted() throws Exception {
+      inner.onTrainingStarted();
+    }
+
+    @Override
     public void onStep(StepStats stats) {
       inner.onStep(stats);
     }

@@ -53,6 +53,7 @@ public final class ScriptedEngine implements TrainingEngine {
       }
     }
     long lastCheckpoint = step;
+    listener.onTrainingStarted();
     while (step < total) {
       if (listener.shouldStop()) {
         if (listener.checkpointBeforeStop() && step > lastCheckpoint) {
