@@ -53,6 +53,15 @@ public interface TrainerConfig {
   int maxAttempts();
 
   /**
+   * Runs of one job in a row that may die before they reach training (while the base model, the
+   * checkpoint and the data load) before the job is failed. Generous: a trainer killed while it
+   * restarts (a node drain, an operator, crash chaos) dies there whatever job it was given, yet a
+   * job whose loading kills every trainer must end instead of being redelivered forever.
+   */
+  @WithDefault("10")
+  int maxLoadAttempts();
+
+  /**
    * How long a job's holder may go without a heartbeat in the job's lease before another trainer
    * takes the job over (a SIGKILL'd trainer's jobs wait at most this long on top of the consumer
    * session timeout).

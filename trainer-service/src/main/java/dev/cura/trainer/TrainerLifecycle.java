@@ -63,6 +63,7 @@ public class TrainerLifecycle {
             scratch.dir(),
             config.codeVersion(),
             config.maxAttempts(),
+            config.maxLoadAttempts(),
             config.leaseStale(),
             DeviceSelector.memoryBudget(device, config.memoryLimit()));
     this.owners = new JobOwners(artifactRoot);

@@ -36,8 +36,10 @@ import java.util.Optional;
  *       the job last made progress (a new checkpoint) and did not end on their own — a run whose
  *       trainer died (native out-of-memory, an abort, SIGKILL). Bounded, so a job that kills its
  *       trainer is failed instead of redelivered forever. A run that died while it was still
- *       starting (the trainer restarting, the base model loading) is not counted: that is the same
- *       for every job, so it says nothing about this one.
+ *       starting (the trainer restarting, the base model loading) is not counted there — a trainer
+ *       killed while it restarts is the same for every job, so it says nothing about this one — but
+ *       in a separate, more generous count ({@code loading}: such runs in a row), so that a job
+ *       whose loading kills the trainer is failed too instead of looping forever.
  *   <li>{@code lease/}: the epoch fence of {@link JobLease}.
  * </ul>
  *
@@ -116,31 +118,47 @@ public final class JobLedger {
   }
 
   /**
-   * A run starts now. It is counted once it reaches training ({@link #trainingStarted}); runs that
-   * ended on their own ({@link #endAttempt}) are not counted; a recorded checkpoint newer than the
-   * last counted run's resets the count (the job makes progress, so its trainers die of something
-   * else).
+   * Runs of the job that died, as {@link #startAttempt} finds them.
    *
-   * @return how many earlier runs since the job's last progress died in training without ending,
-   *     not counting this one
+   * @param inTraining runs that reached training since the job last made progress and died there
+   * @param whileLoading runs in a row that died before they reached training (while the trainer
+   *     loaded the base model, the checkpoint and the data)
    */
-  public synchronized int startAttempt() throws IOException {
+  public record Deaths(int inTraining, int whileLoading) {}
+
+  /**
+   * A run starts now. It is counted as one that died in training once it reaches training ({@link
+   * #trainingStarted}) and does not end on its own ({@link #endAttempt}); a recorded checkpoint
+   * newer than the last counted run's resets that count (the job makes progress, so its trainers
+   * die of something else). A run that dies before it reaches training counts apart, in {@link
+   * Deaths#whileLoading}, until a run of the job reaches training.
+   *
+   * @return the runs before this one that died
+   */
+  public synchronized Deaths startAttempt() throws IOException {
+    JsonNode n = attempts();
+    int loading = n == null ? 0 : Math.max(0, n.path("loading").asInt(0));
+    if (n != null && n.path("phase").asText().equals("loading")) {
+      loading++; // the previous run started and neither reached training nor ended on its own
+    }
     int died = died();
-    writeAttempts(died, false);
-    return died;
+    writeAttempts(died, "loading", loading);
+    return new Deaths(died, loading);
   }
 
   /** The run of {@link #startAttempt} reached training: from now on its death counts. */
   public synchronized void trainingStarted() throws IOException {
-    writeAttempts(died() + 1, true);
+    writeAttempts(died() + 1, "training", 0);
   }
 
   /** The run of {@link #startAttempt} ended on its own (stopped, finished, failed). */
   public synchronized void endAttempt() throws IOException {
     JsonNode n = attempts();
-    if (n != null && n.path("training").asBoolean(false)) {
-      writeAttempts(Math.max(0, died() - 1), false);
+    if (n == null) {
+      return;
     }
+    boolean training = n.path("phase").asText().equals("training");
+    writeAttempts(training ? Math.max(0, died() - 1) : died(), "ended", n.path("loading").asInt(0));
   }
 
   /** Counted runs since the latest checkpoint (a newer checkpoint than theirs resets the count). */
@@ -161,14 +179,16 @@ public final class JobLedger {
   }
 
   /**
-   * @param running counted runs
-   * @param training whether the latest run reached training (and is one of {@code running})
+   * @param running runs that reached training and did not end on their own
+   * @param phase of the latest run: {@code loading}, {@code training} or {@code ended}
+   * @param loading runs in a row that died before reaching training, not counting the latest
    */
-  private void writeAttempts(int running, boolean training) throws IOException {
+  private void writeAttempts(int running, String phase, int loading) throws IOException {
     ObjectNode n = JSON.createObjectNode();
     n.put("running", running);
     n.put("checkpoint_step", checkpointStep());
-    n.put("training", training);
+    n.put("phase", phase);
+    n.put("loading", loading);
     AtomicFiles.replace(dir.resolve("attempts.json"), JSON.writeValueAsBytes(n));
   }
 

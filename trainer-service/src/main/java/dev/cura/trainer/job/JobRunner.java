@@ -184,9 +184,10 @@ public final class JobRunner {
       if (ended.isPresent()) {
         return republish(jobId, ended.get());
       }
-      int died = ledger.startAttempt();
+      JobLedger.Deaths died = ledger.startAttempt();
       JobOutcome outcome =
-          died >= settings.maxAttempts()
+          died.inTraining() >= settings.maxAttempts()
+                  || died.whileLoading() >= settings.maxLoadAttempts()
               ? tooManyAttempts(job, ledger, lease, died)
               : train(job, ledger, lease, new Fenced(signals, lease));
       if (lease.mayWrite()) {
@@ -200,21 +201,26 @@ public final class JobRunner {
   }
 
   private JobOutcome tooManyAttempts(
-      CheckpointQuantized job, JobLedger ledger, JobLease lease, int died) throws IOException {
-    LOG.warnf("job %s: %d runs died without progress; failing it", job.jobId(), died);
-    return finish(
-        ledger,
-        lease,
-        failed(
-            job.jobId(),
-            JobFailed.Code.USER_ERROR,
-            "the job's trainer died "
-                + died
+      CheckpointQuantized job, JobLedger ledger, JobLease lease, JobLedger.Deaths died)
+      throws IOException {
+    LOG.warnf("job %s: runs died without progress (%s); failing it", job.jobId(), died);
+    String message =
+        died.inTraining() >= settings.maxAttempts()
+            ? "the job's trainer died "
+                + died.inTraining()
                 + " times in a row without reaching a new checkpoint (the process was killed:"
                 + " most likely native out-of-memory or a crash in the engine), so the job is not"
                 + " tried again; lower training.batch_size or training.seq_len, or ask an operator"
-                + " for bigger workers"),
-        JobOutcome.FAILED);
+                + " for bigger workers"
+            : "the job's trainer died "
+                + died.whileLoading()
+                + " times in a row while loading the job, before its first training step (the"
+                + " process was killed while it read the base model, the checkpoint or the data:"
+                + " most likely native out-of-memory or a crash in the engine), so the job is not"
+                + " tried again; check the base model and the training file, or ask an operator"
+                + " for bigger workers";
+    return finish(
+        ledger, lease, failed(job.jobId(), JobFailed.Code.USER_ERROR, message), JobOutcome.FAILED);
   }
 
   private JobOutcome train(

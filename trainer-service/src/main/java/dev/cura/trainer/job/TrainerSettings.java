@@ -13,7 +13,11 @@ import java.time.Duration;
  *     are always reported)
  * @param workRoot local scratch space for running jobs (engine output before it is stored)
  * @param codeVersion CURA version (and commit when known) recorded in adapter lineage
- * @param maxAttempts runs of a job that may die without progress before the job is failed
+ * @param maxAttempts runs of a job that may die in training without progress before the job is
+ *     failed
+ * @param maxLoadAttempts runs of a job in a row that may die before they reach training (while
+ *     loading) before the job is failed; generous, as a trainer killed while it restarts dies there
+ *     whatever the job
  * @param leaseStale how long a job's holder may go without a heartbeat before another trainer takes
  *     the job over ({@link JobLease})
  * @param memoryBudgetBytes memory a job may need on this worker (RAM on CPU, device memory on a
@@ -27,6 +31,7 @@ public record TrainerSettings(
     Path workRoot,
     String codeVersion,
     int maxAttempts,
+    int maxLoadAttempts,
     Duration leaseStale,
     long memoryBudgetBytes) {
   public TrainerSettings {
@@ -39,6 +44,10 @@ public record TrainerSettings(
     }
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("max attempts must be at least 1, got " + maxAttempts);
+    }
+    if (maxLoadAttempts < 1) {
+      throw new IllegalArgumentException(
+          "max load attempts must be at least 1, got " + maxLoadAttempts);
     }
     if (progressEvery < 1) {
       throw new IllegalArgumentException(

@@ -90,6 +90,9 @@ final class JobFixture {
     return EventEnvelope.create("/test/quantizer", job);
   }
 
+  /** Runs that may die while loading before the job fails, in these tests. */
+  static final int MAX_LOAD_ATTEMPTS = 5;
+
   TrainerSettings settings(Path work) {
     return new TrainerSettings(
         "/cura/trainer",
@@ -99,6 +102,7 @@ final class JobFixture {
         work,
         "0.1.0-test",
         3,
+        MAX_LOAD_ATTEMPTS,
         java.time.Duration.ofSeconds(2),
         Long.MAX_VALUE);
   }

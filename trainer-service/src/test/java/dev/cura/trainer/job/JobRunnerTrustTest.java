@@ -81,8 +81,9 @@ class JobRunnerTrustTest extends JobFixtureTest {
   void aJobWhoseTrainerDiesThreeTimesWithoutProgressFailsWithAClearReason() throws Exception {
     var ledger = fx.ledger("ftjob-oom");
     for (int died = 0; died < 3; died++) {
-      assertEquals(died, ledger.startAttempt()); // a run that never ends: the process was killed
-      ledger.trainingStarted(); // in training (a death while loading would not count)
+      // a run that never ends: the process was killed in training
+      assertEquals(died, ledger.startAttempt().inTraining());
+      ledger.trainingStarted();
     }
     var events = new JobFixture.Recorded();
     var engine = new ScriptedEngine();
@@ -94,6 +95,45 @@ class JobRunnerTrustTest extends JobFixtureTest {
     JobFailed f = events.of(JobFailed.class).get(0);
     assertEquals(JobFailed.Code.USER_ERROR, f.code());
     assertTrue(f.message().startsWith("the job's trainer died 3 times in a row"), f.message());
+  }
+
+  /**
+   * A job whose loading kills the trainer (it never reaches training) is not redelivered forever:
+   * after the generous loading bound it fails with a reason — while fewer loading deaths than that
+   * (a trainer killed while it restarts, whatever its job) let it train.
+   */
+  @Test
+  void aJobWhoseTrainerDiesWhileLoadingFailsAfterTheLoadingBound() throws Exception {
+    var ledger = fx.ledger("ftjob-load");
+    for (int died = 0; died < JobFixture.MAX_LOAD_ATTEMPTS; died++) {
+      assertEquals(died, ledger.startAttempt().whileLoading()); // killed before training began
+    }
+    var events = new JobFixture.Recorded();
+    var engine = new ScriptedEngine();
+    assertEquals(
+        JobOutcome.FAILED,
+        fx.runner(engine, events, tmp.resolve("w"))
+            .run(JobFixture.delivery(fx.job("ftjob-load", 4, 2)), new JobFixture.Flags()));
+    assertTrue(engine.plans.isEmpty(), "not loaded again");
+    JobFailed f = events.of(JobFailed.class).get(0);
+    assertEquals(JobFailed.Code.USER_ERROR, f.code());
+    assertTrue(
+        f.message()
+            .startsWith(
+                "the job's trainer died "
+                    + JobFixture.MAX_LOAD_ATTEMPTS
+                    + " times in a row while loading the job"),
+        f.message());
+
+    // one loading death fewer: the job trains
+    var other = fx.ledger("ftjob-load-ok");
+    for (int died = 0; died < JobFixture.MAX_LOAD_ATTEMPTS - 1; died++) {
+      other.startAttempt();
+    }
+    assertEquals(
+        JobOutcome.TRAINED,
+        fx.runner(new ScriptedEngine(), new JobFixture.Recorded(), tmp.resolve("w"))
+            .run(JobFixture.delivery(fx.job("ftjob-load-ok", 4, 2)), new JobFixture.Flags()));
   }
 
   @Test
