@@ -37,6 +37,7 @@ public class TrainerLifecycle {
   private final TrainingWorker worker;
   private final ScratchSpace scratch;
   private final JobOwners owners;
+  private final TrainingEngine engine;
 
   TrainerLifecycle(
       TrainerConfig config,
@@ -47,6 +48,7 @@ public class TrainerLifecycle {
       @ConfigProperty(name = "cura.artifact-root") Path artifactRoot)
       throws IOException {
     this.config = config;
+    this.engine = engine;
     this.scratch =
         ScratchSpace.open(
             config
@@ -86,6 +88,24 @@ public class TrainerLifecycle {
 
   void onStart(@Observes StartupEvent e) {
     worker.start();
+    // the native libraries load while the trainer waits for work, not when a job (often one taken
+    // over from a trainer that died) is already waiting for them
+    Thread.ofPlatform()
+        .name("cura-engine-warm-up")
+        .daemon()
+        .start(
+            () -> {
+              long t0 = System.nanoTime();
+              try {
+                engine.warmUp(settings.device());
+                LOG.infof(
+                    "engine warmed up on %s in %.1f s",
+                    settings.device(), (System.nanoTime() - t0) / 1e9);
+              } catch (Exception | LinkageError ex) {
+                // the first job loads it then, and reports what fails
+                LOG.warnf("engine warm-up failed (%s); the first job loads it", ex.toString());
+              }
+            });
     LOG.infof(
         "trainer ready: device %s, %d job slot(s), artifacts under the configured root",
         settings.device(), config.maxConcurrentJobs());

@@ -33,4 +33,14 @@ public interface TrainingEngine {
    *     carries no adapter
    */
   TrainingResult train(TrainingPlan plan, TrainingListener listener) throws Exception;
+
+  /**
+   * Loads what every run needs before its first step and does not depend on the job (the native
+   * libraries of the engine on {@code device}), so that the first job of this instance — often a
+   * job taken over from a trainer that died — does not wait for it. Called once at start, off the
+   * start-up path; a run that begins meanwhile waits for the same loading, nothing more.
+   *
+   * @param device {@code cpu} or {@code cuda}
+   */
+  default void warmUp(String device) throws Exception {}
 }

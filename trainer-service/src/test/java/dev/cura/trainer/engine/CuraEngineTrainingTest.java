@@ -22,6 +22,15 @@ import org.junit.jupiter.api.io.TempDir;
 class CuraEngineTrainingTest {
   @TempDir Path tmp;
 
+  /**
+   * The trainer warms the engine at start (libtorch loaded, one op run) so a take-over does not.
+   */
+  @Test
+  void warmUpRunsAnOpOnTheDevice() {
+    org.junit.jupiter.api.Assertions.assertDoesNotThrow(
+        () -> new CuraEngineTraining().warmUp("cpu"));
+  }
+
   @Test
   void theJobSpecIsTheEnginesSpec() throws Exception {
     JobSpec spec = JobSpec.builder().epochs(2).batchSize(2).seqLen(128).seed(5L).build();
