@@ -68,7 +68,7 @@ public final class BenchStack implements AutoCloseable {
 
   private void startAll(boolean pgDurable, List<String> javaOptions, PrintStream out)
       throws IOException {
-    var service = new ServiceLauncher.Service("gateway", Children.freePort(), "512m", true);
+    var service = ServiceLauncher.service("gateway").onPort(Children.freePort());
     Path models = paths.local().resolve("models");
     var builder = new ServiceLauncher(paths);
     if (!builder.unbuilt(List.of(service)).isEmpty()) {
