@@ -46,20 +46,22 @@ public interface TrainerConfig {
   Optional<String> drainToken();
 
   /**
-   * Runs of one job that may die (the trainer process killed: native out-of-memory, an abort)
-   * without the job reaching a new checkpoint before the job is failed instead of redelivered.
+   * Runs of one job that may die (the trainer process killed: native out-of-memory, an abort) in
+   * their first training step — where a job's memory peaks — without the job reaching a new
+   * checkpoint, before the job is failed instead of redelivered.
    */
   @WithDefault("3")
   int maxAttempts();
 
   /**
-   * Runs of one job in a row that may die before they reach training (while the base model, the
-   * checkpoint and the data load) before the job is failed. Generous: a trainer killed while it
-   * restarts (a node drain, an operator, crash chaos) dies there whatever job it was given, yet a
-   * job whose loading kills every trainer must end instead of being redelivered forever.
+   * Runs of one job that may die elsewhere — while loading (the base model, the checkpoint, the
+   * data) or after completing a step — without the job reaching a new checkpoint, before the job is
+   * failed. Generous: a trainer killed from outside (a restart, a node drain, crash chaos) dies
+   * there whatever job it holds, yet a job whose loading or later steps kill every trainer must end
+   * instead of being redelivered forever.
    */
   @WithDefault("10")
-  int maxLoadAttempts();
+  int maxInterruptedRuns();
 
   /**
    * How long a job's holder may go without a heartbeat in the job's lease before another trainer

@@ -65,7 +65,7 @@ public class TrainerLifecycle {
             scratch.dir(),
             config.codeVersion(),
             config.maxAttempts(),
-            config.maxLoadAttempts(),
+            config.maxInterruptedRuns(),
             config.leaseStale(),
             DeviceSelector.memoryBudget(device, config.memoryLimit()));
     this.owners = new JobOwners(artifactRoot);

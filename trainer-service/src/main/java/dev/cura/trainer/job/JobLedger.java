@@ -32,14 +32,12 @@ import java.util.Optional;
  *       which fails when the name exists), so two trainers that raced on one job still agree on one
  *       outcome, and a redelivered request re-publishes the same event (same event id, same adapter
  *       digest) instead of training again.
- *   <li>{@code attempts.json}: runs that reached training (model loaded, steps about to run) since
- *       the job last made progress (a new checkpoint) and did not end on their own — a run whose
- *       trainer died (native out-of-memory, an abort, SIGKILL). Bounded, so a job that kills its
- *       trainer is failed instead of redelivered forever. A run that died while it was still
- *       starting (the trainer restarting, the base model loading) is not counted there — a trainer
- *       killed while it restarts is the same for every job, so it says nothing about this one — but
- *       in a separate, more generous count ({@code loading}: such runs in a row), so that a job
- *       whose loading kills the trainer is failed too instead of looping forever.
+ *   <li>{@code attempts.json}: runs since the job last made progress (a new checkpoint) that did
+ *       not end on their own — a run whose trainer died (native out-of-memory, an abort, SIGKILL) —
+ *       counted by where they died: in their first training step (where a job's memory peaks:
+ *       bounded tightly) or elsewhere (while loading, or after a step: a trainer killed from
+ *       outside dies there whatever its job; bounded generously). Bounded, so a job that kills its
+ *       trainer is failed instead of redelivered forever.
  *   <li>{@code lease/}: the epoch fence of {@link JobLease}.
  * </ul>
  *
@@ -118,55 +116,70 @@ public final class JobLedger {
   }
 
   /**
-   * Runs of the job that died, as {@link #startAttempt} finds them.
+   * Runs of the job that died since it last made progress (a new checkpoint), as {@link
+   * #startAttempt} finds them.
    *
-   * @param inTraining runs that reached training since the job last made progress and died there
-   * @param whileLoading runs in a row that died before they reached training (while the trainer
-   *     loaded the base model, the checkpoint and the data)
+   * @param inFirstStep runs that died after reaching training and before completing their first
+   *     step — where a job's memory peaks, so where a job that is too big for its worker (native
+   *     out-of-memory) or that crashes the engine kills it
+   * @param elsewhere runs that died while loading (before training) or after completing a step: a
+   *     trainer killed from outside (a restart, a node drain, crash chaos) dies there whatever its
+   *     job, so these count against a more generous bound
    */
-  public record Deaths(int inTraining, int whileLoading) {}
+  public record Deaths(int inFirstStep, int elsewhere) {}
 
   /**
-   * A run starts now. It is counted as one that died in training once it reaches training ({@link
-   * #trainingStarted}) and does not end on its own ({@link #endAttempt}); a recorded checkpoint
-   * newer than the last counted run's resets that count (the job makes progress, so its trainers
-   * die of something else). A run that dies before it reaches training counts apart, in {@link
-   * Deaths#whileLoading}, until a run of the job reaches training.
+   * A run starts now; the previous run of the job, if it neither ended on its own ({@link
+   * #endAttempt}) nor recorded a newer checkpoint, died, and is counted by where it died: after
+   * {@link #trainingStarted} and before {@link #firstStepDone}, or elsewhere. A checkpoint newer
+   * than the one recorded when the counted runs started resets both counts (the job makes progress,
+   * so its trainers die of something else).
    *
-   * @return the runs before this one that died
+   * @return the runs before this one that died without progress
    */
   public synchronized Deaths startAttempt() throws IOException {
+    long checkpoint = checkpointStep();
     JsonNode n = attempts();
-    int loading = n == null ? 0 : Math.max(0, n.path("loading").asInt(0));
-    if (n != null && n.path("phase").asText().equals("loading")) {
-      loading++; // the previous run started and neither reached training nor ended on its own
+    int firstStep = 0;
+    int elsewhere = 0;
+    if (n != null && n.path("checkpoint_step").asLong(-1) == checkpoint) {
+      firstStep = Math.max(0, n.path("first_step").asInt(0));
+      elsewhere = Math.max(0, n.path("elsewhere").asInt(0));
+      switch (n.path("phase").asText()) {
+        case "first_step" -> firstStep++;
+        case "loading", "training" -> elsewhere++;
+        default -> {} // ended on its own, or no run yet
+      }
     }
-    int died = died();
-    writeAttempts(died, "loading", loading);
-    return new Deaths(died, loading);
+    writeAttempts(checkpoint, "loading", firstStep, elsewhere);
+    return new Deaths(firstStep, elsewhere);
   }
 
-  /** The run of {@link #startAttempt} reached training: from now on its death counts. */
+  /** The run of {@link #startAttempt} reached training: model, data and optimizer state loaded. */
   public synchronized void trainingStarted() throws IOException {
-    writeAttempts(died() + 1, "training", 0);
+    setPhase("first_step");
+  }
+
+  /** The run of {@link #startAttempt} completed its first step. */
+  public synchronized void firstStepDone() throws IOException {
+    setPhase("training");
   }
 
   /** The run of {@link #startAttempt} ended on its own (stopped, finished, failed). */
   public synchronized void endAttempt() throws IOException {
-    JsonNode n = attempts();
-    if (n == null) {
-      return;
-    }
-    boolean training = n.path("phase").asText().equals("training");
-    writeAttempts(training ? Math.max(0, died() - 1) : died(), "ended", n.path("loading").asInt(0));
+    setPhase("ended");
   }
 
-  /** Counted runs since the latest checkpoint (a newer checkpoint than theirs resets the count). */
-  private int died() throws IOException {
+  private void setPhase(String phase) throws IOException {
     JsonNode n = attempts();
-    return n != null && n.path("checkpoint_step").asLong(-1) == checkpointStep()
-        ? Math.max(0, n.path("running").asInt(0))
-        : 0;
+    if (n != null) {
+      // the checkpoint the counts refer to stays the one of the run's start
+      writeAttempts(
+          n.path("checkpoint_step").asLong(-1),
+          phase,
+          n.path("first_step").asInt(0),
+          n.path("elsewhere").asInt(0));
+    }
   }
 
   private JsonNode attempts() throws IOException {
@@ -179,16 +192,19 @@ public final class JobLedger {
   }
 
   /**
-   * @param running runs that reached training and did not end on their own
-   * @param phase of the latest run: {@code loading}, {@code training} or {@code ended}
-   * @param loading runs in a row that died before reaching training, not counting the latest
+   * @param checkpoint the job's latest checkpoint step when the latest run started
+   * @param phase of the latest run: {@code loading}, {@code first_step}, {@code training} or {@code
+   *     ended}
+   * @param firstStep earlier runs since that checkpoint that died in their first step
+   * @param elsewhere earlier runs since that checkpoint that died while loading or after a step
    */
-  private void writeAttempts(int running, String phase, int loading) throws IOException {
+  private void writeAttempts(long checkpoint, String phase, int firstStep, int elsewhere)
+      throws IOException {
     ObjectNode n = JSON.createObjectNode();
-    n.put("running", running);
-    n.put("checkpoint_step", checkpointStep());
+    n.put("checkpoint_step", checkpoint);
     n.put("phase", phase);
-    n.put("loading", loading);
+    n.put("first_step", firstStep);
+    n.put("elsewhere", elsewhere);
     AtomicFiles.replace(dir.resolve("attempts.json"), JSON.writeValueAsBytes(n));
   }
 

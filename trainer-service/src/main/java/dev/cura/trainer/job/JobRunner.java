@@ -186,8 +186,8 @@ public final class JobRunner {
       }
       JobLedger.Deaths died = ledger.startAttempt();
       JobOutcome outcome =
-          died.inTraining() >= settings.maxAttempts()
-                  || died.whileLoading() >= settings.maxLoadAttempts()
+          died.inFirstStep() >= settings.maxAttempts()
+                  || died.elsewhere() >= settings.maxInterruptedRuns()
               ? tooManyAttempts(job, ledger, lease, died)
               : train(job, ledger, lease, new Fenced(signals, lease));
       if (lease.mayWrite()) {
@@ -205,20 +205,20 @@ public final class JobRunner {
       throws IOException {
     LOG.warnf("job %s: runs died without progress (%s); failing it", job.jobId(), died);
     String message =
-        died.inTraining() >= settings.maxAttempts()
+        died.inFirstStep() >= settings.maxAttempts()
             ? "the job's trainer died "
-                + died.inTraining()
-                + " times in a row without reaching a new checkpoint (the process was killed:"
-                + " most likely native out-of-memory or a crash in the engine), so the job is not"
-                + " tried again; lower training.batch_size or training.seq_len, or ask an operator"
-                + " for bigger workers"
+                + died.inFirstStep()
+                + " times in a row in the job's first training step, without reaching a new"
+                + " checkpoint (the process was killed: most likely native out-of-memory or a"
+                + " crash in the engine), so the job is not tried again; lower"
+                + " training.batch_size or training.seq_len, or ask an operator for bigger workers"
             : "the job's trainer died "
-                + died.whileLoading()
-                + " times in a row while loading the job, before its first training step (the"
-                + " process was killed while it read the base model, the checkpoint or the data:"
-                + " most likely native out-of-memory or a crash in the engine), so the job is not"
-                + " tried again; check the base model and the training file, or ask an operator"
-                + " for bigger workers";
+                + died.elsewhere()
+                + " times without the job reaching a new checkpoint, while loading the job or"
+                + " between checkpoints (the process was killed: out-of-memory, a crash in the"
+                + " engine, or the worker restarting), so the job is not tried again; check the"
+                + " base model and the training file, lower training.checkpoint_every, or ask an"
+                + " operator for bigger workers";
     return finish(
         ledger, lease, failed(job.jobId(), JobFailed.Code.USER_ERROR, message), JobOutcome.FAILED);
   }

@@ -53,7 +53,7 @@ final class RunListener implements TrainingListener {
     this.signals = signals;
   }
 
-  /** From now on a death of this run counts against the job (the ledger's attempts). */
+  /** From now on a death of this run counts as one in its first step (the ledger's attempts). */
   @Override
   public void onTrainingStarted() throws IOException {
     if (lease.mayWrite()) {
@@ -65,6 +65,15 @@ final class RunListener implements TrainingListener {
   public void onStep(StepStats s) {
     metrics.step(plan.spec().optimizer().name(), s);
     sessionSteps++;
+    if (sessionSteps == 1) {
+      try {
+        if (lease.mayWrite()) {
+          ledger.firstStepDone(); // a later death of this run is not one of its first step
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
     if (Double.isFinite(s.seconds())) {
       timedSteps++;
       timedSeconds += s.seconds();

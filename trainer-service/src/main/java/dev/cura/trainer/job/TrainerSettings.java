@@ -13,11 +13,11 @@ import java.time.Duration;
  *     are always reported)
  * @param workRoot local scratch space for running jobs (engine output before it is stored)
  * @param codeVersion CURA version (and commit when known) recorded in adapter lineage
- * @param maxAttempts runs of a job that may die in training without progress before the job is
- *     failed
- * @param maxLoadAttempts runs of a job in a row that may die before they reach training (while
- *     loading) before the job is failed; generous, as a trainer killed while it restarts dies there
- *     whatever the job
+ * @param maxAttempts runs of a job that may die in their first training step without the job making
+ *     progress (a new checkpoint) before the job is failed
+ * @param maxInterruptedRuns runs of a job that may die elsewhere (while loading, or after a step)
+ *     without the job making progress before it is failed; generous, as a trainer killed from
+ *     outside dies there whatever its job
  * @param leaseStale how long a job's holder may go without a heartbeat before another trainer takes
  *     the job over ({@link JobLease})
  * @param memoryBudgetBytes memory a job may need on this worker (RAM on CPU, device memory on a
@@ -31,7 +31,7 @@ public record TrainerSettings(
     Path workRoot,
     String codeVersion,
     int maxAttempts,
-    int maxLoadAttempts,
+    int maxInterruptedRuns,
     Duration leaseStale,
     long memoryBudgetBytes) {
   public TrainerSettings {
@@ -45,9 +45,9 @@ public record TrainerSettings(
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("max attempts must be at least 1, got " + maxAttempts);
     }
-    if (maxLoadAttempts < 1) {
+    if (maxInterruptedRuns < 1) {
       throw new IllegalArgumentException(
-          "max load attempts must be at least 1, got " + maxLoadAttempts);
+          "max interrupted runs must be at least 1, got " + maxInterruptedRuns);
     }
     if (progressEvery < 1) {
       throw new IllegalArgumentException(

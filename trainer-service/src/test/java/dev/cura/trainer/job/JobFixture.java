@@ -90,8 +90,8 @@ final class JobFixture {
     return EventEnvelope.create("/test/quantizer", job);
   }
 
-  /** Runs that may die while loading before the job fails, in these tests. */
-  static final int MAX_LOAD_ATTEMPTS = 5;
+  /** Runs that may die while loading or after a step before the job fails, in these tests. */
+  static final int MAX_INTERRUPTED_RUNS = 5;
 
   TrainerSettings settings(Path work) {
     return new TrainerSettings(
@@ -102,7 +102,7 @@ final class JobFixture {
         work,
         "0.1.0-test",
         3,
-        MAX_LOAD_ATTEMPTS,
+        MAX_INTERRUPTED_RUNS,
         java.time.Duration.ofSeconds(2),
         Long.MAX_VALUE);
   }

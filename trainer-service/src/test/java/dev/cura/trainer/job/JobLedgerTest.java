@@ -72,7 +72,7 @@ class JobLedgerTest {
     ledger.trainingStarted();
     ledger.endAttempt(); // ended on its own: not counted
     assertEquals(deaths(0, 0), ledger.startAttempt());
-    ledger.trainingStarted(); // this one dies in training (no endAttempt)
+    ledger.trainingStarted(); // this one dies in its first step (no endAttempt)
     assertEquals(deaths(1, 0), ledger.startAttempt());
     ledger.trainingStarted(); // and this one
     assertEquals(deaths(2, 0), ledger.startAttempt());
@@ -84,29 +84,33 @@ class JobLedgerTest {
   }
 
   /**
-   * scripts/chaos.sh SIGKILLs the trainer again while the restarted one is still starting up: such
-   * deaths are the same for every job and must not count as the job's deaths in training (3 of them
-   * failed a job as "died 3 times" before runs were counted from the start of training). They count
-   * apart, in a row, so that a job whose loading kills the trainer still ends.
+   * scripts/chaos.sh SIGKILLs the trainer at random moments — while it restarts, while it loads the
+   * job, a few steps into it: such deaths are the same for every job and must not count as the job
+   * killing its trainer (3 of them failed a job as "died 3 times" when every run was counted). They
+   * count apart, so that a job whose loading or later steps kill the trainer still ends.
    */
   @Test
-  void runsThatDieBeforeTrainingStartsCountApartUntilARunReachesTraining() throws Exception {
+  void runsThatDieWhileLoadingOrAfterAStepCountApart() throws Exception {
     var ledger = JobLedger.open(root, "tenant-a", "ftjob-5", codec);
     assertEquals(deaths(0, 0), ledger.startAttempt());
-    ledger.trainingStarted(); // killed in training: counted
-    for (int i = 0; i < 5; i++) {
-      assertEquals(deaths(1, i), ledger.startAttempt()); // killed while loading: counted apart
-    }
+    ledger.trainingStarted(); // killed in its first step: counted as such
+    assertEquals(deaths(1, 0), ledger.startAttempt()); // killed while loading
+    assertEquals(deaths(1, 1), ledger.startAttempt());
+    ledger.trainingStarted();
+    ledger.firstStepDone(); // killed after a step
+    assertEquals(deaths(1, 2), ledger.startAttempt());
     ledger.endAttempt(); // ended on its own while loading (a drain): not a death
-    assertEquals(deaths(1, 4), ledger.startAttempt());
-    assertEquals(deaths(1, 5), ledger.startAttempt());
-    ledger.trainingStarted(); // a run reaches training: the loading deaths in a row are over
-    ledger.endAttempt(); // and ends on its own
-    assertEquals(deaths(1, 0), ledger.startAttempt());
+    assertEquals(deaths(1, 2), ledger.startAttempt());
+    ledger.trainingStarted();
+    ledger.firstStepDone();
+    // a checkpoint written during the run, then killed: progress, nothing counted
+    ledger.recordCheckpoint(
+        new JobLedger.CheckpointRecord(5, "b".repeat(64), "cas:sha256/" + "b".repeat(64)));
+    assertEquals(deaths(0, 0), ledger.startAttempt());
   }
 
-  static JobLedger.Deaths deaths(int inTraining, int whileLoading) {
-    return new JobLedger.Deaths(inTraining, whileLoading);
+  static JobLedger.Deaths deaths(int inFirstStep, int elsewhere) {
+    return new JobLedger.Deaths(inFirstStep, elsewhere);
   }
 
   @Test

@@ -339,6 +339,23 @@ class JobRunnerTest extends JobFixtureTest {
             });
   }
 
+  /** The process dying (SIGKILL) in a test: nothing after it runs, nothing catches it. */
+  static final class Killed extends Error {
+    Killed() {
+      super("killed", null, false, false);
+    }
+  }
+
+  /** Wraps an engine so that the process "dies" once step {@code n} is done. */
+  static TrainingEngine killedAfter(TrainingEngine engine, long n) {
+    return afterStep(
+        engine,
+        n,
+        () -> {
+          throw new Killed();
+        });
+  }
+
   /** A listener that forwards everything. */
   static class Forwarding implements TrainingListener {
     private final TrainingListener inner;

@@ -81,8 +81,8 @@ class JobRunnerTrustTest extends JobFixtureTest {
   void aJobWhoseTrainerDiesThreeTimesWithoutProgressFailsWithAClearReason() throws Exception {
     var ledger = fx.ledger("ftjob-oom");
     for (int died = 0; died < 3; died++) {
-      // a run that never ends: the process was killed in training
-      assertEquals(died, ledger.startAttempt().inTraining());
+      // a run that never ends: the process was killed in its first step
+      assertEquals(died, ledger.startAttempt().inFirstStep());
       ledger.trainingStarted();
     }
     var events = new JobFixture.Recorded();
@@ -94,19 +94,21 @@ class JobRunnerTrustTest extends JobFixtureTest {
     assertTrue(engine.plans.isEmpty(), "not tried a fourth time");
     JobFailed f = events.of(JobFailed.class).get(0);
     assertEquals(JobFailed.Code.USER_ERROR, f.code());
-    assertTrue(f.message().startsWith("the job's trainer died 3 times in a row"), f.message());
+    assertTrue(
+        f.message().startsWith("the job's trainer died 3 times in a row in the job's first"),
+        f.message());
   }
 
   /**
-   * A job whose loading kills the trainer (it never reaches training) is not redelivered forever:
-   * after the generous loading bound it fails with a reason — while fewer loading deaths than that
-   * (a trainer killed while it restarts, whatever its job) let it train.
+   * A job whose loading (or whose steps after the first) kill the trainer is not redelivered
+   * forever: after the generous bound it fails with a reason — while fewer such deaths than that (a
+   * trainer killed from outside, whatever its job) let it train.
    */
   @Test
-  void aJobWhoseTrainerDiesWhileLoadingFailsAfterTheLoadingBound() throws Exception {
+  void aJobWhoseTrainerDiesWhileLoadingFailsAfterTheGenerousBound() throws Exception {
     var ledger = fx.ledger("ftjob-load");
-    for (int died = 0; died < JobFixture.MAX_LOAD_ATTEMPTS; died++) {
-      assertEquals(died, ledger.startAttempt().whileLoading()); // killed before training began
+    for (int died = 0; died < JobFixture.MAX_INTERRUPTED_RUNS; died++) {
+      assertEquals(died, ledger.startAttempt().elsewhere()); // killed before training began
     }
     var events = new JobFixture.Recorded();
     var engine = new ScriptedEngine();
@@ -121,19 +123,34 @@ class JobRunnerTrustTest extends JobFixtureTest {
         f.message()
             .startsWith(
                 "the job's trainer died "
-                    + JobFixture.MAX_LOAD_ATTEMPTS
-                    + " times in a row while loading the job"),
+                    + JobFixture.MAX_INTERRUPTED_RUNS
+                    + " times without the job reaching a new checkpoint, while loading"),
         f.message());
 
-    // one loading death fewer: the job trains
+    // one death fewer: the job trains, and its run marks its first step done on the way
     var other = fx.ledger("ftjob-load-ok");
-    for (int died = 0; died < JobFixture.MAX_LOAD_ATTEMPTS - 1; died++) {
+    for (int died = 0; died < JobFixture.MAX_INTERRUPTED_RUNS - 1; died++) {
       other.startAttempt();
     }
     assertEquals(
         JobOutcome.TRAINED,
         fx.runner(new ScriptedEngine(), new JobFixture.Recorded(), tmp.resolve("w"))
             .run(JobFixture.delivery(fx.job("ftjob-load-ok", 4, 2)), new JobFixture.Flags()));
+  }
+
+  /** A run killed after its first step is not one that died in its first step. */
+  @Test
+  void aRunKilledAfterItsFirstStepCountsAsInterrupted() throws Exception {
+    var flags = new JobFixture.Flags();
+    CheckpointQuantized job = fx.job("ftjob-late", 9, 4);
+    // the run completes 2 steps and is then "killed": it never ends (no endAttempt)
+    var killed = JobRunnerTest.killedAfter(new ScriptedEngine(), 2);
+    assertThrows(
+        JobRunnerTest.Killed.class,
+        () ->
+            fx.runner(killed, new JobFixture.Recorded(), tmp.resolve("w"))
+                .run(JobFixture.delivery(job), flags));
+    assertEquals(new JobLedger.Deaths(0, 1), fx.ledger("ftjob-late").startAttempt());
   }
 
   @Test
