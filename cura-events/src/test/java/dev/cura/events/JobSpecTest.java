@@ -19,7 +19,7 @@ class JobSpecTest {
     assertEquals(new QuantConfig("nf4", true, 64), s.quantization());
     assertEquals(new OptimizerConfig("paged_adamw_32bit", 2e-4, 0.0), s.optimizer());
     assertEquals(
-        new TrainingConfig(1, 16, 512, 42L, null, null, 1, 0.03, 0.3, false), s.training());
+        new TrainingConfig(1, 16, 512, 42L, null, null, 1, 0.03, 0.3, false, null), s.training());
   }
 
   @Test
