@@ -23,7 +23,8 @@ import java.util.stream.Stream;
 /**
  * The malformed-checkpoint corpus through the quantizer service's logic: a registered base that is
  * broken fails the job as a user error with one line naming the file (relative to the model roots:
- * no server path; {@link MalformedCheckpointContract}), and leaves nothing in the store — no artifact, no temporary files.
+ * no server path; {@link MalformedCheckpointContract}), and leaves nothing in the store — no
+ * artifact, no temporary files.
  */
 class QuantizerCorpusTest extends MalformedCheckpointContract {
   @Override
