@@ -13,11 +13,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
 MODEL="${1:-models/cura-small}"
 STEPS="${2:-200}"
-OUT=".cura/qlora-vs-lora/$(basename "$MODEL")"
+SEED="${SEED:-42}"
+OUT=".cura/qlora-vs-lora/$(basename "$MODEL")$([ "$SEED" = 42 ] || echo "-s$SEED")"
 DATA=datasets/youtube-replies
 RANK="${RANK:-16}"
 COMMON=(--model "$MODEL" --data "$DATA/train.jsonl" --steps "$STEPS" --batch-size "${BATCH:-8}"
-  --lr "${LR:-2e-3}" --rank "$RANK" --alpha $((2 * RANK)) --dropout 0.05 --seq-len 96 --seed 42
+  --lr "${LR:-2e-3}" --rank "$RANK" --alpha $((2 * RANK)) --dropout 0.05 --seq-len 96 --seed "$SEED"
   --save-every 100000)
 mkdir -p "$OUT"
 for q in nf4 none; do

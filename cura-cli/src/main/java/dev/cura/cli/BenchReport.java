@@ -2,7 +2,8 @@ package dev.cura.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cura.cli.engine.BenchSide;
-import dev.cura.core.synth.LlamaShape;
+import dev.cura.engine.model.FamilyPresets;
+import dev.cura.engine.model.LlamaConfig;
 import dev.cura.engine.nn.ComputeDevice;
 import dev.cura.tools.bench.TrainBench;
 import java.io.IOException;
@@ -22,9 +23,28 @@ final class BenchReport {
 
   private BenchReport() {}
 
+  /** The first header line: the shape every CURA side runs (the --arch preset's, or generic). */
+  static String shapeLine(LlamaConfig s, int rank, int seqLen, int batch) {
+    return String.format(
+        "synthetic %s: %.2fB params (hidden %d, layers %d, intermediate %d, heads %d/%d, head_dim"
+            + " %d, vocab %d%s), LoRA r=%d on all linears, seq %d, batch %d, per-layer recompute",
+        s.modelType(),
+        FamilyPresets.params(s) / 1e9,
+        s.hidden(),
+        s.layers(),
+        s.intermediate(),
+        s.heads(),
+        s.kvHeads(),
+        s.headDim(),
+        s.vocabSize(),
+        s.tieWordEmbeddings() ? ", tied" : "",
+        rank,
+        seqLen,
+        batch);
+  }
+
   static void header(
-      LlamaShape s,
-      long requested,
+      LlamaConfig s,
       int rank,
       int seqLen,
       int batch,
@@ -33,19 +53,7 @@ final class BenchReport {
       int warmup,
       int repeat,
       ComputeDevice dev) {
-    System.out.printf(
-        "synthetic Llama: %.2fB params (hidden %d, layers %d, intermediate %d, heads %d/%d,"
-            + " vocab %d), LoRA r=%d on all linears, seq %d, batch %d, per-layer recompute%n",
-        s.params() / 1e9,
-        s.hidden(),
-        s.layers(),
-        s.intermediate(),
-        s.heads(),
-        s.kvHeads(),
-        s.vocab(),
-        rank,
-        seqLen,
-        batch);
+    System.out.println(shapeLine(s, rank, seqLen, batch));
     System.out.printf(
         "device %s, %d libtorch threads per side, %d warm-up + %d timed steps per run, %d run(s)"
             + " per side interleaved%n",

@@ -7,6 +7,7 @@ import dev.cura.cli.engine.BenchTrainWorker;
 import dev.cura.cli.engine.CliErrors;
 import dev.cura.cli.engine.PlanPrinter;
 import dev.cura.core.synth.LlamaShape;
+import dev.cura.engine.model.LlamaConfig;
 import dev.cura.engine.nn.ComputeDevice;
 import dev.cura.engine.nn.DtypeNames;
 import dev.cura.tools.bench.TrainBench;
@@ -137,7 +138,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
   private int bench() throws Exception {
     long p = LlamaShape.parseParams(params);
     LlamaShape s = LlamaShape.forParams(p);
-    boolean big = p >= 3_000_000_000L;
+    boolean big = BenchTrainWorker.halfEmbeddings(p);
     List<String> qs = quants != null ? quants : big ? List.of("nf4") : List.of("nf4", "none");
     for (String q : qs) {
       if (!q.equals("nf4") && !q.equals("none")) {
@@ -176,7 +177,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
             big,
             xmx,
             python);
-    BenchReport.header(s, p, rank, seqLen, batch, nThreads, steps, warmup, repeat, dev);
+    LlamaConfig cfg = BenchTrainWorker.config(arch, params); // the shape every CURA side runs
+    BenchReport.header(cfg, rank, seqLen, batch, nThreads, steps, warmup, repeat, dev);
     Map<String, TrainBench.MatmulPeak> peaks = new LinkedHashMap<>();
     for (String d : ds) {
       DataType t = DtypeNames.parse(d);
@@ -203,8 +205,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         runs.computeIfAbsent(side, k -> new ArrayList<>()).add(side.run(common));
       }
     }
-    double flops =
-        TrainBench.stepFlops(BenchTrainWorker.config(arch, params), (long) batch * seqLen, seqLen);
+    double flops = TrainBench.stepFlops(cfg, (long) batch * seqLen, seqLen);
     BenchReport.table(runs, peaks, flops, (long) batch * seqLen);
     BenchReport.ratios(runs, qs, ds, peer != null);
     if (big) {

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cura.core.tensor.DType;
 import dev.cura.engine.data.TextTokenizer;
 import dev.cura.engine.model.LlamaConfig;
+import dev.cura.engine.model.LlamaLoader;
+import dev.cura.engine.model.LoadOptions;
 import dev.cura.tools.pretrain.PackedCorpus;
 import dev.cura.tools.pretrain.PretrainOutput;
 import dev.cura.tools.pretrain.PretrainSettings;
@@ -150,6 +152,22 @@ public final class PretrainCommand implements Callable<Integer> {
       description = "stored weights: bf16, f16 or f32 (${DEFAULT-VALUE})")
   String dtype;
 
+  @Option(
+      names = "--copy-fraction",
+      defaultValue = "0",
+      description =
+          "share of training windows made copy exercises: spans of the window repeated later in"
+              + " it, to teach in-context copying (${DEFAULT-VALUE})")
+  double copyFraction;
+
+  @Option(
+      names = "--init-from",
+      paramLabel = "DIR",
+      description =
+          "start from this model directory's weights instead of a random init (continued"
+              + " pretraining; its config must be --config's)")
+  Path initFrom;
+
   @Option(names = "--quiet", description = "no progress output")
   boolean quiet;
 
@@ -190,7 +208,8 @@ public final class PretrainCommand implements Callable<Integer> {
               evalWindows,
               saveEvery,
               maxMinutes,
-              stopAfter);
+              stopAfter,
+              copyFraction);
       storeAs =
           switch (dtype.toLowerCase(Locale.ROOT)) {
             case "bf16", "bfloat16" -> DType.BF16;
@@ -231,7 +250,8 @@ public final class PretrainCommand implements Callable<Integer> {
               data.documents(),
               data.trainTokens(),
               data.heldOutTokens()));
-      TrainableLlama model = TrainableLlama.init(cfg, initStd, seed);
+      TrainableLlama model =
+          initFrom == null ? TrainableLlama.init(cfg, initStd, seed) : start(cfg);
       PretrainState state = null;
       if (resume && PretrainState.exists(stateDir)) {
         state = PretrainState.load(stateDir, settings);
@@ -269,6 +289,9 @@ public final class PretrainCommand implements Callable<Integer> {
               Runtime.getRuntime().availableProcessors(),
               "os",
               System.getProperty("os.name") + " " + System.getProperty("os.arch")));
+      if (initFrom != null) {
+        info.put("init_from", initFrom.toString());
+      }
       info.put("started", Instant.now().toString());
       Pretrainer.Result result;
       try (StepDisplay display = new StepDisplay(steps, quiet)) {
@@ -393,5 +416,16 @@ public final class PretrainCommand implements Callable<Integer> {
         bar.close();
       }
     }
+  }
+
+  /** The weights of {@code --init-from}, checked to be a model of {@code --config}'s shape. */
+  private TrainableLlama start(LlamaConfig cfg) throws IOException {
+    LlamaConfig from = LlamaConfig.read(initFrom);
+    if (!from.equals(cfg)) {
+      throw new IllegalArgumentException(
+          "--init-from " + initFrom + " holds a different model than --config " + config);
+    }
+    log("starting from the weights in " + initFrom);
+    return TrainableLlama.of(LlamaLoader.load(initFrom, LoadOptions.cpu(LoadOptions.Quant.NONE)));
   }
 }

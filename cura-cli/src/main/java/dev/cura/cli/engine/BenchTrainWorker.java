@@ -38,7 +38,6 @@ public final class BenchTrainWorker {
       a.put(kv.substring(0, i), kv.substring(i + 1));
     }
     LoadOptions.Quant quant = LoadOptions.Quant.parse(a.get("quant"));
-    LlamaShape s = LlamaShape.forParams(LlamaShape.parseParams(a.get("params")));
     int seqLen = Integer.parseInt(a.get("seq"));
     int rank = Integer.parseInt(a.get("rank"));
     int batch = Integer.parseInt(a.get("batch"));
@@ -73,6 +72,7 @@ public final class BenchTrainWorker {
       o.put("rss_after_build_bytes", afterBuild);
       o.put("resident_weight_bytes", weights);
       o.put("buffer_bytes", r.bufferBytes());
+      o.put("rss_before_step_bytes", r.idleRssBytes());
       o.put("median_step_seconds", r.medianStep());
       var st = o.putArray("step_seconds");
       r.stepSeconds().forEach(st::add);
@@ -96,13 +96,21 @@ public final class BenchTrainWorker {
                   batch,
                   seqLen,
                   device.isGpu(),
-                  true));
+                  true,
+                  SyntheticLlama.embeddingDtype(dtype, half)));
       o.put("plan_bytes", plan.totalBytes());
       System.out.println("RESULT " + o);
     }
   }
 
-  /** The synthetic Llama of a shape (head_dim 128, untied, θ = 10000). */
+  /**
+   * Whether the bench holds a model of {@code params} with 16-bit embedding and lm_head (from 3B
+   * up: a 10B model's 262M embedding parameters would otherwise take 1 GiB in float32).
+   */
+  public static boolean halfEmbeddings(long params) {
+    return params >= 3_000_000_000L;
+  }
+
   /**
    * The benchmarked architecture: {@code arch}'s published shape nearest {@code params} ({@link
    * FamilyPresets}), or with no arch the generic Llama shape of {@link LlamaShape#forParams}.

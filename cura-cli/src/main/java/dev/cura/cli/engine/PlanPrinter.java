@@ -1,11 +1,13 @@
 package dev.cura.cli.engine;
 
 import ai.djl.ndarray.types.DataType;
+import dev.cura.core.synth.LlamaShape;
 import dev.cura.engine.model.LlamaConfig;
 import dev.cura.engine.nn.ComputeDevice;
 import dev.cura.engine.nn.DtypeNames;
 import dev.cura.engine.plan.MemoryPlan;
 import dev.cura.engine.plan.PublishedShapes;
+import dev.cura.tools.bench.SyntheticLlama;
 import java.util.List;
 
 /** {@code ./cura bench train --plan}: the memory plan of a step, printed as a table. */
@@ -30,7 +32,20 @@ public final class PlanPrinter {
     boolean nf4 = quants == null || !quants.contains("none") || quants.contains("nf4");
     MemoryPlan plan =
         MemoryPlan.estimate(
-            cfg, new MemoryPlan.Settings(nf4, true, 64, compute, rank, batch, seqLen, gpu, true));
+            cfg,
+            new MemoryPlan.Settings(
+                nf4,
+                true,
+                64,
+                compute,
+                rank,
+                batch,
+                seqLen,
+                gpu,
+                true,
+                // as the bench holds them: 16-bit from 3B up
+                SyntheticLlama.embeddingDtype(
+                    compute, BenchTrainWorker.halfEmbeddings(LlamaShape.parseParams(params)))));
     long params0 =
         (long) cfg.layers()
                 * ((long) cfg.hidden()

@@ -16,7 +16,9 @@ import java.util.List;
  * <ul>
  *   <li>resident weights: the packed 4-bit codes (½ byte per base parameter), their block constants
  *       (double-quantized: 1 byte per block of 64 plus one float32 per 256 blocks, and the code
- *       tables), the unquantized embedding, lm_head and norms in the compute dtype;
+ *       tables), the unquantized embedding and lm_head in their own dtype (the compute dtype for a
+ *       loaded model; 16-bit in the benches' big synthetic models, which multiply the lm_head in
+ *       its dtype) and the norms in the compute dtype;
  *   <li>LoRA parameters and their gradients in float32 (master weights); the paged AdamW moments
  *       live in host memory, one parameter's at a time on the device during its update;
  *   <li>the reusable dequantization buffers: one layer's base weights in the compute dtype plus the
@@ -63,6 +65,7 @@ public record MemoryPlan(List<Item> items, Settings settings) {
    * @param seqLen tokens per sequence
    * @param gpu on CUDA (else the CPU, where device memory is the process's RSS)
    * @param pagedOptimizer AdamW moments paged in host memory (else resident on the device)
+   * @param embeddingDtype the dtype the embedding and lm_head are held in
    */
   public record Settings(
       boolean nf4,
@@ -73,7 +76,32 @@ public record MemoryPlan(List<Item> items, Settings settings) {
       int batch,
       int seqLen,
       boolean gpu,
-      boolean pagedOptimizer) {
+      boolean pagedOptimizer,
+      DataType embeddingDtype) {
+    /** Embedding and lm_head held in the compute dtype (a loaded model). */
+    public Settings(
+        boolean nf4,
+        boolean doubleQuant,
+        int blocksize,
+        DataType computeDtype,
+        int rank,
+        int batch,
+        int seqLen,
+        boolean gpu,
+        boolean pagedOptimizer) {
+      this(
+          nf4,
+          doubleQuant,
+          blocksize,
+          computeDtype,
+          rank,
+          batch,
+          seqLen,
+          gpu,
+          pagedOptimizer,
+          computeDtype);
+    }
+
     /** QLoRA's recipe: NF4 + DQ, block 64, r = 16, paged AdamW. */
     public static Settings qlora(DataType compute, int batch, int seqLen, boolean gpu) {
       return new Settings(true, true, 64, compute, 16, batch, seqLen, gpu, true);
@@ -132,11 +160,18 @@ public record MemoryPlan(List<Item> items, Settings settings) {
       items.add(new Item("dense base", baseParams * b, b + " bytes × base parameters"));
     }
     long embeddings = vocab * c * (cfg.tieWordEmbeddings() ? 1 : 2);
+    long eb = s.embeddingDtype().getNumOfBytes();
     items.add(
         new Item(
             "embeddings + lm_head + norms",
-            (embeddings + (2 * layers + 1) * c) * b,
-            "(V·C" + (cfg.tieWordEmbeddings() ? "" : "·2") + " + (2L+1)·C) × " + b + " bytes"));
+            embeddings * eb + (2 * layers + 1) * c * b,
+            "V·C"
+                + (cfg.tieWordEmbeddings() ? "" : "·2")
+                + " × "
+                + eb
+                + " + (2L+1)·C × "
+                + b
+                + " bytes"));
     long lora = loraPerLayer * layers;
     items.add(
         new Item("LoRA parameters + gradients (fp32)", lora * 8, "r·(in+out) per linear × 8"));
@@ -190,12 +225,12 @@ public record MemoryPlan(List<Item> items, Settings settings) {
     items.add(
         new Item(
             "loss head (one block of " + rows + " positions)",
-            block * (4 + 4 + 4 + 4 + b) + n * c * b,
+            block * (4 + 4 + 4 + 4 + eb) + n * c * b,
             "B·rows·V × ("
-                + (16 + b)
-                + ": logits, log-probs, 2 gradients, "
-                + b
-                + "-byte copy) + h's gradient"));
+                + (16 + eb)
+                + ": logits, log-probs, 2 gradients, the lm_head's "
+                + eb
+                + "-byte product) + h's gradient"));
     items.add(
         s.gpu()
             ? new Item("CUDA context + workspace", CUDA_RUNTIME_BYTES, "measured, typical")

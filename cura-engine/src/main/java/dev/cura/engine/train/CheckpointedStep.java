@@ -8,6 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import dev.cura.engine.model.DecoderLayer;
 import dev.cura.engine.model.LlamaModel;
 import dev.cura.engine.nn.ComputeDevice;
+import dev.cura.engine.nn.NativeMemory;
 import dev.cura.engine.nn.Nd;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +48,7 @@ public final class CheckpointedStep {
       NDArray ids =
           device.upload(
               m, batch.ids(), new ai.djl.ndarray.types.Shape(batch.batch(), batch.length()));
+      NativeMemory.releaseFreed(); // what loading and the last step left in the allocator
       NDList rope = model.rope(batch.length(), m);
       NDArray mask = model.causalMask(batch.length(), m);
       List<NDArray> saved = new ArrayList<>(layers.size() + 1);
@@ -61,6 +63,7 @@ public final class CheckpointedStep {
           device.samplePeakMemory();
         }
       }
+      NativeMemory.releaseFreed();
       // head: recorded from h_L
       Nd.gradMode(true);
       h.setRequiresGradient(true);
@@ -94,6 +97,7 @@ public final class CheckpointedStep {
         }
         grad.attach(m);
       }
+      NativeMemory.releaseFreed();
       for (int i = layers.size() - 1; i >= 0; i--) {
         NDArray x = saved.get(i);
         boolean needInputGrad = i > 0;
@@ -117,6 +121,7 @@ public final class CheckpointedStep {
           x.close();
           grad = next;
         }
+        NativeMemory.releaseFreed(); // the layer's graph just died: see NativeMemory
       }
       return nll;
     } finally {

@@ -44,4 +44,36 @@ class MemoryPlanTest {
       }
     }
   }
+
+  /**
+   * Issue 10's Must-show shape on the CPU (Llama-3-8B, fp32 compute, the bench's 16-bit embedding
+   * and lm_head, r = 16, seq 256): each weight row by its formula, recomputed here from the
+   * published dimensions.
+   */
+  @Test
+  void llama3With16BitEmbeddingsRowByRow() {
+    LlamaConfig cfg = PublishedShapes.config("llama3", "8B");
+    MemoryPlan.Settings fp32 =
+        new MemoryPlan.Settings(
+            true, true, 64, DataType.FLOAT32, 16, 1, 256, false, true, DataType.FLOAT16);
+    MemoryPlan plan = MemoryPlan.estimate(cfg, fp32);
+    long c = 4096, kv = 1024, inter = 14336, layers = 32, vocab = 128256;
+    long perLayer = 2 * c * c + 2 * kv * c + 3 * inter * c; // q, o; k, v; gate, up, down
+    assertEquals(perLayer * layers / 2, plan.bytes("NF4 base (packed codes)"));
+    // embedding and untied lm_head in 2 bytes, 2L+1 norm weights in the 4-byte compute dtype
+    assertEquals(
+        2 * vocab * c * 2 + (2 * layers + 1) * c * 4, plan.bytes("embeddings + lm_head + norms"));
+    assertEquals(
+        perLayer * 4 + inter * c * 6,
+        plan.bytes("dequantized weights (one layer, reused) + scratch"));
+    long lora = 16 * (2 * (c + c) + 2 * (c + kv) + 3 * (c + inter)) * layers;
+    assertEquals(lora * 8, plan.bytes("LoRA parameters + gradients (fp32)"));
+    // a loaded model holds them in the compute dtype: 4 bytes
+    MemoryPlan loaded =
+        MemoryPlan.estimate(
+            cfg,
+            new MemoryPlan.Settings(true, true, 64, DataType.FLOAT32, 16, 1, 256, false, true));
+    assertEquals(
+        2 * vocab * c * 4 + (2 * layers + 1) * c * 4, loaded.bytes("embeddings + lm_head + norms"));
+  }
 }

@@ -46,7 +46,7 @@ public final class SyntheticLlama {
     LoadOptions.Quant quant = options.quant();
     DataType compute = options.computeDtype();
     SplittableRandom rng = new SplittableRandom(seed);
-    DataType embType = halfEmbeddings && compute == DataType.FLOAT32 ? DataType.FLOAT16 : compute;
+    DataType embType = embeddingDtype(compute, halfEmbeddings);
     int c = cfg.hidden();
     NDArray embed = normal(m, cfg.vocabSize(), c, embType);
     List<DecoderLayer> layers = new ArrayList<>();
@@ -70,6 +70,11 @@ public final class SyntheticLlama {
     }
     FrozenWeight head = new DenseWeight(normal(m, cfg.vocabSize(), c, embType));
     return new LlamaModel(cfg, options, m, embed, layers, ones(m, c, compute), head);
+  }
+
+  /** The dtype {@link #build} holds the embedding and lm_head in. */
+  public static DataType embeddingDtype(DataType compute, boolean halfEmbeddings) {
+    return halfEmbeddings && compute == DataType.FLOAT32 ? DataType.FLOAT16 : compute;
   }
 
   private static NDArray zeros(NDManager m, int c, DataType type) {

@@ -10,6 +10,7 @@ import dev.cura.engine.model.LlamaModel;
 import dev.cura.engine.nn.ComputeDevice;
 import dev.cura.engine.nn.LoraConfig;
 import dev.cura.engine.nn.LoraParams;
+import dev.cura.engine.nn.NativeMemory;
 import dev.cura.engine.nn.Nd;
 import dev.cura.engine.optim.AdamWConfig;
 import dev.cura.engine.optim.Optimizer;
@@ -45,6 +46,8 @@ public final class TrainBench {
    *     ComputeDevice#peakMemoryBytes}: device memory on a GPU, the step's peak RSS on the CPU)
    * @param trainableParams LoRA parameters
    * @param bufferBytes the model's reusable dequantization buffers
+   * @param idleRssBytes RSS before the first step, LoRA attached, the allocator's free pages given
+   *     back ({@link NativeMemory#releaseFreed}): weights, LoRA parameters and the runtime
    */
   public record Result(
       List<Double> stepSeconds,
@@ -54,7 +57,8 @@ public final class TrainBench {
       long peakRssBytes,
       List<Long> stepPeakDeviceBytes,
       long trainableParams,
-      long bufferBytes) {
+      long bufferBytes,
+      long idleRssBytes) {
     public double medianStep() {
       return median(stepSeconds);
     }
@@ -89,6 +93,8 @@ public final class TrainBench {
     }
     Batch b = new Batch(ids, ids.clone(), batch, seqLen);
     CheckpointedStep stepper = new CheckpointedStep(model);
+    NativeMemory.releaseFreed();
+    long idle = MemoryStats.rssBytes();
     List<Double> times = new ArrayList<>();
     List<Double> cpu = new ArrayList<>();
     List<Long> peaks = new ArrayList<>();
@@ -120,7 +126,8 @@ public final class TrainBench {
         MemoryStats.peakRssBytes(),
         peaks,
         LoraParams.count(model),
-        model.buffers().bytes());
+        model.buffers().bytes(),
+        idle);
   }
 
   /**

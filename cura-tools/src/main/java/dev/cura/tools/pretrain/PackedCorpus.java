@@ -20,6 +20,9 @@ import java.util.regex.Pattern;
  * loss; the split is by document, so no held-out text is ever trained on.
  */
 public final class PackedCorpus {
+  static final int MIN_SPAN = 4;
+  static final int MAX_SPAN = 32;
+  static final int MAX_COPIES = 2;
   private static final Pattern DOCUMENT_BREAK = Pattern.compile("\\n\\s*\\n");
 
   private final int[] train; // the packed training stream
@@ -88,6 +91,19 @@ public final class PackedCorpus {
 
   /** B random training windows of T tokens, row-major [B, T], offsets drawn from {@code rng}. */
   public long[] sample(int batch, int length, SplittableRandom rng) {
+    return sample(batch, length, 0, rng);
+  }
+
+  /**
+   * B random training windows of T tokens, row-major [B, T]. A share {@code copyFraction} of them
+   * become copy exercises: one to {@value #MAX_COPIES} spans of {@value #MIN_SPAN}–{@value
+   * #MAX_SPAN} tokens of the window are written again later in it, so their continuations can only
+   * be predicted by finding the earlier occurrence and copying from it (the in-context copying that
+   * induction heads do, which a reply needs to repeat a commenter's name; a corpus of a few million
+   * tokens is far too small for it to emerge from plain text alone). With {@code copyFraction} 0
+   * the windows, and what is drawn from {@code rng}, are those of plain sampling.
+   */
+  public long[] sample(int batch, int length, double copyFraction, SplittableRandom rng) {
     if (train.length < length) {
       throw new IllegalArgumentException(
           "the training stream has " + train.length + " tokens, fewer than seq-len " + length);
@@ -97,6 +113,15 @@ public final class PackedCorpus {
       int start = rng.nextInt(train.length - length + 1);
       for (int t = 0; t < length; t++) {
         out[b * length + t] = train[start + t];
+      }
+      if (copyFraction > 0 && length >= 3 * MAX_SPAN && rng.nextDouble() < copyFraction) {
+        int copies = 1 + rng.nextInt(MAX_COPIES);
+        for (int c = 0; c < copies; c++) {
+          int span = MIN_SPAN + rng.nextInt(MAX_SPAN - MIN_SPAN + 1);
+          int from = rng.nextInt(length - 2 * span + 1);
+          int to = from + span + rng.nextInt(length - from - 2 * span + 1);
+          System.arraycopy(out, b * length + from, out, b * length + to, span);
+        }
       }
     }
     return out;

@@ -20,6 +20,8 @@ package dev.cura.tools.pretrain;
  * @param stopAfter stop early (and save) after this step, keeping the schedule of {@code steps}; 0
  *     = run all steps. With the same seed this replays the first steps of a longer run exactly (how
  *     the bundled model, stopped by the wall-clock budget, is rebuilt)
+ * @param copyFraction share of training windows made into copy exercises (see {@link
+ *     PackedCorpus#sample}); 0 = plain text only
  */
 public record PretrainSettings(
     int steps,
@@ -35,7 +37,8 @@ public record PretrainSettings(
     int evalWindows,
     int saveEvery,
     double maxMinutes,
-    int stopAfter) {
+    int stopAfter,
+    double copyFraction) {
 
   public PretrainSettings {
     check(steps > 0, "steps must be > 0, got " + steps);
@@ -48,6 +51,9 @@ public record PretrainSettings(
     check(evalWindows > 0, "eval-windows must be > 0, got " + evalWindows);
     check(saveEvery >= 0, "save-every must be >= 0, got " + saveEvery);
     check(maxMinutes >= 0, "max-minutes must be >= 0, got " + maxMinutes);
+    check(
+        copyFraction >= 0 && copyFraction <= 1,
+        "copy-fraction must be in [0, 1], got " + copyFraction);
     check(
         stopAfter >= 0 && stopAfter <= steps,
         "stop-after must be in [0, steps=" + steps + "], got " + stopAfter);

@@ -187,6 +187,7 @@ public record PretrainState(
         && a.warmup() == b.warmup()
         && a.weightDecay() == b.weightDecay()
         && a.clip() == b.clip()
-        && a.seed() == b.seed();
+        && a.seed() == b.seed()
+        && a.copyFraction() == b.copyFraction();
   }
 }

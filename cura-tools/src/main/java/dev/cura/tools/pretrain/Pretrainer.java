@@ -110,7 +110,8 @@ public final class Pretrainer {
       if (resume != null) {
         restore(resume, training);
         for (long i = 0; i < resume.step(); i++) {
-          corpus.sample(s.batch(), s.seqLen(), rng); // the windows already trained on
+          corpus.sample(
+              s.batch(), s.seqLen(), s.copyFraction(), rng); // the windows already trained on
         }
         step = resume.step();
         tokens = resume.tokens();
@@ -121,7 +122,7 @@ public final class Pretrainer {
       while (step < s.lastStep()) {
         step++;
         long t0 = System.nanoTime();
-        long[] ids = corpus.sample(s.batch(), s.seqLen(), rng);
+        long[] ids = corpus.sample(s.batch(), s.seqLen(), s.copyFraction(), rng);
         double loss = trainStep(model.model(), ids, s.batch(), s.seqLen(), parent);
         double lr = s.lrAt(step);
         double gnorm = GradClip.globalNorm(model.params());

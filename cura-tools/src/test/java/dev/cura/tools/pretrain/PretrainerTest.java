@@ -57,7 +57,7 @@ class PretrainerTest {
     LlamaConfig cfg = LlamaConfig.of(64, 32, 48, 2, 4, 2, true);
     PackedCorpus corpus = PackedCorpus.of(grammarStream(400, 1), grammarStream(40, 2));
     PretrainSettings s =
-        new PretrainSettings(80, 8, 24, 1e-2, 0.1, 10, 0.0, 1.0, 5, 40, 8, 0, 0, 0);
+        new PretrainSettings(80, 8, 24, 1e-2, 0.1, 10, 0.0, 1.0, 5, 40, 8, 0, 0, 0, 0);
     List<Long> checkpoints = new ArrayList<>();
     try (NDManager root = NDManager.newBaseManager();
         TrainableLlama model = TrainableLlama.init(cfg, 0.02, 5)) {
@@ -109,7 +109,7 @@ class PretrainerTest {
 
   @Test
   void lrScheduleWarmsUpThenDecaysToTheFloor() {
-    PretrainSettings s = new PretrainSettings(100, 1, 2, 1e-3, 0.1, 10, 0, 0, 1, 10, 1, 0, 0, 0);
+    PretrainSettings s = new PretrainSettings(100, 1, 2, 1e-3, 0.1, 10, 0, 0, 1, 10, 1, 0, 0, 0, 0);
     assertEquals(1e-4, s.lrAt(1), 1e-12);
     assertEquals(1e-3, s.lrAt(10), 1e-12);
     assertEquals(0.55e-3, s.lrAt(55), 1e-9);
@@ -121,9 +121,9 @@ class PretrainerTest {
     LlamaConfig cfg = LlamaConfig.of(64, 32, 48, 2, 4, 2, true);
     PackedCorpus corpus = PackedCorpus.of(grammarStream(100, 1), grammarStream(10, 2));
     PretrainSettings full =
-        new PretrainSettings(6, 2, 16, 1e-2, 0.1, 2, 0.0, 1.0, 5, 100, 2, 0, 0, 0);
+        new PretrainSettings(6, 2, 16, 1e-2, 0.1, 2, 0.0, 1.0, 5, 100, 2, 0, 0, 0, 0);
     PretrainSettings cut =
-        new PretrainSettings(6, 2, 16, 1e-2, 0.1, 2, 0.0, 1.0, 5, 100, 2, 0, 0, 3);
+        new PretrainSettings(6, 2, 16, 1e-2, 0.1, 2, 0.0, 1.0, 5, 100, 2, 0, 0, 3, 0);
     try (NDManager root = NDManager.newBaseManager();
         TrainableLlama a = TrainableLlama.init(cfg, 0.02, 5);
         TrainableLlama b = TrainableLlama.init(cfg, 0.02, 5)) {
@@ -146,8 +146,9 @@ class PretrainerTest {
     PackedCorpus corpus = PackedCorpus.of(grammarStream(100, 1), grammarStream(10, 2));
     // weight decay on, so both optimizers (matrices with decay, norm weights without) matter
     PretrainSettings full =
-        new PretrainSettings(6, 2, 16, 1e-2, 0.1, 2, 0.1, 1.0, 5, 2, 2, 2, 0, 0);
-    PretrainSettings cut = new PretrainSettings(6, 2, 16, 1e-2, 0.1, 2, 0.1, 1.0, 5, 2, 2, 2, 0, 4);
+        new PretrainSettings(6, 2, 16, 1e-2, 0.1, 2, 0.1, 1.0, 5, 2, 2, 2, 0, 0, 0);
+    PretrainSettings cut =
+        new PretrainSettings(6, 2, 16, 1e-2, 0.1, 2, 0.1, 1.0, 5, 2, 2, 2, 0, 4, 0);
     Path state = dir.resolve("state");
     try (NDManager root = NDManager.newBaseManager();
         TrainableLlama a = TrainableLlama.init(cfg, 0.02, 5);
@@ -179,7 +180,7 @@ class PretrainerTest {
         assertEquals(2, files.count());
       }
       PretrainSettings otherLr =
-          new PretrainSettings(6, 2, 16, 2e-2, 0.1, 2, 0.1, 1.0, 5, 2, 2, 2, 0, 0);
+          new PretrainSettings(6, 2, 16, 2e-2, 0.1, 2, 0.1, 1.0, 5, 2, 2, 2, 0, 0, 0);
       IllegalArgumentException e =
           org.junit.jupiter.api.Assertions.assertThrows(
               IllegalArgumentException.class, () -> PretrainState.load(state, otherLr));
