@@ -72,33 +72,43 @@ public record JobSpec(
 
   /** Every setting, by its path in the event JSON ({@code FineTuneRequested}). */
   public enum Field {
-    LORA_R("lora.r"),
-    LORA_ALPHA("lora.alpha"),
-    LORA_DROPOUT("lora.dropout"),
-    LORA_TARGET_MODULES("lora.target_modules"),
-    LORA_USE_RSLORA("lora.use_rslora"),
-    QUANT_TYPE("quantization.type"),
-    QUANT_DOUBLE_QUANT("quantization.double_quant"),
-    QUANT_BLOCKSIZE("quantization.blocksize"),
-    OPTIMIZER("optimizer.name"),
-    LEARNING_RATE("optimizer.learning_rate"),
-    WEIGHT_DECAY("optimizer.weight_decay"),
-    EPOCHS("training.epochs"),
-    BATCH_SIZE("training.batch_size"),
-    SEQ_LEN("training.seq_len"),
-    SEED("training.seed"),
-    MAX_STEPS("training.max_steps"),
-    CHECKPOINT_EVERY("training.checkpoint_every"),
-    GRADIENT_ACCUMULATION_STEPS("training.gradient_accumulation_steps"),
-    WARMUP_RATIO("training.warmup_ratio"),
-    MAX_GRAD_NORM("training.max_grad_norm"),
-    PACKING("training.packing"),
-    COMPUTE_DTYPE("training.compute_dtype");
+    LORA_R("lora.r", Integer.class),
+    LORA_ALPHA("lora.alpha", Double.class),
+    LORA_DROPOUT("lora.dropout", Double.class),
+    LORA_TARGET_MODULES("lora.target_modules", List.class),
+    LORA_USE_RSLORA("lora.use_rslora", Boolean.class),
+    QUANT_TYPE("quantization.type", String.class),
+    QUANT_DOUBLE_QUANT("quantization.double_quant", Boolean.class),
+    QUANT_BLOCKSIZE("quantization.blocksize", Integer.class),
+    OPTIMIZER("optimizer.name", String.class),
+    LEARNING_RATE("optimizer.learning_rate", Double.class),
+    WEIGHT_DECAY("optimizer.weight_decay", Double.class),
+    EPOCHS("training.epochs", Integer.class),
+    BATCH_SIZE("training.batch_size", Integer.class),
+    SEQ_LEN("training.seq_len", Integer.class),
+    SEED("training.seed", Long.class),
+    MAX_STEPS("training.max_steps", Integer.class),
+    CHECKPOINT_EVERY("training.checkpoint_every", Integer.class),
+    GRADIENT_ACCUMULATION_STEPS("training.gradient_accumulation_steps", Integer.class),
+    WARMUP_RATIO("training.warmup_ratio", Double.class),
+    MAX_GRAD_NORM("training.max_grad_norm", Double.class),
+    PACKING("training.packing", Boolean.class),
+    COMPUTE_DTYPE("training.compute_dtype", String.class);
 
     private final String path;
+    private final Class<?> type;
 
-    Field(String path) {
+    Field(String path, Class<?> type) {
       this.path = path;
+      this.type = type;
+    }
+
+    /**
+     * The type of the setting's value in {@link JobSpecBuilder#set} and {@link JobSpec#get}:
+     * Integer, Long, Double, Boolean, String, or List (of strings).
+     */
+    public Class<?> type() {
+      return type;
     }
 
     /** The JSON path, e.g. {@code lora.r}. */
@@ -110,6 +120,34 @@ public record JobSpec(
     public String toString() {
       return path;
     }
+  }
+
+  /** The value of a setting (of its {@link Field#type()}), null where it is unset. */
+  public Object get(Field field) {
+    return switch (field) {
+      case LORA_R -> lora.r();
+      case LORA_ALPHA -> lora.alpha();
+      case LORA_DROPOUT -> lora.dropout();
+      case LORA_TARGET_MODULES -> lora.targetModules();
+      case LORA_USE_RSLORA -> lora.useRslora();
+      case QUANT_TYPE -> quantization.type();
+      case QUANT_DOUBLE_QUANT -> quantization.doubleQuant();
+      case QUANT_BLOCKSIZE -> quantization.blocksize();
+      case OPTIMIZER -> optimizer.name();
+      case LEARNING_RATE -> optimizer.learningRate();
+      case WEIGHT_DECAY -> optimizer.weightDecay();
+      case EPOCHS -> training.epochs();
+      case BATCH_SIZE -> training.batchSize();
+      case SEQ_LEN -> training.seqLen();
+      case SEED -> training.seed();
+      case MAX_STEPS -> training.maxSteps();
+      case CHECKPOINT_EVERY -> training.checkpointEvery();
+      case GRADIENT_ACCUMULATION_STEPS -> training.gradientAccumulationSteps();
+      case WARMUP_RATIO -> training.warmupRatio();
+      case MAX_GRAD_NORM -> training.maxGradNorm();
+      case PACKING -> training.packing();
+      case COMPUTE_DTYPE -> training.computeDtype();
+    };
   }
 
   /**

@@ -147,6 +147,38 @@ public final class JobSpecBuilder {
     return this;
   }
 
+  /**
+   * Sets a setting by its field; {@code value} is of the field's {@link JobSpec.Field#type()}, or
+   * null for the default.
+   */
+  @SuppressWarnings("unchecked")
+  public JobSpecBuilder set(JobSpec.Field field, Object value) {
+    return switch (field) {
+      case LORA_R -> loraR((Integer) value);
+      case LORA_ALPHA -> loraAlpha((Double) value);
+      case LORA_DROPOUT -> loraDropout((Double) value);
+      case LORA_TARGET_MODULES -> targetModules((List<String>) value);
+      case LORA_USE_RSLORA -> useRslora((Boolean) value);
+      case QUANT_TYPE -> quantType((String) value);
+      case QUANT_DOUBLE_QUANT -> doubleQuant((Boolean) value);
+      case QUANT_BLOCKSIZE -> blocksize((Integer) value);
+      case OPTIMIZER -> optimizer((String) value);
+      case LEARNING_RATE -> learningRate((Double) value);
+      case WEIGHT_DECAY -> weightDecay((Double) value);
+      case EPOCHS -> epochs((Integer) value);
+      case BATCH_SIZE -> batchSize((Integer) value);
+      case SEQ_LEN -> seqLen((Integer) value);
+      case SEED -> seed((Long) value);
+      case MAX_STEPS -> maxSteps((Integer) value);
+      case CHECKPOINT_EVERY -> checkpointEvery((Integer) value);
+      case GRADIENT_ACCUMULATION_STEPS -> gradientAccumulationSteps((Integer) value);
+      case WARMUP_RATIO -> warmupRatio((Double) value);
+      case MAX_GRAD_NORM -> maxGradNorm((Double) value);
+      case PACKING -> packing((Boolean) value);
+      case COMPUTE_DTYPE -> computeDtype((String) value);
+    };
+  }
+
   /** The spec, defaults filled in (not validated). */
   public JobSpec build() {
     return new JobSpec(

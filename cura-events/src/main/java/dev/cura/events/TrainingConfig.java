@@ -36,30 +36,4 @@ public record TrainingConfig(
       int epochs, int batchSize, int seqLen, long seed, Integer maxSteps, Integer checkpointEvery) {
     this(epochs, batchSize, seqLen, seed, maxSteps, checkpointEvery, null, null, null, null, null);
   }
-
-  /** The settings without a compute dtype (the trainer's device default). */
-  public TrainingConfig(
-      int epochs,
-      int batchSize,
-      int seqLen,
-      long seed,
-      Integer maxSteps,
-      Integer checkpointEvery,
-      Integer gradientAccumulationSteps,
-      Double warmupRatio,
-      Double maxGradNorm,
-      Boolean packing) {
-    this(
-        epochs,
-        batchSize,
-        seqLen,
-        seed,
-        maxSteps,
-        checkpointEvery,
-        gradientAccumulationSteps,
-        warmupRatio,
-        maxGradNorm,
-        packing,
-        null);
-  }
 }

@@ -19,7 +19,7 @@ class JobSpecTest {
     assertEquals(new QuantConfig("nf4", true, 64), s.quantization());
     assertEquals(new OptimizerConfig("paged_adamw_32bit", 2e-4, 0.0), s.optimizer());
     assertEquals(
-        new TrainingConfig(1, 16, 512, 42L, null, null, 1, 0.03, 0.3, false), s.training());
+        new TrainingConfig(1, 16, 512, 42L, null, null, 1, 0.03, 0.3, false, null), s.training());
   }
 
   @Test
@@ -163,6 +163,42 @@ class JobSpecTest {
         JobSpec.builder().build().training().computeDtype(),
         "absent compute dtype is the trainer's device default");
     assertEquals(4, s.toBuilder().loraR(4).build().lora().r());
+  }
+
+  /** A value of each field's type that is no default, so a setter or getter mixed up shows. */
+  private static Object sample(Field f) {
+    Class<?> t = f.type();
+    if (t == Integer.class) {
+      return 1000 + f.ordinal();
+    }
+    if (t == Long.class) {
+      return 1000L + f.ordinal();
+    }
+    if (t == Double.class) {
+      return 0.5 + f.ordinal();
+    }
+    if (t == Boolean.class) {
+      return !(Boolean) JobSpec.builder().build().get(f);
+    }
+    if (t == List.class) {
+      return List.of("f" + f.ordinal());
+    }
+    return "s" + f.ordinal();
+  }
+
+  @Test
+  void everyFieldIsSetAndReadByItsName() {
+    for (Field f : Field.values()) {
+      Object v = sample(f);
+      assertTrue(f.type().isInstance(v), f + " takes " + f.type().getSimpleName());
+      JobSpec s = JobSpec.builder().set(f, v).build();
+      assertEquals(v, s.get(f), f.path());
+      for (Field other : Field.values()) {
+        if (other != f) {
+          assertEquals(JobSpec.builder().build().get(other), s.get(other), f + " set " + other);
+        }
+      }
+    }
   }
 
   @Test

@@ -24,7 +24,7 @@ final class Samples {
         new LoraConfig(16, 32.0, 0.05, List.of("q_proj", "v_proj"), true),
         new QuantConfig("nf4", true, 64),
         new OptimizerConfig("paged_adamw_32bit", 2e-4, 0.0),
-        new TrainingConfig(3, 4, 256, 42L, 100, 50, 2, 0.03, 0.3, true),
+        new TrainingConfig(3, 4, 256, 42L, 100, 50, 2, 0.03, 0.3, true, null),
         "youtube-replies");
   }
 

@@ -123,6 +123,32 @@ public final class TestKafka {
     return matched;
   }
 
+  /**
+   * Every record of {@code topic} that matches, read from the beginning up to the topic's current
+   * end (for "exactly one" assertions without waiting).
+   */
+  public static List<ConsumerRecord<String, byte[]>> readToEnd(
+      String topic, Predicate<ConsumerRecord<String, byte[]>> match) {
+    var out = new ArrayList<ConsumerRecord<String, byte[]>>();
+    try (var consumer = new KafkaConsumer<String, byte[]>(readerConfig())) {
+      var partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      var end = consumer.endOffsets(partitions);
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        for (var r : consumer.poll(Duration.ofMillis(200))) {
+          if (match.test(r)) {
+            out.add(r);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   /** A reader of its own group that starts at the beginning and commits nothing. */
   private static Map<String, Object> readerConfig() {
     return Map.of(

@@ -148,7 +148,7 @@ public final class FastJarSmoke {
         System.out.println("TrainingProgress steps in publishing order: " + steps);
         System.out.println(
             "AdapterTrained records for the job: "
-                + TopicReader.all(Topics.ADAPTER_TRAINED, r -> job.equals(r.key())).size());
+                + TestKafka.readToEnd(Topics.ADAPTER_TRAINED, r -> job.equals(r.key())).size());
       }
       var metrics =
           http.send(
@@ -239,7 +239,7 @@ public final class FastJarSmoke {
   /** The TrainingProgress steps of a job, in publishing order. */
   private static final class TopicReaderAll {
     static List<Long> progressSteps(String job, EventCodec codec) {
-      return TopicReader.all(Topics.JOB_PROGRESS, r -> job.equals(r.key())).stream()
+      return TestKafka.readToEnd(Topics.JOB_PROGRESS, r -> job.equals(r.key())).stream()
           .map(r -> codec.decode(TestKafka.headers(r), r.value()).data())
           .filter(e -> e instanceof dev.cura.events.TrainingProgress)
           .map(e -> ((dev.cura.events.TrainingProgress) e).step())

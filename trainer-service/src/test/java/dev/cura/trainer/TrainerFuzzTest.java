@@ -78,7 +78,7 @@ class TrainerFuzzTest {
 
     for (var c : cases) {
       assertTrue(
-          TopicReader.all(Topics.JOB_PROGRESS, r -> c.key().equals(r.key())).isEmpty(),
+          TestKafka.readToEnd(Topics.JOB_PROGRESS, r -> c.key().equals(r.key())).isEmpty(),
           c.name() + " trained");
     }
     assertFalse(trainer.worker().isCancelled(refs.foreignJobId()), "a foreign cancel was refused");

@@ -237,7 +237,7 @@ class TrainerJobsTest {
         List.of(2L, 3L, 4L, 6L),
         checkpointsOf(events).stream().map(CheckpointSaved::step).toList(),
         "checkpoints every 2 steps and at the end, plus one on stopping after step 3");
-    assertEquals(1, TopicReader.all(Topics.ADAPTER_TRAINED, r -> job.equals(r.key())).size());
+    assertEquals(1, TestKafka.readToEnd(Topics.ADAPTER_TRAINED, r -> job.equals(r.key())).size());
 
     // the resumed run is bit-exact: an uninterrupted run of the same settings stores the same
     // adapter
@@ -262,7 +262,7 @@ class TrainerJobsTest {
     JobCancelled cancelled = (JobCancelled) decode(awaitOne(Topics.JOB_FAILED, job));
     assertEquals(JobFailed.Stage.TRAINING, cancelled.stage());
     awaitCommittedPast(sent);
-    assertTrue(TopicReader.all(Topics.ADAPTER_TRAINED, r -> job.equals(r.key())).isEmpty());
+    assertTrue(TestKafka.readToEnd(Topics.ADAPTER_TRAINED, r -> job.equals(r.key())).isEmpty());
     assertEquals(
         List.of(2L),
         checkpointsOf(progressOf(job)).stream().map(CheckpointSaved::step).toList(),
@@ -385,7 +385,7 @@ class TrainerJobsTest {
   }
 
   private List<CuraEvent> progressOf(String job) {
-    return decodeAll(TopicReader.all(Topics.JOB_PROGRESS, r -> job.equals(r.key())));
+    return decodeAll(TestKafka.readToEnd(Topics.JOB_PROGRESS, r -> job.equals(r.key())));
   }
 
   private static List<CheckpointSaved> checkpointsOf(List<CuraEvent> events) {

@@ -116,32 +116,29 @@ public final class DemoReport {
     StringBuilder b = new StringBuilder();
     for (VoiceRule rule : VoiceRule.values()) {
       int n = Math.max(base.applied(rule), tuned.applied(rule));
-      if (n == 0) {
-        continue;
+      if (n > 0) {
+        row(b, rule.id(), base.rate(rule), tuned.rate(rule), "applies to " + n);
       }
-      b.append(
-          String.format(
-              Locale.ROOT,
-              "  %-18s %6.1f%% → %6.1f%%   (applies to %d)%n",
-              rule.id(),
-              100 * base.rate(rule),
-              100 * tuned.rate(rule),
-              n));
     }
-    b.append(
-        String.format(
-            Locale.ROOT,
-            "  %-18s %6.1f%% → %6.1f%%   (mean share of applicable rules followed)%n",
-            "score",
-            100 * base.meanScore(),
-            100 * tuned.meanScore()));
-    b.append(
-        String.format(
-            Locale.ROOT,
-            "  %-18s %6.1f%% → %6.1f%%   (replies that follow every rule)%n",
-            "all rules",
-            100 * base.allFollowedRate(),
-            100 * tuned.allFollowedRate()));
+    row(b, "score", base.meanScore(), tuned.meanScore(), "mean share of applicable rules followed");
+    row(
+        b,
+        "all rules",
+        base.allFollowedRate(),
+        tuned.allFollowedRate(),
+        "replies that follow every rule");
     return b.toString();
+  }
+
+  /** One line of the comparison: a share before → after tuning, and what it counts. */
+  private static void row(StringBuilder b, String what, double base, double tuned, String note) {
+    b.append(
+        String.format(
+            Locale.ROOT,
+            "  %-18s %6.1f%% → %6.1f%%   (%s)%n",
+            what,
+            100 * base,
+            100 * tuned,
+            note));
   }
 }

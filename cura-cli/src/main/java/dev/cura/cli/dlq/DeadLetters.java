@@ -1,5 +1,6 @@
 package dev.cura.cli.dlq;
 
+import dev.cura.cli.client.KafkaClients;
 import dev.cura.events.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -9,21 +10,14 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * A service's dead-letter topic {@code cura.dlq.<service>}: reads what is there (with SmallRye's
@@ -138,19 +132,7 @@ public final class DeadLetters {
    */
   public List<Letter> replay(List<Letter> letters) {
     var sent = new ArrayList<Letter>();
-    Map<String, Object> cfg =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrap,
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            "true",
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-            StringSerializer.class.getName(),
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-            ByteArraySerializer.class.getName());
-    try (var producer = new KafkaProducer<String, byte[]>(cfg)) {
+    try (var producer = new KafkaProducer<String, byte[]>(KafkaClients.producer(bootstrap))) {
       var acks = new ArrayList<java.util.concurrent.Future<?>>();
       for (Letter l : letters) {
         if (l.originalTopic() == null) {
@@ -182,19 +164,7 @@ public final class DeadLetters {
   }
 
   private KafkaConsumer<String, byte[]> consumer() {
-    Map<String, Object> cfg =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrap,
-            ConsumerConfig.GROUP_ID_CONFIG,
-            "cura-dlq-reader-" + UUID.randomUUID(),
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-            "false",
-            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-            StringDeserializer.class.getName(),
-            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-            ByteArrayDeserializer.class.getName());
-    return new KafkaConsumer<>(cfg);
+    return new KafkaConsumer<>(KafkaClients.reader(bootstrap, "cura-dlq-reader-"));
   }
 
   private static Map<String, String> headers(ConsumerRecord<?, ?> r) {

@@ -3,6 +3,7 @@ package dev.cura.cli.engine;
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cura.core.synth.LlamaShape;
+import dev.cura.core.util.FileTrees;
 import dev.cura.engine.model.Arch;
 import dev.cura.engine.model.FamilyPresets;
 import dev.cura.engine.model.LlamaConfig;
@@ -100,6 +101,8 @@ public final class BenchTrainWorker {
                   SyntheticLlama.embeddingDtype(dtype, half)));
       o.put("plan_bytes", plan.totalBytes());
       System.out.println("RESULT " + o);
+    } finally {
+      FileTrees.deleteQuietly(pages); // the optimizer's page file is gone; its directory too
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.cura.cli.gateway;
 
+import dev.cura.cli.client.KafkaClients;
 import dev.cura.events.Topics;
 import java.time.Duration;
 import java.util.List;
@@ -17,13 +18,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The ceiling the broker puts on durable submissions: records per second an idempotent producer
@@ -57,22 +53,10 @@ final class KafkaProduceRate {
           .all()
           .get(30, TimeUnit.SECONDS);
     }
-    Map<String, Object> cfg =
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrap,
-            ProducerConfig.ACKS_CONFIG,
-            "all",
-            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true,
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-            StringSerializer.class.getName(),
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-            ByteArraySerializer.class.getName());
     var acked = new AtomicLong();
     var failed = new AtomicLong();
     var window = new Semaphore(WINDOW);
-    try (var producer = new KafkaProducer<String, byte[]>(cfg)) {
+    try (var producer = new KafkaProducer<String, byte[]>(KafkaClients.producer(bootstrap))) {
       // one record first: metadata and the producer id are fetched outside the timed part
       producer.send(record(sample)).get(30, TimeUnit.SECONDS);
       long t0 = System.nanoTime();
@@ -100,18 +84,8 @@ final class KafkaProduceRate {
   /** One record of {@code cura.job.requested} (the bench's submissions put them there). */
   private static ConsumerRecord<String, byte[]> sample(String bootstrap)
       throws InterruptedException, ExecutionException, TimeoutException {
-    Map<String, Object> cfg =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrap,
-            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-            StringDeserializer.class.getName(),
-            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-            ByteArrayDeserializer.class.getName(),
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-            "false",
-            ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-            "1");
+    Map<String, Object> cfg = KafkaClients.reader(bootstrap, null);
+    cfg.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
     try (var consumer = new KafkaConsumer<String, byte[]>(cfg)) {
       var parts =
           consumer.partitionsFor(Topics.JOB_REQUESTED, Duration.ofSeconds(10)).stream()

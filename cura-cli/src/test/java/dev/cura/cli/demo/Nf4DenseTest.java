@@ -7,31 +7,20 @@ import ai.djl.ndarray.NDManager;
 import dev.cura.engine.model.LlamaLoader;
 import dev.cura.engine.model.LlamaModel;
 import dev.cura.engine.model.LoadOptions;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class Nf4DenseTest {
-  static Path model() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !Files.isDirectory(dir.resolve("models/cura-tiny"))) {
-      dir = dir.getParent();
-    }
-    if (dir == null) {
-      throw new IllegalStateException("models/cura-tiny not found above the working directory");
-    }
-    return dir.resolve("models/cura-tiny");
-  }
+  static final Path MODEL = Path.of("..", "models", "cura-tiny");
 
   /** Dense storage of the dequantized NF4 weights computes what the packed NF4 model computes. */
   @Test
   void logitsEqualThePackedNf4Model() throws Exception {
     long[] ids = {1, 5, 10, 200, 3000, 17, 6, 10, 42};
     try (NDManager root = NDManager.newBaseManager();
-        LlamaModel packed = LlamaLoader.load(model(), LoadOptions.cpu(LoadOptions.Quant.NF4));
-        LlamaModel dense = Nf4Dense.load(model());
-        LlamaModel unquantized =
-            LlamaLoader.load(model(), LoadOptions.cpu(LoadOptions.Quant.NONE))) {
+        LlamaModel packed = LlamaLoader.load(MODEL, LoadOptions.cpu(LoadOptions.Quant.NF4));
+        LlamaModel dense = Nf4Dense.load(MODEL);
+        LlamaModel unquantized = LlamaLoader.load(MODEL, LoadOptions.cpu(LoadOptions.Quant.NONE))) {
       float[] a = packed.logits(ids, root);
       float[] b = dense.logits(ids, root);
       float[] c = unquantized.logits(ids, root);

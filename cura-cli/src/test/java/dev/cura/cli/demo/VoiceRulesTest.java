@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class VoiceRulesTest {
 
@@ -158,29 +160,34 @@ class VoiceRulesTest {
     assertFalse(VoiceRules.isRude("Garbled audio but great bread"), "whole words only");
   }
 
+  static final String QUESTION = "@li_wei: How long does the drone battery last?";
+
   @Test
-  void questionsNeedAnAnswerAboutTheQuestion() {
-    String q = "@li_wei: How long does the drone battery last?";
+  void aQuestionAnsweredAboutTheQuestionFollowsEveryRule() {
     assertTrue(
         VoiceRules.check(
-                q, "Thanks, @li_wei! Good question: The drone battery lasts about 25 minutes. ~Jo")
+                QUESTION,
+                "Thanks, @li_wei! Good question: The drone battery lasts about 25 minutes. ~Jo")
             .allFollowed());
-    assertTrue(
-        VoiceRules.check(q, "Thanks, @li_wei! Good question: Small drones fly well. ~Jo")
-            .follows(VoiceRule.ANSWERS_QUESTION),
-        "plural 's' is stripped on both sides");
-    assertFalse(
-        VoiceRules.check(q, "Thanks, @li_wei! Glad you enjoyed it. ~Jo")
-            .follows(VoiceRule.ANSWERS_QUESTION),
-        "no answer marker");
-    assertFalse(
-        VoiceRules.check(q, "Thanks, @li_wei! Good question: I love sourdough bread. ~Jo")
-            .follows(VoiceRule.ANSWERS_QUESTION),
-        "answer about something else");
-    assertFalse(
-        VoiceRules.check(q, "Thanks, @li_wei! Good question: drone. ~Jo")
-            .follows(VoiceRule.ANSWERS_QUESTION),
-        "fewer than 3 words");
+  }
+
+  @ParameterizedTest(name = "{2}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
+        "Thanks, @li_wei! Good question: Small drones fly well. ~Jo | true"
+            + " | plural 's' is stripped on both sides",
+        "Thanks, @li_wei! Glad you enjoyed it. ~Jo | false | no answer marker",
+        "Thanks, @li_wei! Good question: I love sourdough bread. ~Jo | false"
+            + " | answer about something else",
+        "Thanks, @li_wei! Good question: drone. ~Jo | false | fewer than 3 words"
+      })
+  void questionsNeedAnAnswerAboutTheQuestion(String reply, boolean answers, String why) {
+    assertEquals(
+        answers,
+        VoiceRules.check(QUESTION, reply).follows(VoiceRule.ANSWERS_QUESTION),
+        why + ": " + reply);
   }
 
   @Test

@@ -17,6 +17,7 @@ import dev.cura.core.tensor.FloatConvert;
 import dev.cura.core.tensor.NonFinite;
 import dev.cura.core.util.FormatException;
 import dev.cura.core.util.Json;
+import dev.cura.core.util.Slices;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -26,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.IntStream;
 
 /**
  * Streams a Hugging Face checkpoint into a bitsandbytes 4-bit checkpoint (DESIGN §4): every
@@ -425,18 +425,12 @@ public final class CheckpointQuantizer {
 
   /** Converts a chunk to float32 in parallel slices. */
   private static void toFloatsParallel(DType dt, MemorySegment raw, float[] out, int len) {
-    int slices = Math.max(1, Math.min(16, len / 65536));
-    int per = (len + slices - 1) / slices;
-    IntStream.range(0, slices)
-        .parallel()
-        .forEach(
-            i -> {
-              int from = i * per;
-              int to = Math.min(len, from + per);
-              if (from < to) {
-                FloatConvert.toFloats(dt, raw, (long) from * dt.byteSize(), out, from, to - from);
-              }
-            });
+    Slices.parallel(
+        len,
+        Math.max(1, Math.min(16, len / 65536)),
+        1,
+        (i, from, to) ->
+            FloatConvert.toFloats(dt, raw, (long) from * dt.byteSize(), out, from, to - from));
   }
 
   // ---- files ------------------------------------------------------------------------------

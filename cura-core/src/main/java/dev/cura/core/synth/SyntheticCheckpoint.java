@@ -7,6 +7,7 @@ import dev.cura.core.safetensors.TensorSpec;
 import dev.cura.core.tensor.DType;
 import dev.cura.core.tensor.FloatConvert;
 import dev.cura.core.util.Json;
+import dev.cura.core.util.Slices;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.LongConsumer;
-import java.util.stream.IntStream;
 
 /**
  * Writes a random Llama-shaped bf16 Hugging Face checkpoint ({@link LlamaShape}): weights ~ N(0,
@@ -177,30 +177,24 @@ public final class SyntheticCheckpoint {
 
   /** Fills {@code len} bf16 values ~ N(0, 0.02²), in parallel slices with derived seeds. */
   static void fillNormal(MemorySegment buf, int len, long seed, int tensor, long chunk) {
-    int slices = 16;
-    int per = ((len + slices - 1) / slices + 3) & ~3;
-    IntStream.range(0, slices)
-        .parallel()
-        .forEach(
-            i -> {
-              int from = i * per;
-              int to = Math.min(len, from + per);
-              if (from >= to) {
-                return;
-              }
-              SplittableRandom r =
-                  new SplittableRandom(
-                      seed * 0x9E3779B97F4A7C15L + tensor * 0x632BE59BD9B4E019L + chunk * 131 + i);
-              for (int j = from; j < to; j += 4) {
-                long bits = r.nextLong();
-                for (int k = 0; k < 4 && j + k < to; k++) {
-                  buf.set(
-                      FloatConvert.I16_LE,
-                      2L * (j + k),
-                      NORMAL_BF16[(int) ((bits >>> (16 * k)) & 0xFFFF)]);
-                }
-              }
-            });
+    Slices.parallel(
+        len,
+        16,
+        4, // four values per random long
+        (i, from, to) -> {
+          SplittableRandom r =
+              new SplittableRandom(
+                  seed * 0x9E3779B97F4A7C15L + tensor * 0x632BE59BD9B4E019L + chunk * 131 + i);
+          for (int j = from; j < to; j += 4) {
+            long bits = r.nextLong();
+            for (int k = 0; k < 4 && j + k < to; k++) {
+              buf.set(
+                  FloatConvert.I16_LE,
+                  2L * (j + k),
+                  NORMAL_BF16[(int) ((bits >>> (16 * k)) & 0xFFFF)]);
+            }
+          }
+        });
   }
 
   private static short[] normalTable(double sigma) {

@@ -105,24 +105,12 @@ class CheckpointQuantizerTest {
   @Test
   void refusesNonCheckpointsQuantizedInputsAndBadDtypes() throws Exception {
     Path empty = Files.createDirectories(tmp.resolve("empty"));
-    FormatException e =
-        assertThrows(
-            FormatException.class,
-            () ->
-                CheckpointQuantizer.quantize(
-                    empty, tmp.resolve("o1"), QuantizeSettings.defaults(), QuantizeListener.NONE));
-    assertTrue(e.getMessage().contains("config.json is missing"), e.getMessage());
+    assertRefused(empty, "config.json is missing");
 
     Path q = tmp.resolve("q2");
     CheckpointQuantizer.quantize(
         src, q, QuantizeSettings.defaults().withQuantType(QuantType.FP4), QuantizeListener.NONE);
-    e =
-        assertThrows(
-            FormatException.class,
-            () ->
-                CheckpointQuantizer.quantize(
-                    q, tmp.resolve("o2"), QuantizeSettings.defaults(), QuantizeListener.NONE));
-    assertTrue(e.getMessage().contains("already quantized"), e.getMessage());
+    assertRefused(q, "already quantized");
 
     Path bad = Files.createDirectories(tmp.resolve("bad"));
     Files.writeString(bad.resolve("config.json"), "{}");
@@ -134,12 +122,20 @@ class CheckpointQuantizerTest {
             Map.of())) {
       w.append(name, new byte[16]);
     }
-    e =
+    assertRefused(bad, "expected F32, F16 or BF16");
+  }
+
+  /** Quantizing {@code dir} fails with a user error that says {@code why}. */
+  private void assertRefused(Path dir, String why) {
+    FormatException e =
         assertThrows(
             FormatException.class,
             () ->
                 CheckpointQuantizer.quantize(
-                    bad, tmp.resolve("o3"), QuantizeSettings.defaults(), QuantizeListener.NONE));
-    assertTrue(e.getMessage().contains("expected F32, F16 or BF16"), e.getMessage());
+                    dir,
+                    tmp.resolve("out-" + dir.getFileName()),
+                    QuantizeSettings.defaults(),
+                    QuantizeListener.NONE));
+    assertTrue(e.getMessage().contains(why), e.getMessage());
   }
 }

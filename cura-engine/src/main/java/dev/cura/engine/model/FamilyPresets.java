@@ -1,5 +1,6 @@
 package dev.cura.engine.model;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cura.core.safetensors.TensorSpec;
@@ -21,6 +22,104 @@ public final class FamilyPresets {
       List.of("llama3", "qwen2", "qwen3", "mistral", "phi3", "gemma2");
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Each family's config fields that do not depend on the size, as its published configs have them.
+   */
+  private static final Map<String, String> FAMILIES =
+      Map.of(
+          "llama3",
+          """
+          {"model_type": "llama", "rope_theta": 500000.0, "rms_norm_eps": 1e-5,
+           "max_position_embeddings": 131072, "bos_token_id": 128000, "eos_token_id": 128001,
+           "tie_word_embeddings": false, "hidden_act": "silu"}""",
+          "qwen2",
+          """
+          {"model_type": "qwen2", "rope_theta": 1000000.0, "rms_norm_eps": 1e-6,
+           "max_position_embeddings": 32768, "use_sliding_window": false,
+           "bos_token_id": 151643, "eos_token_id": 151645, "tie_word_embeddings": false,
+           "hidden_act": "silu"}""",
+          "qwen3",
+          """
+          {"model_type": "qwen3", "rope_theta": 1000000.0, "rms_norm_eps": 1e-6,
+           "max_position_embeddings": 32768, "use_sliding_window": false,
+           "bos_token_id": 151643, "eos_token_id": 151645, "tie_word_embeddings": false,
+           "head_dim": 128, "attention_bias": false, "hidden_act": "silu"}""",
+          "mistral",
+          """
+          {"model_type": "mistral", "rope_theta": 1000000.0, "rms_norm_eps": 1e-5,
+           "max_position_embeddings": 32768, "sliding_window": null,
+           "bos_token_id": 1, "eos_token_id": 2, "tie_word_embeddings": false, "hidden_act": "silu"}""",
+          "phi3",
+          """
+          {"model_type": "phi3", "rope_theta": 10000.0, "rms_norm_eps": 1e-5,
+           "max_position_embeddings": 4096, "original_max_position_embeddings": 4096,
+           "sliding_window": null, "bos_token_id": 1, "eos_token_id": 32000,
+           "tie_word_embeddings": false, "hidden_act": "silu"}""",
+          "gemma2",
+          """
+          {"model_type": "gemma2", "head_dim": 256, "rope_theta": 10000.0, "rms_norm_eps": 1e-6,
+           "max_position_embeddings": 8192, "hidden_activation": "gelu_pytorch_tanh",
+           "sliding_window": 4096, "attn_logit_softcapping": 50.0,
+           "final_logit_softcapping": 30.0, "bos_token_id": 2, "eos_token_id": 1,
+           "tie_word_embeddings": true}""");
+
+  /**
+   * A published size of a family: vocabulary, hidden, intermediate, layers, attention and key/value
+   * heads, and the config fields it sets beyond its family's.
+   */
+  private record Size(
+      String arch,
+      String name,
+      int vocab,
+      int hidden,
+      int inter,
+      int layers,
+      int heads,
+      int kv,
+      Field... extra) {}
+
+  /** A config field and its value. */
+  private record Field(String name, Object value) {}
+
+  private static final Field TIED = new Field("tie_word_embeddings", true);
+  private static final Field ROPE_32 = new Field("rope_scaling", llama3Rope(32, 8192));
+  private static final Field ROPE_8 = new Field("rope_scaling", llama3Rope(8, 8192));
+  private static final Field PHI3_WINDOW = new Field("sliding_window", 2047);
+  private static final Field GEMMA2_QUERY_SCALAR = new Field("query_pre_attn_scalar", 256);
+
+  private static final List<Size> SIZES =
+      List.of(
+          new Size("llama3", "1B", 128256, 2048, 8192, 16, 32, 8, ROPE_32, TIED, headDim(64)),
+          new Size("llama3", "3B", 128256, 3072, 8192, 28, 24, 8, ROPE_32, TIED),
+          new Size("llama3", "8B", 128256, 4096, 14336, 32, 32, 8, ROPE_8),
+          new Size("llama3", "70B", 128256, 8192, 28672, 80, 64, 8, ROPE_8),
+          new Size("qwen2", "0.5B", 151936, 896, 4864, 24, 14, 2, TIED),
+          new Size("qwen2", "1.5B", 151936, 1536, 8960, 28, 12, 2, TIED),
+          new Size("qwen2", "3B", 151936, 2048, 11008, 36, 16, 2, TIED),
+          new Size("qwen2", "7B", 152064, 3584, 18944, 28, 28, 4),
+          new Size("qwen2", "14B", 152064, 5120, 13824, 48, 40, 8),
+          new Size("qwen3", "0.6B", 151936, 1024, 3072, 28, 16, 8, TIED),
+          new Size("qwen3", "1.7B", 151936, 2048, 6144, 28, 16, 8, TIED),
+          new Size("qwen3", "4B", 151936, 2560, 9728, 36, 32, 8, TIED),
+          new Size("qwen3", "8B", 151936, 4096, 12288, 36, 32, 8),
+          new Size("qwen3", "14B", 151936, 5120, 17408, 40, 40, 8),
+          new Size("mistral", "7B", 32768, 4096, 14336, 32, 32, 8),
+          new Size("phi3", "3.8B", 32064, 3072, 8192, 32, 32, 32, PHI3_WINDOW),
+          new Size("phi3", "14B", 32064, 5120, 17920, 40, 40, 10, PHI3_WINDOW),
+          new Size("gemma2", "2B", 256000, 2304, 9216, 26, 8, 4, GEMMA2_QUERY_SCALAR),
+          new Size("gemma2", "9B", 256000, 3584, 14336, 42, 16, 8, GEMMA2_QUERY_SCALAR),
+          new Size(
+              "gemma2",
+              "27B",
+              256000,
+              4608,
+              36864,
+              46,
+              32,
+              16,
+              headDim(128),
+              new Field("query_pre_attn_scalar", 144)));
 
   private FamilyPresets() {}
 
@@ -60,50 +159,18 @@ public final class FamilyPresets {
 
   /** The presets of a family by name (e.g. "8B"). */
   public static Map<String, LlamaConfig> presets(String arch) {
-    Map<String, ObjectNode> raw = new LinkedHashMap<>();
-    switch (arch) {
-      case "llama3" -> {
-        raw.put("1B", llama3Scaling(shape(base(arch), 128256, 2048, 8192, 16, 32, 8), 32, 8192));
-        raw.get("1B").put("head_dim", 64).put("tie_word_embeddings", true);
-        raw.put("3B", llama3Scaling(shape(base(arch), 128256, 3072, 8192, 28, 24, 8), 32, 8192));
-        raw.get("3B").put("tie_word_embeddings", true);
-        raw.put("8B", llama3Scaling(shape(base(arch), 128256, 4096, 14336, 32, 32, 8), 8, 8192));
-        raw.put("70B", llama3Scaling(shape(base(arch), 128256, 8192, 28672, 80, 64, 8), 8, 8192));
-      }
-      case "qwen2" -> {
-        raw.put("0.5B", shape(base(arch), 151936, 896, 4864, 24, 14, 2));
-        raw.put("1.5B", shape(base(arch), 151936, 1536, 8960, 28, 12, 2));
-        raw.put("3B", shape(base(arch), 151936, 2048, 11008, 36, 16, 2));
-        raw.values().forEach(n -> n.put("tie_word_embeddings", true));
-        raw.put("7B", shape(base(arch), 152064, 3584, 18944, 28, 28, 4));
-        raw.put("14B", shape(base(arch), 152064, 5120, 13824, 48, 40, 8));
-      }
-      case "qwen3" -> {
-        raw.put("0.6B", shape(base(arch), 151936, 1024, 3072, 28, 16, 8));
-        raw.put("1.7B", shape(base(arch), 151936, 2048, 6144, 28, 16, 8));
-        raw.put("4B", shape(base(arch), 151936, 2560, 9728, 36, 32, 8));
-        raw.values().forEach(n -> n.put("tie_word_embeddings", true));
-        raw.put("8B", shape(base(arch), 151936, 4096, 12288, 36, 32, 8));
-        raw.put("14B", shape(base(arch), 151936, 5120, 17408, 40, 40, 8));
-      }
-      case "mistral" -> raw.put("7B", shape(base(arch), 32768, 4096, 14336, 32, 32, 8));
-      case "phi3" -> {
-        raw.put("3.8B", shape(base(arch), 32064, 3072, 8192, 32, 32, 32));
-        raw.put("14B", shape(base(arch), 32064, 5120, 17920, 40, 40, 10));
-        raw.values().forEach(n -> n.put("sliding_window", 2047));
-      }
-      case "gemma2" -> {
-        raw.put("2B", shape(base(arch), 256000, 2304, 9216, 26, 8, 4));
-        raw.get("2B").put("query_pre_attn_scalar", 256);
-        raw.put("9B", shape(base(arch), 256000, 3584, 14336, 42, 16, 8));
-        raw.get("9B").put("query_pre_attn_scalar", 256);
-        raw.put("27B", shape(base(arch), 256000, 4608, 36864, 46, 32, 16));
-        raw.get("27B").put("head_dim", 128).put("query_pre_attn_scalar", 144);
-      }
-      default -> throw unknown(arch);
-    }
+    base(arch); // an unknown family is an error, not an empty map
     Map<String, LlamaConfig> out = new LinkedHashMap<>();
-    raw.forEach((k, v) -> out.put(k, LlamaConfig.parse(v, arch + " " + k)));
+    for (Size s : SIZES) {
+      if (s.arch().equals(arch)) {
+        ObjectNode n =
+            shape(base(arch), s.vocab(), s.hidden(), s.inter(), s.layers(), s.heads(), s.kv());
+        for (Field f : s.extra()) {
+          n.set(f.name(), JSON.valueToTree(f.value()));
+        }
+        out.put(s.name(), LlamaConfig.parse(n, arch + " " + s.name()));
+      }
+    }
     return out;
   }
 
@@ -169,72 +236,19 @@ public final class FamilyPresets {
   }
 
   private static ObjectNode base(String arch) {
-    ObjectNode n = JSON.createObjectNode();
-    switch (arch) {
-      case "llama3" -> {
-        n.put("model_type", "llama");
-        n.put("rope_theta", 500000.0);
-        n.put("rms_norm_eps", 1e-5);
-        n.put("max_position_embeddings", 131072);
-        n.put("bos_token_id", 128000);
-        n.put("eos_token_id", 128001);
-        n.put("tie_word_embeddings", false);
-      }
-      case "qwen2", "qwen3" -> {
-        n.put("model_type", arch);
-        n.put("rope_theta", 1000000.0);
-        n.put("rms_norm_eps", 1e-6);
-        n.put("max_position_embeddings", 32768);
-        n.put("use_sliding_window", false);
-        n.put("bos_token_id", 151643);
-        n.put("eos_token_id", 151645);
-        n.put("tie_word_embeddings", false);
-        if (arch.equals("qwen3")) {
-          n.put("head_dim", 128);
-          n.put("attention_bias", false);
-        }
-      }
-      case "mistral" -> {
-        n.put("model_type", "mistral");
-        n.put("rope_theta", 1000000.0);
-        n.put("rms_norm_eps", 1e-5);
-        n.put("max_position_embeddings", 32768);
-        n.putNull("sliding_window");
-        n.put("bos_token_id", 1);
-        n.put("eos_token_id", 2);
-        n.put("tie_word_embeddings", false);
-      }
-      case "phi3" -> {
-        n.put("model_type", "phi3");
-        n.put("rope_theta", 10000.0);
-        n.put("rms_norm_eps", 1e-5);
-        n.put("max_position_embeddings", 4096);
-        n.put("original_max_position_embeddings", 4096);
-        n.putNull("sliding_window");
-        n.put("bos_token_id", 1);
-        n.put("eos_token_id", 32000);
-        n.put("tie_word_embeddings", false);
-      }
-      case "gemma2" -> {
-        n.put("model_type", "gemma2");
-        n.put("head_dim", 256);
-        n.put("rope_theta", 10000.0);
-        n.put("rms_norm_eps", 1e-6);
-        n.put("max_position_embeddings", 8192);
-        n.put("hidden_activation", "gelu_pytorch_tanh");
-        n.put("sliding_window", 4096);
-        n.put("attn_logit_softcapping", 50.0);
-        n.put("final_logit_softcapping", 30.0);
-        n.put("bos_token_id", 2);
-        n.put("eos_token_id", 1);
-        n.put("tie_word_embeddings", true);
-      }
-      default -> throw unknown(arch);
+    String fields = FAMILIES.get(arch);
+    if (fields == null) {
+      throw unknown(arch);
     }
-    if (!arch.equals("gemma2")) {
-      n.put("hidden_act", "silu");
+    try {
+      return (ObjectNode) JSON.readTree(fields);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(arch + " preset", e);
     }
-    return n;
+  }
+
+  private static Field headDim(int dim) {
+    return new Field("head_dim", dim);
   }
 
   private static ObjectNode shape(
@@ -252,13 +266,18 @@ public final class FamilyPresets {
   }
 
   private static ObjectNode llama3Scaling(ObjectNode n, double factor, int originalMax) {
-    n.putObject("rope_scaling")
+    n.set("rope_scaling", llama3Rope(factor, originalMax));
+    return n;
+  }
+
+  /** Llama 3.x's {@code rope_scaling}. */
+  private static ObjectNode llama3Rope(double factor, int originalMax) {
+    return JSON.createObjectNode()
         .put("rope_type", "llama3")
         .put("factor", factor)
         .put("low_freq_factor", 1.0)
         .put("high_freq_factor", 4.0)
         .put("original_max_position_embeddings", originalMax);
-    return n;
   }
 
   private static IllegalArgumentException unknown(String arch) {

@@ -42,12 +42,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MixedPrecisionTest {
   static final long[] IDS = {1, 5, 9, 42, 7, 99, 3, 64, 11, 0, 77, 23, 8, 15, 100, 2};
 
+  /** A small random Llama checkpoint stored in bf16 (as real checkpoints are). */
+  static void writeBf16Checkpoint(Path dir, long seed) throws Exception {
+    LlamaConfig cfg = LlamaConfig.of(128, 64, 160, 2, 4, 2, false);
+    CheckpointWriter.write(dir, cfg, RandomLlama.entries(cfg, seed), DType.BF16, 1);
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"none", "nf4"})
   void bf16LogitsMatchFloat32(String quantName, @TempDir Path dir) throws Exception {
     LoadOptions.Quant quant = LoadOptions.Quant.parse(quantName);
-    LlamaConfig cfg = LlamaConfig.of(128, 64, 160, 2, 4, 2, false);
-    CheckpointWriter.write(dir, cfg, RandomLlama.entries(cfg, 21), DType.BF16, 1);
+    writeBf16Checkpoint(dir, 21);
     float[] f32 = logits(dir, quant, DataType.FLOAT32);
     float[] bf16 = logits(dir, quant, DataType.BFLOAT16);
     Stats s = Stats.of(f32, bf16);
@@ -62,8 +67,7 @@ class MixedPrecisionTest {
   @ValueSource(strings = {"none", "nf4"})
   void bf16LoraGradientsMatchFloat32(String quantName, @TempDir Path dir) throws Exception {
     LoadOptions.Quant quant = LoadOptions.Quant.parse(quantName);
-    LlamaConfig cfg = LlamaConfig.of(128, 64, 160, 2, 4, 2, false);
-    CheckpointWriter.write(dir, cfg, RandomLlama.entries(cfg, 22), DType.BF16, 1);
+    writeBf16Checkpoint(dir, 22);
     List<float[]> f32 = gradients(dir, quant, DataType.FLOAT32);
     List<float[]> bf16 = gradients(dir, quant, DataType.BFLOAT16);
     assertEquals(f32.size(), bf16.size());

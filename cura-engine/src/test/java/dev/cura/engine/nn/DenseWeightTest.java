@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
+import java.util.function.IntBinaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,26 +40,38 @@ class DenseWeightTest {
       float[] ys = y.toFloatArray();
       float[] gxs = gx.toFloatArray();
       double tol = 4 * Math.pow(2, -11);
-      for (int r = 0; r < rows; r++) {
-        for (int o = 0; o < out; o++) {
-          double exact = 0, mag = 0;
-          for (int i = 0; i < in; i++) {
-            exact += (double) x[r * in + i] * wq[o * in + i];
-            mag += Math.abs((double) x[r * in + i] * wq[o * in + i]);
-          }
-          assertEquals(exact, ys[r * out + o], tol * mag, "y[" + r + ", " + o + "]");
-        }
-        for (int i = 0; i < in; i++) {
-          double exact = 0, mag = 0;
-          for (int o = 0; o < out; o++) {
-            exact += (double) gy[r * out + o] * wq[o * in + i];
-            mag += Math.abs((double) gy[r * out + o] * wq[o * in + i]);
-          }
-          assertEquals(exact, gxs[r * in + i], tol * mag, "dx[" + r + ", " + i + "]");
-        }
-      }
+      // y = x·Wᵀ and dx = gy·W, against float64 sums over W as stored
+      assertProduct("y", x, in, wq, (o, i) -> o * in + i, ys, rows, out, tol);
+      assertProduct("dx", gy, out, wq, (i, o) -> o * in + i, gxs, rows, in, tol);
     } finally {
       Nd.gradMode(was);
+    }
+  }
+
+  /**
+   * {@code actual[r, c] = Σ_k a[r, k] · w[index(c, k)]} for every row and column, within {@code
+   * tol} of the sum of the terms' magnitudes.
+   */
+  static void assertProduct(
+      String name,
+      float[] a,
+      int k,
+      float[] w,
+      IntBinaryOperator index,
+      float[] actual,
+      int rows,
+      int cols,
+      double tol) {
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        double exact = 0, mag = 0;
+        for (int j = 0; j < k; j++) {
+          double term = (double) a[r * k + j] * w[index.applyAsInt(c, j)];
+          exact += term;
+          mag += Math.abs(term);
+        }
+        assertEquals(exact, actual[r * cols + c], tol * mag, name + "[" + r + ", " + c + "]");
+      }
     }
   }
 }

@@ -7,10 +7,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.cura.engine.data.BatchSampler;
 import dev.cura.engine.data.Example;
-import dev.cura.engine.data.ExampleBuilder;
-import dev.cura.engine.data.JsonlDataset;
-import dev.cura.engine.data.TextTokenizer;
-import dev.cura.engine.model.LlamaConfig;
 import dev.cura.engine.model.LlamaLoader;
 import dev.cura.engine.model.LlamaModel;
 import dev.cura.engine.model.LoadOptions;
@@ -42,11 +38,7 @@ class GradientDeterminismTest {
       throws Exception {
     LoadOptions.Quant quant = LoadOptions.Quant.parse(quantName);
     Path model = TinyModelDir.create(tmp.resolve("model"), 2);
-    LlamaConfig mc = LlamaConfig.read(model);
-    List<Example> train;
-    try (TextTokenizer tok = TextTokenizer.load(model, mc)) {
-      train = new ExampleBuilder(tok, 32).buildAll(JsonlDataset.read(TrainerTest.data(tmp)));
-    }
+    List<Example> train = TrainerTest.examples(model, tmp);
     AtomicBoolean running = new AtomicBoolean(true);
     Thread collector = new Thread(() -> churn(running), "gc-churn");
     collector.setDaemon(true);

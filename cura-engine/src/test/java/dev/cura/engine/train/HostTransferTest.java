@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cura.engine.data.Example;
-import dev.cura.engine.data.ExampleBuilder;
-import dev.cura.engine.data.JsonlDataset;
-import dev.cura.engine.data.TextTokenizer;
-import dev.cura.engine.model.LlamaConfig;
 import dev.cura.engine.model.LlamaLoader;
 import dev.cura.engine.model.LlamaModel;
 import dev.cura.engine.model.LoadOptions;
@@ -46,11 +42,7 @@ class HostTransferTest {
   void aStepMakesOnlyTheTransfersItMeans(String quantName, @TempDir Path tmp) throws Exception {
     LoadOptions.Quant quant = LoadOptions.Quant.parse(quantName);
     Path dir = TinyModelDir.create(tmp.resolve("model"), 2);
-    LlamaConfig mc = LlamaConfig.read(dir);
-    List<Example> train;
-    try (TextTokenizer tok = TextTokenizer.load(dir, mc)) {
-      train = new ExampleBuilder(tok, 32).buildAll(JsonlDataset.read(TrainerTest.data(tmp)));
-    }
+    List<Example> train = TrainerTest.examples(dir, tmp);
     int gradAccum = 2;
     TrainConfig cfg =
         TrainerTest.config(dir, TrainerTest.data(tmp), tmp.resolve("out"), quant, 3).toBuilder()

@@ -8,6 +8,10 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cura.core.safetensors.SafetensorsFile;
+import dev.cura.engine.data.Example;
+import dev.cura.engine.data.ExampleBuilder;
+import dev.cura.engine.data.JsonlDataset;
+import dev.cura.engine.data.TextTokenizer;
 import dev.cura.engine.model.InMemoryWeights;
 import dev.cura.engine.model.LlamaConfig;
 import dev.cura.engine.model.LlamaLoader;
@@ -45,6 +49,13 @@ class TrainerTest {
       lines.add("{\"prompt\": \"" + f[0] + "\", \"completion\": \"" + f[1] + "\"}");
     }
     return TinyModelDir.jsonl(dir.resolve("train.jsonl"), lines);
+  }
+
+  /** {@link #data} written into {@code dir}, as the model's training examples of 32 tokens. */
+  static List<Example> examples(Path model, Path dir) throws Exception {
+    try (TextTokenizer tok = TextTokenizer.load(model, LlamaConfig.read(model))) {
+      return new ExampleBuilder(tok, 32).buildAll(JsonlDataset.read(data(dir)));
+    }
   }
 
   static TrainConfig config(Path model, Path data, Path out, LoadOptions.Quant quant, int steps) {

@@ -21,20 +21,12 @@ import org.junit.jupiter.api.Test;
  */
 class CuraTinyTokenizerTest {
 
-  static Path repo() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null && !Files.isDirectory(dir.resolve("models/cura-tiny"))) {
-      dir = dir.getParent();
-    }
-    if (dir == null) {
-      throw new IllegalStateException("models/cura-tiny not found above the working directory");
-    }
-    return dir;
-  }
+  /** The repository: the module's parent, as Surefire runs in the module. */
+  static final Path REPO = Path.of("..");
 
   @Test
   void validationSetThroughTheChatTemplate() throws Exception {
-    Path model = repo().resolve("models/cura-tiny");
+    Path model = REPO.resolve("models/cura-tiny");
     ObjectMapper json = new ObjectMapper();
     JsonNode cfg = json.readTree(model.resolve("tokenizer_config.json").toFile());
     JsonNode tok = json.readTree(model.resolve("tokenizer.json").toFile());
@@ -46,8 +38,7 @@ class CuraTinyTokenizerTest {
     int newline = tok.at("/model/vocab").get("Ċ").asInt();
     int longest = 0;
     try (HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(model)) {
-      List<String> lines =
-          Files.readAllLines(repo().resolve("datasets/youtube-replies/valid.jsonl"));
+      List<String> lines = Files.readAllLines(REPO.resolve("datasets/youtube-replies/valid.jsonl"));
       for (String line : lines) {
         JsonNode messages = json.readTree(line).get("messages");
         String reply = messages.get(1).get("content").asText();

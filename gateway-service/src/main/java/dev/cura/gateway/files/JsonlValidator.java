@@ -117,8 +117,7 @@ public final class JsonlValidator {
             .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
-    Format format = null;
-    long formatLine = 0;
+    var examples = new Examples();
     long lineNo = 0;
     long bytes = 0;
     boolean overlong = false;
@@ -134,7 +133,7 @@ public final class JsonlValidator {
                 "file is larger than the limit of "
                     + limits.maxFileBytes()
                     + " bytes; split it or raise cura.files.max-bytes"));
-        return new Result(format, lineNo, bytes, errors);
+        return new Result(examples.format, lineNo, bytes, errors);
       }
       int start = 0;
       for (int i = 0; i < n; i++) {
@@ -145,26 +144,7 @@ public final class JsonlValidator {
         if (!overlong) {
           line.write(buf, start, i - start);
         }
-        String err = null;
-        if (overlong || line.size() > limits.maxLineBytes()) {
-          err = "line is longer than the limit of " + limits.maxLineBytes() + " bytes";
-        } else {
-          var checked = checkLine(line.toByteArray(), utf8);
-          if (checked.error != null) {
-            err = checked.error;
-          } else if (format == null) {
-            format = checked.format;
-            formatLine = lineNo;
-          } else if (checked.format != format) {
-            err =
-                "expected "
-                    + format.shape()
-                    + " like line "
-                    + formatLine
-                    + ", got "
-                    + checked.format.shape();
-          }
-        }
+        String err = examples.check(lineNo, overlong, line, utf8);
         if (err != null) {
           errors.add(new LineError(lineNo, err));
           if (errors.size() >= limits.maxErrors()) {
@@ -190,24 +170,7 @@ public final class JsonlValidator {
     if (pending && errors.size() < limits.maxErrors()) {
       // the last line has no trailing newline: still one example
       lineNo++;
-      String err;
-      if (overlong) {
-        err = "line is longer than the limit of " + limits.maxLineBytes() + " bytes";
-      } else {
-        var checked = checkLine(line.toByteArray(), utf8);
-        err = checked.error;
-        if (err == null && format != null && checked.format != format) {
-          err =
-              "expected "
-                  + format.shape()
-                  + " like line "
-                  + formatLine
-                  + ", got "
-                  + checked.format.shape();
-        } else if (err == null && format == null) {
-          format = checked.format;
-        }
-      }
+      String err = examples.check(lineNo, overlong, line, utf8);
       if (err != null) {
         errors.add(new LineError(lineNo, err));
       }
@@ -220,10 +183,40 @@ public final class JsonlValidator {
               0,
               "file has " + lineNo + " examples, more than the limit of " + limits.maxExamples()));
     }
-    return new Result(format, lineNo, bytes, errors);
+    return new Result(examples.format, lineNo, bytes, errors);
   }
 
   private record Checked(Format format, String error) {}
+
+  /** The format of the file so far: the first good line's, which every other line must have. */
+  private final class Examples {
+    Format format;
+    long formatLine;
+
+    /** The error of one line (null when it is a good example of the file's format). */
+    String check(long lineNo, boolean overlong, ByteArrayOutputStream line, CharsetDecoder utf8) {
+      if (overlong || line.size() > limits.maxLineBytes()) {
+        return "line is longer than the limit of " + limits.maxLineBytes() + " bytes";
+      }
+      var checked = checkLine(line.toByteArray(), utf8);
+      if (checked.error != null) {
+        return checked.error;
+      }
+      if (format == null) {
+        format = checked.format;
+        formatLine = lineNo;
+        return null;
+      }
+      return checked.format == format
+          ? null
+          : "expected "
+              + format.shape()
+              + " like line "
+              + formatLine
+              + ", got "
+              + checked.format.shape();
+    }
+  }
 
   private Checked checkLine(byte[] raw, CharsetDecoder utf8) {
     int len = raw.length;

@@ -13,9 +13,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -28,23 +28,34 @@ final class JobSpecJson {
   static final String HYPERPARAMETERS = "hyperparameters";
   static final String QUANTIZATION = "quantization";
 
+  /** A request field's JSON type: which values it takes, as what, and how a refusal says it. */
   private enum Kind {
-    INT,
-    NUMBER,
-    BOOLEAN,
-    STRING,
-    SEED,
-    STRINGS
+    INT(v -> v.isIntegralNumber() && v.canConvertToInt(), JsonNode::asInt, "an integer"),
+    NUMBER(JsonNode::isNumber, JsonNode::asDouble, "a number"),
+    BOOLEAN(JsonNode::isBoolean, JsonNode::asBoolean, "true or false"),
+    STRING(JsonNode::isTextual, JsonNode::asText, "a string"),
+    SEED(
+        v -> v.isIntegralNumber() && v.canConvertToLong(),
+        JsonNode::asLong,
+        "a non-negative integer"),
+    STRINGS(JobSpecJson::isStringArray, JobSpecJson::strings, "an array of strings");
+
+    private final Predicate<JsonNode> accepts;
+    private final Function<JsonNode, Object> read;
+    private final String expected;
+
+    Kind(Predicate<JsonNode> accepts, Function<JsonNode, Object> read, String expected) {
+      this.accepts = accepts;
+      this.read = read;
+      this.expected = expected;
+    }
   }
 
-  /** One request field: where it sits, its JSON kind, and the spec setting it fills. */
-  private record Param(
-      Field field,
-      String section,
-      String name,
-      Kind kind,
-      BiConsumer<JobSpecBuilder, Object> set,
-      Function<JobSpec, Object> get) {
+  /**
+   * One request field: where it sits, its JSON kind, and the spec setting it fills ({@link
+   * JobSpecBuilder#set}) and shows ({@link JobSpec#get}).
+   */
+  private record Param(Field field, String section, String name, Kind kind) {
     String path() {
       return section.isEmpty() ? name : section + "." + name;
     }
@@ -52,138 +63,28 @@ final class JobSpecJson {
 
   private static final List<Param> PARAMS =
       List.of(
-          hp(
-              Field.EPOCHS,
-              "n_epochs",
-              Kind.INT,
-              (b, v) -> b.epochs((Integer) v),
-              s -> s.training().epochs()),
-          hp(
-              Field.BATCH_SIZE,
-              "batch_size",
-              Kind.INT,
-              (b, v) -> b.batchSize((Integer) v),
-              s -> s.training().batchSize()),
-          hp(
-              Field.LEARNING_RATE,
-              "learning_rate",
-              Kind.NUMBER,
-              (b, v) -> b.learningRate((Double) v),
-              s -> s.optimizer().learningRate()),
-          hp(Field.LORA_R, "lora_r", Kind.INT, (b, v) -> b.loraR((Integer) v), s -> s.lora().r()),
-          hp(
-              Field.LORA_ALPHA,
-              "lora_alpha",
-              Kind.NUMBER,
-              (b, v) -> b.loraAlpha((Double) v),
-              s -> s.lora().alpha()),
-          hp(
-              Field.LORA_DROPOUT,
-              "lora_dropout",
-              Kind.NUMBER,
-              (b, v) -> b.loraDropout((Double) v),
-              s -> s.lora().dropout()),
-          hp(
-              Field.LORA_TARGET_MODULES,
-              "lora_target_modules",
-              Kind.STRINGS,
-              (b, v) -> b.targetModules(strings(v)),
-              s -> s.lora().targetModules()),
-          hp(
-              Field.LORA_USE_RSLORA,
-              "use_rslora",
-              Kind.BOOLEAN,
-              (b, v) -> b.useRslora((Boolean) v),
-              s -> s.lora().useRslora()),
-          hp(
-              Field.MAX_STEPS,
-              "max_steps",
-              Kind.INT,
-              (b, v) -> b.maxSteps((Integer) v),
-              s -> s.training().maxSteps()),
-          hp(
-              Field.SEQ_LEN,
-              "seq_len",
-              Kind.INT,
-              (b, v) -> b.seqLen((Integer) v),
-              s -> s.training().seqLen()),
-          hp(
-              Field.CHECKPOINT_EVERY,
-              "checkpoint_every",
-              Kind.INT,
-              (b, v) -> b.checkpointEvery((Integer) v),
-              s -> s.training().checkpointEvery()),
-          hp(
-              Field.GRADIENT_ACCUMULATION_STEPS,
-              "gradient_accumulation_steps",
-              Kind.INT,
-              (b, v) -> b.gradientAccumulationSteps((Integer) v),
-              s -> s.training().gradientAccumulationSteps()),
-          hp(
-              Field.WEIGHT_DECAY,
-              "weight_decay",
-              Kind.NUMBER,
-              (b, v) -> b.weightDecay((Double) v),
-              s -> s.optimizer().weightDecay()),
-          hp(
-              Field.WARMUP_RATIO,
-              "warmup_ratio",
-              Kind.NUMBER,
-              (b, v) -> b.warmupRatio((Double) v),
-              s -> s.training().warmupRatio()),
-          hp(
-              Field.MAX_GRAD_NORM,
-              "max_grad_norm",
-              Kind.NUMBER,
-              (b, v) -> b.maxGradNorm((Double) v),
-              s -> s.training().maxGradNorm()),
-          hp(
-              Field.PACKING,
-              "packing",
-              Kind.BOOLEAN,
-              (b, v) -> b.packing((Boolean) v),
-              s -> s.training().packing()),
-          hp(
-              Field.COMPUTE_DTYPE,
-              "compute_dtype",
-              Kind.STRING,
-              (b, v) -> b.computeDtype((String) v),
-              s -> s.training().computeDtype()),
-          new Param(
-              Field.QUANT_TYPE,
-              QUANTIZATION,
-              "type",
-              Kind.STRING,
-              (b, v) -> b.quantType((String) v),
-              s -> s.quantization().type()),
-          new Param(
-              Field.QUANT_DOUBLE_QUANT,
-              QUANTIZATION,
-              "double_quant",
-              Kind.BOOLEAN,
-              (b, v) -> b.doubleQuant((Boolean) v),
-              s -> s.quantization().doubleQuant()),
-          new Param(
-              Field.QUANT_BLOCKSIZE,
-              QUANTIZATION,
-              "blocksize",
-              Kind.INT,
-              (b, v) -> b.blocksize((Integer) v),
-              s -> s.quantization().blocksize()),
-          new Param(
-              Field.OPTIMIZER,
-              "",
-              "optimizer",
-              Kind.STRING,
-              (b, v) -> b.optimizer((String) v),
-              s -> s.optimizer().name()),
-          new Param(
-              Field.SEED,
-              "",
-              "seed",
-              Kind.SEED,
-              (b, v) -> b.seed((Long) v),
-              s -> s.training().seed()));
+          hp(Field.EPOCHS, "n_epochs", Kind.INT),
+          hp(Field.BATCH_SIZE, "batch_size", Kind.INT),
+          hp(Field.LEARNING_RATE, "learning_rate", Kind.NUMBER),
+          hp(Field.LORA_R, "lora_r", Kind.INT),
+          hp(Field.LORA_ALPHA, "lora_alpha", Kind.NUMBER),
+          hp(Field.LORA_DROPOUT, "lora_dropout", Kind.NUMBER),
+          hp(Field.LORA_TARGET_MODULES, "lora_target_modules", Kind.STRINGS),
+          hp(Field.LORA_USE_RSLORA, "use_rslora", Kind.BOOLEAN),
+          hp(Field.MAX_STEPS, "max_steps", Kind.INT),
+          hp(Field.SEQ_LEN, "seq_len", Kind.INT),
+          hp(Field.CHECKPOINT_EVERY, "checkpoint_every", Kind.INT),
+          hp(Field.GRADIENT_ACCUMULATION_STEPS, "gradient_accumulation_steps", Kind.INT),
+          hp(Field.WEIGHT_DECAY, "weight_decay", Kind.NUMBER),
+          hp(Field.WARMUP_RATIO, "warmup_ratio", Kind.NUMBER),
+          hp(Field.MAX_GRAD_NORM, "max_grad_norm", Kind.NUMBER),
+          hp(Field.PACKING, "packing", Kind.BOOLEAN),
+          hp(Field.COMPUTE_DTYPE, "compute_dtype", Kind.STRING),
+          new Param(Field.QUANT_TYPE, QUANTIZATION, "type", Kind.STRING),
+          new Param(Field.QUANT_DOUBLE_QUANT, QUANTIZATION, "double_quant", Kind.BOOLEAN),
+          new Param(Field.QUANT_BLOCKSIZE, QUANTIZATION, "blocksize", Kind.INT),
+          new Param(Field.OPTIMIZER, "", "optimizer", Kind.STRING),
+          new Param(Field.SEED, "", "seed", Kind.SEED));
 
   private static final Map<Field, Param> BY_FIELD = new EnumMap<>(Field.class);
 
@@ -218,7 +119,7 @@ final class JobSpecJson {
       JsonNode v = parent.get(p.name());
       boolean auto = p.section().equals(HYPERPARAMETERS) && v != null && "auto".equals(v.asText());
       if (v != null && !v.isNull() && !auto) {
-        p.set().accept(b, value(p, v));
+        b.set(p.field(), value(p, v));
       }
     }
     JobSpec spec = b.build();
@@ -262,7 +163,7 @@ final class JobSpecJson {
   private static Map<String, Object> render(JobSpec spec, String section) {
     var m = new LinkedHashMap<String, Object>();
     for (Param p : PARAMS) {
-      Object v = p.section().equals(section) ? p.get().apply(spec) : null;
+      Object v = p.section().equals(section) ? spec.get(p.field()) : null;
       if (v != null) {
         m.put(p.name(), v);
       }
@@ -270,13 +171,8 @@ final class JobSpecJson {
     return m;
   }
 
-  private static Param hp(
-      Field f,
-      String name,
-      Kind kind,
-      BiConsumer<JobSpecBuilder, Object> set,
-      Function<JobSpec, Object> get) {
-    return new Param(f, HYPERPARAMETERS, name, kind, set, get);
+  private static Param hp(Field f, String name, Kind kind) {
+    return new Param(f, HYPERPARAMETERS, name, kind);
   }
 
   private static Set<String> names(String section) {
@@ -306,60 +202,31 @@ final class JobSpecJson {
 
   /** The JSON value as the kind the setting takes; a wrong JSON type is a 400. */
   private static Object value(Param p, JsonNode v) {
-    switch (p.kind()) {
-      case INT -> {
-        if (v.isIntegralNumber() && v.canConvertToInt()) {
-          return v.asInt();
-        }
-        throw typeError(p, "an integer", v);
-      }
-      case SEED -> {
-        if (v.isIntegralNumber() && v.canConvertToLong()) {
-          return v.asLong();
-        }
-        throw typeError(p, "a non-negative integer", v);
-      }
-      case NUMBER -> {
-        if (v.isNumber()) {
-          return v.asDouble();
-        }
-        throw typeError(p, "a number", v);
-      }
-      case BOOLEAN -> {
-        if (v.isBoolean()) {
-          return v.asBoolean();
-        }
-        throw typeError(p, "true or false", v);
-      }
-      case STRING -> {
-        if (v.isTextual()) {
-          return v.asText();
-        }
-        throw typeError(p, "a string", v);
-      }
-      case STRINGS -> {
-        if (v.isArray()) {
-          var out = new ArrayList<String>();
-          for (JsonNode e : v) {
-            if (!e.isTextual()) {
-              throw typeError(p, "an array of strings", v);
-            }
-            out.add(e.asText());
-          }
-          return out;
-        }
-        throw typeError(p, "an array of strings", v);
+    if (!p.kind().accepts.test(v)) {
+      throw typeError(p, p.kind().expected, v);
+    }
+    return p.kind().read.apply(v);
+  }
+
+  private static boolean isStringArray(JsonNode v) {
+    if (!v.isArray()) {
+      return false;
+    }
+    for (JsonNode e : v) {
+      if (!e.isTextual()) {
+        return false;
       }
     }
-    throw new IllegalStateException(p.kind().name());
+    return true;
+  }
+
+  private static List<String> strings(JsonNode array) {
+    var out = new ArrayList<String>();
+    array.forEach(e -> out.add(e.asText()));
+    return out;
   }
 
   private static ApiException typeError(Param p, String expected, JsonNode got) {
     return ApiException.invalid(p.path(), p.path() + " must be " + expected + ", got " + got);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<String> strings(Object v) {
-    return (List<String>) v;
   }
 }

@@ -4,6 +4,7 @@ import dev.cura.events.JobSpec;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Locale;
@@ -42,20 +43,21 @@ public final class TrainerMetrics {
   public TrainerMetrics(MeterRegistry registry, String device, Supplier<Number> activeJobs) {
     this.registry = registry;
     this.device = device;
-    Gauge.builder(
+    lastStepGauge(
             "cura.train.tokens_per_second",
+            "training throughput of the last step",
             () -> Double.longBitsToDouble(lastTokensPerSecond.get()))
-        .description("training throughput of the last step")
-        .tag("device", device)
         .register(registry);
-    Gauge.builder("cura.train.loss", () -> Double.longBitsToDouble(lastLoss.get()))
-        .description("training loss of the last step")
-        .tag("device", device)
+    lastStepGauge(
+            "cura.train.loss",
+            "training loss of the last step",
+            () -> Double.longBitsToDouble(lastLoss.get()))
         .register(registry);
-    Gauge.builder("cura.train.peak_memory", peakMemory::get)
-        .description("peak memory of the last step (device memory on GPU, resident set on CPU)")
+    lastStepGauge(
+            "cura.train.peak_memory",
+            "peak memory of the last step (device memory on GPU, resident set on CPU)",
+            peakMemory::get)
         .baseUnit("bytes")
-        .tag("device", device)
         .register(registry);
     Gauge.builder("cura.train.active_jobs", activeJobs)
         .description("jobs training on this instance")
@@ -100,19 +102,22 @@ public final class TrainerMetrics {
         .increment();
   }
 
+  private Gauge.Builder<Supplier<Number>> lastStepGauge(
+      String name, String description, Supplier<Number> value) {
+    return Gauge.builder(name, value).description(description).tag("device", device);
+  }
+
   private Timer stepTimer(String optimizer) {
     return Timer.builder("cura.train.step.duration")
         .description("wall time of one optimizer step")
-        .tag("device", device)
-        .tag("optimizer", optimizerTag(optimizer))
+        .tags(deviceAndOptimizer(optimizer))
         .register(registry);
   }
 
   private Counter steps(String optimizer) {
     return Counter.builder("cura.train.steps")
         .description("optimizer steps done")
-        .tag("device", device)
-        .tag("optimizer", optimizerTag(optimizer))
+        .tags(deviceAndOptimizer(optimizer))
         .register(registry);
   }
 
@@ -121,6 +126,10 @@ public final class TrainerMetrics {
         .description("optimizer-state bytes moved between pages and compute memory")
         .tag("optimizer", optimizerTag(optimizer))
         .register(registry);
+  }
+
+  private Tags deviceAndOptimizer(String optimizer) {
+    return Tags.of("device", device, "optimizer", optimizerTag(optimizer));
   }
 
   private static String optimizerTag(String optimizer) {
