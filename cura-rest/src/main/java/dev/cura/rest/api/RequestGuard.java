@@ -150,10 +150,11 @@ public class RequestGuard {
   private void watchForStall(RoutingContext ctx, Vertx vertx) {
     HttpServerRequest req = ctx.request();
     long stallMs = limits.bodyStallTimeout().toMillis();
-    long[] progress = {req.bytesRead(), System.nanoTime()};
+    long period = Math.max(50, stallMs / 4);
+    StallClock clock = new StallClock(stallMs, period, req.bytesRead(), System.nanoTime());
     long timer =
         vertx.setPeriodic(
-            Math.max(50, stallMs / 4),
+            period,
             id -> {
               HttpServerResponse res = ctx.response();
               if (req.isEnded() || res.ended() || res.closed()) {
@@ -161,11 +162,7 @@ public class RequestGuard {
                 return;
               }
               long read = req.bytesRead();
-              long now = System.nanoTime();
-              if (read != progress[0]) {
-                progress[0] = read;
-                progress[1] = now;
-              } else if ((now - progress[1]) / 1_000_000 >= stallMs) {
+              if (clock.stalled(read, System.nanoTime())) {
                 vertx.cancelTimer(id);
                 if (!res.headWritten()) {
                   write(
