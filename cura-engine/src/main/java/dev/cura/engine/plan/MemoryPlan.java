@@ -78,33 +78,9 @@ public record MemoryPlan(List<Item> items, Settings settings) {
       boolean gpu,
       boolean pagedOptimizer,
       DataType embeddingDtype) {
-    /** Embedding and lm_head held in the compute dtype (a loaded model). */
-    public Settings(
-        boolean nf4,
-        boolean doubleQuant,
-        int blocksize,
-        DataType computeDtype,
-        int rank,
-        int batch,
-        int seqLen,
-        boolean gpu,
-        boolean pagedOptimizer) {
-      this(
-          nf4,
-          doubleQuant,
-          blocksize,
-          computeDtype,
-          rank,
-          batch,
-          seqLen,
-          gpu,
-          pagedOptimizer,
-          computeDtype);
-    }
-
     /** QLoRA's recipe: NF4 + DQ, block 64, r = 16, paged AdamW. */
     public static Settings qlora(DataType compute, int batch, int seqLen, boolean gpu) {
-      return new Settings(true, true, 64, compute, 16, batch, seqLen, gpu, true);
+      return new Settings(true, true, 64, compute, 16, batch, seqLen, gpu, true, compute);
     }
   }
 

@@ -72,7 +72,8 @@ class MemoryPlanTest {
     MemoryPlan loaded =
         MemoryPlan.estimate(
             cfg,
-            new MemoryPlan.Settings(true, true, 64, DataType.FLOAT32, 16, 1, 256, false, true));
+            new MemoryPlan.Settings(
+                true, true, 64, DataType.FLOAT32, 16, 1, 256, false, true, DataType.FLOAT32));
     assertEquals(
         2 * vocab * c * 4 + (2 * layers + 1) * c * 4, loaded.bytes("embeddings + lm_head + norms"));
   }

@@ -152,7 +152,8 @@ public final class CuraEngineTraining implements TrainingEngine {
         spec.training().batchSize(),
         spec.training().seqLen(),
         device.isGpu(),
-        cfg.optimizer().paged());
+        cfg.optimizer().paged(),
+        load.computeDtype()); // a loaded model holds its embedding and lm_head in the compute dtype
   }
 
   /** Where the job runs: the GPU for {@code cuda}, else the CPU. */
