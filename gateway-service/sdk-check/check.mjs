@@ -6,11 +6,10 @@ import OpenAI from 'openai';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { apiKey, chatLines, registerTinyModel } from './stack.mjs';
 
 const args = process.argv.slice(2);
 const url = args.includes('--url') ? args[args.indexOf('--url') + 1] : 'http://127.0.0.1:8080/v1';
-const keyFile = new URL('../../.cura/local/api-key', import.meta.url);
-const apiKey = process.env.CURA_API_KEY ?? fs.readFileSync(keyFile, 'utf8').trim();
 const client = new OpenAI({ baseURL: url, apiKey, maxRetries: 2 });
 const STATUSES = ['validating_files', 'queued', 'running', 'succeeded', 'failed', 'cancelled'];
 let passed = 0;
@@ -29,6 +28,18 @@ async function check(name, fn) {
 function expect(cond, what) {
   if (!cond) throw new Error(`expected ${what}`);
 }
+// a call that must fail: `inspect` checks its error (and may return a detail); when the call
+// succeeds, the check fails with `done` (what the call did)
+async function checkRejects(name, call, inspect, done) {
+  await check(name, async () => {
+    try {
+      await call();
+    } catch (e) {
+      return inspect(e);
+    }
+    throw new Error(done);
+  });
+}
 function jobShape(j) {
   expect(j.object === 'fine_tuning.job', `object fine_tuning.job, got ${j.object}`);
   expect(STATUSES.includes(j.status), `an OpenAI status, got ${j.status}`);
@@ -40,16 +51,10 @@ function jobShape(j) {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // a base model to train (admin key); the bundled tiny one
-await fetch(url.replace(/\/v1$/, '') + '/v1/models', {
-  method: 'POST',
-  headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
-  body: JSON.stringify({ id: 'cura-tiny', path: 'models/cura-tiny' }),
-});
+await registerTinyModel(url.replace(/\/v1$/, '') + '/v1');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cura-sdk-'));
-const chat = (i) =>
-  JSON.stringify({ messages: [{ role: 'user', content: `hi ${i}` }, { role: 'assistant', content: `hello ${i}` }] });
 const train = path.join(dir, 'train.jsonl');
-fs.writeFileSync(train, Array.from({ length: 32 }, (_, i) => chat(i)).join('\n') + '\n');
+fs.writeFileSync(train, chatLines(32));
 
 let fileIds = [];
 await check('files.create x3', async () => {
@@ -164,34 +169,18 @@ await check('fine_tuning.jobs.checkpoints.list auto-paging (limit 1)', async () 
   expect(!JSON.stringify(cps).includes('"/'), 'no server paths');
   return `${cps.length} checkpoints`;
 });
-await check('cancel a finished job -> 409 job_finished, not retried', async () => {
-  try {
-    await client.fineTuning.jobs.cancel(jobs[0].id);
-  } catch (e) {
+await checkRejects(
+  'cancel a finished job -> 409 job_finished, not retried',
+  () => client.fineTuning.jobs.cancel(jobs[0].id),
+  (e) => {
     expect(e.status === 409 && e.code === 'job_finished', `409 job_finished, got ${e.status} ${e.code}`);
     expect(e.headers.get('x-should-retry') === 'false', 'x-should-retry: false');
-    return;
-  }
-  throw new Error('cancelled a finished job');
-});
-await check('pause -> BadRequestError', async () => {
-  try {
-    await client.fineTuning.jobs.pause(jobs[1].id);
-  } catch (e) {
-    expect(e instanceof OpenAI.BadRequestError, 'BadRequestError');
-    return;
-  }
-  throw new Error('paused');
-});
-await check('resume -> BadRequestError', async () => {
-  try {
-    await client.fineTuning.jobs.resume(jobs[1].id);
-  } catch (e) {
-    expect(e instanceof OpenAI.BadRequestError, 'BadRequestError');
-    return;
-  }
-  throw new Error('resumed');
-});
+  },
+  'cancelled a finished job',
+);
+const isA = (type, what) => (e) => expect(e instanceof type, what);
+await checkRejects('pause -> BadRequestError', () => client.fineTuning.jobs.pause(jobs[1].id), isA(OpenAI.BadRequestError, 'BadRequestError'), 'paused');
+await checkRejects('resume -> BadRequestError', () => client.fineTuning.jobs.resume(jobs[1].id), isA(OpenAI.BadRequestError, 'BadRequestError'), 'resumed');
 // what CURA does not offer answers a typed 4xx in the error shape, never a 5xx or an HTML page
 // (checkpoint permissions are an admin API in the SDK: it sends the key set as adminAPIKey)
 const admin = new OpenAI({ baseURL: url, apiKey, adminAPIKey: apiKey, maxRetries: 0 });
@@ -201,35 +190,24 @@ for (const [name, call] of [
   ['checkpoints.permissions.delete', () => admin.fineTuning.checkpoints.permissions.delete('perm-1', { fine_tuned_model_checkpoint: 'ft:cura-tiny:x' })],
   ['alpha.graders.validate', () => client.fineTuning.alpha.graders.validate({ grader: { type: 'string_check', name: 'g', input: 'a', reference: 'b', operation: 'eq' } })],
 ]) {
-  await check(`${name} -> a typed 4xx`, async () => {
-    try {
-      await call();
-    } catch (e) {
+  await checkRejects(
+    `${name} -> a typed 4xx`,
+    call,
+    (e) => {
       expect(e instanceof OpenAI.APIError && e.status >= 400 && e.status < 500, `a 4xx APIError, got ${e.status} ${e.constructor.name}`);
       expect(typeof e.error?.message === 'string' && e.error.message.length > 0, 'an error message');
       return `${e.status} ${e.constructor.name}`;
-    }
-    throw new Error('accepted');
-  });
+    },
+    'accepted',
+  );
 }
-await check('retrieve unknown job -> NotFoundError', async () => {
-  try {
-    await client.fineTuning.jobs.retrieve('ftjob-does-not-exist');
-  } catch (e) {
-    expect(e instanceof OpenAI.NotFoundError, 'NotFoundError');
-    return;
-  }
-  throw new Error('found');
-});
-await check('wrong key -> AuthenticationError', async () => {
-  try {
-    await new OpenAI({ baseURL: url, apiKey: 'wrong-key-0123456789abcdef', maxRetries: 0 }).fineTuning.jobs.list();
-  } catch (e) {
-    expect(e instanceof OpenAI.AuthenticationError, 'AuthenticationError');
-    return;
-  }
-  throw new Error('accepted');
-});
+await checkRejects('retrieve unknown job -> NotFoundError', () => client.fineTuning.jobs.retrieve('ftjob-does-not-exist'), isA(OpenAI.NotFoundError, 'NotFoundError'), 'found');
+await checkRejects(
+  'wrong key -> AuthenticationError',
+  () => new OpenAI({ baseURL: url, apiKey: 'wrong-key-0123456789abcdef', maxRetries: 0 }).fineTuning.jobs.list(),
+  isA(OpenAI.AuthenticationError, 'AuthenticationError'),
+  'accepted',
+);
 await check('models.list', async () => {
   const ms = [];
   for await (const m of client.models.list()) ms.push(m);

@@ -6,25 +6,13 @@
 import { CloudEvent, Kafka as CeKafka } from 'cloudevents';
 import { Kafka } from 'kafkajs';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
+import { api, auth, registerTinyModel, uploadChatFile } from './stack.mjs';
 
-const api = 'http://127.0.0.1:8080/v1';
-const key = process.env.CURA_API_KEY ?? fs.readFileSync(new URL('../../.cura/local/api-key', import.meta.url), 'utf8').trim();
-const auth = { Authorization: `Bearer ${key}` };
 const get = async (path) => (await fetch(api + path, { headers: auth })).json();
 
-await fetch(api + '/models', {
-  method: 'POST',
-  headers: { ...auth, 'Content-Type': 'application/json' },
-  body: JSON.stringify({ id: 'cura-tiny', path: 'models/cura-tiny' }),
-});
+await registerTinyModel();
 const model = await get('/models/cura-tiny');
-const form = new FormData();
-const lines = Array.from({ length: 24 }, (_, i) =>
-  JSON.stringify({ messages: [{ role: 'user', content: `hi ${i}` }, { role: 'assistant', content: `hello ${i}` }] })).join('\n') + '\n';
-form.append('file', new Blob([lines]), 'ce.jsonl');
-form.append('purpose', 'fine-tune');
-const file = await (await fetch(api + '/files', { method: 'POST', headers: auth, body: form })).json();
+const file = await uploadChatFile('ce.jsonl');
 
 const producer = new Kafka({ clientId: 'cura-ce-check', brokers: ['127.0.0.1:9092'], logLevel: 0 }).producer();
 await producer.connect();

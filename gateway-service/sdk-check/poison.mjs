@@ -7,12 +7,9 @@
 import { Kafka } from 'kafkajs';
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
+import { api, auth, registerTinyModel, uploadChatFile } from './stack.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
-const api = 'http://127.0.0.1:8080/v1';
-const key = process.env.CURA_API_KEY ?? fs.readFileSync(`${root}.cura/local/api-key`, 'utf8').trim();
-const auth = { Authorization: `Bearer ${key}` };
 const run = crypto.randomUUID().slice(0, 8);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -152,13 +149,8 @@ async function call(method, path, body) {
   const r = await fetch(api + path, { method, headers: { ...auth, 'Content-Type': 'application/json' }, body: body && JSON.stringify(body) });
   return r.json();
 }
-await call('POST', '/models', { id: 'cura-tiny', path: 'models/cura-tiny' });
-const form = new FormData();
-const lines = Array.from({ length: 24 }, (_, i) =>
-  JSON.stringify({ messages: [{ role: 'user', content: `hi ${i}` }, { role: 'assistant', content: `hello ${i}` }] })).join('\n') + '\n';
-form.append('file', new Blob([lines]), 'poison-after.jsonl');
-form.append('purpose', 'fine-tune');
-const file = await (await fetch(api + '/files', { method: 'POST', headers: auth, body: form })).json();
+await registerTinyModel();
+const file = await uploadChatFile('poison-after.jsonl');
 const job = await call('POST', '/fine_tuning/jobs', { model: 'cura-tiny', training_file: file.id, suffix: `after-poison`, hyperparameters: { max_steps: 4, batch_size: 2 } });
 const victim = await call('POST', '/fine_tuning/jobs', { model: 'cura-tiny', training_file: file.id, hyperparameters: { max_steps: 400, batch_size: 2 } });
 await sleep(3000);
