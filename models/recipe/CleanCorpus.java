@@ -167,7 +167,7 @@ public class CleanCorpus {
     List<String> docs = new ArrayList<>();
     for (Path f : files) {
       String wml = Files.readString(f, StandardCharsets.UTF_8);
-      StringBuilder play = new StringBuilder();
+      Docs play = new Docs(docs);
       Matcher m = WML_MESSAGE.matcher(wml);
       while (m.find()) {
         Matcher sp = WML_SPEAKER.matcher(m.group(1));
@@ -179,15 +179,9 @@ public class CleanCorpus {
         if (speaker.equals("unit") || speaker.equals("second_unit") || speaker.equals("secondunit")) {
           continue;
         }
-        String line = speaker.equals("narrator") ? text : speaker + ": " + text;
-        if (play.length() + line.length() > MAX_DOC_CHARS && play.length() > 0) {
-          docs.add(play.toString());
-          play.setLength(0);
-        }
-        if (play.length() > 0) play.append('\n');
-        play.append(line);
+        play.add(speaker.equals("narrator") ? text : speaker + ": " + text);
       }
-      if (play.length() > 0) docs.add(play.toString());
+      play.flush();
       Matcher st = WML_STORY.matcher(wml);
       while (st.find()) {
         String text = wmlText(st.group(1));
@@ -211,20 +205,40 @@ public class CleanCorpus {
    */
   static List<String> prose(String text) {
     List<String> docs = new ArrayList<>();
-    StringBuilder doc = new StringBuilder();
+    Docs doc = new Docs(docs);
     for (String para : text.split("\\n\\s*\\n")) {
       if (para.matches("(?s).*[|│├┼┤└┘┌┐─+]-{2,}.*") || para.matches("(?s).*[│├┼┤└┘┌┐].*")) continue;
       String p = para.replaceAll("[\\s\\u00A0]+", " ").strip();
       if (p.length() < 80 || !keep(p) || p.contains("|")) continue;
-      if (doc.length() + p.length() > MAX_DOC_CHARS && doc.length() > 0) {
-        docs.add(doc.toString());
-        doc.setLength(0);
-      }
-      if (doc.length() > 0) doc.append('\n');
-      doc.append(p);
+      doc.add(p);
     }
-    if (doc.length() > 0) docs.add(doc.toString());
+    doc.flush();
     return docs;
+  }
+
+  /**
+   * Groups lines, in order, into documents of up to MAX_DOC_CHARS (lines joined by newlines; a
+   * longer line is a document of its own).
+   */
+  static final class Docs {
+    private final List<String> out;
+    private final StringBuilder doc = new StringBuilder();
+
+    Docs(List<String> out) {
+      this.out = out;
+    }
+
+    void add(String line) {
+      if (doc.length() + line.length() > MAX_DOC_CHARS && doc.length() > 0) flush();
+      if (doc.length() > 0) doc.append('\n');
+      doc.append(line);
+    }
+
+    /** Ends the current document. */
+    void flush() {
+      if (doc.length() > 0) out.add(doc.toString());
+      doc.setLength(0);
+    }
   }
 
   /** Drops art, overstrike/control characters, broken encodings, very short or long entries. */
