@@ -5,9 +5,6 @@ import dev.cura.core.safetensors.TensorInfo;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
@@ -22,13 +19,7 @@ final class ChunkReader implements AutoCloseable {
   }
 
   private final MemorySegment[] raw = new MemorySegment[2];
-  private final ExecutorService io =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "quantize-read");
-            t.setDaemon(true);
-            return t;
-          });
+  private final IoThread io = new IoThread("quantize-read");
 
   /** Two buffers of {@code bufferBytes} each, from {@code arena} (must be a shared arena). */
   ChunkReader(Arena arena, long bufferBytes) {
@@ -52,7 +43,7 @@ final class ChunkReader implements AutoCloseable {
     for (long k = 0; k < chunks; k++) {
       long off = k * chunkBytes;
       long len = Math.min(chunkBytes, total - off);
-      await(pending);
+      IoThread.await(pending, "reading", "read");
       if (k + 1 < chunks) {
         pending = readAhead(f, t, off + chunkBytes, chunkBytes, raw[(int) ((k + 1) % 2)]);
       }
@@ -63,29 +54,11 @@ final class ChunkReader implements AutoCloseable {
   private Future<?> readAhead(
       SafetensorsFile f, TensorInfo t, long off, long chunkBytes, MemorySegment dst) {
     long len = Math.min(chunkBytes, t.byteSize() - off);
-    return io.submit(
-        () -> {
-          f.read(t, off, dst.asSlice(0, len));
-          return null;
-        });
-  }
-
-  private static void await(Future<?> f) throws IOException {
-    try {
-      f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while reading", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      throw new IOException("read failed: " + e.getCause(), e.getCause());
-    }
+    return io.submit(() -> f.read(t, off, dst.asSlice(0, len)));
   }
 
   @Override
   public void close() {
-    io.shutdownNow();
+    io.close();
   }
 }

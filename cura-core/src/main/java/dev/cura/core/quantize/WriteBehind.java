@@ -1,9 +1,6 @@
 package dev.cura.core.quantize;
 
 import java.io.IOException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
@@ -13,27 +10,11 @@ import java.util.concurrent.Future;
  * use the output file from its own thread again.
  */
 final class WriteBehind implements AutoCloseable {
-  /** One write. */
-  interface Write {
-    void run() throws IOException;
-  }
-
-  private final ExecutorService io =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "quantize-write");
-            t.setDaemon(true);
-            return t;
-          });
+  private final IoThread io = new IoThread("quantize-write");
   private final Future<?>[] pending = new Future<?>[2];
 
-  void submit(int slot, Write w) {
-    pending[slot] =
-        io.submit(
-            () -> {
-              w.run();
-              return null;
-            });
+  void submit(int slot, IoThread.Action write) {
+    pending[slot] = io.submit(write);
   }
 
   /** Waits until the write from {@code slot} has finished (rethrows its failure). */
@@ -43,17 +24,7 @@ final class WriteBehind implements AutoCloseable {
     if (f == null) {
       return;
     }
-    try {
-      f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while writing", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      throw new IOException("write failed: " + e.getCause(), e.getCause());
-    }
+    IoThread.await(f, "writing", "write");
   }
 
   void drain() throws IOException {
@@ -63,6 +34,6 @@ final class WriteBehind implements AutoCloseable {
 
   @Override
   public void close() {
-    io.shutdownNow();
+    io.close();
   }
 }
