@@ -57,6 +57,20 @@ public final class Json {
   }
 
   /**
+   * {@code value} as JSON text written by {@code mapper}. For values the caller builds itself
+   * (maps, records): one that cannot be written is a programming error, not a condition to handle.
+   *
+   * @throws IllegalStateException when {@code mapper} cannot write {@code value}
+   */
+  public static String write(ObjectMapper mapper, Object value) {
+    try {
+      return mapper.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
    * Checks that {@code file} holds well-formed JSON (streamed: its size does not matter).
    *
    * @throws FormatException naming the file and, on one line, what is wrong where

@@ -1,7 +1,7 @@
 package dev.cura.gateway.jobs;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cura.core.util.Json;
 import dev.cura.events.AdapterRegistered;
 import dev.cura.events.AdapterTrained;
 import dev.cura.events.CancelRequested;
@@ -429,10 +429,6 @@ public class JobProjection {
   }
 
   static String json(Object o) {
-    try {
-      return JSON.writeValueAsString(o);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return Json.write(JSON, o);
   }
 }

@@ -1,11 +1,11 @@
 package dev.cura.registry.adapters;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.cura.core.store.JobOwners;
+import dev.cura.core.util.Json;
 import dev.cura.events.AdapterRegistered;
 import dev.cura.events.AdapterTrained;
 import dev.cura.events.EventDecodingException;
@@ -242,10 +242,6 @@ public class RegistryService {
   }
 
   static String json(Object o) {
-    try {
-      return JSON.writeValueAsString(o);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    return Json.write(JSON, o);
   }
 }
