@@ -2,12 +2,9 @@ package dev.cura.testinfra;
 
 import dev.cura.events.EncodedEvent;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.message.Encoding;
 import io.cloudevents.jackson.JsonFormat;
 import io.cloudevents.kafka.CloudEventSerializer;
-import java.net.URI;
-import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -24,23 +21,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class CloudEventsSdk {
   private CloudEventsSdk() {}
 
-  /** The CURA event as an SDK {@link CloudEvent} (same attributes CURA's codec writes). */
-  public static CloudEvent toCloudEvent(EncodedEvent e) {
-    Map<String, String> h = e.headers();
-    var b =
-        CloudEventBuilder.v1()
-            .withId(h.get("ce_id"))
-            .withSource(URI.create(h.get("ce_source")))
-            .withType(h.get("ce_type"))
-            .withSubject(h.get("ce_subject"))
-            .withDataSchema(URI.create(h.get("ce_dataschema")))
-            .withData("application/json", e.value());
-    if (h.get("ce_time") != null) {
-      b.withTime(OffsetDateTime.parse(h.get("ce_time")));
-    }
-    return b.build();
-  }
-
   /**
    * Publishes {@code e} with the SDK's serializer in {@code mode} (key = job id) and waits for the
    * broker's acknowledgement.
@@ -55,7 +35,7 @@ public final class CloudEventsSdk {
             CloudEventSerializer.ENCODING_CONFIG, mode.name(),
             CloudEventSerializer.EVENT_FORMAT_CONFIG, JsonFormat.CONTENT_TYPE);
     try (var producer = new KafkaProducer<String, CloudEvent>(cfg)) {
-      return producer.send(new ProducerRecord<>(e.topic(), e.key(), toCloudEvent(e))).get();
+      return producer.send(new ProducerRecord<>(e.topic(), e.key(), e.toCloudEvent())).get();
     } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(ex);
