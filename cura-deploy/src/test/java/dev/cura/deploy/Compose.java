@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /** Reads docker-compose.yml (short volume and port syntax, map-style environment). */
 final class Compose {
@@ -23,24 +24,21 @@ final class Compose {
 
   /** Volume entries {@code SOURCE:TARGET[:MODE]} whose source is a path (./…), source → target. */
   static Map<String, String> bindMounts(JsonNode service) {
-    Map<String, String> mounts = new LinkedHashMap<>();
-    volumes(service)
-        .forEach(
-            (source, target) -> {
-              if (source.startsWith("./")) {
-                mounts.put(source, target);
-              }
-            });
-    return mounts;
+    return volumes(service, source -> source.startsWith("./"));
   }
 
   /** Volume entries whose source is a named volume, name → target. */
   static Map<String, String> namedVolumes(JsonNode service) {
+    return volumes(service, source -> !source.startsWith("./") && !source.startsWith("/"));
+  }
+
+  /** The volume entries whose source {@code kind} accepts, source → target. */
+  private static Map<String, String> volumes(JsonNode service, Predicate<String> kind) {
     Map<String, String> mounts = new LinkedHashMap<>();
     volumes(service)
         .forEach(
             (source, target) -> {
-              if (!source.startsWith("./") && !source.startsWith("/")) {
+              if (kind.test(source)) {
                 mounts.put(source, target);
               }
             });

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,28 +33,23 @@ class ContainerScriptsTest {
   @BeforeEach
   void startFakeService() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext(
-        "/q/health/live",
-        ex -> {
-          requests.add(ex.getRequestMethod() + " " + ex.getRequestURI());
-          ex.sendResponseHeaders(200, -1);
-          ex.close();
-        });
-    server.createContext(
-        "/q/health/ready",
-        ex -> {
-          requests.add(ex.getRequestMethod() + " " + ex.getRequestURI());
-          ex.sendResponseHeaders(503, -1);
-          ex.close();
-        });
-    server.createContext(
-        "/v1/trainer/drain",
-        ex -> {
-          requests.add(ex.getRequestMethod() + " " + ex.getRequestURI());
-          ex.sendResponseHeaders(drainStatus, -1);
-          ex.close();
-        });
+    respond("/q/health/live", () -> 200);
+    respond("/q/health/ready", () -> 503);
+    respond("/v1/trainer/drain", () -> drainStatus);
     server.start();
+  }
+
+  /**
+   * Serves {@code path} with an empty body and the status {@code status} gives, logging the call.
+   */
+  private void respond(String path, IntSupplier status) {
+    server.createContext(
+        path,
+        ex -> {
+          requests.add(ex.getRequestMethod() + " " + ex.getRequestURI());
+          ex.sendResponseHeaders(status.getAsInt(), -1);
+          ex.close();
+        });
   }
 
   @AfterEach

@@ -22,16 +22,8 @@ final class KafkaAcls {
 
   static List<Binding> all() {
     var out = new ArrayList<Binding>();
-    for (String line : Repo.read(FILE).split("\n")) {
-      String t = line.strip();
-      if (t.isEmpty() || t.startsWith("#")) {
-        continue;
-      }
-      String[] f = t.split("\\s+");
-      if (f.length != 5) {
-        throw new AssertionError(
-            FILE + ": expected USER OPERATION RESOURCE PATTERN NAME, got " + t);
-      }
+    for (Repo.Row row : Repo.table(FILE, "USER OPERATION RESOURCE PATTERN NAME")) {
+      String[] f = row.fields();
       out.add(new Binding(f[0], lower(f[1]), lower(f[2]), lower(f[3]), f[4]));
     }
     return out;

@@ -31,18 +31,10 @@ class MetricsCatalogTest {
   static Map<String, Set<String>> catalog() {
     Map<String, Set<String>> families = new TreeMap<>();
     Set<String> seen = new HashSet<>();
-    String[] lines = Repo.read(CATALOG).split("\n");
-    for (int i = 0; i < lines.length; i++) {
-      String line = lines[i].strip();
-      if (line.isEmpty() || line.startsWith("#")) {
-        continue;
-      }
-      String[] fields = line.split("\\s+");
-      int lineNo = i + 1;
-      assertEquals(
-          2,
-          fields.length,
-          () -> CATALOG + ":" + lineNo + ": expected 'FAMILY SERVICE', got " + line);
+    for (Repo.Row row : Repo.table(CATALOG, "FAMILY SERVICE")) {
+      String[] fields = row.fields();
+      int lineNo = row.number();
+      String line = row.line();
       assertTrue(
           fields[0].matches("[a-z_:][a-z0-9_:]*"),
           () -> CATALOG + ":" + lineNo + ": not a Prometheus metric name: " + fields[0]);

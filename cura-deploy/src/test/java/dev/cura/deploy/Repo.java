@@ -59,6 +59,33 @@ final class Repo {
     return read(existing(relative));
   }
 
+  /** One line of a table file: its number (from 1), its text and its fields. */
+  record Row(int number, String line, String[] fields) {}
+
+  /**
+   * The rows of a table file: one row a line, fields separated by white space, blank lines and
+   * {@code #} comments skipped; a row without exactly the columns {@code header} names (e.g. {@code
+   * "NAME PARTITIONS RETENTION_MS"}) fails, naming the file and line.
+   */
+  static List<Row> table(String relative, String header) {
+    int columns = header.split(" ").length;
+    String[] lines = read(relative).split("\n");
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < lines.length; i++) {
+      String line = lines[i].strip();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      String[] fields = line.split("\\s+");
+      if (fields.length != columns) {
+        throw new AssertionError(
+            relative + ":" + (i + 1) + ": expected '" + header + "', got " + line);
+      }
+      rows.add(new Row(i + 1, line, fields));
+    }
+    return rows;
+  }
+
   /** One YAML document. */
   static JsonNode yaml(String relative) {
     List<JsonNode> docs = yamlDocuments(existing(relative));

@@ -14,16 +14,8 @@ final class Topics {
 
   static Map<String, Spec> composeTopics() {
     Map<String, Spec> topics = new LinkedHashMap<>();
-    for (String raw : Repo.read(TOPICS_TXT).split("\n")) {
-      String line = raw.strip();
-      if (line.isEmpty() || line.startsWith("#")) {
-        continue;
-      }
-      String[] f = line.split("\\s+");
-      if (f.length != 3) {
-        throw new AssertionError(
-            TOPICS_TXT + ": expected 'NAME PARTITIONS RETENTION_MS', got " + line);
-      }
+    for (Repo.Row row : Repo.table(TOPICS_TXT, "NAME PARTITIONS RETENTION_MS")) {
+      String[] f = row.fields();
       if (topics.put(f[0], new Spec(Integer.parseInt(f[1]), Long.parseLong(f[2]))) != null) {
         throw new AssertionError(TOPICS_TXT + ": duplicate topic " + f[0]);
       }
