@@ -2,7 +2,9 @@ package dev.cura.testinfra;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.cura.events.CuraEvent;
 import dev.cura.events.EncodedEvent;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
@@ -10,8 +12,20 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * its own table, PostgreSQL): the good record is delivered twice and leaves one inbox row.
  */
 public abstract class InboxMessagingContract extends MessagingContract {
-  /** The service's inbox table, e.g. {@code gw_processed_event}. */
-  protected abstract String inboxTable();
+  private final String inboxTable;
+
+  /**
+   * @param inboxTable the service's inbox table, e.g. {@code gw_processed_event}
+   * @see MessagingContract#MessagingContract
+   */
+  protected InboxMessagingContract(
+      String service,
+      Function<String, CuraEvent> published,
+      Function<String, CuraEvent> consumed,
+      String inboxTable) {
+    super(service, published, consumed);
+    this.inboxTable = inboxTable;
+  }
 
   @Override
   protected RecordMetadata sendGood(EncodedEvent good) {
@@ -25,7 +39,7 @@ public abstract class InboxMessagingContract extends MessagingContract {
     assertEquals(
         1,
         EmbeddedPostgresServer.count(
-            "select count(*) from " + inboxTable() + " where job_id = ?", key),
+            "select count(*) from " + inboxTable + " where job_id = ?", key),
         "one inbox row for the event and its redelivery");
   }
 }

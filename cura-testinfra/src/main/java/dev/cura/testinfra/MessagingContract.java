@@ -10,18 +10,22 @@ import dev.cura.events.EncodedEvent;
 import dev.cura.events.EventCodec;
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.Topics;
+import dev.cura.messaging.ServicePublisher;
+import jakarta.enterprise.inject.spi.CDI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
 
 /**
  * What every service's Kafka wiring must do, against the real (in-JVM) broker; each service's
- * {@code *MessagingTest} extends it and says which events it publishes and consumes.
+ * {@code *MessagingTest} extends it and names the service and an event it publishes and one it
+ * consumes.
  *
  * <ul>
  *   <li>An event it publishes is keyed by its job and carries the CloudEvents headers ({@code
@@ -38,24 +42,39 @@ import org.junit.jupiter.api.Test;
 public abstract class MessagingContract {
   protected static final Duration WAIT = Duration.ofSeconds(60);
   protected final EventCodec codec = new EventCodec();
+  private final String service;
+  private final Function<String, CuraEvent> published;
+  private final Function<String, CuraEvent> consumed;
 
   /** A bad record besides malformed JSON, by the key prefix it is sent with. */
   protected record Poison(
       String keyPrefix, Map<String, String> headers, byte[] value, String code, String field) {}
 
   /**
-   * The service's name: {@code gateway}, {@code registry}, {@code quantizer} or {@code trainer}.
+   * @param service the service's name: {@code gateway}, {@code registry}, {@code quantizer} or
+   *     {@code trainer}
+   * @param published an event the service publishes, keyed by the given job
+   * @param consumed a valid event the service consumes, keyed by the given job
    */
-  protected abstract String service();
-
-  /** An event the service publishes, keyed by {@code job}. */
-  protected abstract CuraEvent published(String job);
-
-  /** Publishes {@code event} with the service's own publisher and waits for it to be sent. */
-  protected abstract void publish(CuraEvent event);
+  protected MessagingContract(
+      String service, Function<String, CuraEvent> published, Function<String, CuraEvent> consumed) {
+    this.service = service;
+    this.published = published;
+    this.consumed = consumed;
+  }
 
   /** A valid event the service consumes, keyed by {@code job}. */
-  protected abstract CuraEvent consumed(String job);
+  protected final CuraEvent consumed(String job) {
+    return consumed.apply(job);
+  }
+
+  /**
+   * Publishes {@code event} with the service's own publisher (its one {@link ServicePublisher}
+   * bean) and waits for it to be sent.
+   */
+  private static void publish(CuraEvent event) {
+    CDI.current().select(ServicePublisher.class).get().publish(event).await().atMost(WAIT);
+  }
 
   /** The second bad record, made from the good one: by default under an unknown event type. */
   protected Poison secondPoison(EncodedEvent good) {
@@ -90,7 +109,7 @@ public abstract class MessagingContract {
   @Test
   void publishedEventCarriesJobKeyAndCloudEventsHeaders() {
     String job = "ftjob-" + UUID.randomUUID();
-    CuraEvent event = published(job);
+    CuraEvent event = published.apply(job);
     String topic = codec.encode(EventEnvelope.create("/test", event)).topic();
     publish(event);
 
@@ -98,7 +117,7 @@ public abstract class MessagingContract {
     var headers = TestKafka.headers(record);
     String type = event.getClass().getSimpleName();
     assertEquals("dev.cura." + type + ".v1", headers.get("ce_type"));
-    assertEquals("/cura/" + service(), headers.get("ce_source"));
+    assertEquals("/cura/" + service, headers.get("ce_source"));
     assertEquals(job, headers.get("ce_subject"));
     assertEquals("1.0", headers.get("ce_specversion"));
     assertEquals("urn:cura:event:" + type + ":v1", headers.get("ce_dataschema"));
@@ -117,8 +136,7 @@ public abstract class MessagingContract {
     RecordMetadata last = sendGood(good);
 
     var dead =
-        TestKafka.await(
-            Topics.dlq(service()), r -> r.key() != null && r.key().endsWith(id), 2, WAIT);
+        TestKafka.await(Topics.dlq(service), r -> r.key() != null && r.key().endsWith(id), 2, WAIT);
     assertEquals(
         Set.of("bad-" + id, second.keyPrefix() + id), Set.of(dead.get(0).key(), dead.get(1).key()));
     for (var r : dead) {
@@ -136,7 +154,7 @@ public abstract class MessagingContract {
     }
 
     // the consumer went on: it committed past the good record and counted it as handled
-    TestKafka.awaitCommittedPast("cura-" + service(), last, WAIT);
+    TestKafka.awaitCommittedPast("cura-" + service, last, WAIT);
     String type = consumed(id).getClass().getSimpleName();
     given()
         .get("/q/metrics")

@@ -2,10 +2,8 @@ package dev.cura.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.cura.events.CuraEvent;
 import dev.cura.events.EncodedEvent;
 import dev.cura.events.TrainingProgress;
-import dev.cura.gateway.messaging.EventPublisher;
 import dev.cura.rest.inbox.ProcessedEvent;
 import dev.cura.testinfra.InboxMessagingContract;
 import dev.cura.testinfra.KafkaPostgresTestResource;
@@ -15,7 +13,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.vertx.RunOnVertxContext;
 import io.quarkus.test.vertx.UniAsserter;
-import jakarta.inject.Inject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
@@ -28,36 +25,17 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(KafkaPostgresTestResource.class)
 class GatewayMessagingTest extends InboxMessagingContract {
-  @Inject EventPublisher publisher;
-
-  @Override
-  protected String service() {
-    return "gateway";
-  }
-
-  @Override
-  protected CuraEvent published(String job) {
-    return SampleEvents.fineTuneRequested(job);
-  }
-
-  @Override
-  protected void publish(CuraEvent event) {
-    publisher.publish(event).await().atMost(WAIT);
-  }
-
-  @Override
-  protected CuraEvent consumed(String job) {
-    return new TrainingProgress(job, 3, 0.1, 2.5, 1e-4, 100, 1L << 30, null, null);
+  GatewayMessagingTest() {
+    super(
+        "gateway",
+        SampleEvents::fineTuneRequested,
+        job -> new TrainingProgress(job, 3, 0.1, 2.5, 1e-4, 100, 1L << 30, null, null),
+        "gw_processed_event");
   }
 
   @Override
   protected Poison secondPoison(EncodedEvent good) {
     return missingField(good, "loss", "2.5");
-  }
-
-  @Override
-  protected String inboxTable() {
-    return "gw_processed_event";
   }
 
   @Test

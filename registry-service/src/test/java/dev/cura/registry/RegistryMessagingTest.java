@@ -3,9 +3,7 @@ package dev.cura.registry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.cura.events.AdapterRegistered;
-import dev.cura.events.CuraEvent;
 import dev.cura.events.EncodedEvent;
-import dev.cura.registry.messaging.EventPublisher;
 import dev.cura.rest.inbox.ProcessedEvent;
 import dev.cura.testinfra.InboxMessagingContract;
 import dev.cura.testinfra.KafkaPostgresTestResource;
@@ -15,7 +13,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.vertx.RunOnVertxContext;
 import io.quarkus.test.vertx.UniAsserter;
-import jakarta.inject.Inject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
@@ -28,36 +25,17 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithTestResource(KafkaPostgresTestResource.class)
 class RegistryMessagingTest extends InboxMessagingContract {
-  @Inject EventPublisher publisher;
-
-  @Override
-  protected String service() {
-    return "registry";
-  }
-
-  @Override
-  protected CuraEvent published(String job) {
-    return new AdapterRegistered(job, "default", "demo", 2, SampleEvents.SHA_A);
-  }
-
-  @Override
-  protected void publish(CuraEvent event) {
-    publisher.publish(event).await().atMost(WAIT);
-  }
-
-  @Override
-  protected CuraEvent consumed(String job) {
-    return SampleEvents.adapterTrained(job);
+  RegistryMessagingTest() {
+    super(
+        "registry",
+        job -> new AdapterRegistered(job, "default", "demo", 2, SampleEvents.SHA_A),
+        SampleEvents::adapterTrained,
+        "reg_processed_event");
   }
 
   @Override
   protected Poison secondPoison(EncodedEvent good) {
     return missingField(good, "adapter_digest", "\"a{64}\"");
-  }
-
-  @Override
-  protected String inboxTable() {
-    return "reg_processed_event";
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.cura.events.CuraEvent;
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.Topics;
 import dev.cura.messaging.KafkaEvents;
+import dev.cura.messaging.ServicePublisher;
 import dev.cura.messaging.TopicEmitters;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -15,7 +16,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
  * broker acknowledged (acks=all).
  */
 @ApplicationScoped
-public class EventPublisher {
+public class EventPublisher implements ServicePublisher {
   private final TopicEmitters emitters;
 
   EventPublisher(
@@ -31,6 +32,7 @@ public class EventPublisher {
   }
 
   /** Sends {@code event} to its topic, keyed by job id. */
+  @Override
   public Uni<Void> publish(CuraEvent event) {
     return emitters.publish(event);
   }
