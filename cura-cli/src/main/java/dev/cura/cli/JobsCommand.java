@@ -6,13 +6,14 @@ import dev.cura.cli.client.CuraClient;
 import dev.cura.cli.client.JobFollower;
 import dev.cura.cli.client.Printer;
 import dev.cura.cli.client.ServiceCall;
-import dev.cura.cli.engine.SpecFlags;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code ./cura jobs}: Fine-tuning jobs of the running stack. */
 @Command(
@@ -60,6 +61,7 @@ public final class JobsCommand extends CommandGroup {
 
   @Command(
       name = "create",
+      modelTransformer = RequestFlags.class,
       description = {
         "Creates a fine-tuning job; prints its id as the last line.",
         "Settings not given take the job spec's defaults (docs/api.md), as ./cura train does."
@@ -74,58 +76,11 @@ public final class JobsCommand extends CommandGroup {
     @Option(names = "--file", description = "Upload this JSONL file and train on it.")
     Path file;
 
-    @Option(names = "--validation-file", description = "File id of a validation file.")
-    String validationFile;
-
-    @Option(
-        names = "--suffix",
-        description = "Adapter name suffix: the adapter is <model>-<suffix>.")
-    String suffix;
-
-    @Option(names = "--epochs", description = "n_epochs.")
-    Integer epochs;
-
-    @Option(names = "--batch-size", description = "batch_size.")
-    Integer batchSize;
-
-    @Option(names = "--lr", description = "learning_rate.")
-    Double lr;
-
-    @Option(names = "--rank", description = "lora_r.")
-    Integer rank;
-
-    @Option(names = "--alpha", description = "lora_alpha.")
-    Double alpha;
-
-    @Option(names = "--dropout", description = "lora_dropout.")
-    Double dropout;
-
-    @Option(names = "--max-steps", description = "Stop after this many steps.")
-    Integer maxSteps;
-
-    @Option(names = "--seq-len", description = "seq_len: tokens per sequence.")
-    Integer seqLen;
-
-    @Option(
-        names = "--quant",
-        completionCandidates = SpecFlags.QuantTypes.class,
-        description = "quantization.type: ${COMPLETION-CANDIDATES}.")
-    String quant;
-
-    @Option(names = "--no-double-quant", description = "Do not quantize the absmax constants.")
-    boolean noDoubleQuant;
-
-    @Option(
-        names = "--optimizer",
-        completionCandidates = SpecFlags.Optimizers.class,
-        description = "${COMPLETION-CANDIDATES}.")
-    String optimizer;
-
-    @Option(names = "--seed", description = "Seed of every RNG (default: random, recorded).")
-    Long seed;
-
     @Option(names = "--follow", description = "Stream the job's events until it finishes.")
     boolean follow;
+
+    /** The command with the request's settings {@link RequestFlags} added. */
+    @Spec CommandSpec command;
 
     @Override
     protected int run(CuraClient client) throws IOException {
@@ -137,29 +92,10 @@ public final class JobsCommand extends CommandGroup {
         training = client.upload(file).path("id").asText();
         System.err.println("uploaded " + file + " as " + training);
       }
-      var hp = new LinkedHashMap<String, Object>();
-      put(hp, "n_epochs", epochs);
-      put(hp, "batch_size", batchSize);
-      put(hp, "learning_rate", lr);
-      put(hp, "lora_r", rank);
-      put(hp, "lora_alpha", alpha);
-      put(hp, "lora_dropout", dropout);
-      put(hp, "max_steps", maxSteps);
-      put(hp, "seq_len", seqLen);
       var body = new LinkedHashMap<String, Object>();
       body.put("model", model);
       body.put("training_file", training);
-      put(body, "validation_file", validationFile);
-      body.put("hyperparameters", hp);
-      var q = new LinkedHashMap<String, Object>();
-      put(q, "type", quant);
-      if (noDoubleQuant) {
-        q.put("double_quant", false);
-      }
-      body.put("quantization", q);
-      put(body, "optimizer", optimizer);
-      put(body, "suffix", suffix);
-      put(body, "seed", seed);
+      RequestFlags.put(command, body);
       JsonNode job = client.post("v1/fine_tuning/jobs", body);
       String id = job.path("id").asText();
       System.err.println(
@@ -176,12 +112,6 @@ public final class JobsCommand extends CommandGroup {
       }
       System.out.println(id);
       return 0;
-    }
-
-    private static void put(java.util.Map<String, Object> m, String k, Object v) {
-      if (v != null) {
-        m.put(k, v);
-      }
     }
   }
 
