@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cura.cli.quant.ProgressOption;
 import dev.cura.core.tensor.DType;
 import dev.cura.engine.data.TextTokenizer;
 import dev.cura.engine.model.LlamaConfig;
@@ -27,6 +28,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -168,8 +170,7 @@ public final class PretrainCommand implements Callable<Integer> {
               + " pretraining; its config must be --config's)")
   Path initFrom;
 
-  @Option(names = "--quiet", description = "no progress output")
-  boolean quiet;
+  @Mixin ProgressOption output;
 
   @Option(
       names = "--state",
@@ -294,7 +295,7 @@ public final class PretrainCommand implements Callable<Integer> {
       }
       info.put("started", Instant.now().toString());
       Pretrainer.Result result;
-      try (StepDisplay display = new StepDisplay(steps, quiet)) {
+      try (StepDisplay display = new StepDisplay(steps, output.quiet())) {
         result =
             Pretrainer.run(
                 model,
@@ -358,7 +359,7 @@ public final class PretrainCommand implements Callable<Integer> {
   }
 
   private void log(String s) {
-    if (!quiet) {
+    if (!output.quiet()) {
       System.err.println(s);
     }
   }

@@ -2,6 +2,7 @@ package dev.cura.cli;
 
 import dev.cura.cli.quant.PeakRss;
 import dev.cura.cli.quant.Progress;
+import dev.cura.cli.quant.ProgressOption;
 import dev.cura.core.quant.QuantType;
 import dev.cura.core.quantize.CheckpointQuantizer;
 import dev.cura.core.quantize.QuantizeListener;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -58,8 +60,7 @@ public final class QuantizeCommand implements Callable<Integer> {
       defaultValue = "5")
   double maxShardGb;
 
-  @Option(names = "--quiet", description = "no progress output")
-  boolean quiet;
+  @Mixin ProgressOption output;
 
   @Option(names = "--print-peak-rss", hidden = true, description = "print peak RSS (benchmarks)")
   boolean printPeakRss;
@@ -86,7 +87,7 @@ public final class QuantizeCommand implements Callable<Integer> {
     Path abs = out.toAbsolutePath();
     Path tmp =
         abs.resolveSibling("." + abs.getFileName() + ".partial-" + ProcessHandle.current().pid());
-    try (Progress progress = new Progress("quantize", quiet)) {
+    try (Progress progress = output.progress("quantize")) {
       QuantizeReport r =
           CheckpointQuantizer.quantize(
               src,
@@ -105,7 +106,7 @@ public final class QuantizeCommand implements Callable<Integer> {
               });
       Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
       progress.close();
-      if (!quiet) {
+      if (!output.quiet()) {
         System.out.println(
             Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r.toJson()));
         System.out.printf(
