@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cura.cli.engine.CliErrors;
 import dev.cura.cli.quant.ProgressOption;
 import dev.cura.core.tensor.DType;
 import dev.cura.engine.data.TextTokenizer;
@@ -237,8 +238,7 @@ public final class PretrainCommand implements Callable<Integer> {
             "--seq-len " + seqLen + " exceeds max_position_embeddings " + cfg.maxPositions());
       }
     } catch (IllegalArgumentException | IOException e) {
-      System.err.println("cura pretrain: " + e.getMessage());
-      return 2;
+      return CliErrors.usage("pretrain", e.getMessage());
     }
     try (TextTokenizer tok = TextTokenizer.load(tokenizer, cfg);
         NDManager root = NDManager.newBaseManager()) {
@@ -350,8 +350,7 @@ public final class PretrainCommand implements Callable<Integer> {
       }
       return 0;
     } catch (IllegalArgumentException e) {
-      System.err.println("cura pretrain: " + e.getMessage());
-      return 2;
+      return CliErrors.usage("pretrain", e.getMessage());
     } catch (IOException | RuntimeException e) {
       System.err.println("cura pretrain: failed: " + e);
       return 1;

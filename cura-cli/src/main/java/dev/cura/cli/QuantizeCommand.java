@@ -1,6 +1,7 @@
 package dev.cura.cli;
 
 import dev.cura.cli.quant.PeakRss;
+import dev.cura.cli.engine.CliErrors;
 import dev.cura.cli.quant.Progress;
 import dev.cura.cli.quant.ProgressOption;
 import dev.cura.core.quant.QuantType;
@@ -77,12 +78,10 @@ public final class QuantizeCommand implements Callable<Integer> {
               DType.fromTorchName(computeDtype),
               (long) (maxShardGb * 1e9));
     } catch (IllegalArgumentException e) {
-      System.err.println("cura quantize: " + e.getMessage());
-      return 2;
+      return CliErrors.usage("quantize", e.getMessage());
     }
     if (Files.exists(out)) {
-      System.err.println("cura quantize: " + out + " already exists; choose a new directory");
-      return 2;
+      return CliErrors.usage("quantize", out + " already exists; choose a new directory");
     }
     Path abs = out.toAbsolutePath();
     Path tmp =

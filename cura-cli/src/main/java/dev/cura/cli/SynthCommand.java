@@ -1,6 +1,7 @@
 package dev.cura.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cura.cli.engine.CliErrors;
 import dev.cura.cli.quant.Progress;
 import dev.cura.cli.quant.ProgressOption;
 import dev.cura.core.safetensors.TensorSpec;
@@ -104,12 +105,10 @@ public final class SynthCommand implements Callable<Integer> {
                 shape.vocab());
       }
     } catch (IllegalArgumentException e) {
-      System.err.println("cura synth: " + e.getMessage());
-      return 2;
+      return CliErrors.usage("synth", e.getMessage());
     }
     if (Files.exists(out)) {
-      System.err.println("cura synth: " + out + " already exists; choose a new directory");
-      return 2;
+      return CliErrors.usage("synth", out + " already exists; choose a new directory");
     }
     long bytes = specs.stream().mapToLong(TensorSpec::byteSize).sum();
     if (!output.quiet()) {

@@ -65,8 +65,7 @@ public final class TrainCommand implements Callable<Integer> {
   public Integer call() {
     JobSpec spec = spec();
     if (!spec.violations().isEmpty()) {
-      System.err.println("cura train: " + SpecFlags.describe(spec.violations()));
-      return 2;
+      return CliErrors.usage("train", SpecFlags.describe(spec.violations()));
     }
     return CliErrors.run(
         "train",
