@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,6 +38,12 @@ public final class JobsCommand extends CommandGroup {
     }
   }
 
+  /** A call about one job. */
+  abstract static class JobCall extends Call {
+    @Parameters(index = "0")
+    String id;
+  }
+
   @Command(
       name = "upload",
       description = "Uploads a JSONL training file; prints its file id as the last line.")
@@ -59,6 +66,28 @@ public final class JobsCommand extends CommandGroup {
     }
   }
 
+  /** The training data of a new job: an uploaded file's id, or a file to upload first. */
+  static final class TrainingFile {
+    @Option(names = "--training-file", description = "File id of an uploaded training file.")
+    String trainingFile;
+
+    @Option(names = "--file", description = "Upload this JSONL file and train on it.")
+    Path file;
+
+    /** The file id (uploading --file first); exactly one of the two flags must be given. */
+    String id(CuraClient client) throws IOException {
+      if ((trainingFile == null) == (file == null)) {
+        throw new ClientException("give exactly one of --training-file ID or --file PATH");
+      }
+      if (file == null) {
+        return trainingFile;
+      }
+      String uploaded = client.upload(file).path("id").asText();
+      System.err.println("uploaded " + file + " as " + uploaded);
+      return uploaded;
+    }
+  }
+
   @Command(
       name = "create",
       modelTransformer = RequestFlags.class,
@@ -70,11 +99,7 @@ public final class JobsCommand extends CommandGroup {
     @Option(names = "--model", required = true, description = "Base model id (see GET /v1/models).")
     String model;
 
-    @Option(names = "--training-file", description = "File id of an uploaded training file.")
-    String trainingFile;
-
-    @Option(names = "--file", description = "Upload this JSONL file and train on it.")
-    Path file;
+    @Mixin TrainingFile training;
 
     @Option(names = "--follow", description = "Stream the job's events until it finishes.")
     boolean follow;
@@ -84,17 +109,9 @@ public final class JobsCommand extends CommandGroup {
 
     @Override
     protected int run(CuraClient client) throws IOException {
-      if ((trainingFile == null) == (file == null)) {
-        throw new ClientException("give exactly one of --training-file ID or --file PATH");
-      }
-      String training = trainingFile;
-      if (file != null) {
-        training = client.upload(file).path("id").asText();
-        System.err.println("uploaded " + file + " as " + training);
-      }
       var body = new LinkedHashMap<String, Object>();
       body.put("model", model);
-      body.put("training_file", training);
+      body.put("training_file", training.id(client));
       RequestFlags.put(command, body);
       JsonNode job = client.post("v1/fine_tuning/jobs", body);
       String id = job.path("id").asText();
@@ -148,10 +165,7 @@ public final class JobsCommand extends CommandGroup {
   }
 
   @Command(name = "get", description = "Shows a job.")
-  static final class Get extends Call {
-    @Parameters(index = "0")
-    String id;
-
+  static final class Get extends JobCall {
     @Override
     protected int run(CuraClient client) {
       System.out.println(Printer.pretty(client.get("v1/fine_tuning/jobs/" + id)));
@@ -160,10 +174,7 @@ public final class JobsCommand extends CommandGroup {
   }
 
   @Command(name = "cancel", description = "Cancels an unfinished job.")
-  static final class Cancel extends Call {
-    @Parameters(index = "0")
-    String id;
-
+  static final class Cancel extends JobCall {
     @Override
     protected int run(CuraClient client) {
       JsonNode j = client.post("v1/fine_tuning/jobs/" + id + "/cancel", java.util.Map.of());
@@ -176,10 +187,7 @@ public final class JobsCommand extends CommandGroup {
       name = "events",
       description =
           "Shows a job's events (oldest first); --follow streams them live until it ends.")
-  static final class Events extends Call {
-    @Parameters(index = "0")
-    String id;
-
+  static final class Events extends JobCall {
     @Option(names = "--follow", description = "Stream live until the job finishes.")
     boolean follow;
 
