@@ -110,8 +110,7 @@ public final class AdaptersCommand extends CommandGroup {
     protected int run(CuraClient client) throws IOException {
       Files.createDirectories(out);
       for (String file : new String[] {"adapter_config.json", "adapter_model.safetensors"}) {
-        String etag =
-            client.download(versionPath() + "/files/" + file, out.resolve(file));
+        String etag = client.download(versionPath() + "/files/" + file, out.resolve(file));
         String sha = etag == null ? null : etag.replace("\"", "");
         String actual = dev.cura.core.store.Sha256.ofFile(out.resolve(file));
         if (sha != null && !sha.equals(actual)) {

@@ -1,7 +1,7 @@
 package dev.cura.cli;
 
-import dev.cura.cli.quant.PeakRss;
 import dev.cura.cli.engine.CliErrors;
+import dev.cura.cli.quant.PeakRss;
 import dev.cura.cli.quant.Progress;
 import dev.cura.cli.quant.ProgressOption;
 import dev.cura.core.quant.QuantType;
