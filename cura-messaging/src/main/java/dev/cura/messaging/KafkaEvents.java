@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.smallrye.faulttolerance.api.TypedGuard;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
@@ -326,19 +327,19 @@ public class KafkaEvents {
   /** The events of a failed batch, each on its own as by {@link #handle}, in order. */
   private <E extends CuraEvent> Uni<Void> oneByOne(
       List<Decoded<E>> records, Function<EventEnvelope<E>, Uni<Void>> handler) {
-    Uni<Void> chain = Uni.createFrom().voidItem();
-    for (Decoded<E> d : records) {
-      // not acked one by one: the batch's ack commits past them all
-      chain =
-          chain.flatMap(
-              x ->
-                  attempt(
-                      d.message(),
-                      d.event(),
-                      e -> handler.apply(e).replaceWith(Boolean.TRUE),
-                      () -> Uni.createFrom().voidItem()));
-    }
-    return chain;
+    // one after the other, iteratively; not acked one by one: the batch's ack commits past them
+    return Multi.createFrom()
+        .iterable(records)
+        .onItem()
+        .transformToUniAndConcatenate(
+            d ->
+                attempt(
+                    d.message(),
+                    d.event(),
+                    e -> handler.apply(e).replaceWith(Boolean.TRUE),
+                    () -> Uni.createFrom().voidItem()))
+        .onItem()
+        .ignoreAsUni();
   }
 
   /** A record decoded: its event, or (event null) the Uni that dead-letters it. */

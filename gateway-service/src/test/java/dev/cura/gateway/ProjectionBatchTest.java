@@ -16,6 +16,7 @@ import dev.cura.gateway.jobs.JobProjection;
 import dev.cura.messaging.KafkaEvents;
 import dev.cura.testinfra.KafkaPostgresTestResource;
 import dev.cura.testinfra.SampleEvents;
+import dev.cura.testinfra.TestApi;
 import dev.cura.testinfra.TestKafka;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -88,18 +89,8 @@ class ProjectionBatchTest {
 
     assertEquals(1, batch.acks.get(), "the batch is acked once");
     assertEquals(Map.of(1, KafkaEvents.HANDLER_ERROR, 3, "malformed_json"), batch.deadLettered);
-    GatewayApiTest.awaitJob(
-        job,
-        r ->
-            r.statusCode(200)
-                .body("status", equalTo("running"))
-                .body("trained_steps", equalTo(2))
-                .body("organization_id", equalTo("default")));
-    dev.cura.testinfra.TestApi.as(dev.cura.testinfra.TestApi.ADMIN)
-        .get("/v1/fine_tuning/jobs/" + job + "/checkpoints")
-        .then()
-        .statusCode(200)
-        .body("data[0].step_number", equalTo(1));
+    awaitRunning(job, 2);
+    assertPage(job, "checkpoints", "data[0].step_number", 1);
   }
 
   /**
@@ -123,16 +114,10 @@ class ProjectionBatchTest {
     // a second time changes nothing (the inbox)
     VertxContextSupport.subscribeAndAwait(() -> projection.projectAll(events));
 
-    GatewayApiTest.awaitJob(
-        job,
-        r ->
-            r.statusCode(200).body("status", equalTo("running")).body("trained_steps", equalTo(2)));
+    awaitRunning(job, 2);
     GatewayApiTest.awaitJob(own, r -> r.statusCode(200).body("stage", equalTo("quantizing")));
-    dev.cura.testinfra.TestApi.as(dev.cura.testinfra.TestApi.ADMIN)
-        .get("/v1/fine_tuning/jobs/" + job + "/events?limit=100")
-        .then()
-        .statusCode(200)
-        .body("data.size()", equalTo(4));
+    // the request's "received" entry, two metrics entries and the checkpoint
+    assertPage(job, "events?limit=100", "data.size()", 4);
   }
 
   /** The same through the broker, the records sent at once so that they share polls. */
@@ -152,14 +137,7 @@ class ProjectionBatchTest {
     jobs.forEach(job -> records.add(upstream(SampleEvents.fineTuneRequested(job))));
     sendAtOnce(records);
 
-    for (String job : jobs) {
-      GatewayApiTest.awaitJob(
-          job,
-          r ->
-              r.statusCode(200)
-                  .body("status", equalTo("running"))
-                  .body("trained_steps", equalTo(5)));
-    }
+    jobs.forEach(job -> awaitRunning(job, 5));
     var dead = TestKafka.await(Topics.dlq("gateway"), r -> doomed.equals(r.key()), 1, WAIT);
     assertEquals(KafkaEvents.HANDLER_ERROR, TestKafka.headers(dead.get(0)).get("cura-error-code"));
     assertEquals(
@@ -168,6 +146,25 @@ class ProjectionBatchTest {
             .map(r -> r.key())
             .toList(),
         "nothing else dead-lettered");
+  }
+
+  /** Waits until {@code job} is visible (claimed by its request), running, at {@code steps}. */
+  private static void awaitRunning(String job, int steps) {
+    GatewayApiTest.awaitJob(
+        job,
+        r ->
+            r.statusCode(200)
+                .body("status", equalTo("running"))
+                .body("trained_steps", equalTo(steps))
+                .body("organization_id", equalTo("default")));
+  }
+
+  private static void assertPage(String job, String page, String path, Object value) {
+    TestApi.as(TestApi.ADMIN)
+        .get("/v1/fine_tuning/jobs/" + job + "/" + page)
+        .then()
+        .statusCode(200)
+        .body(path, equalTo(value));
   }
 
   private static TrainingProgress progress(String job, long step, Long etaSeconds) {

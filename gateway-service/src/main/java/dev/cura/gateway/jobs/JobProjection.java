@@ -17,6 +17,7 @@ import dev.cura.events.JobSpec;
 import dev.cura.events.TrainingProgress;
 import dev.cura.rest.inbox.ProcessedEvent;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -28,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -92,42 +94,46 @@ public class JobProjection {
    * follow with {@link #project} of each event (the inbox makes what was done a no-op).
    */
   public Uni<Void> projectAll(List<EventEnvelope<CuraEvent>> events) {
-    Uni<Void> chain = Uni.createFrom().voidItem();
+    var runs = new ArrayList<List<EventEnvelope<CuraEvent>>>();
     int end;
     for (int start = 0; start < events.size(); start = end) {
+      boolean own = isOwnRequest(events.get(start));
+      var jobs = new HashSet<String>(List.of(events.get(start).data().jobId()));
       end = start + 1;
-      if (isOwnRequest(events.get(start))) {
-        var jobs = new HashSet<String>(List.of(events.get(start).data().jobId()));
-        while (end < events.size()
-            && isOwnRequest(events.get(end))
-            && jobs.add(events.get(end).data().jobId())) {
-          end++;
-        }
-        List<EventEnvelope<CuraEvent>> run = events.subList(start, end);
-        chain =
-            chain.flatMap(
-                x ->
-                    ownRequests
-                        .projectAll(run)
-                        .flatMap(
-                            known -> {
-                              var rest = new ArrayList<EventEnvelope<CuraEvent>>();
-                              for (int i = 0; i < known.length; i++) {
-                                if (!known[i]) {
-                                  rest.add(run.get(i));
-                                }
-                              }
-                              return inTransaction(rest);
-                            }));
-      } else {
-        while (end < events.size() && !isOwnRequest(events.get(end))) {
-          end++;
-        }
-        List<EventEnvelope<CuraEvent>> run = events.subList(start, end);
-        chain = chain.flatMap(x -> inTransaction(run));
+      while (end < events.size()
+          && isOwnRequest(events.get(end)) == own
+          && (!own || jobs.add(events.get(end).data().jobId()))) {
+        end++;
       }
+      runs.add(events.subList(start, end));
     }
-    return chain;
+    return inOrder(runs, run -> isOwnRequest(run.get(0)) ? ownRequests(run) : inTransaction(run));
+  }
+
+  /** A run of the gateway's own requests: one statement, then the general path for the rest. */
+  private Uni<Void> ownRequests(List<EventEnvelope<CuraEvent>> run) {
+    return ownRequests
+        .projectAll(run)
+        .flatMap(
+            known -> {
+              var rest = new ArrayList<EventEnvelope<CuraEvent>>();
+              for (int i = 0; i < known.length; i++) {
+                if (!known[i]) {
+                  rest.add(run.get(i));
+                }
+              }
+              return inTransaction(rest);
+            });
+  }
+
+  /** {@code step} on each item, one after the other (iteratively: no stack grows with the list). */
+  private static <T> Uni<Void> inOrder(List<T> items, Function<T, Uni<Void>> step) {
+    return Multi.createFrom()
+        .iterable(items)
+        .onItem()
+        .transformToUniAndConcatenate(item -> step.apply(item))
+        .onItem()
+        .ignoreAsUni();
   }
 
   /** The gateway's own {@code FineTuneRequested} (a job the API wrote, normally). */
@@ -141,24 +147,15 @@ public class JobProjection {
       return Uni.createFrom().voidItem();
     }
     return Panache.withTransaction(
-        () -> {
-          Uni<Void> chain = Uni.createFrom().voidItem();
-          for (EventEnvelope<CuraEvent> event : events) {
-            chain =
-                chain
-                    .flatMap(
-                        x ->
-                            ProcessedEvent.markProcessed(event)
-                                .flatMap(
-                                    first ->
-                                        first
-                                            ? upsertAndApply(event)
-                                            : Uni.createFrom().voidItem()))
-                    // written before the next event looks its job up (and locks the row)
-                    .call(Panache::flush);
-          }
-          return chain;
-        });
+        () ->
+            inOrder(
+                events,
+                event ->
+                    ProcessedEvent.markProcessed(event)
+                        .flatMap(
+                            first -> first ? upsertAndApply(event) : Uni.createFrom().voidItem())
+                        // written before the next event looks its job up (and locks the row)
+                        .call(Panache::flush)));
   }
 
   private Uni<Void> upsertAndApply(EventEnvelope<CuraEvent> event) {
