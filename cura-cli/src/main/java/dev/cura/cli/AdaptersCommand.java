@@ -5,8 +5,6 @@ import dev.cura.cli.client.CuraClient;
 import dev.cura.cli.client.Printer;
 import dev.cura.cli.client.ServiceCall;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -28,14 +26,30 @@ import picocli.CommandLine.Parameters;
 public final class AdaptersCommand extends CommandGroup {
   static final int PORT = 8083;
 
-  static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
-  }
-
   /** A call to the registry. */
   abstract static class Call extends ServiceCall {
     Call() {
       super("adapters", PORT);
+    }
+  }
+
+  /** A call about one adapter. */
+  abstract static class AdapterCall extends Call {
+    @Parameters(index = "0", description = "Adapter name.")
+    String name;
+  }
+
+  /** A call about one version of an adapter, {@code NAME[:VERSION]}. */
+  abstract static class VersionCall extends Call {
+    @Parameters(index = "0", description = "NAME[:VERSION]; the version defaults to latest.")
+    String ref;
+
+    /** The version's path in the registry's API: {@code v1/adapters/NAME/versions/VERSION}. */
+    String versionPath() {
+      int colon = ref.lastIndexOf(':');
+      String name = colon < 0 ? ref : ref.substring(0, colon);
+      String version = colon < 0 ? "latest" : ref.substring(colon + 1);
+      return "v1/adapters/" + CuraClient.enc(name) + "/versions/" + CuraClient.enc(version);
     }
   }
 
@@ -57,13 +71,10 @@ public final class AdaptersCommand extends CommandGroup {
   }
 
   @Command(name = "versions", description = "Lists the versions of an adapter.")
-  static final class Versions extends Call {
-    @Parameters(index = "0", description = "Adapter name.")
-    String name;
-
+  static final class Versions extends AdapterCall {
     @Override
     protected int run(CuraClient client) {
-      JsonNode page = client.get("v1/adapters/" + enc(name) + "/versions");
+      JsonNode page = client.get("v1/adapters/" + CuraClient.enc(name) + "/versions");
       System.out.printf("%-8s %-66s %-40s %s%n", "VERSION", "DIGEST", "JOB", "CREATED");
       for (JsonNode v : page.path("data")) {
         System.out.printf(
@@ -80,15 +91,10 @@ public final class AdaptersCommand extends CommandGroup {
   @Command(
       name = "get",
       description = "Shows one version with its lineage (NAME:VERSION, NAME:latest or NAME:alias).")
-  static final class Get extends Call {
-    @Parameters(index = "0", description = "NAME[:VERSION]; the version defaults to latest.")
-    String ref;
-
+  static final class Get extends VersionCall {
     @Override
     protected int run(CuraClient client) {
-      String[] nv = split(ref);
-      System.out.println(
-          Printer.pretty(client.get("v1/adapters/" + enc(nv[0]) + "/versions/" + enc(nv[1]))));
+      System.out.println(Printer.pretty(client.get(versionPath())));
       return 0;
     }
   }
@@ -96,22 +102,15 @@ public final class AdaptersCommand extends CommandGroup {
   @Command(
       name = "download",
       description = "Downloads a version's adapter_config.json and adapter_model.safetensors.")
-  static final class Download extends Call {
-    @Parameters(index = "0", description = "NAME[:VERSION]; the version defaults to latest.")
-    String ref;
-
+  static final class Download extends VersionCall {
     @Option(names = "--out", required = true, description = "Directory to write the files to.")
     Path out;
 
     @Override
     protected int run(CuraClient client) throws IOException {
-      String[] nv = split(ref);
       Files.createDirectories(out);
       for (String file : new String[] {"adapter_config.json", "adapter_model.safetensors"}) {
-        String etag =
-            client.download(
-                "v1/adapters/" + enc(nv[0]) + "/versions/" + enc(nv[1]) + "/files/" + file,
-                out.resolve(file));
+        String etag = client.download(versionPath() + "/files/" + file, out.resolve(file));
         String sha = etag == null ? null : etag.replace("\"", "");
         String actual = dev.cura.core.store.Sha256.ofFile(out.resolve(file));
         if (sha != null && !sha.equals(actual)) {
@@ -129,10 +128,7 @@ public final class AdaptersCommand extends CommandGroup {
   @Command(
       name = "alias",
       description = "Shows an alias, or points it at a version with --version.")
-  static final class Alias extends Call {
-    @Parameters(index = "0", description = "Adapter name.")
-    String name;
-
+  static final class Alias extends AdapterCall {
     @Parameters(index = "1", description = "Alias, e.g. prod.")
     String alias;
 
@@ -141,18 +137,11 @@ public final class AdaptersCommand extends CommandGroup {
 
     @Override
     protected int run(CuraClient client) {
-      String path = "v1/adapters/" + enc(name) + "/aliases/" + enc(alias);
+      String path = "v1/adapters/" + CuraClient.enc(name) + "/aliases/" + CuraClient.enc(alias);
       JsonNode r =
           version == null ? client.get(path) : client.put(path, Map.of("version", version));
       System.out.println(Printer.pretty(r));
       return 0;
     }
-  }
-
-  static String[] split(String ref) {
-    int colon = ref.lastIndexOf(':');
-    return colon < 0
-        ? new String[] {ref, "latest"}
-        : new String[] {ref.substring(0, colon), ref.substring(colon + 1)};
   }
 }

@@ -2,6 +2,7 @@ package dev.cura.cli;
 
 import dev.cura.cli.client.ClientException;
 import dev.cura.cli.client.CuraClient;
+import dev.cura.cli.engine.CliErrors;
 import dev.cura.cli.gateway.GatewayBench;
 import dev.cura.cli.stack.StackPaths;
 import java.util.List;
@@ -94,8 +95,7 @@ public final class BenchGatewayCommand implements Callable<Integer> {
                             ? "--threads must be in 1..connections, got " + threads
                             : null;
     if (bad != null) {
-      System.err.println("cura bench gateway: " + bad);
-      return 2;
+      return CliErrors.usage("bench gateway", bad);
     }
     int cores = Runtime.getRuntime().availableProcessors();
     var settings =

@@ -1,9 +1,7 @@
 package dev.cura.cli;
 
 import dev.cura.cli.stack.LocalStack;
-import dev.cura.cli.stack.StackPaths;
 import java.io.IOException;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** {@code ./cura down}: Stops what ./cura up started. */
@@ -12,14 +10,9 @@ import picocli.CommandLine.Command;
     description =
         "Stops what ./cura up started (each process tree: SIGTERM, then SIGKILL after 30 s)."
             + " Data under .cura/local/ is kept.")
-public final class DownCommand implements Callable<Integer> {
+public final class DownCommand extends StackCommand {
   @Override
-  public Integer call() {
-    try {
-      return new LocalStack(StackPaths.current(), System.out).down();
-    } catch (IOException e) {
-      System.err.println("cura down: " + e.getMessage());
-      return 1;
-    }
+  protected int run(LocalStack stack) throws IOException {
+    return stack.down();
   }
 }

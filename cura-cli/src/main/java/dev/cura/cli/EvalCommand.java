@@ -1,14 +1,15 @@
 package dev.cura.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cura.cli.engine.ModelOptions;
+import dev.cura.cli.engine.ModelCommand;
 import dev.cura.engine.data.ExampleBuilder;
 import dev.cura.engine.data.JsonlDataset;
+import dev.cura.engine.data.TextTokenizer;
+import dev.cura.engine.model.LlamaModel;
 import dev.cura.engine.train.Evaluator;
+import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ./cura eval}: Loss and perplexity on a dataset. */
@@ -16,9 +17,7 @@ import picocli.CommandLine.Option;
     name = "eval",
     description =
         "Mean loss on completion/assistant tokens; prints JSON {loss, perplexity, tokens}.")
-public final class EvalCommand implements Callable<Integer> {
-  @Mixin ModelOptions base;
-
+public final class EvalCommand extends ModelCommand {
   @Option(names = "--data", required = true)
   Path data;
 
@@ -29,17 +28,13 @@ public final class EvalCommand implements Callable<Integer> {
   int batchSize;
 
   @Override
-  public Integer call() {
-    return base.run(
-        "eval",
-        (m, tok) -> {
-          var examples = new ExampleBuilder(tok, seqLen).buildAll(JsonlDataset.read(data));
-          Evaluator.Result r = Evaluator.evaluate(m, examples, batchSize);
-          var o = new ObjectMapper().createObjectNode();
-          o.put("loss", r.loss());
-          o.put("perplexity", r.perplexity());
-          o.put("tokens", r.tokens());
-          System.out.println(o.toString());
-        });
+  protected void run(LlamaModel m, TextTokenizer tok) throws IOException {
+    var examples = new ExampleBuilder(tok, seqLen).buildAll(JsonlDataset.read(data));
+    Evaluator.Result r = Evaluator.evaluate(m, examples, batchSize);
+    var o = new ObjectMapper().createObjectNode();
+    o.put("loss", r.loss());
+    o.put("perplexity", r.perplexity());
+    o.put("tokens", r.tokens());
+    System.out.println(o.toString());
   }
 }

@@ -6,13 +6,15 @@ import dev.cura.cli.client.CuraClient;
 import dev.cura.cli.client.JobFollower;
 import dev.cura.cli.client.Printer;
 import dev.cura.cli.client.ServiceCall;
-import dev.cura.cli.engine.SpecFlags;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code ./cura jobs}: Fine-tuning jobs of the running stack. */
 @Command(
@@ -34,6 +36,12 @@ public final class JobsCommand extends CommandGroup {
     Call() {
       super("jobs", PORT);
     }
+  }
+
+  /** A call about one job. */
+  abstract static class JobCall extends Call {
+    @Parameters(index = "0")
+    String id;
   }
 
   @Command(
@@ -58,8 +66,31 @@ public final class JobsCommand extends CommandGroup {
     }
   }
 
+  /** The training data of a new job: an uploaded file's id, or a file to upload first. */
+  static final class TrainingFile {
+    @Option(names = "--training-file", description = "File id of an uploaded training file.")
+    String trainingFile;
+
+    @Option(names = "--file", description = "Upload this JSONL file and train on it.")
+    Path file;
+
+    /** The file id (uploading --file first); exactly one of the two flags must be given. */
+    String id(CuraClient client) throws IOException {
+      if ((trainingFile == null) == (file == null)) {
+        throw new ClientException("give exactly one of --training-file ID or --file PATH");
+      }
+      if (file == null) {
+        return trainingFile;
+      }
+      String uploaded = client.upload(file).path("id").asText();
+      System.err.println("uploaded " + file + " as " + uploaded);
+      return uploaded;
+    }
+  }
+
   @Command(
       name = "create",
+      modelTransformer = RequestFlags.class,
       description = {
         "Creates a fine-tuning job; prints its id as the last line.",
         "Settings not given take the job spec's defaults (docs/api.md), as ./cura train does."
@@ -68,98 +99,20 @@ public final class JobsCommand extends CommandGroup {
     @Option(names = "--model", required = true, description = "Base model id (see GET /v1/models).")
     String model;
 
-    @Option(names = "--training-file", description = "File id of an uploaded training file.")
-    String trainingFile;
-
-    @Option(names = "--file", description = "Upload this JSONL file and train on it.")
-    Path file;
-
-    @Option(names = "--validation-file", description = "File id of a validation file.")
-    String validationFile;
-
-    @Option(
-        names = "--suffix",
-        description = "Adapter name suffix: the adapter is <model>-<suffix>.")
-    String suffix;
-
-    @Option(names = "--epochs", description = "n_epochs.")
-    Integer epochs;
-
-    @Option(names = "--batch-size", description = "batch_size.")
-    Integer batchSize;
-
-    @Option(names = "--lr", description = "learning_rate.")
-    Double lr;
-
-    @Option(names = "--rank", description = "lora_r.")
-    Integer rank;
-
-    @Option(names = "--alpha", description = "lora_alpha.")
-    Double alpha;
-
-    @Option(names = "--dropout", description = "lora_dropout.")
-    Double dropout;
-
-    @Option(names = "--max-steps", description = "Stop after this many steps.")
-    Integer maxSteps;
-
-    @Option(names = "--seq-len", description = "seq_len: tokens per sequence.")
-    Integer seqLen;
-
-    @Option(
-        names = "--quant",
-        completionCandidates = SpecFlags.QuantTypes.class,
-        description = "quantization.type: ${COMPLETION-CANDIDATES}.")
-    String quant;
-
-    @Option(names = "--no-double-quant", description = "Do not quantize the absmax constants.")
-    boolean noDoubleQuant;
-
-    @Option(
-        names = "--optimizer",
-        completionCandidates = SpecFlags.Optimizers.class,
-        description = "${COMPLETION-CANDIDATES}.")
-    String optimizer;
-
-    @Option(names = "--seed", description = "Seed of every RNG (default: random, recorded).")
-    Long seed;
+    @Mixin TrainingFile training;
 
     @Option(names = "--follow", description = "Stream the job's events until it finishes.")
     boolean follow;
 
+    /** The command with the request's settings {@link RequestFlags} added. */
+    @Spec CommandSpec command;
+
     @Override
     protected int run(CuraClient client) throws IOException {
-      if ((trainingFile == null) == (file == null)) {
-        throw new ClientException("give exactly one of --training-file ID or --file PATH");
-      }
-      String training = trainingFile;
-      if (file != null) {
-        training = client.upload(file).path("id").asText();
-        System.err.println("uploaded " + file + " as " + training);
-      }
-      var hp = new LinkedHashMap<String, Object>();
-      put(hp, "n_epochs", epochs);
-      put(hp, "batch_size", batchSize);
-      put(hp, "learning_rate", lr);
-      put(hp, "lora_r", rank);
-      put(hp, "lora_alpha", alpha);
-      put(hp, "lora_dropout", dropout);
-      put(hp, "max_steps", maxSteps);
-      put(hp, "seq_len", seqLen);
       var body = new LinkedHashMap<String, Object>();
       body.put("model", model);
-      body.put("training_file", training);
-      put(body, "validation_file", validationFile);
-      body.put("hyperparameters", hp);
-      var q = new LinkedHashMap<String, Object>();
-      put(q, "type", quant);
-      if (noDoubleQuant) {
-        q.put("double_quant", false);
-      }
-      body.put("quantization", q);
-      put(body, "optimizer", optimizer);
-      put(body, "suffix", suffix);
-      put(body, "seed", seed);
+      body.put("training_file", training.id(client));
+      RequestFlags.put(command, body);
       JsonNode job = client.post("v1/fine_tuning/jobs", body);
       String id = job.path("id").asText();
       System.err.println(
@@ -176,12 +129,6 @@ public final class JobsCommand extends CommandGroup {
       }
       System.out.println(id);
       return 0;
-    }
-
-    private static void put(java.util.Map<String, Object> m, String k, Object v) {
-      if (v != null) {
-        m.put(k, v);
-      }
     }
   }
 
@@ -218,10 +165,7 @@ public final class JobsCommand extends CommandGroup {
   }
 
   @Command(name = "get", description = "Shows a job.")
-  static final class Get extends Call {
-    @Parameters(index = "0")
-    String id;
-
+  static final class Get extends JobCall {
     @Override
     protected int run(CuraClient client) {
       System.out.println(Printer.pretty(client.get("v1/fine_tuning/jobs/" + id)));
@@ -230,10 +174,7 @@ public final class JobsCommand extends CommandGroup {
   }
 
   @Command(name = "cancel", description = "Cancels an unfinished job.")
-  static final class Cancel extends Call {
-    @Parameters(index = "0")
-    String id;
-
+  static final class Cancel extends JobCall {
     @Override
     protected int run(CuraClient client) {
       JsonNode j = client.post("v1/fine_tuning/jobs/" + id + "/cancel", java.util.Map.of());
@@ -246,10 +187,7 @@ public final class JobsCommand extends CommandGroup {
       name = "events",
       description =
           "Shows a job's events (oldest first); --follow streams them live until it ends.")
-  static final class Events extends Call {
-    @Parameters(index = "0")
-    String id;
-
+  static final class Events extends JobCall {
     @Option(names = "--follow", description = "Stream live until the job finishes.")
     boolean follow;
 

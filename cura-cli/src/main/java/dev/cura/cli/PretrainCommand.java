@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cura.cli.engine.CliErrors;
+import dev.cura.cli.quant.ProgressOption;
 import dev.cura.core.tensor.DType;
 import dev.cura.engine.data.TextTokenizer;
 import dev.cura.engine.model.LlamaConfig;
@@ -27,6 +29,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -168,8 +171,7 @@ public final class PretrainCommand implements Callable<Integer> {
               + " pretraining; its config must be --config's)")
   Path initFrom;
 
-  @Option(names = "--quiet", description = "no progress output")
-  boolean quiet;
+  @Mixin ProgressOption output;
 
   @Option(
       names = "--state",
@@ -236,8 +238,7 @@ public final class PretrainCommand implements Callable<Integer> {
             "--seq-len " + seqLen + " exceeds max_position_embeddings " + cfg.maxPositions());
       }
     } catch (IllegalArgumentException | IOException e) {
-      System.err.println("cura pretrain: " + e.getMessage());
-      return 2;
+      return CliErrors.usage("pretrain", e.getMessage());
     }
     try (TextTokenizer tok = TextTokenizer.load(tokenizer, cfg);
         NDManager root = NDManager.newBaseManager()) {
@@ -294,7 +295,7 @@ public final class PretrainCommand implements Callable<Integer> {
       }
       info.put("started", Instant.now().toString());
       Pretrainer.Result result;
-      try (StepDisplay display = new StepDisplay(steps, quiet)) {
+      try (StepDisplay display = new StepDisplay(steps, output.quiet())) {
         result =
             Pretrainer.run(
                 model,
@@ -349,8 +350,7 @@ public final class PretrainCommand implements Callable<Integer> {
       }
       return 0;
     } catch (IllegalArgumentException e) {
-      System.err.println("cura pretrain: " + e.getMessage());
-      return 2;
+      return CliErrors.usage("pretrain", e.getMessage());
     } catch (IOException | RuntimeException e) {
       System.err.println("cura pretrain: failed: " + e);
       return 1;
@@ -358,7 +358,7 @@ public final class PretrainCommand implements Callable<Integer> {
   }
 
   private void log(String s) {
-    if (!quiet) {
+    if (!output.quiet()) {
       System.err.println(s);
     }
   }

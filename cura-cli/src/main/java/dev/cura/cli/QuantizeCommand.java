@@ -1,7 +1,9 @@
 package dev.cura.cli;
 
+import dev.cura.cli.engine.CliErrors;
 import dev.cura.cli.quant.PeakRss;
 import dev.cura.cli.quant.Progress;
+import dev.cura.cli.quant.ProgressOption;
 import dev.cura.core.quant.QuantType;
 import dev.cura.core.quantize.CheckpointQuantizer;
 import dev.cura.core.quantize.QuantizeListener;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -58,8 +61,7 @@ public final class QuantizeCommand implements Callable<Integer> {
       defaultValue = "5")
   double maxShardGb;
 
-  @Option(names = "--quiet", description = "no progress output")
-  boolean quiet;
+  @Mixin ProgressOption output;
 
   @Option(names = "--print-peak-rss", hidden = true, description = "print peak RSS (benchmarks)")
   boolean printPeakRss;
@@ -76,17 +78,15 @@ public final class QuantizeCommand implements Callable<Integer> {
               DType.fromTorchName(computeDtype),
               (long) (maxShardGb * 1e9));
     } catch (IllegalArgumentException e) {
-      System.err.println("cura quantize: " + e.getMessage());
-      return 2;
+      return CliErrors.usage("quantize", e.getMessage());
     }
     if (Files.exists(out)) {
-      System.err.println("cura quantize: " + out + " already exists; choose a new directory");
-      return 2;
+      return CliErrors.usage("quantize", out + " already exists; choose a new directory");
     }
     Path abs = out.toAbsolutePath();
     Path tmp =
         abs.resolveSibling("." + abs.getFileName() + ".partial-" + ProcessHandle.current().pid());
-    try (Progress progress = new Progress("quantize", quiet)) {
+    try (Progress progress = output.progress("quantize")) {
       QuantizeReport r =
           CheckpointQuantizer.quantize(
               src,
@@ -105,7 +105,7 @@ public final class QuantizeCommand implements Callable<Integer> {
               });
       Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
       progress.close();
-      if (!quiet) {
+      if (!output.quiet()) {
         System.out.println(
             Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r.toJson()));
         System.out.printf(

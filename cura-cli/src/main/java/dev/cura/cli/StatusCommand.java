@@ -1,9 +1,7 @@
 package dev.cura.cli;
 
 import dev.cura.cli.stack.LocalStack;
-import dev.cura.cli.stack.StackPaths;
 import java.io.IOException;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 /** {@code ./cura status}: Shows the local stack's processes and health. */
@@ -11,14 +9,9 @@ import picocli.CommandLine.Command;
     name = "status",
     description =
         "Shows the local stack's processes and health; exit status 0 when everything is ready.")
-public final class StatusCommand implements Callable<Integer> {
+public final class StatusCommand extends StackCommand {
   @Override
-  public Integer call() {
-    try {
-      return new LocalStack(StackPaths.current(), System.out).status();
-    } catch (IOException e) {
-      System.err.println("cura status: " + e.getMessage());
-      return 1;
-    }
+  protected int run(LocalStack stack) throws IOException {
+    return stack.status();
   }
 }

@@ -1,7 +1,9 @@
 package dev.cura.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cura.cli.engine.CliErrors;
 import dev.cura.cli.quant.Progress;
+import dev.cura.cli.quant.ProgressOption;
 import dev.cura.core.safetensors.TensorSpec;
 import dev.cura.core.synth.LlamaShape;
 import dev.cura.core.synth.SyntheticCheckpoint;
@@ -15,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -47,8 +50,7 @@ public final class SynthCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "RNG seed (default 0)")
   long seed;
 
-  @Option(names = "--quiet", description = "no progress output")
-  boolean quiet;
+  @Mixin ProgressOption output;
 
   @Override
   public Integer call() {
@@ -103,18 +105,16 @@ public final class SynthCommand implements Callable<Integer> {
                 shape.vocab());
       }
     } catch (IllegalArgumentException e) {
-      System.err.println("cura synth: " + e.getMessage());
-      return 2;
+      return CliErrors.usage("synth", e.getMessage());
     }
     if (Files.exists(out)) {
-      System.err.println("cura synth: " + out + " already exists; choose a new directory");
-      return 2;
+      return CliErrors.usage("synth", out + " already exists; choose a new directory");
     }
     long bytes = specs.stream().mapToLong(TensorSpec::byteSize).sum();
-    if (!quiet) {
+    if (!output.quiet()) {
       System.err.printf("synth: %s, %.2f GB bf16%n", what, bytes / 1e9);
     }
-    try (Progress p = new Progress("synth", quiet)) {
+    try (Progress p = output.progress("synth")) {
       p.start(bytes);
       SyntheticCheckpoint.write(specs, config, normInit, seed, out, p::update);
       if (family != null) {
@@ -125,7 +125,7 @@ public final class SynthCommand implements Callable<Integer> {
       FileTrees.deleteQuietly(out);
       return 1;
     }
-    if (!quiet) {
+    if (!output.quiet()) {
       System.out.println(out.toAbsolutePath());
     }
     return 0;

@@ -1,6 +1,7 @@
 package dev.cura.cli;
 
 import dev.cura.cli.engine.CliErrors;
+import dev.cura.cli.engine.ModelDir;
 import dev.cura.cli.engine.SpecFlags;
 import dev.cura.cli.engine.TrainProgress;
 import dev.cura.engine.model.LoadOptions;
@@ -12,6 +13,7 @@ import dev.cura.events.JobSpec;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -31,11 +33,7 @@ import picocli.CommandLine.Spec;
           + " seed train the same adapter here and in the services."
     })
 public final class TrainCommand implements Callable<Integer> {
-  @Option(
-      names = "--model",
-      required = true,
-      description = "HF checkpoint or quantized artifact dir")
-  Path model;
+  @Mixin ModelDir model;
 
   @Option(
       names = "--data",
@@ -67,15 +65,14 @@ public final class TrainCommand implements Callable<Integer> {
   public Integer call() {
     JobSpec spec = spec();
     if (!spec.violations().isEmpty()) {
-      System.err.println("cura train: " + SpecFlags.describe(spec.violations()));
-      return 2;
+      return CliErrors.usage("train", SpecFlags.describe(spec.violations()));
     }
     return CliErrors.run(
         "train",
         () -> {
           TrainConfig cfg =
               TrainConfig.builder()
-                  .setModel(model)
+                  .setModel(model.path())
                   .setData(data)
                   .setOutput(out)
                   .optValidation(validation)

@@ -1,10 +1,8 @@
 package dev.cura.cli;
 
 import dev.cura.cli.stack.LocalStack;
-import dev.cura.cli.stack.StackPaths;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -18,7 +16,7 @@ import picocli.CommandLine.Option;
       "State and logs: .cura/local/; development API key: .cura/local/api-key. Running it again"
           + " starts only what is not running."
     })
-public final class UpCommand implements Callable<Integer> {
+public final class UpCommand extends StackCommand {
   @Option(
       names = "--timeout",
       defaultValue = "300",
@@ -29,14 +27,7 @@ public final class UpCommand implements Callable<Integer> {
   boolean rebuild;
 
   @Override
-  public Integer call() {
-    try {
-      return new LocalStack(StackPaths.current(), System.out)
-          .up(Duration.ofSeconds(timeoutSeconds), rebuild);
-    } catch (LocalStack.StackException | IOException e) {
-      System.out.println();
-      System.err.println("cura up: " + e.getMessage());
-      return 1;
-    }
+  protected int run(LocalStack stack) throws IOException {
+    return stack.up(Duration.ofSeconds(timeoutSeconds), rebuild);
   }
 }

@@ -11,8 +11,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.smallrye.faulttolerance.api.TypedGuard;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,11 +24,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -57,6 +62,9 @@ import org.jboss.logging.Logger;
  *       record dead-lettered with code {@code handler_error}. Retrying in place keeps the
  *       partition's order (a job's events stay ordered).
  * </ul>
+ *
+ * <p>A channel consumed in batches uses {@link #handleBatch}: the same guarantees per record, the
+ * valid events of a batch handled together.
  *
  * <p>A handler that refuses a decoded event throws {@link EventDecodingException} (e.g. {@code
  * invalid_reference}, {@code foreign_job}): it is dead-lettered at once with that code and field,
@@ -234,25 +242,144 @@ public class KafkaEvents {
    */
   public <E extends CuraEvent> Uni<Void> handleThenAckIf(
       Message<?> message, Class<E> type, Function<EventEnvelope<E>, Uni<Boolean>> handler) {
+    Decoded<E> d = decodeOrReject(message, type);
+    if (d.event() == null) {
+      return d.rejected();
+    }
+    return attempt(
+        message, d.event(), handler, () -> Uni.createFrom().completionStage(message.ack()));
+  }
+
+  /**
+   * {@link #handle} for a channel consumed in batches ({@code
+   * mp.messaging.incoming.<channel>.batch=true}, the method taking a {@code Message<List<...>>}):
+   * the records of one poll are decoded, each record that is not a valid event is dead-lettered
+   * alone (as by {@link #handle}), and the valid events go to {@code batchHandler} together, in the
+   * batch's order — one call, e.g. one database transaction, for the lot.
+   *
+   * <p>When {@code batchHandler} fails (for any reason: one event it cannot handle, a dependency
+   * away), nothing is dead-lettered for it: every event of the batch is then handled on its own by
+   * {@code handler}, in order, exactly as {@link #handle} does (retries with backoff for a
+   * dependency failure, the dead-letter topic for a record that fails permanently or past its
+   * retries), so one bad record costs the batch its shortcut, never its other records. Both
+   * handlers must therefore be idempotent, and {@code batchHandler} must leave nothing behind when
+   * it fails (one transaction).
+   *
+   * <p>The batch is acknowledged once every record is handled or dead-lettered (the connector
+   * commits the latest offset of each partition).
+   *
+   * @param batch a Kafka batch ({@code IncomingKafkaRecordBatchMetadata} names its records)
+   * @param batchHandler handles the decoded events of a batch, in order, all or nothing
+   * @param handler handles one event, as for {@link #handle}
+   * @return completes when the batch is acked
+   */
+  public <E extends CuraEvent> Uni<Void> handleBatch(
+      Message<?> batch,
+      Class<E> type,
+      Function<List<EventEnvelope<E>>, Uni<Void>> batchHandler,
+      Function<EventEnvelope<E>, Uni<Void>> handler) {
+    IncomingKafkaRecordBatchMetadata<?, ?> metadata =
+        batch.getMetadata(IncomingKafkaRecordBatchMetadata.class).orElse(null);
+    if (metadata == null) {
+      return Uni.createFrom()
+          .failure(
+              new IllegalStateException(
+                  "expected a Kafka batch (mp.messaging.incoming.<channel>.batch=true), got a "
+                      + batch.getClass().getSimpleName()));
+    }
+    var valid = new ArrayList<Decoded<E>>();
+    var rejected = new ArrayList<Uni<Void>>();
+    for (Message<?> record : metadata.getBatchedMessages()) {
+      Decoded<E> d = decodeOrReject(record, type);
+      if (d.event() == null) {
+        rejected.add(d.rejected());
+      } else {
+        valid.add(d);
+      }
+    }
+    List<EventEnvelope<E>> events = valid.stream().map(Decoded::event).toList();
+    Uni<Void> handled =
+        events.isEmpty()
+            ? Uni.createFrom().voidItem()
+            : Uni.createFrom()
+                .deferred(() -> batchHandler.apply(events))
+                .invoke(
+                    () ->
+                        events.forEach(
+                            e -> count("cura.events.consumed", e.type().eventName(), "ok")))
+                .onFailure()
+                .recoverWithUni(
+                    t -> {
+                      LOG.warnf(
+                          "a batch of %d events failed (%s); handling them one by one",
+                          events.size(), rootMessage(t));
+                      return oneByOne(valid, handler);
+                    });
+    return handled
+        .flatMap(
+            x ->
+                rejected.isEmpty()
+                    ? Uni.createFrom().voidItem()
+                    : Uni.join().all(rejected).andFailFast().replaceWithVoid())
+        .flatMap(x -> Uni.createFrom().completionStage(batch.ack()));
+  }
+
+  /** The events of a failed batch, each on its own as by {@link #handle}, in order. */
+  private <E extends CuraEvent> Uni<Void> oneByOne(
+      List<Decoded<E>> records, Function<EventEnvelope<E>, Uni<Void>> handler) {
+    // one after the other, iteratively; not acked one by one: the batch's ack commits past them
+    return Multi.createFrom()
+        .iterable(records)
+        .onItem()
+        .transformToUniAndConcatenate(
+            d ->
+                attempt(
+                    d.message(),
+                    d.event(),
+                    e -> handler.apply(e).replaceWith(Boolean.TRUE),
+                    () -> Uni.createFrom().voidItem()))
+        .onItem()
+        .ignoreAsUni();
+  }
+
+  /** A record decoded: its event, or (event null) the Uni that dead-letters it. */
+  private record Decoded<E extends CuraEvent>(
+      Message<?> message, EventEnvelope<E> event, Uni<Void> rejected) {}
+
+  /** Decodes {@code message}, or starts dead-lettering it when it is not a valid event. */
+  private <E extends CuraEvent> Decoded<E> decodeOrReject(Message<?> message, Class<E> type) {
     Object payload = message.getPayload();
     if (payload != null && !(payload instanceof byte[])) {
-      return reject(
+      return new Decoded<>(
           message,
-          new IllegalArgumentException(
-              "expected the record value as bytes, got a "
-                  + payload.getClass().getSimpleName()
-                  + " (check the channel's value.deserializer and cloud-events settings)"),
-          WRONG_PAYLOAD_TYPE,
-          null);
+          null,
+          reject(
+              message,
+              new IllegalArgumentException(
+                  "expected the record value as bytes, got a "
+                      + payload.getClass().getSimpleName()
+                      + " (check the channel's value.deserializer and cloud-events settings)"),
+              WRONG_PAYLOAD_TYPE,
+              null));
     }
-    EventEnvelope<E> envelope;
     try {
-      envelope = decode(message, type);
+      return new Decoded<>(message, decode(message, type), null);
     } catch (EventDecodingException e) {
-      return reject(message, e, e.code(), e.field());
+      return new Decoded<>(message, null, reject(message, e, e.code(), e.field()));
     } catch (RuntimeException e) {
-      return reject(message, e, UNDECODABLE, null);
+      return new Decoded<>(message, null, reject(message, e, UNDECODABLE, null));
     }
+  }
+
+  /**
+   * Runs {@code handler} on one decoded event with the retry guard; then {@code onHandled} when it
+   * said to acknowledge, nothing when it declined, and the dead-letter topic when it failed.
+   */
+  private <E extends CuraEvent> Uni<Void> attempt(
+      Message<?> message,
+      EventEnvelope<E> envelope,
+      Function<EventEnvelope<E>, Uni<Boolean>> handler,
+      Supplier<Uni<Void>> onHandled) {
     String name = envelope.type().eventName();
     Uni<Boolean> attempts;
     try {
@@ -269,7 +396,7 @@ public class KafkaEvents {
                 return Uni.createFrom().voidItem();
               }
               count("cura.events.consumed", name, "ok");
-              return Uni.createFrom().completionStage(message.ack());
+              return onHandled.get();
             })
         .onFailure()
         .recoverWithUni(

@@ -6,12 +6,16 @@ import dev.cura.gateway.messaging.Channels;
 import dev.cura.messaging.KafkaEvents;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * Consumes every job event (including {@code FineTuneRequested} from upstream systems and the
- * gateway's own) into the job projection ({@link JobProjection#project}).
+ * gateway's own) into the job projection, a batch at a time (each poll of the consumer, {@code
+ * batch=true}): the batch in a few transactions ({@link JobProjection#projectAll}), and when that
+ * fails each event on its own ({@link JobProjection#project}) with retries and the dead-letter
+ * topic, as {@link KafkaEvents#handleBatch} describes.
  */
 @ApplicationScoped
 public class JobEventsConsumer {
@@ -24,7 +28,7 @@ public class JobEventsConsumer {
   }
 
   @Incoming(Channels.JOB_EVENTS)
-  public Uni<Void> onRecord(Message<byte[]> record) {
-    return events.handle(record, CuraEvent.class, projection::project);
+  public Uni<Void> onBatch(Message<List<byte[]>> batch) {
+    return events.handleBatch(batch, CuraEvent.class, projection::projectAll, projection::project);
   }
 }

@@ -15,8 +15,7 @@ public final class CliErrors {
     try {
       return body.call();
     } catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
-      System.err.println("cura " + command + ": " + SpecFlags.withFlags(e.getMessage()));
-      return 2;
+      return usage(command, SpecFlags.withFlags(e.getMessage()));
     } catch (IOException | UncheckedIOException e) {
       System.err.println("cura " + command + ": I/O error: " + e.getMessage());
       return 2;
@@ -24,6 +23,12 @@ public final class CliErrors {
       System.err.println("cura " + command + ": internal error: " + e);
       return 1;
     }
+  }
+
+  /** A usage error: {@code cura <command>: <message>} on stderr; returns its exit code, 2. */
+  public static int usage(String command, String message) {
+    System.err.println("cura " + command + ": " + message);
+    return 2;
   }
 
   /** Parses "1,2,3". */

@@ -7,6 +7,7 @@ import dev.cura.engine.model.LoadOptions;
 import dev.cura.engine.peft.PeftAdapter;
 import java.io.IOException;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -15,11 +16,7 @@ import picocli.CommandLine.Option;
  * quantized artifact) and the optional PEFT adapter.
  */
 public final class ModelOptions {
-  @Option(
-      names = "--model",
-      required = true,
-      description = "HF checkpoint or quantized artifact dir")
-  Path model;
+  @Mixin ModelDir model;
 
   @Option(names = "--adapter", description = "PEFT adapter directory")
   Path adapter;
@@ -35,7 +32,7 @@ public final class ModelOptions {
 
   /** The model with the adapter applied. */
   public LlamaModel load() throws IOException {
-    LlamaModel m = LlamaLoader.load(model, LoadOptions.cpu(LoadOptions.Quant.parse(quant)));
+    LlamaModel m = LlamaLoader.load(model.path(), LoadOptions.cpu(LoadOptions.Quant.parse(quant)));
     if (adapter != null) {
       try {
         PeftAdapter.load(adapter, m);
@@ -47,30 +44,8 @@ public final class ModelOptions {
     return m;
   }
 
-  /** What a command does with the loaded model and its tokenizer. */
-  @FunctionalInterface
-  public interface ModelTask {
-    void run(LlamaModel model, TextTokenizer tokenizer) throws Exception;
-  }
-
-  /**
-   * Loads the model (with the adapter) and its tokenizer, runs {@code task} and closes both; exit
-   * code 0, or a failure reported as {@link CliErrors#run} does.
-   */
-  public Integer run(String command, ModelTask task) {
-    return CliErrors.run(
-        command,
-        () -> {
-          try (LlamaModel m = load();
-              TextTokenizer tok = tokenizer(m)) {
-            task.run(m, tok);
-          }
-          return 0;
-        });
-  }
-
   /** The model directory's tokenizer. */
   public TextTokenizer tokenizer(LlamaModel m) throws IOException {
-    return TextTokenizer.load(model, m.config());
+    return TextTokenizer.load(model.path(), m.config());
   }
 }

@@ -90,16 +90,7 @@ public final class SpecFlags
   @Override
   public CommandSpec transform(CommandSpec command) {
     for (Flag f : FLAGS) {
-      Class<?> type = f.field().type();
-      OptionSpec.Builder o =
-          OptionSpec.builder(f.name()).description(f.description()).paramLabel(label(f));
-      if (type == Boolean.class) {
-        o.type(boolean.class).arity("0");
-      } else if (type == List.class) {
-        o.type(List.class).auxiliaryTypes(String.class).splitRegex(",");
-      } else {
-        o.type(type);
-      }
+      OptionSpec.Builder o = option(f.name(), f.field().type(), f.description());
       switch (f.field()) {
         case QUANT_TYPE -> o.completionCandidates(new QuantTypes());
         case OPTIMIZER -> o.completionCandidates(new Optimizers());
@@ -123,9 +114,27 @@ public final class SpecFlags
     return b.build();
   }
 
+  /**
+   * A flag declared as picocli declares an annotated field of {@code type} named after it: label
+   * {@code <batchSize>} for {@code --batch-size}, a Boolean as a flag without a value, a List
+   * comma-separated.
+   */
+  public static OptionSpec.Builder option(String name, Class<?> type, String description) {
+    OptionSpec.Builder o =
+        OptionSpec.builder(name).description(description).paramLabel(label(name));
+    if (type == Boolean.class) {
+      o.type(boolean.class).arity("0");
+    } else if (type == List.class) {
+      o.type(List.class).auxiliaryTypes(String.class).splitRegex(",");
+    } else {
+      o.type(type);
+    }
+    return o;
+  }
+
   /** {@code <batchSize>} for {@code --batch-size}, as picocli labels an annotated field. */
-  private static String label(Flag f) {
-    String[] words = f.name().substring(2).split("-");
+  private static String label(String name) {
+    String[] words = name.substring(2).split("-");
     StringBuilder s = new StringBuilder(words[0]);
     for (int i = 1; i < words.length; i++) {
       s.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));

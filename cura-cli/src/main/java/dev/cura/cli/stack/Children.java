@@ -39,6 +39,17 @@ public final class Children {
     return pb.start();
   }
 
+  /**
+   * Fails when a child that is still starting has exited: {@code "<what> exited with status N
+   * during start; see <log>"}.
+   */
+  static void checkStarting(Process p, String what, Path log) throws IOException {
+    if (!p.isAlive()) {
+      throw new IOException(
+          what + " exited with status " + p.exitValue() + " during start; see " + log);
+    }
+  }
+
   /** The {@code java} of the running JDK (the stack runs on the same Java 25 as the CLI). */
   public static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();

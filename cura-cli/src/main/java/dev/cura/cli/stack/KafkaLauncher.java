@@ -142,13 +142,7 @@ public final class KafkaLauncher {
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {
       while (System.nanoTime() < deadline) {
-        if (!p.isAlive()) {
-          throw new IOException(
-              "the Kafka broker exited with status "
-                  + p.exitValue()
-                  + " during start; see "
-                  + paths.log("kafka"));
-        }
+        Children.checkStarting(p, "the Kafka broker", paths.log("kafka"));
         try {
           if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
             return;

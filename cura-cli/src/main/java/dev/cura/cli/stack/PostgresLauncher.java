@@ -58,13 +58,7 @@ public final class PostgresLauncher {
     Process p = Children.spawn(cmd, Map.of(), paths.repo(), paths.log("postgres"));
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new IOException(
-            "PostgreSQL exited with status "
-                + p.exitValue()
-                + " during start; see "
-                + paths.log("postgres"));
-      }
+      Children.checkStarting(p, "PostgreSQL", paths.log("postgres"));
       if (Files.exists(ready) && Children.listening(port)) {
         return new StackState.Entry(
             "postgres", p.pid(), port, PostgresMain.class.getName(), reactiveUrl(port));

@@ -40,6 +40,21 @@ class VoiceRulesTest {
     return pairs;
   }
 
+  /** The ids in the demo's reports (and in earlier reports) are the rules' snake_case names. */
+  @Test
+  void ruleIdsAreTheReportedNames() {
+    assertEquals(
+        List.of(
+            "short",
+            "spam_fixed_reply",
+            "thanks_by_name",
+            "kind",
+            "feedback_for_rude",
+            "answers_question",
+            "signs_off"),
+        java.util.Arrays.stream(VoiceRule.values()).map(VoiceRule::id).toList());
+  }
+
   @Test
   void datasetRepliesFollowEveryRule() throws IOException {
     for (String file : List.of("train.jsonl", "valid.jsonl")) {

@@ -17,16 +17,19 @@ import dev.cura.events.JobSpec;
 import dev.cura.events.TrainingProgress;
 import dev.cura.rest.inbox.ProcessedEvent;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,12 +37,13 @@ import org.jboss.logging.Logger;
  * {@code FineTuneRequested} coming back, upstream requests, the other stages' events) becomes the
  * job's row and event-log entries.
  *
- * <p>{@link #project} handles one event in one PostgreSQL transaction: it records the event id in
- * the inbox ({@link ProcessedEvent}; a redelivery or duplicate stops there), upserts the job row —
- * an event that arrives before its job's request creates an unclaimed row (tenant {@value
- * #UNCLAIMED}, seen by nobody) which the request fills in when it comes, so no event is ever lost
- * or parked — and applies the event ({@link #apply}). Jobs are created and cancelled through the
- * API by {@link JobService}, which writes the row and the outbox itself.
+ * <p>{@link #project} handles one event in one PostgreSQL transaction ({@link #projectAll}: a
+ * consumer batch of events in a few, usually one): it records the event id in the inbox ({@link
+ * ProcessedEvent}; a redelivery or duplicate stops there), upserts the job row — an event that
+ * arrives before its job's request creates an unclaimed row (tenant {@value #UNCLAIMED}, seen by
+ * nobody) which the request fills in when it comes, so no event is ever lost or parked — and
+ * applies the event ({@link #apply}). Jobs are created and cancelled through the API by {@link
+ * JobService}, which writes the row and the outbox itself.
  *
  * <p>The gateway's own {@code FineTuneRequested} (the most frequent event: one per submission)
  * takes a shortcut with the same effect, one SQL statement ({@link OwnRequests}).
@@ -70,20 +74,88 @@ public class JobProjection {
    * event (the inbox makes it a no-op) and after a failed attempt (nothing was committed).
    */
   public Uni<Void> project(EventEnvelope<CuraEvent> event) {
-    if (event.data() instanceof FineTuneRequested r && JobService.SOURCE.equals(event.source())) {
+    if (isOwnRequest(event)) {
       // the gateway's own request coming back: one statement, no entity session
       return ownRequests
-          .project(event, r)
-          .flatMap(done -> done ? Uni.createFrom().voidItem() : inTransaction(event));
+          .project(event)
+          .flatMap(done -> done ? Uni.createFrom().voidItem() : inTransaction(List.of(event)));
     }
-    return inTransaction(event);
+    return inTransaction(List.of(event));
   }
 
-  private Uni<Void> inTransaction(EventEnvelope<CuraEvent> event) {
+  /**
+   * Projects the events of one consumer batch with the effect of {@link #project} on each in turn,
+   * in far fewer transactions: the events are taken in their order in runs, a run of the gateway's
+   * own requests of distinct jobs in one statement ({@link OwnRequests#projectAll}, then those of
+   * them the general path must take in one transaction), a run of other events in one transaction.
+   * A batch of only the gateway's own requests, the usual one under load, is one statement.
+   *
+   * <p>Fails when any run fails; the runs before it stay committed. Safe to call again, and to
+   * follow with {@link #project} of each event (the inbox makes what was done a no-op).
+   */
+  public Uni<Void> projectAll(List<EventEnvelope<CuraEvent>> events) {
+    var runs = new ArrayList<List<EventEnvelope<CuraEvent>>>();
+    int end;
+    for (int start = 0; start < events.size(); start = end) {
+      boolean own = isOwnRequest(events.get(start));
+      var jobs = new HashSet<String>(List.of(events.get(start).data().jobId()));
+      end = start + 1;
+      while (end < events.size()
+          && isOwnRequest(events.get(end)) == own
+          && (!own || jobs.add(events.get(end).data().jobId()))) {
+        end++;
+      }
+      runs.add(events.subList(start, end));
+    }
+    return inOrder(runs, run -> isOwnRequest(run.get(0)) ? ownRequests(run) : inTransaction(run));
+  }
+
+  /** A run of the gateway's own requests: one statement, then the general path for the rest. */
+  private Uni<Void> ownRequests(List<EventEnvelope<CuraEvent>> run) {
+    return ownRequests
+        .projectAll(run)
+        .flatMap(
+            known -> {
+              var rest = new ArrayList<EventEnvelope<CuraEvent>>();
+              for (int i = 0; i < known.length; i++) {
+                if (!known[i]) {
+                  rest.add(run.get(i));
+                }
+              }
+              return inTransaction(rest);
+            });
+  }
+
+  /** {@code step} on each item, one after the other (iteratively: no stack grows with the list). */
+  private static <T> Uni<Void> inOrder(List<T> items, Function<T, Uni<Void>> step) {
+    return Multi.createFrom()
+        .iterable(items)
+        .onItem()
+        .transformToUniAndConcatenate(item -> step.apply(item))
+        .onItem()
+        .ignoreAsUni();
+  }
+
+  /** The gateway's own {@code FineTuneRequested} (a job the API wrote, normally). */
+  private static boolean isOwnRequest(EventEnvelope<CuraEvent> event) {
+    return event.data() instanceof FineTuneRequested && JobService.SOURCE.equals(event.source());
+  }
+
+  /** The general path for {@code events}, in order, in one transaction (none when empty). */
+  private Uni<Void> inTransaction(List<EventEnvelope<CuraEvent>> events) {
+    if (events.isEmpty()) {
+      return Uni.createFrom().voidItem();
+    }
     return Panache.withTransaction(
         () ->
-            ProcessedEvent.markProcessed(event)
-                .flatMap(first -> first ? upsertAndApply(event) : Uni.createFrom().voidItem()));
+            inOrder(
+                events,
+                event ->
+                    ProcessedEvent.markProcessed(event)
+                        .flatMap(
+                            first -> first ? upsertAndApply(event) : Uni.createFrom().voidItem())
+                        // written before the next event looks its job up (and locks the row)
+                        .call(Panache::flush)));
   }
 
   private Uni<Void> upsertAndApply(EventEnvelope<CuraEvent> event) {
