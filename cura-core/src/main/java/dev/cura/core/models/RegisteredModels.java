@@ -52,10 +52,7 @@ public final class RegisteredModels {
             .get(name)
             .orElseThrow(
                 () ->
-                    new FormatException(
-                        "base model '"
-                            + name
-                            + "' is not registered; an admin registers it with POST /v1/models"));
+                    refused(name, "is not registered; an admin registers it with POST /v1/models"));
     if (expectedSha256 != null && !expectedSha256.equals(entry.sha256())) {
       throw new FormatException(
           "the job names base model '"
@@ -69,29 +66,25 @@ public final class RegisteredModels {
     try {
       real = entry.path().toRealPath();
     } catch (NoSuchFileException e) {
-      throw new FormatException(
-          "base model '" + name + "' is registered, but its directory is gone; register it again");
+      throw refused(name, "is registered, but its directory is gone; register it again");
     }
     if (!roots.contains(real)) {
-      throw new FormatException(
-          "base model '"
-              + name
-              + "' is registered for a directory outside this service's model roots"
-              + " (CURA_MODEL_ROOTS); refusing to read it");
+      throw refused(
+          name,
+          "is registered for a directory outside this service's model roots (CURA_MODEL_ROOTS);"
+              + " refusing to read it");
     }
     if (!CheckpointDir.isCheckpoint(real)) {
-      throw new FormatException(
-          "base model '"
-              + name
-              + "' is no longer a Hugging Face checkpoint (config.json and model.safetensors"
-              + " expected); register it again");
+      throw refused(
+          name,
+          "is no longer a Hugging Face checkpoint (config.json and model.safetensors expected);"
+              + " register it again");
     }
     String digest = digest(name, real);
     if (!digest.equals(entry.sha256())) {
-      throw new FormatException(
-          "base model '"
-              + name
-              + "' changed since it was registered: its files have digest "
+      throw refused(
+          name,
+          "changed since it was registered: its files have digest "
               + digest
               + ", the registration says "
               + entry.sha256()
@@ -117,5 +110,10 @@ public final class RegisteredModels {
     }
     digests.put(fingerprint, d);
     return d;
+  }
+
+  /** Why base model {@code name} cannot be used: {@code base model '<name>' <why>}. */
+  private static FormatException refused(String name, String why) {
+    return new FormatException("base model '" + name + "' " + why);
   }
 }
