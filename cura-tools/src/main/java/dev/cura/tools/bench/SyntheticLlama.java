@@ -78,22 +78,20 @@ public final class SyntheticLlama {
   }
 
   private static NDArray zeros(NDManager m, int c, DataType type) {
-    NDArray zero = m.zeros(new Shape(c));
-    if (type == DataType.FLOAT32) {
-      return zero;
-    }
-    try (zero) {
-      return Nd.cast(m, zero, type);
-    }
+    return in(m, m.zeros(new Shape(c)), type);
   }
 
   private static NDArray ones(NDManager m, int c, DataType type) {
-    NDArray one = m.ones(new Shape(c));
+    return in(m, m.ones(new Shape(c)), type);
+  }
+
+  /** {@code f32} itself for float32, else a copy in {@code type} (and {@code f32} is closed). */
+  private static NDArray in(NDManager m, NDArray f32, DataType type) {
     if (type == DataType.FLOAT32) {
-      return one;
+      return f32;
     }
-    try (one) {
-      return Nd.cast(m, one, type);
+    try (f32) {
+      return Nd.cast(m, f32, type);
     }
   }
 
