@@ -3,17 +3,11 @@ package dev.cura.trainer;
 import dev.cura.core.store.ArtifactStore;
 import dev.cura.core.store.Sha256;
 import dev.cura.events.AdapterTrained;
-import dev.cura.events.CheckpointQuantized;
 import dev.cura.events.CheckpointSaved;
-import dev.cura.events.ContentRef;
-import dev.cura.events.DatasetRef;
 import dev.cura.events.EventCodec;
 import dev.cura.events.EventEnvelope;
-import dev.cura.events.FineTuneRequested;
 import dev.cura.events.LoraConfig;
 import dev.cura.events.OptimizerConfig;
-import dev.cura.events.QuantConfig;
-import dev.cura.events.QuantErrorStats;
 import dev.cura.events.Topics;
 import dev.cura.events.TrainingConfig;
 import dev.cura.testinfra.TestKafka;
@@ -63,30 +57,17 @@ public final class FastJarSmoke {
       }
       String job = "ftjob-smoke-" + UUID.randomUUID();
       var request =
-          new FineTuneRequested(
+          TinyBase.request(
               job,
-              "default",
-              new ContentRef("cura-tiny", "c".repeat(64)),
-              List.of(new DatasetRef("file-1", "train", "cas:sha256/" + dataSha, dataSha)),
+              dataSha,
               new LoraConfig(4, 8.0, 0.0, null),
-              new QuantConfig("nf4", true, 64),
               new OptimizerConfig("paged_adamw_32bit", 1e-3, null),
               new TrainingConfig(1, 1, 64, 1L, kill ? 40 : 5, 2),
               "smoke");
       var codec = new EventCodec();
       long t0 = System.nanoTime();
       TestKafka.send(
-          codec.encode(
-              EventEnvelope.create(
-                  "/smoke",
-                  new CheckpointQuantized(
-                      job,
-                      base,
-                      store.uriOf(base),
-                      4.127,
-                      new QuantErrorStats(0.01, 0.1, null),
-                      false,
-                      request))));
+          codec.encode(EventEnvelope.create("/smoke", TinyBase.quantized(store, base, request))));
       if (kill) {
         var saved =
             TestKafka.await(

@@ -9,6 +9,15 @@ import dev.cura.core.store.DirectoryDigest;
 import dev.cura.core.tensor.DType;
 import dev.cura.engine.model.CheckpointWriter;
 import dev.cura.engine.model.LlamaConfig;
+import dev.cura.events.CheckpointQuantized;
+import dev.cura.events.ContentRef;
+import dev.cura.events.DatasetRef;
+import dev.cura.events.FineTuneRequested;
+import dev.cura.events.LoraConfig;
+import dev.cura.events.OptimizerConfig;
+import dev.cura.events.QuantConfig;
+import dev.cura.events.QuantErrorStats;
+import dev.cura.events.TrainingConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +56,44 @@ public final class TinyBase {
     } finally {
       dev.cura.core.util.FileTrees.delete(src);
     }
+  }
+
+  /**
+   * A job of tenant {@code default} on the tiny base ({@code cura-tiny}; NF4, double quant, blocks
+   * of 64) that trains on the stored dataset {@code dataSha}.
+   */
+  public static FineTuneRequested request(
+      String job,
+      String dataSha,
+      LoraConfig lora,
+      OptimizerConfig optimizer,
+      TrainingConfig training,
+      String suffix) {
+    return new FineTuneRequested(
+        job,
+        "default",
+        new ContentRef("cura-tiny", "c".repeat(64)),
+        List.of(new DatasetRef("file-1", "train", "cas:sha256/" + dataSha, dataSha)),
+        lora,
+        new QuantConfig("nf4", true, 64),
+        optimizer,
+        training,
+        suffix);
+  }
+
+  /**
+   * What the quantizer publishes for {@code request} once its base is {@code base} in the store.
+   */
+  public static CheckpointQuantized quantized(
+      ArtifactStore store, String base, FineTuneRequested request) {
+    return new CheckpointQuantized(
+        request.jobId(),
+        base,
+        store.uriOf(base),
+        4.127,
+        new QuantErrorStats(0.01, 0.1, null),
+        false,
+        request);
   }
 
   /** Normal(0, 1/√fan_in) linears and embeddings, norms near 1, in transformers' names. */

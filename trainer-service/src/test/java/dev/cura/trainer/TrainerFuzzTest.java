@@ -8,16 +8,10 @@ import dev.cura.core.store.ArtifactStore;
 import dev.cura.core.store.JobOwners;
 import dev.cura.core.store.Sha256;
 import dev.cura.events.AdapterTrained;
-import dev.cura.events.CheckpointQuantized;
-import dev.cura.events.ContentRef;
-import dev.cura.events.DatasetRef;
 import dev.cura.events.EventCodec;
 import dev.cura.events.EventEnvelope;
-import dev.cura.events.FineTuneRequested;
 import dev.cura.events.LoraConfig;
 import dev.cura.events.OptimizerConfig;
-import dev.cura.events.QuantConfig;
-import dev.cura.events.QuantErrorStats;
 import dev.cura.events.Topics;
 import dev.cura.events.TrainingConfig;
 import dev.cura.testinfra.HostileRecords;
@@ -30,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
@@ -93,28 +86,15 @@ class TrainerFuzzTest {
     store.putIfAbsent(sha, d -> Files.writeString(d.resolve("data.jsonl"), jsonl));
     String job = "ftjob-fuzz-good-" + run;
     var request =
-        new FineTuneRequested(
+        TinyBase.request(
             job,
-            "default",
-            new ContentRef("cura-tiny", "c".repeat(64)),
-            List.of(new DatasetRef("file-1", "train", "cas:sha256/" + sha, sha)),
+            sha,
             new LoraConfig(2, 4.0, 0.0, null),
-            new QuantConfig("nf4", true, 64),
             new OptimizerConfig("paged_adamw_32bit", 0.01, null),
             new TrainingConfig(1, 1, 32, 3L, 2, null),
             "fuzz");
     TestKafka.send(
-        codec.encode(
-            EventEnvelope.create(
-                "/test",
-                new CheckpointQuantized(
-                    job,
-                    base,
-                    store.uriOf(base),
-                    4.127,
-                    new QuantErrorStats(0.01, 0.1, null),
-                    false,
-                    request))));
+        codec.encode(EventEnvelope.create("/test", TinyBase.quantized(store, base, request))));
     var trained = TestKafka.await(Topics.ADAPTER_TRAINED, r -> job.equals(r.key()), 1, WAIT);
     var event =
         (AdapterTrained)

@@ -1,5 +1,7 @@
 package dev.cura.trainer.job;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import dev.cura.core.store.ArtifactStore;
 import dev.cura.core.store.Sha256;
 import dev.cura.events.CheckpointQuantized;
@@ -8,6 +10,7 @@ import dev.cura.events.CuraEvent;
 import dev.cura.events.DatasetRef;
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.FineTuneRequested;
+import dev.cura.events.JobFailed;
 import dev.cura.events.LoraConfig;
 import dev.cura.events.OptimizerConfig;
 import dev.cura.events.QuantConfig;
@@ -114,6 +117,18 @@ final class JobFixture {
 
   JobRunner runner(TrainingEngine engine, JobEvents events, Path work) {
     return new JobRunner(new StoreJobArtifacts(store), engine, events, metrics, settings(work));
+  }
+
+  /**
+   * The JobFailed of job {@code jobId} (4 steps, a checkpoint every 2) run on {@code engine} in
+   * {@code work}, which must fail it.
+   */
+  JobFailed failureOf(String jobId, TrainingEngine engine, Path work) throws Exception {
+    var events = new Recorded();
+    assertEquals(
+        JobOutcome.FAILED,
+        runner(engine, events, work).run(delivery(job(jobId, 4, 2)), new Flags()));
+    return events.of(JobFailed.class).get(0);
   }
 
   /** Events in publishing order. */

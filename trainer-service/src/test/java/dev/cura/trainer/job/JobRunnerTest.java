@@ -256,11 +256,12 @@ class JobRunnerTest extends JobFixtureTest {
   @Test
   void anEngineCrashIsAnInternalErrorWithoutItsStackTrace() throws Exception {
     JobFailed f =
-        failureOf(
+        fx.failureOf(
             "ftjob-8",
             (plan, listener) -> {
               throw new IllegalStateException("CUDA error: an illegal memory access at 0x7f");
-            });
+            },
+            tmp.resolve("w"));
     assertEquals(JobFailed.Code.INTERNAL, f.code());
     assertTrue(
         f.message().startsWith("the trainer failed with an internal error (incident "),
@@ -272,24 +273,15 @@ class JobRunnerTest extends JobFixtureTest {
     assertNull(ledger.latestCheckpoint().orElse(null));
   }
 
-  /** The JobFailed of a job run on {@code engine}, which must fail it. */
-  private JobFailed failureOf(String jobId, TrainingEngine engine) throws Exception {
-    var events = new JobFixture.Recorded();
-    assertEquals(
-        JobOutcome.FAILED,
-        fx.runner(engine, events, tmp.resolve("w"))
-            .run(JobFixture.delivery(fx.job(jobId, 4, 2)), new JobFixture.Flags()));
-    return events.of(JobFailed.class).get(0);
-  }
-
   @Test
   void runningOutOfMemoryFailsTheJobNotTheTrainer() throws Exception {
     JobFailed f =
-        failureOf(
+        fx.failureOf(
             "ftjob-10",
             (plan, listener) -> {
               throw new OutOfMemoryError("Java heap space");
-            });
+            },
+            tmp.resolve("w"));
     assertEquals(JobFailed.Code.INTERNAL, f.code());
   }
 

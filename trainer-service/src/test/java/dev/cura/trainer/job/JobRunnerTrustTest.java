@@ -85,14 +85,9 @@ class JobRunnerTrustTest extends JobFixtureTest {
       assertEquals(died, ledger.startAttempt().inFirstStep());
       ledger.trainingStarted();
     }
-    var events = new JobFixture.Recorded();
     var engine = new ScriptedEngine();
-    assertEquals(
-        JobOutcome.FAILED,
-        fx.runner(engine, events, tmp.resolve("w"))
-            .run(JobFixture.delivery(fx.job("ftjob-oom", 4, 2)), new JobFixture.Flags()));
+    JobFailed f = fx.failureOf("ftjob-oom", engine, tmp.resolve("w"));
     assertTrue(engine.plans.isEmpty(), "not tried a fourth time");
-    JobFailed f = events.of(JobFailed.class).get(0);
     assertEquals(JobFailed.Code.USER_ERROR, f.code());
     assertTrue(
         f.message().startsWith("the job's trainer died 3 times in a row in the job's first"),
@@ -110,14 +105,9 @@ class JobRunnerTrustTest extends JobFixtureTest {
     for (int died = 0; died < JobFixture.MAX_INTERRUPTED_RUNS; died++) {
       assertEquals(died, ledger.startAttempt().elsewhere()); // killed before training began
     }
-    var events = new JobFixture.Recorded();
     var engine = new ScriptedEngine();
-    assertEquals(
-        JobOutcome.FAILED,
-        fx.runner(engine, events, tmp.resolve("w"))
-            .run(JobFixture.delivery(fx.job("ftjob-load", 4, 2)), new JobFixture.Flags()));
+    JobFailed f = fx.failureOf("ftjob-load", engine, tmp.resolve("w"));
     assertTrue(engine.plans.isEmpty(), "not loaded again");
-    JobFailed f = events.of(JobFailed.class).get(0);
     assertEquals(JobFailed.Code.USER_ERROR, f.code());
     assertTrue(
         f.message()
