@@ -49,10 +49,12 @@ class KvCacheTest {
         try (NDManager m = root.newSubManager()) {
           NDArray logits = model.logits(m.create(piece, new Shape(1, n)), cache, m);
           float[] got = logits.toFloatArray();
-          for (int i = 0; i < n * v; i++) {
-            int position = at + i / v;
+          for (int r = 0; r < n; r++) {
+            int position = at + r;
             double bound = 1e-5 * maxAbs(full, position * v, v);
-            assertEquals(full[at * v + i], got[i], bound, "position " + position);
+            for (int j = 0; j < v; j++) {
+              assertEquals(full[position * v + j], got[r * v + j], bound, "position " + position);
+            }
           }
         }
         at += n;
