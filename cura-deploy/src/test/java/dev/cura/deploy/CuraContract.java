@@ -2,6 +2,7 @@ package dev.cura.deploy;
 
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The deployment-relevant part of the CURA contract (DESIGN.md §1–§3, §7): services, their HTTP
@@ -41,10 +42,9 @@ final class CuraContract {
           return s;
         }
       }
+      List<String> modules = Stream.of(values()).map(s -> s.module).toList();
       throw new IllegalArgumentException(
-          "expected one of gateway-service, quantizer-service, trainer-service, registry-service,"
-              + " got "
-              + module);
+          "expected one of " + String.join(", ", modules) + ", got " + module);
     }
   }
 
@@ -103,7 +103,7 @@ final class CuraContract {
   static final String IMAGE_PREFIX = "cura/";
 
   static List<String> allTopics() {
-    return java.util.stream.Stream.concat(EVENT_TOPICS.stream(), DLQ_TOPICS.stream()).toList();
+    return Stream.concat(EVENT_TOPICS.stream(), DLQ_TOPICS.stream()).toList();
   }
 
   private CuraContract() {}
