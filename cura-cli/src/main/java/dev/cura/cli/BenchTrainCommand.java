@@ -2,6 +2,7 @@ package dev.cura.cli;
 
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cura.cli.engine.Archs;
 import dev.cura.cli.engine.BenchSide;
 import dev.cura.cli.engine.BenchTrainWorker;
 import dev.cura.cli.engine.CliErrors;
@@ -70,7 +71,12 @@ public final class BenchTrainCommand implements Callable<Integer> {
       description = "torch: run the same step in PyTorch eager beside each CURA side")
   String peer;
 
-  @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch")
+  @Option(
+      names = "--python",
+      defaultValue = "${env:CURA_TORCH_PYTHON:-/usr/bin/python3}",
+      description =
+          "Python with the torch to compare against (default $CURA_TORCH_PYTHON, else"
+              + " /usr/bin/python3; use a pip torch, see docs/engine.md)")
   String python;
 
   @Option(
@@ -103,10 +109,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--arch",
+      completionCandidates = Archs.class,
       description =
-          "a family's published shape nearest --params: llama3 | qwen2 | qwen3 | mistral | phi3 |"
-              + " gemma2 (llama3 8B = Llama-3-8B); with --plan also llama (LLaMA-1 7B/13B/33B/65B)"
-              + " and llama2; default: a generic synthetic Llama shape")
+          "a family's published shape nearest --params: ${COMPLETION-CANDIDATES} (llama3 8B ="
+              + " Llama-3-8B); with --plan also llama (LLaMA-1 7B/13B/33B/65B) and llama2; default:"
+              + " a generic synthetic Llama shape")
   String arch;
 
   @Override
@@ -207,6 +214,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     }
     double flops = TrainBench.stepFlops(cfg, (long) batch * seqLen, seqLen);
     BenchReport.table(runs, peaks, flops, (long) batch * seqLen);
+    BenchReport.peer(runs, peaks).forEach(System.out::println);
     BenchReport.ratios(runs, qs, ds, peer != null);
     if (big) {
       double gib =
