@@ -29,6 +29,8 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -133,8 +135,9 @@ class ProjectionBatchTest {
   void ownRequestsOfJobsTheApiWroteMoveThemOnceWithoutInboxRows() throws Throwable {
     String queued = "ftjob-batch-api-" + UUID.randomUUID();
     String cancelled = "ftjob-batch-api-cancelled-" + UUID.randomUUID();
-    insertJob(queued, "queued");
-    insertJob(cancelled, "cancelled");
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    JobRows.insert(pool, queued, "queued", now);
+    JobRows.insert(pool, cancelled, "cancelled", now);
     List<EventEnvelope<CuraEvent>> events =
         List.of(
             EventEnvelope.create("/cura/gateway", SampleEvents.fineTuneRequested(queued)),
@@ -159,17 +162,6 @@ class ProjectionBatchTest {
         single(
             "SELECT count(*)::text FROM gw_processed_event WHERE event_id = $1",
             events.get(0).id()));
-  }
-
-  private void insertJob(String id, String status) {
-    pool.preparedQuery(
-            "INSERT INTO gw_job (id, tenant, status, model, hyperparameters, quantization,"
-                + " optimizer, seed, adapter_name, source, created_at, updated_at)"
-                + " VALUES ($1, 'default', $2, 'cura-tiny', '{}', '{}', 'paged_adamw_32bit', 7,"
-                + " 'batch-test', 'rest', now(), now())")
-        .execute(Tuple.of(id, status))
-        .await()
-        .atMost(WAIT);
   }
 
   private String single(String sql, String param) {

@@ -9,6 +9,7 @@ import dev.cura.events.EncodedEvent;
 import dev.cura.events.EventCodec;
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.Topics;
+import dev.cura.gateway.JobRows;
 import dev.cura.testinfra.KafkaPostgresTestResource;
 import dev.cura.testinfra.SampleEvents;
 import dev.cura.testinfra.TestKafka;
@@ -87,8 +88,8 @@ class OutboxRelayTest {
     String job = "ftjob-relay-" + UUID.randomUUID();
     String cancelled = "ftjob-relay-cancelled-" + UUID.randomUUID();
     OffsetDateTime at = OffsetDateTime.parse("2026-12-06T10:15:30.123456Z");
-    insertJob(job, "queued", at);
-    insertJob(cancelled, "cancelled", at);
+    JobRows.insert(pool, job, "queued", at);
+    JobRows.insert(pool, cancelled, "cancelled", at);
     EncodedEvent unreadable = request(job);
     List<Object> row = new ArrayList<>(OutboxRecord.params(unreadable, at));
     row.set(3, io.vertx.core.buffer.Buffer.buffer("{oops"));
@@ -127,18 +128,6 @@ class OutboxRelayTest {
   private static EncodedEvent request(String job) {
     return new EventCodec()
         .encode(EventEnvelope.create("/cura/gateway", SampleEvents.fineTuneRequested(job)));
-  }
-
-  /** A job row as the API writes it, without its outbox record and log entry. */
-  private void insertJob(String id, String status, OffsetDateTime at) {
-    pool.preparedQuery(
-            "INSERT INTO gw_job (id, tenant, status, model, hyperparameters, quantization,"
-                + " optimizer, seed, adapter_name, source, created_at, updated_at)"
-                + " VALUES ($1, 'default', $2, 'cura-tiny', '{}', '{}', 'paged_adamw_32bit', 7,"
-                + " 'relay-test', 'rest', $3, $3)")
-        .execute(Tuple.of(id, status, at))
-        .await()
-        .atMost(WAIT);
   }
 
   private Row row(String sql, String param) {
