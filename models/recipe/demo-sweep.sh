@@ -10,11 +10,9 @@
 # Adapters and logs go to .cura/demo-sweep/<model>/<steps>-r<rank>-lr<lr>/ (a setting already
 # scored there is not trained again).
 set -euo pipefail
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-cd "$ROOT"
+. "$(dirname "${BASH_SOURCE[0]}")/demo-job.sh"
 MODEL="${1:?model directory}"
 SETTINGS="${2:?settings STEPS:RANK:LR ...}"
-CURA="${CURA:-./cura}"
 OUT=".cura/demo-sweep/$(basename "$MODEL")"
 mkdir -p "$OUT"
 printf '%-22s %8s %8s %8s %8s %8s %8s %9s %s\n' setting train_s eval_loss thanks spam rude all_rules distinct
@@ -24,10 +22,9 @@ for s in $SETTINGS; do
   if [ ! -f "$dir/score.txt" ]; then
     rm -rf "$dir" && mkdir -p "$dir"
     start=$(date +%s)
-    "$CURA" train --model "$MODEL" --data datasets/youtube-replies/train.jsonl \
-      --validation datasets/youtube-replies/valid.jsonl --steps "$steps" --batch-size 8 \
-      --lr "$lr" --rank "$rank" --alpha $((2 * rank)) --dropout 0.05 --seq-len 96 --seed 42 \
-      --save-every 100000 --out "$dir/adapter" > "$dir/train.log" 2>&1
+    demo_train_args "$MODEL" "$steps" "$rank" "$lr" "$DEMO_BATCH" "$DEMO_SEED"
+    "$CURA" train "${TRAIN_ARGS[@]}" --validation "$DEMO_DATA/valid.jsonl" --out "$dir/adapter" \
+      > "$dir/train.log" 2>&1
     echo $(( $(date +%s) - start )) > "$dir/train_seconds"
     "$CURA" demo --base "$MODEL" --compare-only "$dir/adapter" --no-base-replies --show 0 \
       > "$dir/compare.log" 2>&1

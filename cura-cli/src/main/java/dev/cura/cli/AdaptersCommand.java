@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cura.cli.client.CuraClient;
 import dev.cura.cli.client.Printer;
 import dev.cura.cli.client.ServiceCall;
+import dev.cura.core.store.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,6 +28,36 @@ import picocli.CommandLine.Parameters;
 public final class AdaptersCommand extends CommandGroup {
   static final int PORT = 8083;
 
+  /** The files of a version: an adapter in the PEFT layout. */
+  static final java.util.List<String> FILES =
+      java.util.List.of("adapter_config.json", "adapter_model.safetensors");
+
+  /** A version's path in the registry's API: {@code v1/adapters/NAME/versions/VERSION}. */
+  static String versionPath(String name, String version) {
+    return "v1/adapters/" + CuraClient.enc(name) + "/versions/" + CuraClient.enc(version);
+  }
+
+  /**
+   * Downloads the {@link #FILES} of the version at {@code versionPath} into {@code dir}, each
+   * checked against the SHA-256 the registry sends as its ETag; returns each file's SHA-256.
+   */
+  static Map<String, String> download(CuraClient client, String versionPath, Path dir)
+      throws IOException {
+    Files.createDirectories(dir);
+    var sha256 = new LinkedHashMap<String, String>();
+    for (String file : FILES) {
+      String etag = client.download(versionPath + "/files/" + file, dir.resolve(file));
+      String sha = etag == null ? null : etag.replace("\"", "");
+      String actual = Sha256.ofFile(dir.resolve(file));
+      if (sha != null && !sha.equals(actual)) {
+        throw new IOException(
+            file + ": downloaded bytes have SHA-256 " + actual + ", the registry says " + sha);
+      }
+      sha256.put(file, actual);
+    }
+    return sha256;
+  }
+
   /** A call to the registry. */
   abstract static class Call extends ServiceCall {
     Call() {
@@ -44,12 +76,11 @@ public final class AdaptersCommand extends CommandGroup {
     @Parameters(index = "0", description = "NAME[:VERSION]; the version defaults to latest.")
     String ref;
 
-    /** The version's path in the registry's API: {@code v1/adapters/NAME/versions/VERSION}. */
+    /** The version's path in the registry's API. */
     String versionPath() {
       int colon = ref.lastIndexOf(':');
       String name = colon < 0 ? ref : ref.substring(0, colon);
-      String version = colon < 0 ? "latest" : ref.substring(colon + 1);
-      return "v1/adapters/" + CuraClient.enc(name) + "/versions/" + CuraClient.enc(version);
+      return AdaptersCommand.versionPath(name, colon < 0 ? "latest" : ref.substring(colon + 1));
     }
   }
 
@@ -108,17 +139,13 @@ public final class AdaptersCommand extends CommandGroup {
 
     @Override
     protected int run(CuraClient client) throws IOException {
-      Files.createDirectories(out);
-      for (String file : new String[] {"adapter_config.json", "adapter_model.safetensors"}) {
-        String etag = client.download(versionPath() + "/files/" + file, out.resolve(file));
-        String sha = etag == null ? null : etag.replace("\"", "");
-        String actual = dev.cura.core.store.Sha256.ofFile(out.resolve(file));
-        if (sha != null && !sha.equals(actual)) {
-          throw new IOException(
-              file + ": downloaded bytes have SHA-256 " + actual + ", the registry says " + sha);
-        }
+      for (var f : download(client, versionPath(), out).entrySet()) {
         System.err.println(
-            file + "  " + Files.size(out.resolve(file)) + " bytes  sha256 " + actual);
+            f.getKey()
+                + "  "
+                + Files.size(out.resolve(f.getKey()))
+                + " bytes  sha256 "
+                + f.getValue());
       }
       System.out.println(out.toAbsolutePath());
       return 0;

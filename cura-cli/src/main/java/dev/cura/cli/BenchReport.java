@@ -66,9 +66,10 @@ final class BenchReport {
   }
 
   /**
-   * The sides. "% peak" is the step's GFLOP/s against the matmul peak by wall time; "% peak cpu"
-   * the same by CPU seconds (the step's FLOPs / its process CPU seconds against the matmul's), the
-   * figure to read on a loaded machine.
+   * The sides. "% peak" is the step's GFLOP/s against its own side's matmul peak by wall time
+   * (CURA: DJL's libtorch, measured here; the peer: its own torch and BLAS, measured in its
+   * process); "% peak cpu" the same by CPU seconds (the step's FLOPs / its process CPU seconds
+   * against the matmul's), the figure to read on a loaded machine.
    */
   static void table(
       Map<BenchSide, List<JsonNode>> runs,
@@ -93,7 +94,7 @@ final class BenchReport {
       double step = median(rs, "median_step_seconds");
       double cpu = median(rs, "cpu_seconds_per_step");
       double gflops = flops / step / 1e9;
-      TrainBench.MatmulPeak peak = peaks.get(e.getKey().dtype());
+      TrainBench.MatmulPeak peak = ownPeak(rs, peaks.get(e.getKey().dtype()));
       String device =
           rs.get(0).has("step_peak_device_bytes") ? "step_peak_device_bytes" : "peak_device_bytes";
       System.out.printf(
@@ -111,6 +112,52 @@ final class BenchReport {
           gib(rs, device),
           gib(rs, "resident_weight_bytes"));
     }
+  }
+
+  /** The peak a side measured in its own process (the peer does), else CURA's. */
+  static TrainBench.MatmulPeak ownPeak(List<JsonNode> rs, TrainBench.MatmulPeak cura) {
+    return rs.get(0).has("matmul_peak_gflops")
+        ? new TrainBench.MatmulPeak(
+            median(rs, "matmul_peak_gflops"), median(rs, "matmul_peak_cpu_gflops"))
+        : cura;
+  }
+
+  /**
+   * What the peer ran on: its torch, the BLAS it was built with and its own matmul peak beside
+   * CURA's. Debian's python3-torch is built against the system's generic libblas.so.3 and without
+   * its AVX-512 kernels: its large matmul is close to CURA's, but its step is 3-5x slower than the
+   * pip wheel's (MKL) on the same CPU, so CURA / PyTorch ratios against it flatter CURA. The output
+   * says so rather than a footnote.
+   */
+  static List<String> peer(
+      Map<BenchSide, List<JsonNode>> runs, Map<String, TrainBench.MatmulPeak> peaks) {
+    List<String> lines = new ArrayList<>();
+    for (var e : runs.entrySet()) {
+      List<JsonNode> rs = e.getValue();
+      if (!e.getKey().side().equals("torch") || !rs.get(0).has("matmul_peak_gflops")) {
+        continue;
+      }
+      String blas = rs.get(0).path("blas").asText("?");
+      lines.add(
+          String.format(
+              "peer %s: torch %s, BLAS %s, own matmul peak %.1f GFLOP/s (CURA's %.1f)",
+              e.getKey().dtype(),
+              rs.get(0).path("torch_version").asText("?"),
+              blas,
+              median(rs, "matmul_peak_gflops"),
+              peaks.get(e.getKey().dtype()).wallGflops()));
+      if (rs.get(0).path("device").asText().equals("cpu") && !blas.equals("mkl")) {
+        lines.add(
+            "WARNING: the peer's torch is not built with MKL (BLAS "
+                + blas
+                + "; Debian's python3-torch calls the system's generic BLAS): it is not the"
+                + " PyTorch a user would install, and CURA / PyTorch ratios against it flatter"
+                + " CURA. Point --python at a pip torch (docs/engine.md, \"The train bench's"
+                + " peer\")");
+      }
+      break; // every torch side of a run runs the same torch
+    }
+    return lines;
   }
 
   private static String gib(List<JsonNode> rs, String key) {

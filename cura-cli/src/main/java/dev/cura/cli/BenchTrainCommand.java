@@ -70,7 +70,12 @@ public final class BenchTrainCommand implements Callable<Integer> {
       description = "torch: run the same step in PyTorch eager beside each CURA side")
   String peer;
 
-  @Option(names = "--python", defaultValue = "/usr/bin/python3", description = "Python with torch")
+  @Option(
+      names = "--python",
+      defaultValue = "${env:CURA_TORCH_PYTHON:-/usr/bin/python3}",
+      description =
+          "Python with the torch to compare against (default $CURA_TORCH_PYTHON, else"
+              + " /usr/bin/python3; use a pip torch, see docs/engine.md)")
   String python;
 
   @Option(
@@ -207,6 +212,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     }
     double flops = TrainBench.stepFlops(cfg, (long) batch * seqLen, seqLen);
     BenchReport.table(runs, peaks, flops, (long) batch * seqLen);
+    BenchReport.peer(runs, peaks).forEach(System.out::println);
     BenchReport.ratios(runs, qs, ds, peer != null);
     if (big) {
       double gib =

@@ -344,13 +344,10 @@ public final class DemoCommand implements Callable<Integer> {
     }
     String name = fineTuned.substring(0, colon);
     int version = Integer.parseInt(fineTuned.substring(colon + 1));
-    String versionPath = "v1/adapters/" + CuraClient.enc(name) + "/versions/" + version;
+    String versionPath = AdaptersCommand.versionPath(name, String.valueOf(version));
     JsonNode lineage = registryClient.get(versionPath);
     Path adapterDir = StackPaths.current().local().resolve("demo").resolve(name + "-v" + version);
-    Files.createDirectories(adapterDir);
-    for (String file : new String[] {"adapter_config.json", "adapter_model.safetensors"}) {
-      registryClient.download(versionPath + "/files/" + file, adapterDir.resolve(file));
-    }
+    AdaptersCommand.download(registryClient, versionPath, adapterDir);
     return compare(
         model,
         adapterDir,

@@ -88,6 +88,39 @@ public final class JobsCommand extends CommandGroup {
     }
   }
 
+  /** {@code --follow} of create and events: stream the job's events until it ends. */
+  static final class Follow {
+    @Option(names = "--follow", description = "Stream the job's events live until it finishes.")
+    boolean requested;
+
+    /**
+     * Streams until the job ends (a progress bar over the training steps on a terminal); exit code
+     * 0 when it succeeded.
+     */
+    static int untilEnd(CuraClient client, String id) {
+      JsonNode job;
+      try {
+        job = new JobFollower(client, System.err).follow(id, 0, java.time.Duration.ofDays(7));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new ClientException("interrupted");
+      }
+      String status = job.path("status").asText();
+      System.err.println(
+          "job "
+              + id
+              + " "
+              + status
+              + (job.path("fine_tuned_model").isTextual()
+                  ? ": " + job.path("fine_tuned_model").asText()
+                  : "")
+              + (job.path("error").isObject()
+                  ? ": " + job.path("error").path("message").asText()
+                  : ""));
+      return status.equals("succeeded") ? 0 : 1;
+    }
+  }
+
   @Command(
       name = "create",
       modelTransformer = RequestFlags.class,
@@ -101,8 +134,7 @@ public final class JobsCommand extends CommandGroup {
 
     @Mixin TrainingFile training;
 
-    @Option(names = "--follow", description = "Stream the job's events until it finishes.")
-    boolean follow;
+    @Mixin Follow follow;
 
     /** The command with the request's settings {@link RequestFlags} added. */
     @Spec CommandSpec command;
@@ -122,13 +154,9 @@ public final class JobsCommand extends CommandGroup {
               + job.path("status").asText()
               + ", adapter "
               + job.path("adapter_name").asText());
-      if (follow) {
-        int rc = Events.follow(client, id);
-        System.out.println(id);
-        return rc;
-      }
+      int rc = follow.requested ? Follow.untilEnd(client, id) : 0;
       System.out.println(id);
-      return 0;
+      return rc;
     }
   }
 
@@ -188,16 +216,15 @@ public final class JobsCommand extends CommandGroup {
       description =
           "Shows a job's events (oldest first); --follow streams them live until it ends.")
   static final class Events extends JobCall {
-    @Option(names = "--follow", description = "Stream live until the job finishes.")
-    boolean follow;
+    @Mixin Follow follow;
 
     @Option(names = "--limit", defaultValue = "100")
     int limit;
 
     @Override
     protected int run(CuraClient client) {
-      if (follow) {
-        return follow(client, id);
+      if (follow.requested) {
+        return Follow.untilEnd(client, id);
       }
       JsonNode page = client.get("v1/fine_tuning/jobs/" + id + "/events?limit=" + limit);
       var rows = new java.util.ArrayList<JsonNode>();
@@ -211,33 +238,6 @@ public final class JobsCommand extends CommandGroup {
       System.out.printf(
           "%s %-5s %s%n",
           Printer.time(e.path("created_at")), e.path("level").asText(), e.path("message").asText());
-    }
-
-    /**
-     * Streams until the job ends (a progress bar over the training steps on a terminal); exit code
-     * 0 when it succeeded.
-     */
-    static int follow(CuraClient client, String id) {
-      JsonNode job;
-      try {
-        job = new JobFollower(client, System.err).follow(id, 0, java.time.Duration.ofDays(7));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new ClientException("interrupted");
-      }
-      String status = job.path("status").asText();
-      System.err.println(
-          "job "
-              + id
-              + " "
-              + status
-              + (job.path("fine_tuned_model").isTextual()
-                  ? ": " + job.path("fine_tuned_model").asText()
-                  : "")
-              + (job.path("error").isObject()
-                  ? ": " + job.path("error").path("message").asText()
-                  : ""));
-      return status.equals("succeeded") ? 0 : 1;
     }
   }
 }

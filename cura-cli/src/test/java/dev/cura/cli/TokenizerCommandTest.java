@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class TokenizerCommandTest {
   @TempDir Path dir;
@@ -20,17 +19,17 @@ class TokenizerCommandTest {
     Files.writeString(corpus, "the cat sat on the mat, the cat ate the rat\n".repeat(50));
     Path out = dir.resolve("tok");
     int rc =
-        new CommandLine(new TokenizerCommand())
-            .execute(
-                "train",
-                "--corpus",
-                corpus.toString(),
-                "--vocab-size",
-                "300",
-                "--out",
-                out.toString(),
-                "--eval",
-                corpus.toString());
+        Cli.run(
+            "tokenizer",
+            "train",
+            "--corpus",
+            corpus,
+            "--vocab-size",
+            300,
+            "--out",
+            out,
+            "--eval",
+            corpus);
     assertEquals(0, rc);
     JsonNode json = new ObjectMapper().readTree(out.resolve("tokenizer.json").toFile());
     int vocab = json.at("/model/vocab").size();
@@ -42,17 +41,14 @@ class TokenizerCommandTest {
   void badInputIsAUserErrorNotACrash() throws Exception {
     Path corpus = dir.resolve("corpus.txt");
     Files.writeString(corpus, "text");
-    CommandLine cli = new CommandLine(new TokenizerCommand());
-    String out = dir.resolve("tok").toString();
+    Path out = dir.resolve("tok");
+    Path missing = dir.resolve("missing");
+    assertEquals(2, Cli.run("tokenizer", "train", "--corpus", missing, "--out", out));
     assertEquals(
-        2, cli.execute("train", "--corpus", dir.resolve("missing").toString(), "--out", out));
-    assertEquals(
-        2, cli.execute("train", "--corpus", corpus.toString(), "--vocab-size", "10", "--out", out));
+        2, Cli.run("tokenizer", "train", "--corpus", corpus, "--vocab-size", 10, "--out", out));
     Path badJsonl = dir.resolve("bad.jsonl");
     Files.writeString(badJsonl, "{not json\n");
     assertEquals(
-        2,
-        cli.execute(
-            "train", "--corpus", corpus.toString(), "--out", out, "--eval", badJsonl.toString()));
+        2, Cli.run("tokenizer", "train", "--corpus", corpus, "--out", out, "--eval", badJsonl));
   }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cura.cli.quant.QuantizeCommandTest;
 import dev.cura.core.quant.QuantType;
 import dev.cura.core.quantize.CheckpointQuantizer;
 import dev.cura.core.quantize.QuantizeListener;
@@ -85,7 +84,8 @@ class TrainCommandTest {
     // the CLI
     Path cliOut = tmp.resolve("cli");
     int rc =
-        cli(
+        Cli.run(
+            "train",
             "--model",
             base.toString(),
             "--data",
@@ -187,11 +187,10 @@ class TrainCommandTest {
 
   /** Stderr of a run that must exit with code 2. */
   private static String refusal(Path out, String... settings) {
-    var args = new java.util.ArrayList<>(List.of("--model", base.toString(), "--data"));
+    var args = new java.util.ArrayList<>(List.of("train", "--model", base.toString(), "--data"));
     args.addAll(List.of(DATA.toString(), "--out", out.toString()));
     args.addAll(List.of(settings));
-    return QuantizeCommandTest.stderrOf(() -> assertEquals(2, cli(args.toArray(String[]::new))))
-        .strip();
+    return Cli.stderrOf(() -> assertEquals(2, Cli.run(args.toArray()))).strip();
   }
 
   @Test
@@ -209,9 +208,5 @@ class TrainCommandTest {
             "(default " + JobSpec.DEFAULT_WARMUP_RATIO + ")")) {
       assertTrue(help.contains(want), want + " in\n" + help);
     }
-  }
-
-  private static int cli(String... args) {
-    return new CommandLine(new TrainCommand()).execute(args);
   }
 }

@@ -2,6 +2,8 @@ package dev.cura.deploy;
 
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The deployment-relevant part of the CURA contract (DESIGN.md §1–§3, §7): services, their HTTP
@@ -35,16 +37,20 @@ final class CuraContract {
       return "cura.dlq." + shortName;
     }
 
+    /** Its Kafka user (a Strimzi KafkaUser), and the Secret with that user's password. */
+    String kafkaUser() {
+      return "cura-" + shortName;
+    }
+
     static Service byModule(String module) {
       for (Service s : values()) {
         if (s.module.equals(module)) {
           return s;
         }
       }
+      List<String> modules = Stream.of(values()).map(s -> s.module).toList();
       throw new IllegalArgumentException(
-          "expected one of gateway-service, quantizer-service, trainer-service, registry-service,"
-              + " got "
-              + module);
+          "expected one of " + String.join(", ", modules) + ", got " + module);
     }
   }
 
@@ -61,7 +67,7 @@ final class CuraContract {
 
   /** Dead-letter topics, one per service. */
   static final List<String> DLQ_TOPICS =
-      List.of("cura.dlq.gateway", "cura.dlq.quantizer", "cura.dlq.trainer", "cura.dlq.registry");
+      Stream.of(Service.values()).map(Service::dlqTopic).toList();
 
   static final String READY_PATH = "/q/health/ready";
   static final String LIVE_PATH = "/q/health/live";
@@ -86,24 +92,19 @@ final class CuraContract {
   /**
    * Secrets the base references but does not create: made outside of git in production ({@code
    * cura-db}, {@code cura-api-key}), or by Strimzi's User Operator for each KafkaUser
-   * (kafka/users.yaml: SCRAM password and JAAS line).
+   * (kafka/users.yaml: SCRAM password and JAAS line): each service's, KEDA's and the operators'.
    */
   static final Set<String> EXTERNAL_SECRETS =
-      Set.of(
-          "cura-db",
-          "cura-api-key",
-          "cura-gateway",
-          "cura-quantizer",
-          "cura-trainer",
-          "cura-registry",
-          "cura-keda",
-          "cura-ops");
+      Stream.concat(
+              Stream.of("cura-db", "cura-api-key", "cura-keda", "cura-ops"),
+              Stream.of(Service.values()).map(Service::kafkaUser))
+          .collect(Collectors.toUnmodifiableSet());
 
   /** Image repository of a service image: {@code cura/<name>}. */
   static final String IMAGE_PREFIX = "cura/";
 
   static List<String> allTopics() {
-    return java.util.stream.Stream.concat(EVENT_TOPICS.stream(), DLQ_TOPICS.stream()).toList();
+    return Stream.concat(EVENT_TOPICS.stream(), DLQ_TOPICS.stream()).toList();
   }
 
   private CuraContract() {}

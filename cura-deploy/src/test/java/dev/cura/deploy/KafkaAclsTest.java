@@ -27,15 +27,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 class KafkaAclsTest {
   private static final Manifests BASE = Manifests.ofKustomizationResources("k8s/base");
 
-  static String user(Service s) {
-    return "cura-" + s.shortName;
-  }
-
   /** What a service's application.properties reads, writes and joins, as ACL bindings. */
   static Set<Binding> needed(Service s) throws IOException {
     Properties p = new Properties();
     p.load(new StringReader(Repo.read(s.module + "/src/main/resources/application.properties")));
-    String u = user(s);
+    String u = s.kafkaUser();
     Set<Binding> out = new HashSet<>();
     for (String key : p.stringPropertyNames()) {
       String value = p.getProperty(key).strip();
@@ -63,7 +59,7 @@ class KafkaAclsTest {
   @EnumSource(Service.class)
   void eachServiceMayUseExactlyTheTopicsAndGroupsOfItsConfiguration(Service s) throws IOException {
     assertEquals(
-        new TreeSet<>(str(needed(s))), new TreeSet<>(str(KafkaAcls.of(user(s)))), s.module);
+        new TreeSet<>(str(needed(s))), new TreeSet<>(str(KafkaAcls.of(s.kafkaUser()))), s.module);
   }
 
   @ParameterizedTest
@@ -130,7 +126,8 @@ class KafkaAclsTest {
       }
     }
     assertTrue(ref != null, s.module + ": no KAFKA_SASL_JAAS_CONFIG");
-    assertEquals(user(s), ref.path("name").asText(), s.module + ": the Secret of its KafkaUser");
+    assertEquals(
+        s.kafkaUser(), ref.path("name").asText(), s.module + ": the Secret of its KafkaUser");
     assertEquals("sasl.jaas.config", ref.path("key").asText());
   }
 
@@ -163,7 +160,7 @@ class KafkaAclsTest {
     assertTrue(password != null, "the kafka service formats " + var);
     assertEquals(
         "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-            + user(s)
+            + s.kafkaUser()
             + "\" password=\""
             + password
             + "\";",

@@ -24,6 +24,7 @@ Usage: python3 torch_peer.py --quant nf4|none --dtype fp32|bf16 --hidden H --lay
 import argparse
 import json
 import math
+import re
 import resource
 import statistics
 import time
@@ -222,6 +223,33 @@ def build_hf(a, dtype, device):
     return Wrapped(model)
 
 
+def blas_info():
+    """The BLAS this torch was built with, from its build configuration (BLAS_INFO=mkl, generic,
+    open...). 'generic' means the system's libblas.so.3 (on Debian: whatever the alternative points
+    to, OpenBLAS or the reference BLAS)."""
+    m = re.search(r"BLAS_INFO=([^,\s]+)", torch.__config__.show())
+    return m.group(1) if m else "unknown"
+
+
+def matmul_peak(n, seconds, dtype, device):
+    """This torch's own n x n x n matmul rate (GFLOP per wall second and per CPU second), measured
+    like CURA's: one warm-up product, then products for `seconds`."""
+    a = torch.randn(n, n, device=device).to(dtype)
+    b = torch.randn(n, n, device=device).to(dtype)
+    torch.matmul(a, b)
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
+    w0, c0, reps = time.perf_counter(), time.process_time(), 0
+    while time.perf_counter() - w0 < seconds:
+        torch.matmul(a, b)
+        reps += 1
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
+    wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+    flop = 2.0 * n * n * n * reps / 1e9
+    return flop / wall, (flop / wall if device.startswith("cuda") else flop / cpu)
+
+
 def main():
     ap = argparse.ArgumentParser()
     for k, d in [("hidden", None), ("layers", None), ("heads", None), ("kv-heads", None),
@@ -240,6 +268,8 @@ def main():
     torch.manual_seed(3)
     dtype = torch.bfloat16 if a.dtype == "bf16" else torch.float32
     cuda = a.device.startswith("cuda")
+    peak_n = 8192 if cuda else 1024
+    peak_wall, peak_cpu = matmul_peak(peak_n, 2.0, dtype, a.device)
     t0 = time.time()
     model = (build_hf if a.impl == "hf" else build_plain)(a, dtype, a.device)
     build = time.time() - t0
@@ -267,6 +297,8 @@ def main():
     out = {
         "side": "torch", "impl": a.impl, "quant": a.quant, "dtype": a.dtype, "device": a.device,
         "torch_version": torch.__version__, "threads": torch.get_num_threads(),
+        "blas": blas_info(), "matmul_peak_n": peak_n,
+        "matmul_peak_gflops": peak_wall, "matmul_peak_cpu_gflops": peak_cpu,
         "build_seconds": build, "median_step_seconds": statistics.median(times),
         "step_seconds": times, "cpu_seconds_per_step": statistics.median(cpu),
         "tokens_per_second": a.batch * a.seq_len / statistics.median(times),

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDManager;
-import dev.cura.cli.CuraMain;
+import dev.cura.cli.Cli;
 import dev.cura.core.safetensors.SafetensorsFile;
 import dev.cura.core.tensor.DType;
 import dev.cura.engine.model.CheckpointWriter;
@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code ./cura logits} writes "logits" F32 [T, V] equal to the engine's forward. */
 class LogitsCommandTest {
@@ -41,16 +40,7 @@ class LogitsCommandTest {
     Path model = tmp.resolve("m");
     CheckpointWriter.write(model, cfg, e, DType.BF16, 1);
     Path out = tmp.resolve("logits.safetensors");
-    int rc =
-        new CommandLine(new CuraMain())
-            .execute(
-                "logits",
-                "--model",
-                model.toString(),
-                "--ids",
-                "1,2,3,39",
-                "--out",
-                out.toString());
+    int rc = Cli.run("logits", "--model", model, "--ids", "1,2,3,39", "--out", out);
     assertEquals(0, rc);
     try (SafetensorsFile f = SafetensorsFile.open(out);
         LlamaModel m = LlamaLoader.load(model, LoadOptions.cpu(LoadOptions.Quant.NONE));
@@ -59,11 +49,7 @@ class LogitsCommandTest {
       assertArrayEquals(new long[] {4, 40}, f.info("logits").shape());
       assertArrayEquals(m.logits(new long[] {1, 2, 3, 39}, nd), f.readFloats("logits"));
     }
-    assertEquals(
-        2,
-        new CommandLine(new CuraMain())
-            .execute(
-                "logits", "--model", model.toString(), "--ids", "1,x", "--out", out.toString()));
+    assertEquals(2, Cli.run("logits", "--model", model, "--ids", "1,x", "--out", out));
   }
 
   private static CheckpointWriter.Entry entry(SplittableRandom rng, String n, int r, int c) {

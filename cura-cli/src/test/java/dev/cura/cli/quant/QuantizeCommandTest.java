@@ -1,39 +1,21 @@
 package dev.cura.cli.quant;
 
+import static dev.cura.cli.Cli.run;
+import static dev.cura.cli.Cli.stderrOf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.cura.cli.CuraMain;
 import dev.cura.core.hf.CheckpointDir;
 import dev.cura.core.quant.QuantState;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code cura synth} + {@code cura quantize} end to end, and their user errors. */
-public class QuantizeCommandTest {
+class QuantizeCommandTest {
   @TempDir Path tmp;
-
-  static int run(String... args) {
-    return new CommandLine(new CuraMain()).execute(args);
-  }
-
-  public static String stderrOf(Runnable r) {
-    PrintStream old = System.err;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(buf, true));
-    try {
-      r.run();
-    } finally {
-      System.setErr(old);
-    }
-    return buf.toString();
-  }
 
   @Test
   void synthThenQuantize() throws Exception {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cura.cli.Cli;
 import dev.cura.core.synth.MalformedCheckpoints;
 import dev.cura.testinfra.MalformedCheckpointContract;
 import java.nio.file.Files;
@@ -20,11 +21,7 @@ class QuantizeCorpusTest extends MalformedCheckpointContract {
     Path src = brokenCheckpoint(c, "src");
     Path out = tmp.resolve("out");
     int[] code = new int[1];
-    String err =
-        QuantizeCommandTest.stderrOf(
-            () ->
-                code[0] =
-                    QuantizeCommandTest.run("quantize", src.toString(), out.toString(), "--quiet"));
+    String err = Cli.stderrOf(() -> code[0] = Cli.run("quantize", src, out, "--quiet"));
     assertNotEquals(0, code[0], err);
     assertTrue(err.strip().startsWith("cura quantize: "), err);
     assertFalse(err.contains("Exception"), err);
