@@ -2,6 +2,7 @@ package dev.cura.cli;
 
 import ai.djl.ndarray.types.DataType;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cura.cli.engine.Archs;
 import dev.cura.cli.engine.BenchSide;
 import dev.cura.cli.engine.BenchTrainWorker;
 import dev.cura.cli.engine.CliErrors;
@@ -108,10 +109,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--arch",
+      completionCandidates = Archs.class,
       description =
-          "a family's published shape nearest --params: llama3 | qwen2 | qwen3 | mistral | phi3 |"
-              + " gemma2 (llama3 8B = Llama-3-8B); with --plan also llama (LLaMA-1 7B/13B/33B/65B)"
-              + " and llama2; default: a generic synthetic Llama shape")
+          "a family's published shape nearest --params: ${COMPLETION-CANDIDATES} (llama3 8B ="
+              + " Llama-3-8B); with --plan also llama (LLaMA-1 7B/13B/33B/65B) and llama2; default:"
+              + " a generic synthetic Llama shape")
   String arch;
 
   @Override

@@ -1,6 +1,7 @@
 package dev.cura.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cura.cli.engine.Archs;
 import dev.cura.cli.engine.CliErrors;
 import dev.cura.cli.quant.Progress;
 import dev.cura.cli.quant.ProgressOption;
@@ -30,15 +31,17 @@ import picocli.CommandLine.Option;
     name = "synth",
     description = {
       "Writes a random bf16 checkpoint of a given size (for benchmarks and tests).",
-      "--arch llama3|qwen2|qwen3|mistral|phi3|gemma2 writes that family's real config fields and"
-          + " tensor names: the published shape nearest --params (e.g. llama3 8B = Llama-3-8B),"
+      "--arch FAMILY writes that family's real config fields and tensor names: the published shape nearest --params (e.g. llama3 8B = Llama-3-8B),"
           + " or a tiny one with --tiny; plus a word-level tokenizer (words t0 t1 ...)."
     })
 public final class SynthCommand implements Callable<Integer> {
   @Option(names = "--params", description = "size, e.g. 1B, 8B, 500M")
   String params;
 
-  @Option(names = "--arch", description = "llama3 | qwen2 | qwen3 | mistral | phi3 | gemma2")
+  @Option(
+      names = "--arch",
+      completionCandidates = Archs.class,
+      description = "${COMPLETION-CANDIDATES}")
   String arch;
 
   @Option(names = "--tiny", description = "a tiny model of --arch (for tests)")
