@@ -89,10 +89,9 @@ public final class AdaptersCommand extends CommandGroup {
     @Override
     protected int run(CuraClient client) {
       JsonNode page = client.get("v1/adapters");
-      System.out.printf("%-40s %7s  %s%n", "NAME", "LATEST", "UPDATED");
+      var table = Printer.Table.start(System.out, "%-40s %7s  %s%n", "NAME", "LATEST", "UPDATED");
       for (JsonNode a : page.path("data")) {
-        System.out.printf(
-            "%-40s %7d  %s%n",
+        table.row(
             a.path("name").asText(),
             a.path("latest_version").asInt(),
             Printer.time(a.path("updated_at")));
@@ -106,10 +105,11 @@ public final class AdaptersCommand extends CommandGroup {
     @Override
     protected int run(CuraClient client) {
       JsonNode page = client.get("v1/adapters/" + CuraClient.enc(name) + "/versions");
-      System.out.printf("%-8s %-66s %-40s %s%n", "VERSION", "DIGEST", "JOB", "CREATED");
+      var table =
+          Printer.Table.start(
+              System.out, "%-8s %-66s %-40s %s%n", "VERSION", "DIGEST", "JOB", "CREATED");
       for (JsonNode v : page.path("data")) {
-        System.out.printf(
-            "%-8d %-66s %-40s %s%n",
+        table.row(
             v.path("version").asInt(),
             v.path("digest").asText(),
             v.path("job_id").asText(),

@@ -172,11 +172,17 @@ public final class JobsCommand extends CommandGroup {
     protected int run(CuraClient client) {
       String q = "v1/fine_tuning/jobs?limit=" + limit + (after == null ? "" : "&after=" + after);
       JsonNode page = client.get(q);
-      System.out.printf(
-          "%-40s %-16s %-20s %-30s %s%n", "ID", "STATUS", "MODEL", "FINE-TUNED MODEL", "CREATED");
+      var table =
+          Printer.Table.start(
+              System.out,
+              "%-40s %-16s %-20s %-30s %s%n",
+              "ID",
+              "STATUS",
+              "MODEL",
+              "FINE-TUNED MODEL",
+              "CREATED");
       for (JsonNode j : page.path("data")) {
-        System.out.printf(
-            "%-40s %-16s %-20s %-30s %s%n",
+        table.row(
             j.path("id").asText(),
             j.path("status").asText(),
             j.path("model").asText(),

@@ -132,12 +132,20 @@ public final class KeysCommand extends CommandGroup {
       if (reached == 0) {
         return 1;
       }
-      String format = "%-28s %-16s %-9s %-10s %-20s %-20s %s%n";
-      System.out.printf(format, "ID", "TENANT", "ROLE", "PREFIX", "CREATED", "REVOKED", "ON");
+      var table =
+          Printer.Table.start(
+              System.out,
+              "%-28s %-16s %-9s %-10s %-20s %-20s %s%n",
+              "ID",
+              "TENANT",
+              "ROLE",
+              "PREFIX",
+              "CREATED",
+              "REVOKED",
+              "ON");
       rows.forEach(
           (id, k) ->
-              System.out.printf(
-                  format,
+              table.row(
                   id,
                   Printer.text(k, "tenant"),
                   Printer.text(k, "role"),
