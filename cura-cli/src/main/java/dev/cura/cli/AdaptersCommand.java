@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cura.cli.client.CuraClient;
 import dev.cura.cli.client.Printer;
 import dev.cura.cli.client.ServiceCall;
+import dev.cura.cli.stack.ServiceLauncher;
 import dev.cura.core.store.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Parameters;
       AdaptersCommand.Alias.class
     })
 public final class AdaptersCommand extends CommandGroup {
-  static final int PORT = 8083;
+  static final int PORT = ServiceLauncher.REGISTRY_PORT;
 
   /** The files of a version: an adapter in the PEFT layout. */
   static final java.util.List<String> FILES =

@@ -112,13 +112,13 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--gateway",
-      defaultValue = "http://127.0.0.1:8080",
+      defaultValue = "http://127.0.0.1:" + JobsCommand.PORT,
       description = "(${DEFAULT-VALUE})")
   URI gateway;
 
   @Option(
       names = "--registry",
-      defaultValue = "http://127.0.0.1:8083",
+      defaultValue = "http://127.0.0.1:" + AdaptersCommand.PORT,
       description = "(${DEFAULT-VALUE})")
   URI registry;
 

@@ -1,6 +1,7 @@
 package dev.cura.cli;
 
 import dev.cura.cli.dlq.DeadLetters;
+import dev.cura.cli.stack.KafkaLauncher;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,7 +36,7 @@ public final class DlqCommand extends CommandGroup {
 
     @Option(
         names = "--bootstrap",
-        defaultValue = "127.0.0.1:9092",
+        defaultValue = "127.0.0.1:" + KafkaLauncher.PORT,
         description = "Kafka bootstrap servers (default ${DEFAULT-VALUE}).")
     String bootstrap;
 

@@ -6,6 +6,7 @@ import dev.cura.cli.client.CuraClient;
 import dev.cura.cli.client.JobFollower;
 import dev.cura.cli.client.Printer;
 import dev.cura.cli.client.ServiceCall;
+import dev.cura.cli.stack.ServiceLauncher;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Spec;
       JobsCommand.Events.class
     })
 public final class JobsCommand extends CommandGroup {
-  static final int PORT = 8080;
+  static final int PORT = ServiceLauncher.GATEWAY_PORT;
 
   /** A call to the gateway. */
   abstract static class Call extends ServiceCall {

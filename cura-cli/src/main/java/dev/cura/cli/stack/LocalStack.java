@@ -262,7 +262,9 @@ public final class LocalStack {
     out.println("  logs       " + paths.logs());
     out.println("  artifacts  " + paths.artifacts());
     out.println(
-        "try:  curl -H \"Authorization: Bearer $(cat .cura/local/api-key)\" http://127.0.0.1:8080/v1/models");
+        "try:  curl -H \"Authorization: Bearer $(cat .cura/local/api-key)\" http://127.0.0.1:"
+            + ServiceLauncher.GATEWAY_PORT
+            + "/v1/models");
     out.println("stop: ./cura down");
   }
 
