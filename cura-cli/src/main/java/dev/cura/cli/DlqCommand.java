@@ -40,8 +40,13 @@ public final class DlqCommand extends CommandGroup {
         description = "Kafka bootstrap servers (default ${DEFAULT-VALUE}).")
     String bootstrap;
 
+    /** The service's dead-letter topic on the broker. */
+    DeadLetters deadLetters() {
+      return new DeadLetters(bootstrap, service);
+    }
+
     List<DeadLetters.Letter> letters() {
-      return new DeadLetters(bootstrap, service).list(parseSince(since, Instant.now()));
+      return deadLetters().list(parseSince(since, Instant.now()));
     }
   }
 
@@ -96,7 +101,7 @@ public final class DlqCommand extends CommandGroup {
             l.code(),
             l.reason());
       }
-      System.out.println(letters.size() + " dead letter(s) on cura.dlq." + service);
+      System.out.println(letters.size() + " dead letter(s) on " + deadLetters().topic());
       return 0;
     }
   }
@@ -123,7 +128,7 @@ public final class DlqCommand extends CommandGroup {
           return 0;
         }
       }
-      System.err.println("no dead letter at " + at + " on cura.dlq." + service);
+      System.err.println("no dead letter at " + at + " on " + deadLetters().topic());
       return 1;
     }
   }
@@ -143,12 +148,13 @@ public final class DlqCommand extends CommandGroup {
     public Integer call() {
       List<DeadLetters.Letter> letters =
           letters().stream().filter(l -> code == null || code.equals(l.code())).toList();
-      List<DeadLetters.Letter> sent = new DeadLetters(bootstrap, service).replay(letters);
+      DeadLetters dlq = deadLetters();
+      List<DeadLetters.Letter> sent = dlq.replay(letters);
       for (DeadLetters.Letter l : sent) {
         System.out.printf(
             "%d@%d -> %s key=%s%n", l.partition(), l.offset(), l.originalTopic(), l.key());
       }
-      System.out.println(sent.size() + " dead letter(s) replayed from cura.dlq." + service);
+      System.out.println(sent.size() + " dead letter(s) replayed from " + dlq.topic());
       return 0;
     }
   }
