@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cura.cli.client.CuraClient;
 import dev.cura.cli.client.Printer;
 import dev.cura.cli.client.ServiceCall;
+import dev.cura.cli.stack.ServiceLauncher;
 import dev.cura.core.store.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Parameters;
       AdaptersCommand.Alias.class
     })
 public final class AdaptersCommand extends CommandGroup {
-  static final int PORT = 8083;
+  static final int PORT = ServiceLauncher.REGISTRY_PORT;
 
   /** The files of a version: an adapter in the PEFT layout. */
   static final java.util.List<String> FILES =
@@ -89,10 +90,9 @@ public final class AdaptersCommand extends CommandGroup {
     @Override
     protected int run(CuraClient client) {
       JsonNode page = client.get("v1/adapters");
-      System.out.printf("%-40s %7s  %s%n", "NAME", "LATEST", "UPDATED");
+      var table = Printer.Table.start(System.out, "%-40s %7s  %s%n", "NAME", "LATEST", "UPDATED");
       for (JsonNode a : page.path("data")) {
-        System.out.printf(
-            "%-40s %7d  %s%n",
+        table.row(
             a.path("name").asText(),
             a.path("latest_version").asInt(),
             Printer.time(a.path("updated_at")));
@@ -106,10 +106,11 @@ public final class AdaptersCommand extends CommandGroup {
     @Override
     protected int run(CuraClient client) {
       JsonNode page = client.get("v1/adapters/" + CuraClient.enc(name) + "/versions");
-      System.out.printf("%-8s %-66s %-40s %s%n", "VERSION", "DIGEST", "JOB", "CREATED");
+      var table =
+          Printer.Table.start(
+              System.out, "%-8s %-66s %-40s %s%n", "VERSION", "DIGEST", "JOB", "CREATED");
       for (JsonNode v : page.path("data")) {
-        System.out.printf(
-            "%-8d %-66s %-40s %s%n",
+        table.row(
             v.path("version").asInt(),
             v.path("digest").asText(),
             v.path("job_id").asText(),

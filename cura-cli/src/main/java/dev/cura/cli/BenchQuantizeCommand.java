@@ -32,13 +32,16 @@ import picocli.CommandLine.Option;
     name = "quantize",
     description = "Quantizer throughput and peak memory vs a plain copy of the same files.")
 public final class BenchQuantizeCommand implements Callable<Integer> {
-  @Option(names = "--params", defaultValue = "1B", description = "synthetic model size (1B)")
+  @Option(
+      names = "--params",
+      defaultValue = "1B",
+      description = "synthetic model size (${DEFAULT-VALUE})")
   String params;
 
   @Option(
       names = "--work",
       defaultValue = ".cura/bench/quantize",
-      description = "scratch directory (default .cura/bench/quantize)")
+      description = "scratch directory (default ${DEFAULT-VALUE})")
   Path work;
 
   @Option(names = "--keep", description = "keep the synthetic checkpoint and outputs")

@@ -8,6 +8,7 @@ import dev.cura.cli.client.CuraClient;
 import dev.cura.cli.client.JobFollower;
 import dev.cura.cli.demo.DemoReport;
 import dev.cura.cli.demo.ReplyComparison;
+import dev.cura.cli.quant.Progress;
 import dev.cura.cli.stack.ApiKey;
 import dev.cura.cli.stack.LocalStack;
 import dev.cura.cli.stack.StackPaths;
@@ -25,8 +26,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -112,13 +111,13 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--gateway",
-      defaultValue = "http://127.0.0.1:8080",
+      defaultValue = "http://127.0.0.1:" + JobsCommand.PORT,
       description = "(${DEFAULT-VALUE})")
   URI gateway;
 
   @Option(
       names = "--registry",
-      defaultValue = "http://127.0.0.1:8083",
+      defaultValue = "http://127.0.0.1:" + AdaptersCommand.PORT,
       description = "(${DEFAULT-VALUE})")
   URI registry;
 
@@ -367,10 +366,7 @@ public final class DemoCommand implements Callable<Integer> {
     section("6/6 base model vs fine-tuned, on " + samples + " validation comments");
     ReplyComparison.Result r;
     try (ProgressBar bar =
-        new ProgressBarBuilder()
-            .setTaskName("replies")
-            .setInitialMax((noBaseReplies ? 1L : 2L) * samples)
-            .setStyle(ProgressBarStyle.ASCII)
+        Progress.bar("replies", (noBaseReplies ? 1L : 2L) * samples)
             .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.out))
             .build()) {
       r = ReplyComparison.run(model, adapter, valid, samples, "nf4", !noBaseReplies, bar::stepTo);

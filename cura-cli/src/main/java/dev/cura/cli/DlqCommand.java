@@ -1,6 +1,7 @@
 package dev.cura.cli;
 
 import dev.cura.cli.dlq.DeadLetters;
+import dev.cura.cli.stack.KafkaLauncher;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,12 +36,17 @@ public final class DlqCommand extends CommandGroup {
 
     @Option(
         names = "--bootstrap",
-        defaultValue = "127.0.0.1:9092",
+        defaultValue = "127.0.0.1:" + KafkaLauncher.PORT,
         description = "Kafka bootstrap servers (default ${DEFAULT-VALUE}).")
     String bootstrap;
 
+    /** The service's dead-letter topic on the broker. */
+    DeadLetters deadLetters() {
+      return new DeadLetters(bootstrap, service);
+    }
+
     List<DeadLetters.Letter> letters() {
-      return new DeadLetters(bootstrap, service).list(parseSince(since, Instant.now()));
+      return deadLetters().list(parseSince(since, Instant.now()));
     }
   }
 
@@ -95,7 +101,7 @@ public final class DlqCommand extends CommandGroup {
             l.code(),
             l.reason());
       }
-      System.out.println(letters.size() + " dead letter(s) on cura.dlq." + service);
+      System.out.println(letters.size() + " dead letter(s) on " + deadLetters().topic());
       return 0;
     }
   }
@@ -122,7 +128,7 @@ public final class DlqCommand extends CommandGroup {
           return 0;
         }
       }
-      System.err.println("no dead letter at " + at + " on cura.dlq." + service);
+      System.err.println("no dead letter at " + at + " on " + deadLetters().topic());
       return 1;
     }
   }
@@ -142,12 +148,13 @@ public final class DlqCommand extends CommandGroup {
     public Integer call() {
       List<DeadLetters.Letter> letters =
           letters().stream().filter(l -> code == null || code.equals(l.code())).toList();
-      List<DeadLetters.Letter> sent = new DeadLetters(bootstrap, service).replay(letters);
+      DeadLetters dlq = deadLetters();
+      List<DeadLetters.Letter> sent = dlq.replay(letters);
       for (DeadLetters.Letter l : sent) {
         System.out.printf(
             "%d@%d -> %s key=%s%n", l.partition(), l.offset(), l.originalTopic(), l.key());
       }
-      System.out.println(sent.size() + " dead letter(s) replayed from cura.dlq." + service);
+      System.out.println(sent.size() + " dead letter(s) replayed from " + dlq.topic());
       return 0;
     }
   }

@@ -6,6 +6,7 @@ import dev.cura.cli.client.CuraClient;
 import dev.cura.cli.client.JobFollower;
 import dev.cura.cli.client.Printer;
 import dev.cura.cli.client.ServiceCall;
+import dev.cura.cli.stack.ServiceLauncher;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Spec;
       JobsCommand.Events.class
     })
 public final class JobsCommand extends CommandGroup {
-  static final int PORT = 8080;
+  static final int PORT = ServiceLauncher.GATEWAY_PORT;
 
   /** A call to the gateway. */
   abstract static class Call extends ServiceCall {
@@ -172,11 +173,17 @@ public final class JobsCommand extends CommandGroup {
     protected int run(CuraClient client) {
       String q = "v1/fine_tuning/jobs?limit=" + limit + (after == null ? "" : "&after=" + after);
       JsonNode page = client.get(q);
-      System.out.printf(
-          "%-40s %-16s %-20s %-30s %s%n", "ID", "STATUS", "MODEL", "FINE-TUNED MODEL", "CREATED");
+      var table =
+          Printer.Table.start(
+              System.out,
+              "%-40s %-16s %-20s %-30s %s%n",
+              "ID",
+              "STATUS",
+              "MODEL",
+              "FINE-TUNED MODEL",
+              "CREATED");
       for (JsonNode j : page.path("data")) {
-        System.out.printf(
-            "%-40s %-16s %-20s %-30s %s%n",
+        table.row(
             j.path("id").asText(),
             j.path("status").asText(),
             j.path("model").asText(),

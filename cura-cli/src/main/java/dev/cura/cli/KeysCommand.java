@@ -33,16 +33,14 @@ public final class KeysCommand extends CommandGroup {
 
     @Option(
         names = "--registry-url",
-        description = "Registry base URL (default http://127.0.0.1:8083).")
+        defaultValue = "http://127.0.0.1:" + AdaptersCommand.PORT,
+        description = "Registry base URL (default ${DEFAULT-VALUE}).")
     String registryUrl;
 
     Map<String, CuraClient> clients() {
       var out = new LinkedHashMap<String, CuraClient>();
-      out.put("gateway", options.client(8080));
-      out.put(
-          "registry",
-          new CuraClient(
-              registryUrl != null ? registryUrl : "http://127.0.0.1:8083", options.key()));
+      out.put("gateway", options.client(JobsCommand.PORT));
+      out.put("registry", new CuraClient(registryUrl, options.key()));
       return out;
     }
   }
@@ -134,12 +132,20 @@ public final class KeysCommand extends CommandGroup {
       if (reached == 0) {
         return 1;
       }
-      String format = "%-28s %-16s %-9s %-10s %-20s %-20s %s%n";
-      System.out.printf(format, "ID", "TENANT", "ROLE", "PREFIX", "CREATED", "REVOKED", "ON");
+      var table =
+          Printer.Table.start(
+              System.out,
+              "%-28s %-16s %-9s %-10s %-20s %-20s %s%n",
+              "ID",
+              "TENANT",
+              "ROLE",
+              "PREFIX",
+              "CREATED",
+              "REVOKED",
+              "ON");
       rows.forEach(
           (id, k) ->
-              System.out.printf(
-                  format,
+              table.row(
                   id,
                   Printer.text(k, "tenant"),
                   Printer.text(k, "role"),

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cura.cli.engine.CliErrors;
+import dev.cura.cli.quant.Progress;
 import dev.cura.cli.quant.ProgressOption;
 import dev.cura.core.tensor.DType;
 import dev.cura.engine.data.TextTokenizer;
@@ -26,8 +27,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -370,14 +369,7 @@ public final class PretrainCommand implements Callable<Integer> {
 
     StepDisplay(int steps, boolean quiet) {
       this.quiet = quiet;
-      this.bar =
-          quiet || System.console() == null
-              ? null
-              : new ProgressBarBuilder()
-                  .setTaskName("pretrain")
-                  .setInitialMax(steps)
-                  .setStyle(ProgressBarStyle.ASCII)
-                  .build();
+      this.bar = quiet || System.console() == null ? null : Progress.bar("pretrain", steps).build();
     }
 
     void step(Pretrainer.StepStats s) {

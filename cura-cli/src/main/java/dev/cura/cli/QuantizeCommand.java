@@ -46,7 +46,10 @@ public final class QuantizeCommand implements Callable<Integer> {
   @Option(names = "--no-double-quant", description = "keep absmax in float32 (4.5 bits/param)")
   boolean noDoubleQuant;
 
-  @Option(names = "--blocksize", description = "32..4096, default 64", defaultValue = "64")
+  @Option(
+      names = "--blocksize",
+      description = "32..4096, default ${DEFAULT-VALUE}",
+      defaultValue = "64")
   int blocksize;
 
   @Option(
@@ -57,7 +60,7 @@ public final class QuantizeCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-shard-gb",
-      description = "output shard size limit in GB (default 5)",
+      description = "output shard size limit in GB (default ${DEFAULT-VALUE})",
       defaultValue = "5")
   double maxShardGb;
 

@@ -50,7 +50,7 @@ public final class SynthCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "output directory (must not exist)")
   Path out;
 
-  @Option(names = "--seed", defaultValue = "0", description = "RNG seed (default 0)")
+  @Option(names = "--seed", defaultValue = "0", description = "RNG seed (default ${DEFAULT-VALUE})")
   long seed;
 
   @Mixin ProgressOption output;

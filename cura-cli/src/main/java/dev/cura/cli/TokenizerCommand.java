@@ -2,6 +2,7 @@ package dev.cura.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cura.cli.quant.Progress;
 import dev.cura.tools.tokenizer.BpeEncoder;
 import dev.cura.tools.tokenizer.BpeModel;
 import dev.cura.tools.tokenizer.BpeTrainer;
@@ -15,8 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -102,12 +101,7 @@ public final class TokenizerCommand extends CommandGroup {
           counts.distinct());
       int target = vocabSize - ChatFormat.SPECIAL_TOKENS.size() - 256;
       BpeModel model;
-      try (ProgressBar bar =
-          new ProgressBarBuilder()
-              .setTaskName("merges")
-              .setInitialMax(target)
-              .setStyle(ProgressBarStyle.ASCII)
-              .build()) {
+      try (ProgressBar bar = Progress.bar("merges", target).build()) {
         model =
             new BpeTrainer(vocabSize, ChatFormat.SPECIAL_TOKENS, minFrequency)
                 .train(counts, bar::stepTo);

@@ -1,6 +1,10 @@
 package dev.cura.deploy;
 
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -35,6 +39,17 @@ final class CuraContract {
 
     String dlqTopic() {
       return "cura.dlq." + shortName;
+    }
+
+    /** Its configuration: the module's src/main/resources/application.properties. */
+    Properties config() {
+      Properties p = new Properties();
+      try {
+        p.load(new StringReader(Repo.read(module + "/src/main/resources/application.properties")));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return p;
     }
 
     /** Its Kafka user (a Strimzi KafkaUser), and the Secret with that user's password. */

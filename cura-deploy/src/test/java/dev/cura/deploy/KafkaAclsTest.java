@@ -28,9 +28,8 @@ class KafkaAclsTest {
   private static final Manifests BASE = Manifests.ofKustomizationResources("k8s/base");
 
   /** What a service's application.properties reads, writes and joins, as ACL bindings. */
-  static Set<Binding> needed(Service s) throws IOException {
-    Properties p = new Properties();
-    p.load(new StringReader(Repo.read(s.module + "/src/main/resources/application.properties")));
+  static Set<Binding> needed(Service s) {
+    Properties p = s.config();
     String u = s.kafkaUser();
     Set<Binding> out = new HashSet<>();
     for (String key : p.stringPropertyNames()) {
@@ -57,16 +56,15 @@ class KafkaAclsTest {
 
   @ParameterizedTest
   @EnumSource(Service.class)
-  void eachServiceMayUseExactlyTheTopicsAndGroupsOfItsConfiguration(Service s) throws IOException {
+  void eachServiceMayUseExactlyTheTopicsAndGroupsOfItsConfiguration(Service s) {
     assertEquals(
         new TreeSet<>(str(needed(s))), new TreeSet<>(str(KafkaAcls.of(s.kafkaUser()))), s.module);
   }
 
   @ParameterizedTest
   @EnumSource(Service.class)
-  void eachServiceReadsItsKafkaLoginFromTheEnvironment(Service s) throws IOException {
-    Properties p = new Properties();
-    p.load(new StringReader(Repo.read(s.module + "/src/main/resources/application.properties")));
+  void eachServiceReadsItsKafkaLoginFromTheEnvironment(Service s) {
+    Properties p = s.config();
     assertEquals("${KAFKA_SECURITY_PROTOCOL:PLAINTEXT}", p.getProperty("kafka.security.protocol"));
     assertEquals("${KAFKA_SASL_MECHANISM:}", p.getProperty("kafka.sasl.mechanism"));
     assertEquals("${KAFKA_SASL_JAAS_CONFIG:}", p.getProperty("kafka.sasl.jaas.config"));

@@ -2,14 +2,9 @@ package dev.cura.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cura.deploy.CuraContract.Service;
-import java.io.IOException;
-import java.io.StringReader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -22,20 +17,11 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Cross-checks each service's application.properties against the manifests: HTTP port, Kafka topics
- * and consumer groups, and the environment it needs. Skipped for a service whose configuration does
- * not exist yet.
+ * and consumer groups, and the environment it needs.
  */
 class ServiceConfigTest {
 
   private static final Pattern ENV_REF = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)(:[^}]*)?}");
-
-  static Properties config(Service s) throws IOException {
-    Path file = Repo.path(s.module + "/src/main/resources/application.properties");
-    assumeTrue(Files.isRegularFile(file), s.module + " has no application.properties yet");
-    Properties p = new Properties();
-    p.load(new StringReader(Files.readString(file)));
-    return p;
-  }
 
   /** Resolves {@code ${ENV:default}} to its default, the value in a plain run. */
   static String resolve(String value) {
@@ -51,8 +37,8 @@ class ServiceConfigTest {
 
   @ParameterizedTest
   @EnumSource(Service.class)
-  void httpPortIsTheContractPort(Service s) throws IOException {
-    Properties p = config(s);
+  void httpPortIsTheContractPort(Service s) {
+    Properties p = s.config();
     String port =
         p.getProperty("%prod.quarkus.http.port", p.getProperty("quarkus.http.port", "8080"));
     assertEquals(
@@ -66,8 +52,8 @@ class ServiceConfigTest {
 
   @ParameterizedTest
   @EnumSource(Service.class)
-  void topicsExistAndConsumerGroupsAreTheContractOnes(Service s) throws IOException {
-    Properties p = config(s);
+  void topicsExistAndConsumerGroupsAreTheContractOnes(Service s) {
+    Properties p = s.config();
     Map<String, JsonNode> kafkaTopics =
         Topics.kafkaTopics(Manifests.ofKustomizationResources(KubernetesBaseTest.BASE));
     String defaultGroup =
@@ -119,8 +105,8 @@ class ServiceConfigTest {
 
   @ParameterizedTest
   @EnumSource(Service.class)
-  void requiredEnvironmentIsProvidedByComposeAndKubernetes(Service s) throws IOException {
-    Properties p = config(s);
+  void requiredEnvironmentIsProvidedByComposeAndKubernetes(Service s) {
+    Properties p = s.config();
     Set<String> required = new TreeSet<>();
     for (String key : p.stringPropertyNames()) {
       if (key.startsWith("%")) {
@@ -156,8 +142,8 @@ class ServiceConfigTest {
   @EnumSource(
       value = Service.class,
       names = {"QUANTIZER", "TRAINER"})
-  void autoscaledPoolsStartNewGroupsWhereKedaCountsLag(Service s) throws IOException {
-    Properties p = config(s);
+  void autoscaledPoolsStartNewGroupsWhereKedaCountsLag(Service s) {
+    Properties p = s.config();
     String reset =
         p.getProperty(
             "mp.messaging.connector.smallrye-kafka.auto.offset.reset",

@@ -1,14 +1,13 @@
 package dev.cura.cli.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cura.cli.quant.Progress;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Follows a fine-tuning job to its end: its live event stream ({@code text/event-stream}) runs on a
@@ -84,10 +83,7 @@ public final class JobFollower {
         if (bar == null && progress.status().equals("running")) {
           long total = progress.totalSteps() > 0 ? progress.totalSteps() : expectedSteps;
           bar =
-              new ProgressBarBuilder()
-                  .setTaskName("fine-tune")
-                  .setInitialMax(total)
-                  .setStyle(ProgressBarStyle.ASCII)
+              Progress.bar("fine-tune", total)
                   .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(out))
                   .build();
         }

@@ -2,6 +2,7 @@ package dev.cura.cli.client;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
 import java.time.Instant;
 
 /** Output helpers: pretty JSON for single objects, aligned rows for lists. */
@@ -21,6 +22,23 @@ public final class Printer {
     return seconds == null || seconds.isNull() || seconds.isMissingNode()
         ? "-"
         : Instant.ofEpochSecond(seconds.asLong()).toString();
+  }
+
+  /**
+   * Rows under a header, every line in one printf format of {@code %s} columns (e.g. {@code "%-40s
+   * %7s %s%n"}), so that the header and the rows line up by construction.
+   */
+  public record Table(PrintStream out, String format) {
+    /** Prints the header; the table's rows follow with {@link #row}. */
+    public static Table start(PrintStream out, String format, String... header) {
+      out.printf(format, (Object[]) header);
+      return new Table(out, format);
+    }
+
+    /** One row; a number or other value prints as {@link String#valueOf} writes it. */
+    public void row(Object... cells) {
+      out.printf(format, cells);
+    }
   }
 
   /** A field as text, "-" when absent or null. */

@@ -1,11 +1,10 @@
 package dev.cura.cli.engine;
 
+import dev.cura.cli.quant.Progress;
 import dev.cura.engine.train.StepMetrics;
 import dev.cura.engine.train.TrainingListener;
 import java.nio.file.Path;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /** A progress bar with loss and tokens/s for training runs. */
 public final class TrainProgress implements TrainingListener, AutoCloseable {
@@ -15,13 +14,7 @@ public final class TrainProgress implements TrainingListener, AutoCloseable {
    * @param steps steps of the run, or -1 when only the engine knows (it reports them each step)
    */
   public TrainProgress(String task, long steps) {
-    this.bar =
-        new ProgressBarBuilder()
-            .setTaskName(task)
-            .setInitialMax(steps)
-            .setStyle(ProgressBarStyle.ASCII)
-            .continuousUpdate()
-            .build();
+    this.bar = Progress.bar(task, steps).continuousUpdate().build();
   }
 
   @Override

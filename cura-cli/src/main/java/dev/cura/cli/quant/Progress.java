@@ -9,6 +9,17 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * processes), nothing when quiet.
  */
 public final class Progress implements AutoCloseable {
+  /**
+   * The command line's progress bar, ASCII so that it draws on any terminal: {@code task}, 0 of
+   * {@code max}.
+   */
+  public static ProgressBarBuilder bar(String task, long max) {
+    return new ProgressBarBuilder()
+        .setTaskName(task)
+        .setInitialMax(max)
+        .setStyle(ProgressBarStyle.ASCII);
+  }
+
   private final String task;
   private final boolean quiet;
   private ProgressBar bar;
@@ -26,14 +37,7 @@ public final class Progress implements AutoCloseable {
       return;
     }
     if (System.console() != null && System.console().isTerminal()) {
-      bar =
-          new ProgressBarBuilder()
-              .setTaskName(task)
-              .setInitialMax(max)
-              .setUnit(" MiB", 1 << 20)
-              .setStyle(ProgressBarStyle.ASCII)
-              .showSpeed()
-              .build();
+      bar = bar(task, max).setUnit(" MiB", 1 << 20).showSpeed().build();
     }
   }
 

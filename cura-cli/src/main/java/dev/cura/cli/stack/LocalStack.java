@@ -1,5 +1,6 @@
 package dev.cura.cli.stack;
 
+import dev.cura.cli.client.Printer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -117,15 +118,17 @@ public final class LocalStack {
       return 1;
     }
     boolean allUp = true;
-    out.printf("%-10s %-8s %-6s %-9s %s%n", "COMPONENT", "PID", "PORT", "STATE", "WHERE");
+    var rows =
+        Printer.Table.start(
+            out, "%-10s %-8s %-6s %-9s %s%n", "COMPONENT", "PID", "PORT", "STATE", "WHERE");
     for (var e : table.entries()) {
       String state = health(e);
       allUp &= state.equals("ready");
-      out.printf("%-10s %-8d %-6d %-9s %s%n", e.name(), e.pid(), e.port(), state, e.url());
+      rows.row(e.name(), e.pid(), e.port(), state, e.url());
     }
     if (table.dbUrl() != null
         && table.entries().stream().noneMatch(e -> e.name().equals("postgres"))) {
-      out.printf("%-10s %-8s %-6s %-9s %s%n", "postgres", "-", "-", "external", table.dbUrl());
+      rows.row("postgres", "-", "-", "external", table.dbUrl());
     }
     out.println("logs:    " + paths.logs());
     out.println("api key: " + paths.apiKey());
@@ -259,7 +262,9 @@ public final class LocalStack {
     out.println("  logs       " + paths.logs());
     out.println("  artifacts  " + paths.artifacts());
     out.println(
-        "try:  curl -H \"Authorization: Bearer $(cat .cura/local/api-key)\" http://127.0.0.1:8080/v1/models");
+        "try:  curl -H \"Authorization: Bearer $(cat .cura/local/api-key)\" http://127.0.0.1:"
+            + ServiceLauncher.GATEWAY_PORT
+            + "/v1/models");
     out.println("stop: ./cura down");
   }
 

@@ -49,13 +49,19 @@ public final class ServiceLauncher {
   static final List<String> REST_HEAP =
       List.of("-Xms64m", "-Xmx256m", "-Xmn32m", "-XX:+AlwaysPreTouch");
 
+  /** The gateway's port: the stack's REST API ({@code ./cura jobs}, the demo). */
+  public static final int GATEWAY_PORT = 8080;
+
+  /** The registry's port ({@code ./cura adapters}, the demo). */
+  public static final int REGISTRY_PORT = 8083;
+
   /** The services in start order. */
   public static final List<Service> SERVICES =
       List.of(
-          new Service("gateway", 8080, REST_HEAP, true),
+          new Service("gateway", GATEWAY_PORT, REST_HEAP, true),
           new Service("quantizer", 8081, List.of("-Xmx1g"), false),
           new Service("trainer", 8082, List.of("-Xmx2g"), false),
-          new Service("registry", 8083, REST_HEAP, true));
+          new Service("registry", REGISTRY_PORT, REST_HEAP, true));
 
   /** The service named {@code name} ({@code gateway}, …). */
   public static Service service(String name) {
