@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * CURA's own corpus of hostile Kafka records: for each consumed topic, records a careless or
@@ -72,176 +73,87 @@ public final class HostileRecords {
 
   /** Records for {@code cura.job.requested} (the quantizer; the gateway projects it too). */
   public static List<Case> jobRequested(String run, Bait bait) {
-    var cases = new ArrayList<Case>();
-    var b = new Builder(run, cases);
-    envelopeCases(b, "requested", SampleEvents.fineTuneRequested(b.key("requested")));
-    b.json(
-        "base-model-absolute-path",
-        SampleEvents.fineTuneRequested(b.key("base-model-absolute-path")),
-        n -> obj(n, "base_model").put("uri", bait.outsideModelDir()),
-        "invalid_reference",
-        true);
-    b.json(
+    var b = Builder.topic(run, "requested", SampleEvents::fineTuneRequested);
+    b.outside(
+        "base-model-absolute-path", n -> obj(n, "base_model").put("uri", bait.outsideModelDir()));
+    b.outside(
         "base-model-file-uri",
-        SampleEvents.fineTuneRequested(b.key("base-model-file-uri")),
-        n -> obj(n, "base_model").put("uri", "file:" + bait.outsideModelDir()),
-        "invalid_reference",
-        true);
-    b.json(
+        n -> obj(n, "base_model").put("uri", "file:" + bait.outsideModelDir()));
+    b.outside(
         "base-model-dotdot",
-        SampleEvents.fineTuneRequested(b.key("base-model-dotdot")),
-        n -> obj(n, "base_model").put("uri", "../../" + bait.outsideModelDir()),
-        "invalid_reference",
-        true);
-    b.json(
-        "base-model-relative-path",
-        SampleEvents.fineTuneRequested(b.key("base-model-relative-path")),
-        n -> obj(n, "base_model").put("uri", "models/cura-tiny"),
-        "invalid_reference",
-        true);
-    b.json(
-        "base-model-digest-not-hex",
-        SampleEvents.fineTuneRequested(b.key("base-model-digest-not-hex")),
-        n -> obj(n, "base_model").put("sha256", "not-a-digest"),
-        "invalid_reference",
-        true);
-    b.json(
+        n -> obj(n, "base_model").put("uri", "../../" + bait.outsideModelDir()));
+    b.outside("base-model-relative-path", n -> obj(n, "base_model").put("uri", "models/cura-tiny"));
+    b.outside("base-model-digest-not-hex", n -> obj(n, "base_model").put("sha256", "not-a-digest"));
+    b.outside(
         "dataset-absolute-path",
-        SampleEvents.fineTuneRequested(b.key("dataset-absolute-path")),
-        n -> dataset(n).put("uri", bait.outsideDataset()).put("sha256", bait.outsideDatasetSha()),
-        "invalid_reference",
-        true);
-    b.json(
+        n -> dataset(n).put("uri", bait.outsideDataset()).put("sha256", bait.outsideDatasetSha()));
+    b.outside(
         "dataset-file-uri",
-        SampleEvents.fineTuneRequested(b.key("dataset-file-uri")),
         n ->
             dataset(n)
                 .put("uri", "file://" + bait.outsideDataset())
-                .put("sha256", bait.outsideDatasetSha()),
-        "invalid_reference",
-        true);
-    b.json(
+                .put("sha256", bait.outsideDatasetSha()));
+    b.outside(
         "dataset-cas-dotdot",
-        SampleEvents.fineTuneRequested(b.key("dataset-cas-dotdot")),
-        n -> dataset(n).put("uri", "cas:sha256/../../" + bait.outsideDatasetSha()),
-        "invalid_reference",
-        true);
-    b.json(
+        n -> dataset(n).put("uri", "cas:sha256/../../" + bait.outsideDatasetSha()));
+    b.outside(
         "dataset-cas-other-digest",
-        SampleEvents.fineTuneRequested(b.key("dataset-cas-other-digest")),
-        n -> dataset(n).put("uri", "cas:sha256/" + bait.outsideDatasetSha()),
-        "invalid_reference",
-        true);
+        n -> dataset(n).put("uri", "cas:sha256/" + bait.outsideDatasetSha()));
     b.event(
         "job-id-traversal",
         SampleEvents.fineTuneRequested("../../" + b.key("job-id-traversal")),
         "invalid_field",
         false);
-    b.json(
-        "tenant-traversal",
-        SampleEvents.fineTuneRequested(b.key("tenant-traversal")),
-        n -> n.put("tenant", "../other"),
-        "invalid_field",
-        false);
-    b.event(
-        "foreign-job-id",
-        SampleEvents.fineTuneRequested(bait.foreignJobId()),
-        "foreign_job",
-        false);
-    return cases;
+    b.json("tenant-traversal", n -> n.put("tenant", "../other"), "invalid_field", false);
+    b.foreignJob(bait.foreignJobId());
+    return b.cases();
   }
 
   /** Records for {@code cura.checkpoint.quantized} (the trainer). */
   public static List<Case> checkpointQuantized(String run, Bait bait) {
-    var cases = new ArrayList<Case>();
-    var b = new Builder(run, cases);
-    envelopeCases(b, "quantized", SampleEvents.checkpointQuantized(b.key("quantized")));
-    b.json(
-        "artifact-file-uri",
-        SampleEvents.checkpointQuantized(b.key("artifact-file-uri")),
-        n -> n.put("artifact_uri", "file:" + bait.outsideModelDir()),
-        "invalid_reference",
-        true);
-    b.json(
-        "artifact-absolute-path",
-        SampleEvents.checkpointQuantized(b.key("artifact-absolute-path")),
-        n -> n.put("artifact_uri", bait.outsideModelDir()),
-        "invalid_reference",
-        true);
-    b.json(
+    var b = Builder.topic(run, "quantized", SampleEvents::checkpointQuantized);
+    b.outside("artifact-file-uri", n -> n.put("artifact_uri", "file:" + bait.outsideModelDir()));
+    b.outside("artifact-absolute-path", n -> n.put("artifact_uri", bait.outsideModelDir()));
+    b.outside(
         "artifact-cas-other-digest",
-        SampleEvents.checkpointQuantized(b.key("artifact-cas-other-digest")),
-        n -> n.put("artifact_uri", "cas:sha256/" + SampleEvents.SHA_A),
-        "invalid_reference",
-        true);
-    b.json(
+        n -> n.put("artifact_uri", "cas:sha256/" + SampleEvents.SHA_A));
+    b.outside(
         "dataset-outside-store",
-        SampleEvents.checkpointQuantized(b.key("dataset-outside-store")),
         n ->
             dataset(obj(n, "request"))
                 .put("uri", bait.outsideDataset())
-                .put("sha256", bait.outsideDatasetSha()),
-        "invalid_reference",
-        true);
+                .put("sha256", bait.outsideDatasetSha()));
     b.json(
         "request-of-another-job",
-        SampleEvents.checkpointQuantized(b.key("request-of-another-job")),
         n -> obj(n, "request").put("job_id", bait.foreignJobId()),
         "invalid_field",
         false);
-    b.event(
-        "foreign-job-id",
-        SampleEvents.checkpointQuantized(bait.foreignJobId()),
-        "foreign_job",
-        false);
-    return cases;
+    b.foreignJob(bait.foreignJobId());
+    return b.cases();
   }
 
   /** Records for {@code cura.adapter.trained} (the registry; the gateway projects it too). */
   public static List<Case> adapterTrained(String run, Bait bait) {
-    var cases = new ArrayList<Case>();
-    var b = new Builder(run, cases);
-    envelopeCases(b, "trained", SampleEvents.adapterTrained(b.key("trained")));
-    b.json(
-        "adapter-file-uri",
-        SampleEvents.adapterTrained(b.key("adapter-file-uri")),
-        n -> n.put("adapter_uri", "file:" + bait.outsideModelDir()),
-        "invalid_reference",
-        true);
-    b.json(
-        "adapter-cas-other-digest",
-        SampleEvents.adapterTrained(b.key("adapter-cas-other-digest")),
-        n -> n.put("adapter_uri", "cas:sha256/" + SampleEvents.SHA_B),
-        "invalid_reference",
-        true);
-    b.json(
+    var b = Builder.topic(run, "trained", SampleEvents::adapterTrained);
+    b.outside("adapter-file-uri", n -> n.put("adapter_uri", "file:" + bait.outsideModelDir()));
+    b.outside(
+        "adapter-cas-other-digest", n -> n.put("adapter_uri", "cas:sha256/" + SampleEvents.SHA_B));
+    b.outside(
         "lineage-base-model-path",
-        SampleEvents.adapterTrained(b.key("lineage-base-model-path")),
-        n -> obj(obj(n, "lineage"), "base_model").put("uri", bait.outsideModelDir()),
-        "invalid_reference",
-        true);
-    b.event(
-        "foreign-job-id", SampleEvents.adapterTrained(bait.foreignJobId()), "foreign_job", false);
-    return cases;
+        n -> obj(obj(n, "lineage"), "base_model").put("uri", bait.outsideModelDir()));
+    b.foreignJob(bait.foreignJobId());
+    return b.cases();
   }
 
   /** Records for {@code cura.job.cancel} (quantizer, trainer, registry). */
   public static List<Case> jobCancel(String run, Bait bait) {
-    var cases = new ArrayList<Case>();
-    var b = new Builder(run, cases);
-    b.json(
-        "cancel-without-job-id",
-        new CancelRequested(b.key("cancel-without-job-id"), "x", null),
-        n -> n.remove("job_id"),
-        "missing_field",
-        false);
+    var b = new Builder(run, new ArrayList<>(), job -> new CancelRequested(job, "x", null));
+    b.json("cancel-without-job-id", n -> n.remove("job_id"), "missing_field", false);
     b.raw(
         "cancel-not-json",
         Topics.JOB_CANCEL,
         CODEC
-            .encode(
-                EventEnvelope.create(
-                    "/hostile", new CancelRequested(b.key("cancel-not-json"), null, null)))
+            .encode(EventEnvelope.create("/hostile", b.sample().apply(b.key("cancel-not-json"))))
             .headers(),
         bytes("cancel!"),
         "malformed_json");
@@ -250,7 +162,7 @@ public final class HostileRecords {
         new CancelRequested(bait.foreignJobId(), "not yours", "intruder"),
         "foreign_job",
         false);
-    return cases;
+    return b.cases();
   }
 
   /**
@@ -317,14 +229,17 @@ public final class HostileRecords {
    * {@code valid}'s record broken in the seven ways every consumer must dead-letter.
    */
   public static List<Case> envelope(String run, String what, CuraEvent valid) {
-    var cases = new ArrayList<Case>();
-    envelopeCases(new Builder(run, cases), what, valid);
+    var cases = Builder.topic(run, what, job -> valid).cases();
     cases.removeIf(c -> c.expectedCode().equals("unexpected_type"));
     return cases;
   }
 
-  /** Envelope-level poison every consumer must dead-letter (headers, JSON, types). */
-  private static void envelopeCases(Builder b, String what, CuraEvent valid) {
+  /**
+   * Envelope-level poison every consumer must dead-letter (headers, JSON, types), made from the
+   * builder's valid event of job {@code key(what)}.
+   */
+  private static void envelopeCases(Builder b, String what) {
+    CuraEvent valid = b.sample().apply(b.key(what));
     EncodedEvent enc = CODEC.encode(EventEnvelope.create("/hostile", valid));
     b.raw(what + "-not-json", enc.topic(), enc.headers(), bytes("{\"job_id\":"), "malformed_json");
     b.raw(what + "-json-array", enc.topic(), enc.headers(), bytes("[1,2,3]"), "malformed_json");
@@ -362,10 +277,45 @@ public final class HostileRecords {
         false);
   }
 
-  /** Builds cases with keys unique to one test run. */
-  private record Builder(String run, List<Case> cases) {
+  /**
+   * Builds cases with keys unique to one test run.
+   *
+   * @param sample a valid event of the topic, for a job id, that a case then breaks
+   */
+  private record Builder(String run, List<Case> cases, Function<String, CuraEvent> sample) {
+    /**
+     * The builder of a consumed topic's corpus, which starts with the {@link #envelopeCases} of
+     * {@code sample}'s event for {@code what}.
+     */
+    static Builder topic(String run, String what, Function<String, CuraEvent> sample) {
+      var b = new Builder(run, new ArrayList<>(), sample);
+      envelopeCases(b, what);
+      return b;
+    }
+
     String key(String name) {
       return "fuzz-" + run + "-" + name;
+    }
+
+    /**
+     * A reference (model, dataset, artifact, adapter) that points outside the artifact store or the
+     * model roots: dead-lettered as {@code invalid_reference}, and the job fails, its sender owning
+     * it.
+     */
+    void outside(String name, Consumer<ObjectNode> mutate) {
+      json(name, mutate, "invalid_reference", true);
+    }
+
+    /**
+     * The sample event of a job another tenant owns: {@code foreign_job}, no job of theirs fails.
+     */
+    void foreignJob(String foreignJobId) {
+      event("foreign-job-id", sample.apply(foreignJobId), "foreign_job", false);
+    }
+
+    /** The sample event of job {@code key(name)} with its JSON changed by {@code mutate}. */
+    void json(String name, Consumer<ObjectNode> mutate, String code, boolean failsJob) {
+      json(name, sample.apply(key(name)), mutate, code, failsJob);
     }
 
     void raw(String name, String topic, Map<String, String> headers, byte[] value, String code) {

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
  *       unknown event type) on a topic it consumes go to {@code cura.dlq.<service>} with their
  *       error code, reason and original headers, and the good record behind them is handled: the
  *       group {@code cura-<service>} commits past it, {@code cura_events_consumed_total} counts it
- *       and the bad ones, and {@link #assertGoodRecordHandled} holds.
+ *       and the bad ones, {@code cura_events_dlq_total{service}} counts the bad ones, and {@link
+ *       #assertGoodRecordHandled} holds.
  *   <li>Health, OpenAPI and metrics (JVM and Kafka consumer) are served.
  * </ul>
  */
@@ -156,13 +157,22 @@ public abstract class MessagingContract {
     // the consumer went on: it committed past the good record and counted it as handled
     TestKafka.awaitCommittedPast("cura-" + service, last, WAIT);
     String type = consumed(id).getClass().getSimpleName();
-    given()
-        .get("/q/metrics")
-        .then()
-        .statusCode(200)
-        .body(containsString("cura_events_consumed_total{outcome=\"ok\",type=\"" + type + "\"}"))
-        .body(
-            containsString("cura_events_consumed_total{outcome=\"dead_letter\",type=\"invalid\"}"));
+    String metrics =
+        given()
+            .get("/q/metrics")
+            .then()
+            .statusCode(200)
+            .body(
+                containsString("cura_events_consumed_total{outcome=\"ok\",type=\"" + type + "\"}"))
+            .body(
+                containsString(
+                    "cura_events_consumed_total{outcome=\"dead_letter\",type=\"invalid\"}"))
+            .extract()
+            .asString();
+    // both bad records are on the service's DLQ counter (the dashboards' and alerts' series)
+    double dlq =
+        MetricsCatalog.sample(metrics, "cura_events_dlq_total{service=\"" + service + "\"}");
+    assertTrue(dlq >= 2, "cura_events_dlq_total " + dlq);
     assertGoodRecordHandled(good.key());
   }
 

@@ -469,24 +469,6 @@ class GatewayApiTest {
   }
 
   @Test
-  void malformedEventGoesToTheGatewayDlqAndIsCounted() {
-    String key = "ftjob-broken-" + UUID.randomUUID();
-    var good = CODEC.encode(EventEnvelope.create("/test", SampleEvents.fineTuneRequested(key)));
-    TestKafka.send(
-        Topics.JOB_REQUESTED, key, good.headers(), "{\"job_id\":".getBytes(StandardCharsets.UTF_8));
-    var dead = TestKafka.await(Topics.dlq("gateway"), r -> key.equals(r.key()), 1, WAIT);
-    assertEquals("malformed_json", TestKafka.headers(dead.get(0)).get("cura-error-code"));
-    String metrics = given().get("/q/metrics").asString();
-    var dlq =
-        java.util.regex.Pattern.compile("cura_events_dlq_total\\{service=\"gateway\"\\} ([0-9.E]+)")
-            .matcher(metrics);
-    org.junit.jupiter.api.Assertions.assertTrue(dlq.find(), "no DLQ counter for gateway");
-    org.junit.jupiter.api.Assertions.assertTrue(
-        Double.parseDouble(dlq.group(1)) >= 1, "DLQ count " + dlq.group(1));
-    as(ADMIN).get("/v1/fine_tuning/jobs/" + key).then().statusCode(404);
-  }
-
-  @Test
   void metricsAreExported() {
     given()
         .get("/q/metrics")

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.AutoPager;
 import com.openai.core.JsonValue;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
@@ -52,6 +53,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -110,16 +112,13 @@ class OpenAiSdkTest {
     assertEquals(CHAT.repeat(2).getBytes(StandardCharsets.UTF_8).length, got.bytes());
 
     // limit 1: the auto-pager follows has_more/after through every page, newest first
-    var listed = new ArrayList<String>();
-    client
-        .files()
-        .list(FileListParams.builder().limit(1).build())
-        .autoPager()
-        .forEach(
-            f -> {
-              f.validate();
-              listed.add(f.id());
-            });
+    List<String> listed =
+        everyItem(
+                client.files().list(FileListParams.builder().limit(1).build()).autoPager(),
+                FileObject::validate)
+            .stream()
+            .map(FileObject::id)
+            .toList();
     assertEquals(
         List.of(ids.get(2), ids.get(1), ids.get(0)),
         listed.stream().filter(ids::contains).toList());
@@ -158,17 +157,17 @@ class OpenAiSdkTest {
     assertEquals(job.id(), again.id());
 
     // auto-pagination over jobs, newest first
-    var listed = new ArrayList<String>();
-    client
-        .fineTuning()
-        .jobs()
-        .list(JobListParams.builder().limit(1).build())
-        .autoPager()
-        .forEach(
-            j -> {
-              j.validate();
-              listed.add(j.id());
-            });
+    List<String> listed =
+        everyItem(
+                client
+                    .fineTuning()
+                    .jobs()
+                    .list(JobListParams.builder().limit(1).build())
+                    .autoPager(),
+                FineTuningJob::validate)
+            .stream()
+            .map(FineTuningJob::id)
+            .toList();
     assertEquals(
         List.of(created.get(2).id(), created.get(1).id(), created.get(0).id()),
         listed.stream().filter(id -> created.stream().anyMatch(c -> c.id().equals(id))).toList());
@@ -200,13 +199,15 @@ class OpenAiSdkTest {
     assertEquals("tiny-sdk:1", done.fineTunedModel().orElseThrow());
 
     // events, two a page, through every page; types only message|metrics, CURA's kind in data
-    var events = new ArrayList<FineTuningJobEvent>();
-    client
-        .fineTuning()
-        .jobs()
-        .listEvents(JobListEventsParams.builder().fineTuningJobId(job.id()).limit(2).build())
-        .autoPager()
-        .forEach(e -> events.add(e.validate()));
+    List<FineTuningJobEvent> events =
+        everyItem(
+            client
+                .fineTuning()
+                .jobs()
+                .listEvents(
+                    JobListEventsParams.builder().fineTuningJobId(job.id()).limit(2).build())
+                .autoPager(),
+            FineTuningJobEvent::validate);
     assertTrue(events.size() >= 5, "events: " + events);
     assertTrue(
         events.stream()
@@ -288,14 +289,23 @@ class OpenAiSdkTest {
   }
 
   private static List<FineTuningJobCheckpoint> checkpoints(OpenAIClient client, String job) {
-    var out = new ArrayList<FineTuningJobCheckpoint>();
-    client
-        .fineTuning()
-        .jobs()
-        .checkpoints()
-        .list(CheckpointListParams.builder().fineTuningJobId(job).limit(1).build())
-        .autoPager()
-        .forEach(c -> out.add(c.validate()));
+    return everyItem(
+        client
+            .fineTuning()
+            .jobs()
+            .checkpoints()
+            .list(CheckpointListParams.builder().fineTuningJobId(job).limit(1).build())
+            .autoPager(),
+        FineTuningJobCheckpoint::validate);
+  }
+
+  /**
+   * Every item of a list, in order, as the SDK's auto-pager fetches them (following {@code
+   * has_more} and {@code after} from page to page), each validated against the SDK's model.
+   */
+  private static <T> List<T> everyItem(AutoPager<T> pages, UnaryOperator<T> validate) {
+    var out = new ArrayList<T>();
+    pages.forEach(item -> out.add(validate.apply(item)));
     return out;
   }
 

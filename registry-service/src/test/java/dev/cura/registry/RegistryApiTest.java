@@ -24,7 +24,6 @@ import dev.cura.testinfra.TestKafka;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -252,24 +251,5 @@ class RegistryApiTest {
     var failed = (JobFailed) CODEC.decode(TestKafka.headers(r), r.value()).data();
     assertEquals(JobFailed.Stage.REGISTERING, failed.stage());
     assertEquals(true, failed.message().contains("not in the artifact store"), failed.message());
-  }
-
-  @Test
-  void malformedEventIsDeadLetteredAndCounted() {
-    String key = "ftjob-mal-" + UUID.randomUUID();
-    var good = CODEC.encode(EventEnvelope.create("/test", SampleEvents.adapterTrained(key)));
-    TestKafka.send(
-        Topics.ADAPTER_TRAINED, key, good.headers(), "[1,2".getBytes(StandardCharsets.UTF_8));
-    var dead = TestKafka.await(Topics.dlq("registry"), x -> key.equals(x.key()), 1, WAIT);
-    assertEquals("malformed_json", TestKafka.headers(dead.get(0)).get("cura-error-code"));
-    String metrics = given().get("/q/metrics").asString();
-    var dlq =
-        java.util.regex.Pattern.compile(
-                "cura_events_dlq_total\\{service=\"registry\"\\} ([0-9.E]+)")
-            .matcher(metrics);
-    org.junit.jupiter.api.Assertions.assertTrue(dlq.find(), "no DLQ counter for registry");
-    org.junit.jupiter.api.Assertions.assertTrue(
-        Double.parseDouble(dlq.group(1)) >= 1, "DLQ count " + dlq.group(1));
-    given().get("/q/metrics").then().body(containsString("cura_registry_versions_total"));
   }
 }
