@@ -37,6 +37,28 @@ import picocli.CommandLine.ScopeType;
     })
 public final class CuraMain extends CommandGroup {
   public static void main(String[] args) {
-    System.exit(new CommandLine(new CuraMain()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with its exception handler ({@link #failed}); tests run this one too. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new CuraMain()).setExecutionExceptionHandler(CuraMain::failed);
+  }
+
+  /**
+   * An exception out of a command becomes one line naming the command, not a stack trace: an {@link
+   * IllegalArgumentException} is bad input (exit 2, like picocli's usage errors, e.g. {@code cura
+   * dlq list: service must be one of [gateway, ...], got 'nosuch'}); anything else exits 1. {@code
+   * CURA_DEBUG=1} adds the stack trace for a bug report.
+   */
+  static int failed(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + message);
+    if (System.getenv("CURA_DEBUG") != null) {
+      e.printStackTrace(cmd.getErr());
+    } else if (!(e instanceof IllegalArgumentException)) {
+      cmd.getErr().println("(CURA_DEBUG=1 shows the stack trace)");
+    }
+    return e instanceof IllegalArgumentException ? 2 : 1;
   }
 }

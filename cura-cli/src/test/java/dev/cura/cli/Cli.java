@@ -3,7 +3,6 @@ package dev.cura.cli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.Arrays;
-import picocli.CommandLine;
 
 /** The command line as the tests run it: in this JVM, as {@code ./cura ARGS} would. */
 public final class Cli {
@@ -12,7 +11,7 @@ public final class Cli {
   /** {@code ./cura ARGS}'s exit code; each argument as {@link String#valueOf} writes it. */
   public static int run(Object... args) {
     String[] words = Arrays.stream(args).map(String::valueOf).toArray(String[]::new);
-    return new CommandLine(new CuraMain()).execute(words);
+    return CuraMain.commandLine().execute(words);
   }
 
   /** What {@code r} wrote to stderr. */

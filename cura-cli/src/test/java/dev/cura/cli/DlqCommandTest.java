@@ -25,4 +25,17 @@ class DlqCommandTest {
             CommandLine.ParameterException.class, () -> DlqCommand.parseSince("yesterday", NOW));
     assertEquals(true, e.getMessage().contains("yesterday"));
   }
+
+  @Test
+  void anUnknownServiceIsOneLineAndExitTwoNotAStackTrace() {
+    int[] rc = new int[1];
+    // the service is checked before any broker is contacted: nothing listens on port 9
+    String err =
+        Cli.stderrOf(() -> rc[0] = Cli.run("dlq", "list", "nosuch", "--bootstrap", "127.0.0.1:9"));
+    assertEquals(2, rc[0], err);
+    assertEquals(
+        "cura dlq list: service must be one of [gateway, quantizer, trainer, registry], got"
+            + " 'nosuch'",
+        err.strip());
+  }
 }
