@@ -7,6 +7,7 @@ import dev.cura.events.EventCodec;
 import dev.cura.events.EventDecodingException;
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.EventHeaders;
+import dev.cura.events.EventType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
@@ -280,6 +281,25 @@ public class KafkaEvents {
       Class<E> type,
       Function<List<EventEnvelope<E>>, Uni<Void>> batchHandler,
       Function<EventEnvelope<E>, Uni<Void>> handler) {
+    return handleBatch(batch, type, null, batchHandler, handler);
+  }
+
+  /**
+   * {@link #handleBatch(Message, Class, Function, Function)} that first asks {@code settled} which
+   * records need no handling at all, judged without decoding them (from their key and headers, e.g.
+   * with one database query for the lot: events whose effect is already there, so that handling
+   * them would change nothing). Those are neither decoded nor handled, only counted ({@code
+   * cura.events.consumed}, outcome {@code settled}, the type their {@code ce_type} header names);
+   * the others go on as usual. When {@code settled} fails, the batch fails (and is redelivered).
+   *
+   * @param settled per record of the batch, in order, true when it needs nothing; null: none does
+   */
+  public <E extends CuraEvent> Uni<Void> handleBatch(
+      Message<?> batch,
+      Class<E> type,
+      Function<List<Message<?>>, Uni<boolean[]>> settled,
+      Function<List<EventEnvelope<E>>, Uni<Void>> batchHandler,
+      Function<EventEnvelope<E>, Uni<Void>> handler) {
     IncomingKafkaRecordBatchMetadata<?, ?> metadata =
         batch.getMetadata(IncomingKafkaRecordBatchMetadata.class).orElse(null);
     if (metadata == null) {
@@ -290,9 +310,37 @@ public class KafkaEvents {
                       + batch.getClass().getSimpleName()));
     }
     Context context = Vertx.currentContext();
+    List<Message<?>> records = new ArrayList<>(metadata.getBatchedMessages());
+    if (settled == null) {
+      return handleRecords(batch, records, null, type, batchHandler, handler, context);
+    }
+    return settled
+        .apply(records)
+        .flatMap(
+            skip ->
+                on(
+                    context,
+                    () ->
+                        handleRecords(batch, records, skip, type, batchHandler, handler, context)));
+  }
+
+  /** The records of a batch but the {@code skip}ped ones (none when null), as by handleBatch. */
+  private <E extends CuraEvent> Uni<Void> handleRecords(
+      Message<?> batch,
+      List<Message<?>> records,
+      boolean[] skip,
+      Class<E> type,
+      Function<List<EventEnvelope<E>>, Uni<Void>> batchHandler,
+      Function<EventEnvelope<E>, Uni<Void>> handler,
+      Context context) {
     var valid = new ArrayList<Decoded<E>>();
     var rejected = new ArrayList<Uni<Void>>();
-    for (Message<?> record : metadata.getBatchedMessages()) {
+    for (int i = 0; i < records.size(); i++) {
+      Message<?> record = records.get(i);
+      if (skip != null && skip[i]) {
+        count("cura.events.consumed", eventName(record), "settled");
+        continue;
+      }
       Decoded<E> d = decodeOrReject(record, type);
       if (d.event() == null) {
         rejected.add(d.rejected());
@@ -325,6 +373,17 @@ public class KafkaEvents {
                     ? Uni.createFrom().voidItem()
                     : Uni.join().all(rejected).andFailFast().replaceWithVoid())
         .flatMap(x -> Uni.createFrom().completionStage(batch.ack()));
+  }
+
+  /** The event name a record's {@code ce_type} header names, or {@code invalid}. */
+  private static String eventName(Message<?> record) {
+    return record
+        .getMetadata(IncomingKafkaRecordMetadata.class)
+        .map(m -> m.getHeaders().lastHeader(EventHeaders.TYPE))
+        .filter(h -> h.value() != null)
+        .flatMap(h -> EventType.fromCeType(new String(h.value(), StandardCharsets.UTF_8)))
+        .map(EventType::eventName)
+        .orElse("invalid");
   }
 
   /** The events of a failed batch, each on its own as by {@link #handle}, in order. */

@@ -13,9 +13,11 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 /**
  * Consumes every job event (including {@code FineTuneRequested} from upstream systems and the
  * gateway's own) into the job projection, a batch at a time (each poll of the consumer, {@code
- * batch=true}): the batch in a few transactions ({@link JobProjection#projectAll}), and when that
- * fails each event on its own ({@link JobProjection#project}) with retries and the dead-letter
- * topic, as {@link KafkaEvents#handleBatch} describes.
+ * batch=true}): the gateway's own requests of jobs that have moved on are passed over undecoded
+ * ({@link JobProjection#settled}), the rest in a few transactions ({@link
+ * JobProjection#projectAll}), and when that fails each event on its own ({@link
+ * JobProjection#project}) with retries and the dead-letter topic, as {@link
+ * KafkaEvents#handleBatch} describes.
  */
 @ApplicationScoped
 public class JobEventsConsumer {
@@ -29,6 +31,7 @@ public class JobEventsConsumer {
 
   @Incoming(Channels.JOB_EVENTS)
   public Uni<Void> onBatch(Message<List<byte[]>> batch) {
-    return events.handleBatch(batch, CuraEvent.class, projection::projectAll, projection::project);
+    return events.handleBatch(
+        batch, CuraEvent.class, projection::settled, projection::projectAll, projection::project);
   }
 }

@@ -80,13 +80,7 @@ class ProjectionBatchTest {
     batch.add(upstream(progress(job, 1, null)));
     batch.add(upstream(progress(doomed, 1, Long.MAX_VALUE)));
     batch.add(upstream(new CheckpointSaved(job, 1, SampleEvents.SHA_A, null)));
-    EncodedEvent garbage = upstream(progress(job, 2, null));
-    batch.add(
-        new EncodedEvent(
-            garbage.topic(),
-            garbage.key(),
-            garbage.headers(),
-            "{oops".getBytes(StandardCharsets.UTF_8)));
+    batch.add(unreadable(upstream(progress(job, 2, null))));
     batch.add(upstream(progress(job, 2, null)));
     batch.add(upstream(SampleEvents.fineTuneRequested(job)));
 
@@ -162,6 +156,44 @@ class ProjectionBatchTest {
         single(
             "SELECT count(*)::text FROM gw_processed_event WHERE event_id = $1",
             events.get(0).id()));
+  }
+
+  /**
+   * The gateway's own requests of jobs that have moved on are passed over without being decoded:
+   * one whose value is not even JSON is neither projected nor dead-lettered. The same unreadable
+   * request of a job still queued is decoded, so dead-lettered, and a valid one moves its job.
+   */
+  @Test
+  void ownRequestsOfJobsThatMovedOnAreNotDecoded() throws Throwable {
+    String moved = "ftjob-batch-moved-" + UUID.randomUUID();
+    String queued = "ftjob-batch-queued-" + UUID.randomUUID();
+    String doomed = "ftjob-batch-queued-poison-" + UUID.randomUUID();
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    JobRows.insert(pool, moved, "quantizing", now);
+    JobRows.insert(pool, queued, "queued", now);
+    JobRows.insert(pool, doomed, "queued", now);
+    var batch = new FakeBatch();
+    batch.add(unreadable(own(moved)));
+    batch.add(own(queued));
+    batch.add(unreadable(own(doomed)));
+
+    VertxContextSupport.subscribeAndAwait(() -> consumer.onBatch(batch.message()));
+
+    assertEquals(1, batch.acks.get(), "the batch is acked once");
+    assertEquals(Map.of(2, "malformed_json"), batch.deadLettered);
+    assertEquals("quantizing", single("SELECT status FROM gw_job WHERE id = $1", queued));
+    assertEquals("queued", single("SELECT status FROM gw_job WHERE id = $1", doomed));
+    assertEquals("0", single("SELECT count(*)::text FROM gw_job_event WHERE job_id = $1", moved));
+  }
+
+  private static EncodedEvent own(String job) {
+    return CODEC.encode(EventEnvelope.create("/cura/gateway", SampleEvents.fineTuneRequested(job)));
+  }
+
+  /** The record with a value that is not JSON, its headers unchanged. */
+  private static EncodedEvent unreadable(EncodedEvent e) {
+    return new EncodedEvent(
+        e.topic(), e.key(), e.headers(), "{oops".getBytes(StandardCharsets.UTF_8));
   }
 
   private String single(String sql, String param) {

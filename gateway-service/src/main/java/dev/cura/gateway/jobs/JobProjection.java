@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -109,6 +110,14 @@ public class JobProjection {
       runs.add(events.subList(start, end));
     }
     return inOrder(runs, run -> isOwnRequest(run.get(0)) ? ownRequests(run) : inTransaction(run));
+  }
+
+  /**
+   * Which records of a consumer batch need no projecting at all, found without decoding them: the
+   * gateway's own requests of jobs that have moved on ({@link OwnRequests#movedOn}).
+   */
+  public Uni<boolean[]> settled(List<Message<?>> records) {
+    return ownRequests.movedOn(records);
   }
 
   /** A run of the gateway's own requests: one statement, then the general path for the rest. */

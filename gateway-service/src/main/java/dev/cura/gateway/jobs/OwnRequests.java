@@ -2,21 +2,30 @@ package dev.cura.gateway.jobs;
 
 import dev.cura.events.CuraEvent;
 import dev.cura.events.EventEnvelope;
+import dev.cura.events.EventHeaders;
+import dev.cura.events.EventType;
 import dev.cura.events.FineTuneRequested;
 import dev.cura.events.Topics;
 import dev.cura.gateway.outbox.OnSent;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
  * The gateway's own {@code FineTuneRequested}: a job the API wrote moves from {@code queued} to
@@ -96,6 +105,74 @@ class OwnRequests implements OnSent {
   @Override
   public String sql() {
     return ON_THE_BUS;
+  }
+
+  /** Of the given job ids, those of claimed jobs whose status no request can move any more. */
+  static final String MOVED_ON =
+      "SELECT id FROM gw_job WHERE id = ANY($1::text[]) AND tenant <> '"
+          + JobProjection.UNCLAIMED
+          + "' AND status NOT IN ("
+          + MOVABLE
+          + ")";
+
+  /**
+   * Which records of a consumer batch are the gateway's own requests (by their headers: binary
+   * mode, {@code ce_source} the gateway, {@code ce_type} FineTuneRequested; the key is the job id)
+   * of jobs that have moved on — usually all of them, the relay's commit came first. Projecting
+   * them would change nothing, so they need not even be decoded: one query for the batch instead
+   * (none when the batch has no such record). A record whose job is still queued, unknown or
+   * unclaimed is decoded and projected as before; so is a malformed record, unless its headers
+   * claim it is the gateway's request of a job that has moved on (then it could change nothing
+   * either, and is passed over instead of dead-lettered).
+   *
+   * @return per record, true when it needs nothing
+   */
+  Uni<boolean[]> movedOn(List<Message<?>> records) {
+    var keys = new String[records.size()];
+    var candidates = new ArrayList<String>();
+    for (int i = 0; i < records.size(); i++) {
+      keys[i] = ownRequestKey(records.get(i));
+      if (keys[i] != null) {
+        candidates.add(keys[i]);
+      }
+    }
+    if (candidates.isEmpty()) {
+      return Uni.createFrom().item(new boolean[records.size()]);
+    }
+    return pool.preparedQuery(MOVED_ON)
+        .execute(Tuple.of(candidates.toArray(String[]::new)))
+        .map(
+            rows -> {
+              var moved = new HashSet<String>();
+              for (Row row : rows) {
+                moved.add(row.getString("id"));
+              }
+              var settled = new boolean[records.size()];
+              for (int i = 0; i < keys.length; i++) {
+                settled[i] = keys[i] != null && moved.contains(keys[i]);
+              }
+              return settled;
+            });
+  }
+
+  /** The key (job id) of a binary-mode record whose headers say it is the gateway's request. */
+  private static String ownRequestKey(Message<?> record) {
+    var meta = record.getMetadata(IncomingKafkaRecordMetadata.class).orElse(null);
+    if (meta == null
+        || !Topics.JOB_REQUESTED.equals(meta.getTopic())
+        || !(meta.getKey() instanceof String key)
+        || !JobService.SOURCE.equals(header(meta.getHeaders(), EventHeaders.SOURCE))
+        || !EventType.FINE_TUNE_REQUESTED
+            .ceType()
+            .equals(header(meta.getHeaders(), EventHeaders.TYPE))) {
+      return null;
+    }
+    return key;
+  }
+
+  private static String header(Headers headers, String name) {
+    Header h = headers.lastHeader(name);
+    return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 
   private final Pool pool;
