@@ -17,6 +17,8 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.util.TypeLiteral;
 import java.io.IOException;
@@ -287,6 +289,7 @@ public class KafkaEvents {
                   "expected a Kafka batch (mp.messaging.incoming.<channel>.batch=true), got a "
                       + batch.getClass().getSimpleName()));
     }
+    Context context = Vertx.currentContext();
     var valid = new ArrayList<Decoded<E>>();
     var rejected = new ArrayList<Uni<Void>>();
     for (Message<?> record : metadata.getBatchedMessages()) {
@@ -313,7 +316,7 @@ public class KafkaEvents {
                       LOG.warnf(
                           "a batch of %d events failed (%s); handling them one by one",
                           events.size(), rootMessage(t));
-                      return oneByOne(valid, handler);
+                      return oneByOne(valid, handler, context);
                     });
     return handled
         .flatMap(
@@ -326,20 +329,35 @@ public class KafkaEvents {
 
   /** The events of a failed batch, each on its own as by {@link #handle}, in order. */
   private <E extends CuraEvent> Uni<Void> oneByOne(
-      List<Decoded<E>> records, Function<EventEnvelope<E>, Uni<Void>> handler) {
+      List<Decoded<E>> records, Function<EventEnvelope<E>, Uni<Void>> handler, Context context) {
     // one after the other, iteratively; not acked one by one: the batch's ack commits past them
     return Multi.createFrom()
         .iterable(records)
         .onItem()
         .transformToUniAndConcatenate(
             d ->
-                attempt(
-                    d.message(),
-                    d.event(),
-                    e -> handler.apply(e).replaceWith(Boolean.TRUE),
-                    () -> Uni.createFrom().voidItem()))
+                on(
+                    context,
+                    () ->
+                        attempt(
+                            d.message(),
+                            d.event(),
+                            e -> handler.apply(e).replaceWith(Boolean.TRUE),
+                            () -> Uni.createFrom().voidItem())))
         .onItem()
         .ignoreAsUni();
+  }
+
+  /**
+   * {@code work} started on the batch's Vert.x context (when it has one): the record before may
+   * have ended on another one (a dead letter's send completes on the producer's), which Hibernate
+   * Reactive refuses as not safe for a session.
+   */
+  private static <T> Uni<T> on(Context context, Supplier<Uni<T>> work) {
+    Uni<T> uni = Uni.createFrom().deferred(() -> work.get());
+    return context == null
+        ? uni
+        : uni.runSubscriptionOn(task -> context.runOnContext(x -> task.run()));
   }
 
   /** A record decoded: its event, or (event null) the Uni that dead-letters it. */

@@ -24,9 +24,13 @@ import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordBatchMetadata;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +70,7 @@ class ProjectionBatchTest {
 
   @Inject JobEventsConsumer consumer;
   @Inject JobProjection projection;
+  @Inject Pool pool;
 
   @Test
   void aBatchWithPoisonDeadLettersExactlyThePoisonAndProjectsTheRest() throws Throwable {
@@ -118,6 +123,55 @@ class ProjectionBatchTest {
     GatewayApiTest.awaitJob(own, r -> r.statusCode(200).body("stage", equalTo("quantizing")));
     // the request's "received" entry, two metrics entries and the checkpoint
     assertPage(job, "events?limit=100", "data.size()", 4);
+  }
+
+  /**
+   * The gateway's own request of a job the API wrote (here without an outbox row, so the relay does
+   * not move it first) moves it to quantizing with one log entry; the same request again, and the
+   * request of a job that has moved on, change nothing. No inbox row is written for them: the
+   * status rule alone makes them idempotent.
+   */
+  @Test
+  void ownRequestsOfJobsTheApiWroteMoveThemOnceWithoutInboxRows() throws Throwable {
+    String queued = "ftjob-batch-api-" + UUID.randomUUID();
+    String cancelled = "ftjob-batch-api-cancelled-" + UUID.randomUUID();
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    JobRows.insert(pool, queued, "queued", now);
+    JobRows.insert(pool, cancelled, "cancelled", now);
+    List<EventEnvelope<CuraEvent>> events =
+        List.of(
+            EventEnvelope.create("/cura/gateway", SampleEvents.fineTuneRequested(queued)),
+            EventEnvelope.create("/cura/gateway", SampleEvents.fineTuneRequested(cancelled)));
+
+    VertxContextSupport.subscribeAndAwait(() -> projection.projectAll(events));
+    VertxContextSupport.subscribeAndAwait(() -> projection.projectAll(events));
+    VertxContextSupport.subscribeAndAwait(() -> projection.project(events.get(0)));
+
+    assertEquals("quantizing", single("SELECT status FROM gw_job WHERE id = $1", queued));
+    assertEquals("cancelled", single("SELECT status FROM gw_job WHERE id = $1", cancelled));
+    assertEquals(
+        "1",
+        single(
+            "SELECT count(*)::text FROM gw_job_event WHERE job_id = $1"
+                + " AND message = 'Job is queued for the quantizer (base cura-tiny)'",
+            queued));
+    assertEquals(
+        "0", single("SELECT count(*)::text FROM gw_job_event WHERE job_id = $1", cancelled));
+    assertEquals(
+        "0",
+        single(
+            "SELECT count(*)::text FROM gw_processed_event WHERE event_id = $1",
+            events.get(0).id()));
+  }
+
+  private String single(String sql, String param) {
+    return pool.preparedQuery(sql)
+        .execute(Tuple.of(param))
+        .await()
+        .atMost(WAIT)
+        .iterator()
+        .next()
+        .getString(0);
   }
 
   /** The same through the broker, the records sent at once so that they share polls. */

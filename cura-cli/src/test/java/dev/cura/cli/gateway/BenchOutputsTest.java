@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
-/** The bench reads what wrk and pgbench print; the wrk script carries any body and key intact. */
+/**
+ * The bench reads what wrk, pgbench and the gateway's metrics print; the wrk script carries any
+ * body and key intact.
+ */
 class BenchOutputsTest {
   @Test
   void wrkSummaryLineIsReadAmongWrksOwnOutput() throws IOException {
@@ -72,5 +75,21 @@ class BenchOutputsTest {
     assertEquals(7, r.failed());
     assertEquals("pgbench", r.tool());
     assertThrows(IOException.class, () -> PgCommitRate.parse("connection refused"));
+  }
+
+  @Test
+  void consumedRequestsAreSummedOverOutcomesAndNothingElse() {
+    String scrape =
+        """
+        # HELP cura_events_consumed_total
+        # TYPE cura_events_consumed_total counter
+        cura_events_consumed_total{outcome="ok",type="FineTuneRequested"} 261897.0
+        cura_events_consumed_total{outcome="dead_letter",type="FineTuneRequested"} 3.0
+        cura_events_consumed_total{outcome="ok",type="TrainingProgress"} 500.0
+        cura_events_published_total{outcome="ok",type="FineTuneRequested"} 99.0
+        cura_jobs{status="queued"} 7.0
+        """;
+    assertEquals(261900, Delivery.consumedRequests(scrape));
+    assertEquals(0, Delivery.consumedRequests("# nothing consumed yet\n"));
   }
 }

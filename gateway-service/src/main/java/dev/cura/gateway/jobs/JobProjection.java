@@ -46,7 +46,8 @@ import org.jboss.logging.Logger;
  * JobService}, which writes the row and the outbox itself.
  *
  * <p>The gateway's own {@code FineTuneRequested} (the most frequent event: one per submission)
- * takes a shortcut with the same effect, one SQL statement ({@link OwnRequests}).
+ * takes a shortcut with the same effect, one SQL statement and no inbox row ({@link OwnRequests});
+ * usually the outbox relay has already applied it when it comes back.
  *
  * <p>The rules ({@link #apply}, pure, no IO): FineTuneRequested → quantizing (it is on the bus,
  * where the quantizer reads it); CheckpointQuantized, TrainingProgress, CheckpointSaved → running
@@ -480,9 +481,19 @@ public class JobProjection {
     return true;
   }
 
+  private static final String QUEUED = "Job is queued for the quantizer (base ";
+
   /** The log entry of a job whose request is on the bus. */
   static String queuedForQuantizer(FineTuneRequested r) {
-    return "Job is queued for the quantizer (base " + r.baseModel().uri() + ")";
+    return QUEUED + r.baseModel().uri() + ")";
+  }
+
+  /**
+   * {@link #queuedForQuantizer} as an SQL expression over the job row's {@code model} column (which
+   * {@link #newJob} fills with the request's base model URI).
+   */
+  static String queuedForQuantizerSql(String model) {
+    return "'" + QUEUED + "' || " + model + " || ')'";
   }
 
   private static Entry info(String message) {

@@ -3,6 +3,8 @@ package dev.cura.gateway.jobs;
 import dev.cura.events.CuraEvent;
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.FineTuneRequested;
+import dev.cura.events.Topics;
+import dev.cura.gateway.outbox.OnSent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -17,20 +19,28 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The projection of the gateway's own {@code FineTuneRequested} when it comes back from Kafka, in
- * one SQL statement instead of an entity session (one per submission, so the most frequent event by
- * far), for a whole run of them at once: for each it records the event in the inbox, moves the job
- * to {@code quantizing} when its status allows ({@link JobStatus#canMoveTo}) and adds the log entry
- * — exactly what {@link JobProjection#apply} does for it, atomically. It applies only to a job the
- * API wrote (a claimed row); for anything else it does nothing and says so, and the general path
- * runs.
+ * The gateway's own {@code FineTuneRequested}: a job the API wrote moves from {@code queued} to
+ * {@code quantizing} (with its log entry) once its request is on the bus, where the quantizer reads
+ * it — exactly what {@link JobProjection#apply} does for it, in SQL, for many jobs at once.
  *
- * <p>The requests of one statement must be of distinct jobs ({@link JobProjection#projectAll}
- * starts a new statement when a job comes again), so that the statement does for each what one
- * statement per request, in any order, would do.
+ * <p>Usually the outbox relay does it, in the transaction that deletes the rows the broker
+ * acknowledged ({@link #sql()}, {@link OnSent}): no write of its own, no commit of its own. When
+ * the request comes back from Kafka, {@link #projectAll} does the same in one statement for a whole
+ * run of them, which changes nothing when the relay came first (the usual case); it moves the job
+ * itself when the request came back before the relay's commit, or was sent by an older relay. Both
+ * move a job only from a status that may move on ({@link JobStatus#canMoveTo}) and add the log
+ * entry only then, so whichever comes second, and any redelivery, changes nothing: no inbox row is
+ * needed for these events (one row write fewer per job). {@link #projectAll} skips a job whose row
+ * is locked — by the relay, about to move it (or, if its transaction fails, to send the request
+ * again, so that it comes back once more) — instead of waiting for it: the two lock their batches'
+ * rows in no common order, and waiting on each other would deadlock.
+ *
+ * <p>The requests of one {@link #projectAll} statement must be of distinct jobs ({@link
+ * JobProjection#projectAll} starts a new statement when a job comes again), so that the statement
+ * does for each what one statement per request, in any order, would do.
  */
 @ApplicationScoped
-class OwnRequests {
+class OwnRequests implements OnSent {
   /** The statuses a request may move on from, from {@link JobStatus#canMoveTo}. */
   static final String MOVABLE =
       Arrays.stream(JobStatus.values())
@@ -39,31 +49,54 @@ class OwnRequests {
           .collect(Collectors.joining(", "));
 
   /**
-   * Parameters: arrays of event ids, event types, job ids, event times, tenants and log messages
-   * (one element per request), then the time it is processed; returns the 1-based positions of the
-   * requests whose job the API wrote.
+   * Parameters: arrays of job ids, event times, tenants and log messages (one element per request);
+   * returns the 1-based positions of the requests whose job the API wrote.
    */
   static final String PROJECT =
-      "WITH v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[],"
-          + " $5::text[], $6::text[]) WITH ORDINALITY AS v(event_id, event_type, job_id, at,"
-          + " tenant, message, n)),"
+      "WITH v AS (SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[])"
+          + " WITH ORDINALITY AS v(job_id, at, tenant, message, n)),"
           + " known AS (SELECT v.* FROM v WHERE EXISTS (SELECT 1 FROM gw_job g"
           + " WHERE g.id = v.job_id AND g.tenant <> '"
           + JobProjection.UNCLAIMED
           + "')),"
-          + " p AS (INSERT INTO gw_processed_event (event_id, event_type, job_id, processed_at)"
-          + " SELECT event_id, event_type, job_id, $7 FROM known ORDER BY n"
-          + " ON CONFLICT DO NOTHING RETURNING event_id),"
+          + " m AS (SELECT g.id, k.at, k.message, k.n FROM gw_job g JOIN known k ON g.id = k.job_id"
+          + " WHERE g.tenant = k.tenant AND g.status IN ("
+          + MOVABLE
+          + ") FOR UPDATE OF g SKIP LOCKED),"
           + " j AS (UPDATE gw_job SET status = '"
           + JobStatus.QUANTIZING.json()
-          + "', updated_at = k.at FROM known k WHERE gw_job.id = k.job_id"
-          + " AND k.event_id IN (SELECT event_id FROM p) AND gw_job.tenant = k.tenant"
-          + " AND gw_job.status IN ("
+          + "', updated_at = m.at FROM m WHERE gw_job.id = m.id AND gw_job.status IN ("
           + MOVABLE
-          + ") RETURNING gw_job.id, k.at, k.message, k.n),"
+          + ") RETURNING gw_job.id, m.at, m.message, m.n),"
           + " e AS (INSERT INTO gw_job_event (job_id, created_at, level, kind, message)"
           + " SELECT id, at, 'info', 'message', message FROM j ORDER BY n)"
           + " SELECT n FROM known";
+
+  /**
+   * The relay's part ({@link OnSent}): the jobs whose request the broker acknowledged move on, at
+   * the request's time (the outbox row's, the event's {@code time}), with the log entry {@link
+   * JobProjection#queuedForQuantizer} writes. The only requests in the gateway's outbox are the
+   * API's ({@link JobWriter}).
+   */
+  static final String ON_THE_BUS =
+      "j AS (UPDATE gw_job SET status = '"
+          + JobStatus.QUANTIZING.json()
+          + "', updated_at = s.created_at FROM sent s WHERE s.topic = '"
+          + Topics.JOB_REQUESTED
+          + "' AND gw_job.id = s.record_key AND gw_job.tenant <> '"
+          + JobProjection.UNCLAIMED
+          + "' AND gw_job.status IN ("
+          + MOVABLE
+          + ") RETURNING gw_job.id, gw_job.model, s.created_at)"
+          + " INSERT INTO gw_job_event (job_id, created_at, level, kind, message)"
+          + " SELECT id, created_at, 'info', 'message', "
+          + JobProjection.queuedForQuantizerSql("model")
+          + " FROM j";
+
+  @Override
+  public String sql() {
+    return ON_THE_BUS;
+  }
 
   private final Pool pool;
 
@@ -74,15 +107,15 @@ class OwnRequests {
   /**
    * Projects the request when its job is one the API wrote.
    *
-   * @return true when done (now, or already before: a redelivery), false when the general path must
-   *     handle it
+   * @return true when done (now, or already before), false when the general path must handle it
    */
   Uni<Boolean> project(EventEnvelope<CuraEvent> event) {
     return projectAll(List.of(event)).map(known -> known[0]);
   }
 
   /**
-   * Projects requests (of distinct jobs) whose job the API wrote, in one statement.
+   * Projects requests (of distinct jobs) whose job the API wrote, in one statement; one whose job
+   * has already moved on (the relay's commit came first, or a redelivery) changes nothing.
    *
    * @param events the gateway's own {@code FineTuneRequested} events
    * @return per request, true when done (now, or already before), false when the general path must
@@ -90,8 +123,6 @@ class OwnRequests {
    */
   Uni<boolean[]> projectAll(List<EventEnvelope<CuraEvent>> events) {
     int size = events.size();
-    var ids = new String[size];
-    var types = new String[size];
     var jobs = new String[size];
     var times = new OffsetDateTime[size];
     var tenants = new String[size];
@@ -99,8 +130,6 @@ class OwnRequests {
     for (int i = 0; i < size; i++) {
       EventEnvelope<CuraEvent> event = events.get(i);
       FineTuneRequested request = (FineTuneRequested) event.data();
-      ids[i] = event.id();
-      types[i] = event.type().ceType();
       jobs[i] = request.jobId();
       times[i] =
           (event.time() != null ? event.time() : Instant.now())
@@ -110,11 +139,7 @@ class OwnRequests {
       messages[i] = JobProjection.queuedForQuantizer(request);
     }
     return pool.preparedQuery(PROJECT)
-        .execute(
-            Tuple.wrap(
-                new Object[] {
-                  ids, types, jobs, times, tenants, messages, OffsetDateTime.now(ZoneOffset.UTC)
-                }))
+        .execute(Tuple.wrap(new Object[] {jobs, times, tenants, messages}))
         .map(
             rows -> {
               var known = new boolean[size];

@@ -24,7 +24,9 @@ import org.jboss.logging.Logger;
 /**
  * Sends the outbox to Kafka: takes up to {@value #BATCH} rows in a transaction ({@code FOR UPDATE
  * SKIP LOCKED}, so several gateway instances share the work), sends them (idempotent producer,
- * acks=all), waits for every acknowledgement and deletes the rows in that same transaction.
+ * acks=all), waits for every acknowledgement and deletes the rows in that same transaction, in one
+ * statement with what follows from the events being on the bus ({@link OnSent}: the jobs whose
+ * request was sent move to {@code quantizing}).
  *
  * <p>A crash before the commit leaves the rows in place and they are sent again, with the same
  * event ids, after the restart: nothing is lost, and a duplicate is recognised by its id (and by
@@ -45,6 +47,10 @@ public class OutboxRelay {
   private static final TypeReference<Map<String, String>> HEADERS = new TypeReference<>() {};
 
   private final Pool pool;
+
+  /** Deletes the rows sent (parameter: their seqs) and does {@link OnSent}'s part. */
+  private final String deleteSent;
+
   private final EventPublisher publisher;
   private final Vertx vertx;
   private final AtomicBoolean running = new AtomicBoolean();
@@ -53,8 +59,13 @@ public class OutboxRelay {
   private final io.micrometer.core.instrument.Counter failed;
   private long timer = -1;
 
-  OutboxRelay(Pool pool, EventPublisher publisher, Vertx vertx, MeterRegistry meters) {
+  OutboxRelay(
+      Pool pool, EventPublisher publisher, Vertx vertx, MeterRegistry meters, OnSent onSent) {
     this.pool = pool;
+    this.deleteSent =
+        "WITH sent AS (DELETE FROM gw_outbox WHERE seq = ANY($1)"
+            + " RETURNING topic, record_key, created_at), "
+            + onSent.sql();
     this.publisher = publisher;
     this.vertx = vertx;
     this.sent = meters.gauge("cura.outbox.sent", new AtomicLong());
@@ -163,8 +174,7 @@ public class OutboxRelay {
     Uni<?> chain =
         sent.isEmpty()
             ? Uni.createFrom().voidItem()
-            : conn.preparedQuery("DELETE FROM gw_outbox WHERE seq = ANY($1)")
-                .execute(Tuple.of(sent.toArray(Long[]::new)));
+            : conn.preparedQuery(deleteSent).execute(Tuple.of(sent.toArray(Long[]::new)));
     for (Sent d : dead) {
       LOG.errorf(
           "outbox row %d can never be sent, set aside (failed_at): %s", d.seq(), d.failure());

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Group commit ({@link JobWriter}): many concurrent submissions are all written — job, outbox
  * record (so their event reaches Kafka) and first log entry — and one that cannot be written fails
- * alone instead of taking the others of its batch with it. Their requests come back from Kafka and
- * are projected once ({@link OwnRequests}).
+ * alone instead of taking the others of its batch with it. Once their requests are on the bus the
+ * jobs move on once ({@link OwnRequests}).
  */
 @QuarkusTest
 @WithTestResource(KafkaPostgresTestResource.class)
@@ -83,8 +83,8 @@ class JobWriterTest {
     onKafka.forEach(r -> keys.add(r.key()));
     assertEquals(new HashSet<>(ids), keys, "every written job's event reached Kafka");
 
-    // the events come back: every job moves to quantizing with one log entry (OwnRequests), and
-    // a redelivered request changes nothing
+    // the events are on the bus: every job moves to quantizing with one log entry (the relay's
+    // commit, or OwnRequests when a request comes back first), and a redelivery changes nothing
     String sample = ids.get(0);
     await().atMost(WAIT).until(() -> count("status = 'quantizing'", run) == ids.size());
     var again = onKafka.stream().filter(r -> r.key().equals(sample)).findFirst().orElseThrow();
