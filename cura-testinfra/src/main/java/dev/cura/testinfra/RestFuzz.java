@@ -210,30 +210,33 @@ public final class RestFuzz {
     return Req.of("GET", pathAndQuery).key(key).expect(name, 400, null);
   }
 
+  /**
+   * A GET whose {@code Authorization} header (none when null) holds no usable key: 401 {@code
+   * invalid_api_key}.
+   */
+  private static Case badKey(String path, String authorization, String name) {
+    Req r = Req.of("GET", path);
+    if (authorization != null) {
+      r.header("Authorization", authorization);
+    }
+    return r.expect(name, 401, "invalid_api_key");
+  }
+
   /** Cases every CURA REST service shares (HTTP framing, auth, routing, JSON), for {@code key}. */
   public static List<Case> common(String key, String jsonPost, String getPath) {
     var cases = new ArrayList<Case>();
     // authentication
-    cases.add(Req.of("GET", getPath).expect("no Authorization header", 401, "invalid_api_key"));
+    cases.add(badKey(getPath, null, "no Authorization header"));
+    cases.add(badKey(getPath, "Basic dXNlcjpwYXNz", "Basic instead of Bearer"));
+    cases.add(badKey(getPath, "Bearer", "Bearer without a key"));
+    cases.add(badKey(getPath, "Bearer short", "key too short"));
+    cases.add(badKey(getPath, "Bearer " + "k".repeat(201), "key too long"));
+    cases.add(badKey(getPath, "Bearer cura-unknown-key-000000000000000000000", "unknown key"));
     cases.add(
-        Req.of("GET", getPath)
-            .header("Authorization", "Basic dXNlcjpwYXNz")
-            .expect("Basic instead of Bearer", 401, "invalid_api_key"));
-    cases.add(
-        Req.of("GET", getPath)
-            .header("Authorization", "Bearer")
-            .expect("Bearer without a key", 401, "invalid_api_key"));
-    cases.add(Req.of("GET", getPath).key("short").expect("key too short", 401, "invalid_api_key"));
-    cases.add(
-        Req.of("GET", getPath).key("k".repeat(201)).expect("key too long", 401, "invalid_api_key"));
-    cases.add(
-        Req.of("GET", getPath)
-            .key("cura-unknown-key-000000000000000000000")
-            .expect("unknown key", 401, "invalid_api_key"));
-    cases.add(
-        Req.of("GET", getPath)
-            .header("Authorization", "Bearer cura-\u00e9\u00e9\u00e9-not-ascii-0000000000")
-            .expect("key with non-ASCII bytes", 401, "invalid_api_key"));
+        badKey(
+            getPath,
+            "Bearer cura-\u00e9\u00e9\u00e9-not-ascii-0000000000",
+            "key with non-ASCII bytes"));
     cases.add(
         Req.of("GET", getPath)
             .header("Authorization", "Bearer \u0001" + key)
