@@ -31,11 +31,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -379,11 +381,16 @@ public class KafkaEvents {
   private static String eventName(Message<?> record) {
     return record
         .getMetadata(IncomingKafkaRecordMetadata.class)
-        .map(m -> m.getHeaders().lastHeader(EventHeaders.TYPE))
-        .filter(h -> h.value() != null)
-        .flatMap(h -> EventType.fromCeType(new String(h.value(), StandardCharsets.UTF_8)))
+        .map(m -> header(m.getHeaders(), EventHeaders.TYPE))
+        .flatMap(EventType::fromCeType)
         .map(EventType::eventName)
         .orElse("invalid");
+  }
+
+  /** A header's last value as UTF-8 text, or null when the record has none (or a null value). */
+  public static String header(Headers headers, String name) {
+    Header h = headers.lastHeader(name);
+    return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 
   /** The events of a failed batch, each on its own as by {@link #handle}, in order. */
@@ -584,13 +591,8 @@ public class KafkaEvents {
                     + " key="
                     + m.getKey()
                     + " type="
-                    + headerOrNone(m, EventHeaders.TYPE))
+                    + Objects.requireNonNullElse(header(m.getHeaders(), EventHeaders.TYPE), "-"))
         .orElse("record");
-  }
-
-  private static String headerOrNone(IncomingKafkaRecordMetadata<?, ?> m, String name) {
-    Header h = m.getHeaders().lastHeader(name);
-    return h == null || h.value() == null ? "-" : new String(h.value(), StandardCharsets.UTF_8);
   }
 
   private void count(String meter, String type, String outcome) {

@@ -234,20 +234,21 @@ def blas_info():
 def matmul_peak(n, seconds, dtype, device):
     """This torch's own n x n x n matmul rate (GFLOP per wall second and per CPU second), measured
     like CURA's: one warm-up product, then products for `seconds`."""
+    cuda = device.startswith("cuda")
     a = torch.randn(n, n, device=device).to(dtype)
     b = torch.randn(n, n, device=device).to(dtype)
     torch.matmul(a, b)
-    if device.startswith("cuda"):
+    if cuda:
         torch.cuda.synchronize()
     w0, c0, reps = time.perf_counter(), time.process_time(), 0
     while time.perf_counter() - w0 < seconds:
         torch.matmul(a, b)
         reps += 1
-    if device.startswith("cuda"):
+    if cuda:
         torch.cuda.synchronize()
     wall, cpu = time.perf_counter() - w0, time.process_time() - c0
     flop = 2.0 * n * n * n * reps / 1e9
-    return flop / wall, (flop / wall if device.startswith("cuda") else flop / cpu)
+    return flop / wall, (flop / wall if cuda else flop / cpu)
 
 
 def main():

@@ -7,13 +7,13 @@ import dev.cura.events.EventType;
 import dev.cura.events.FineTuneRequested;
 import dev.cura.events.Topics;
 import dev.cura.gateway.outbox.OnSent;
+import dev.cura.messaging.KafkaEvents;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -23,8 +23,6 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
@@ -161,18 +159,13 @@ class OwnRequests implements OnSent {
     if (meta == null
         || !Topics.JOB_REQUESTED.equals(meta.getTopic())
         || !(meta.getKey() instanceof String key)
-        || !JobService.SOURCE.equals(header(meta.getHeaders(), EventHeaders.SOURCE))
+        || !JobService.SOURCE.equals(KafkaEvents.header(meta.getHeaders(), EventHeaders.SOURCE))
         || !EventType.FINE_TUNE_REQUESTED
             .ceType()
-            .equals(header(meta.getHeaders(), EventHeaders.TYPE))) {
+            .equals(KafkaEvents.header(meta.getHeaders(), EventHeaders.TYPE))) {
       return null;
     }
     return key;
-  }
-
-  private static String header(Headers headers, String name) {
-    Header h = headers.lastHeader(name);
-    return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
   }
 
   private final Pool pool;

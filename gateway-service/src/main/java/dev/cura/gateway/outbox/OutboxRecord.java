@@ -1,7 +1,7 @@
 package dev.cura.gateway.outbox;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cura.core.util.Json;
 import dev.cura.events.EncodedEvent;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -84,15 +84,11 @@ public class OutboxRecord extends PanacheEntityBase {
 
   /** The parameters of {@link #insertFor}: topic, key, headers (JSON), payload, time. */
   public static List<Object> params(EncodedEvent e, OffsetDateTime at) {
-    try {
-      return List.of(
-          e.topic(),
-          e.key(),
-          JSON.writeValueAsString(e.headers()),
-          io.vertx.core.buffer.Buffer.buffer(e.value()),
-          at);
-    } catch (JsonProcessingException ex) {
-      throw new IllegalStateException(ex);
-    }
+    return List.of(
+        e.topic(),
+        e.key(),
+        Json.write(JSON, e.headers()),
+        io.vertx.core.buffer.Buffer.buffer(e.value()),
+        at);
   }
 }
