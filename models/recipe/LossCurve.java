@@ -9,7 +9,7 @@ import java.util.TreeMap;
 /**
  * Prints a pretraining run's loss curve as the text charts of a model card: the training loss and
  * the held-out loss of {@code loss-curve.csv} (written by {@code ./cura pretrain}: {@code
- * step,train_loss,lr,heldout_loss}), drawn by the demo's {@link LossChart}.
+ * step,train_loss,lr,heldout_loss[,copy_probe_loss]}), drawn by the demo's {@link LossChart}.
  *
  * <pre>
  *   java -cp cura-cli/target/cura-cli.jar models/recipe/LossCurve.java models/cura-small/loss-curve.csv
@@ -28,12 +28,16 @@ public final class LossCurve {
     }
     SortedMap<Long, Double> train = new TreeMap<>();
     SortedMap<Long, Double> heldOut = new TreeMap<>();
+    SortedMap<Long, Double> copy = new TreeMap<>();
     for (String line : lines.subList(1, lines.size())) {
       String[] f = line.split(",", -1);
       long step = Long.parseLong(f[0]);
       train.put(step, Double.parseDouble(f[1]));
       if (f.length > 3 && !f[3].isBlank()) {
         heldOut.put(step, Double.parseDouble(f[3]));
+      }
+      if (f.length > 4 && !f[4].isBlank()) {
+        copy.put(step, Double.parseDouble(f[4]));
       }
     }
     System.out.println("training loss (nats/token, mean per column)");
@@ -45,5 +49,13 @@ public final class LossCurve {
     heldOut.forEach(
         (step, loss) -> row.append(String.format(Locale.ROOT, " %d:%.3f", step, loss)));
     System.out.println("held-out by step:" + row);
+    if (!copy.isEmpty()) {
+      System.out.println();
+      System.out.println("copy probe (nats/token on a repeated span of random tokens; 0 = copies)");
+      System.out.print(LossChart.render(copy, 60, 8));
+      StringBuilder c = new StringBuilder();
+      copy.forEach((step, loss) -> c.append(String.format(Locale.ROOT, " %d:%.3f", step, loss)));
+      System.out.println("copy probe by step:" + c);
+    }
   }
 }

@@ -311,10 +311,11 @@ public final class PretrainCommand implements Callable<Integer> {
                     display.message(
                         String.format(
                             Locale.ROOT,
-                            "step %d: held-out loss %.4f (ppl %.1f)",
+                            "step %d: held-out loss %.4f (ppl %.1f), copy probe %.3f",
                             e.step(),
                             e.loss(),
-                            Math.exp(e.loss())));
+                            Math.exp(e.loss()),
+                            e.copyLoss() == null ? Double.NaN : e.copyLoss()));
                   }
 
                   @Override

@@ -17,7 +17,7 @@ import java.util.Map;
  * Writes a pretrained model as a Hugging Face directory: {@code config.json} (the input config,
  * {@code torch_dtype} set to the stored dtype), {@code model.safetensors}, the tokenizer files, and
  * the run's metrics ({@code pretrain-metrics.json}: settings, loss per step, held-out losses;
- * {@code loss-curve.csv}: step, train loss, lr, held-out loss where evaluated).
+ * {@code loss-curve.csv}: step, train loss, lr, held-out loss and copy-probe loss where evaluated).
  */
 public final class PretrainOutput {
   static final List<String> TOKENIZER_FILES =
@@ -77,7 +77,11 @@ public final class PretrainOutput {
     }
     ArrayNode evals = root.putArray("heldout");
     for (Pretrainer.EvalPoint e : r.evals()) {
-      evals.addObject().put("step", e.step()).put("loss", e.loss()).put("tokens", e.tokens());
+      ObjectNode point =
+          evals.addObject().put("step", e.step()).put("loss", e.loss()).put("tokens", e.tokens());
+      if (e.copyLoss() != null) {
+        point.put("copy_probe_loss", e.copyLoss());
+      }
     }
     ArrayNode steps = root.putArray("train");
     for (Pretrainer.StepStats st : r.steps()) {
@@ -93,15 +97,18 @@ public final class PretrainOutput {
   }
 
   static String csv(Pretrainer.Result r) {
-    StringBuilder b = new StringBuilder("step,train_loss,lr,heldout_loss\n");
+    StringBuilder b = new StringBuilder("step,train_loss,lr,heldout_loss,copy_probe_loss\n");
     int e = 0;
     for (Pretrainer.StepStats st : r.steps()) {
       String held = "";
+      String copy = "";
       while (e < r.evals().size() && r.evals().get(e).step() < st.step()) {
         e++;
       }
       if (e < r.evals().size() && r.evals().get(e).step() == st.step()) {
         held = String.format(java.util.Locale.ROOT, "%.4f", r.evals().get(e).loss());
+        Double c = r.evals().get(e).copyLoss();
+        copy = c == null ? "" : String.format(java.util.Locale.ROOT, "%.4f", c);
       }
       b.append(st.step())
           .append(',')
@@ -110,6 +117,8 @@ public final class PretrainOutput {
           .append(String.format(java.util.Locale.ROOT, "%.6g", st.lr()))
           .append(',')
           .append(held)
+          .append(',')
+          .append(copy)
           .append('\n');
     }
     return b.toString();

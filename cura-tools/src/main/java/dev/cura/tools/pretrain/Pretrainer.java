@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -45,7 +46,15 @@ public final class Pretrainer {
       double elapsedSeconds) {}
 
   /** A held-out evaluation. */
-  public record EvalPoint(long step, double loss, long tokens) {}
+  /**
+   * A held-out evaluation: {@code loss} over {@code tokens} next-token predictions of the held-out
+   * text, and {@code copyLoss} on the copy probe ({@link PackedCorpus#copyProbe}; null in states
+   * written before it existed).
+   */
+  public record EvalPoint(long step, double loss, long tokens, Double copyLoss) {}
+
+  /** Span of the copy probe: about a handle and its punctuation, in tokens. */
+  static final int PROBE_SPAN = 8;
 
   /** What a run did. */
   public record Result(
@@ -96,6 +105,10 @@ public final class Pretrainer {
     }
     SplittableRandom rng = new SplittableRandom(s.seed() ^ 0x5DEECE66DL);
     long[] heldOut = corpus.heldOutWindows(s.seqLen(), s.evalWindows());
+    Batch probe =
+        heldOut.length > 0 && s.seqLen() >= 2 * PROBE_SPAN
+            ? corpus.copyProbe(s.seqLen(), s.evalWindows(), PROBE_SPAN)
+            : null;
     List<StepStats> steps = new ArrayList<>();
     List<EvalPoint> evals = new ArrayList<>();
     long started = System.nanoTime();
@@ -145,7 +158,8 @@ public final class Pretrainer {
               new EvalPoint(
                   step,
                   evaluate(model.model(), heldOut, s.batch(), s.seqLen(), parent),
-                  heldOut.length / s.seqLen() * (long) (s.seqLen() - 1));
+                  heldOut.length / s.seqLen() * (long) (s.seqLen() - 1),
+                  probe == null ? null : evaluate(model.model(), probe, s.batch(), parent));
           evals.add(e);
           listener.onEval(e);
         }
@@ -221,13 +235,23 @@ public final class Pretrainer {
 
   /** Mean next-token loss over windows [N, T] (row-major), in micro-batches of B, no autograd. */
   public static double evaluate(LlamaModel model, long[] windows, int b, int t, NDManager parent) {
-    int n = windows.length / t;
+    return evaluate(model, new Batch(windows, windows, windows.length / t, t), b, parent);
+  }
+
+  /** Mean next-token loss over the labelled tokens of {@code all}, in micro-batches of B. */
+  static double evaluate(LlamaModel model, Batch all, int b, NDManager parent) {
+    int n = all.batch();
+    int t = all.length();
     double nll = 0;
     long count = 0;
     for (int i = 0; i < n; i += b) {
       int rows = Math.min(b, n - i);
-      long[] ids = java.util.Arrays.copyOfRange(windows, i * t, (i + rows) * t);
-      Batch batch = new Batch(ids, ids, rows, t);
+      long[] ids = Arrays.copyOfRange(all.ids(), i * t, (i + rows) * t);
+      Batch batch =
+          new Batch(ids, Arrays.copyOfRange(all.labels(), i * t, (i + rows) * t), rows, t);
+      if (batch.targetTokens() == 0) {
+        continue;
+      }
       try (NDManager m = parent.newSubManager()) {
         NDArray logits = model.logits(Nd.longs(m, ids, new Shape(rows, t)), m);
         nll +=

@@ -32,34 +32,63 @@ class PackedCorpusTest {
   }
 
   @Test
-  void copyExercisesRepeatASpanOfTheWindowLaterInIt() {
+  void copyExercisesRepeatARandomSpanTwoToFourTimes() {
     int[] train = new int[5000];
     for (int i = 0; i < train.length; i++) {
       train[i] = i; // every id once: a repeated id in a window can only come from a copy
     }
     PackedCorpus c = PackedCorpus.of(train, new int[0]);
-    int b = 50, t = 96;
+    int b = 50, t = 256; // at least half of each window stays its own text
     assertArrayEquals(
         c.sample(b, t, new SplittableRandom(7)),
         c.sample(b, t, 0, new SplittableRandom(7)),
         "copy fraction 0 is plain sampling, drawing the same numbers");
     long[] all = c.sample(b, t, 1, new SplittableRandom(7));
     long[] none = c.sample(b, t, 0, new SplittableRandom(7));
-    int windowsWithCopies = 0;
+    java.util.Set<Integer> occurrenceCounts = new java.util.TreeSet<>();
     for (int w = 0; w < b; w++) {
       long[] win = java.util.Arrays.copyOfRange(all, w * t, (w + 1) * t);
-      int repeatedPairs = 0;
-      for (int i = 0; i + 1 < t; i++) {
-        for (int j = i + 1; j + 1 < t; j++) {
-          if (win[i] == win[j] && win[i + 1] == win[j + 1]) {
-            repeatedPairs++;
-          }
+      // the window's own text is a run of consecutive ids; what breaks the run was planted
+      java.util.Map<Long, Integer> starts = new java.util.HashMap<>();
+      for (int i = 0; i < t; i++) {
+        starts.merge(win[i] - i, 1, Integer::sum);
+      }
+      long start =
+          java.util.Collections.max(starts.entrySet(), java.util.Map.Entry.comparingByValue())
+              .getKey();
+      java.util.List<Integer> planted = new java.util.ArrayList<>();
+      for (int i = 0; i < t; i++) {
+        if (win[i] != start + i) {
+          planted.add(i);
         }
       }
-      assertTrue(repeatedPairs >= PackedCorpus.MIN_SPAN - 1, "window " + w + " holds a copy");
-      windowsWithCopies++;
+      int first = planted.get(0);
+      int times = 0;
+      for (int i = 0; i + 1 < t; i++) {
+        if (win[i] == win[first] && win[i + 1] == win[first + 1]) {
+          times++;
+        }
+      }
+      assertTrue(
+          times >= PackedCorpus.MIN_OCCURRENCES && times <= PackedCorpus.MAX_OCCURRENCES,
+          "window " + w + " holds its span " + times + " times");
+      assertEquals(0, planted.size() % times, "window " + w + ": occurrences of one length");
+      int span = planted.size() / times;
+      assertTrue(
+          span >= PackedCorpus.MIN_SPAN && span <= PackedCorpus.MAX_SPAN,
+          "window " + w + " span " + span);
+      for (int o = 1; o < times; o++) {
+        for (int i = 0; i < span; i++) {
+          assertEquals(
+              win[planted.get(i)],
+              win[planted.get(o * span + i)],
+              "window " + w + ": occurrence " + o + " repeats the span");
+        }
+      }
+      occurrenceCounts.add(times);
     }
-    assertEquals(b, windowsWithCopies);
+    assertEquals(
+        java.util.Set.of(2, 3, 4), occurrenceCounts, "every number of occurrences is drawn");
     assertFalse(java.util.Arrays.equals(all, none), "copies changed the windows");
     long[] half = c.sample(2000, t, 0.5, new SplittableRandom(3));
     int copied = 0;
@@ -71,6 +100,41 @@ class PackedCorpusTest {
         }
       }
     }
-    assertTrue(copied > 800 && copied < 1200, "about half the windows are exercises: " + copied);
+    assertTrue(copied > 900 && copied < 1100, "about half the windows are exercises: " + copied);
+  }
+
+  @Test
+  void theCopyProbeLabelsOnlyTheTokensACopyPredicts() {
+    int[] held = new int[3000];
+    for (int i = 0; i < held.length; i++) {
+      held[i] = 10_000 + i; // distinct ids, none of them in the training stream
+    }
+    PackedCorpus c = PackedCorpus.of(new int[] {1, 2, 3}, held);
+    int t = 64, span = 8;
+    dev.cura.engine.train.Batch probe = c.copyProbe(t, 10, span);
+    assertEquals(10, probe.batch());
+    assertEquals(10 * (span - 1), probe.targetTokens(), "span - 1 labels per window");
+    assertArrayEquals(probe.ids(), c.copyProbe(t, 10, span).ids(), "the same probe on every call");
+    for (int w = 0; w < probe.batch(); w++) {
+      int first = -1;
+      for (int i = w * t; i < (w + 1) * t; i++) {
+        if (probe.labels()[i] != dev.cura.engine.train.Batch.IGNORE) {
+          assertEquals(probe.ids()[i], probe.labels()[i], "a label is the token itself");
+          first = first < 0 ? i : first;
+        }
+      }
+      // the labelled run is span-1 tokens; the token before it starts the second occurrence,
+      // and the whole span stands earlier in the window too
+      long[] second = java.util.Arrays.copyOfRange(probe.ids(), first - 1, first - 1 + span);
+      boolean earlier = false;
+      for (int i = w * t; i + span <= first - 1; i++) {
+        earlier |=
+            java.util.Arrays.equals(java.util.Arrays.copyOfRange(probe.ids(), i, i + span), second);
+      }
+      assertTrue(earlier, "window " + w + " holds its span before the labelled copy");
+    }
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> c.copyProbe(15, 1, 8));
+    assertEquals("a copy probe of span 8 needs windows of at least 16 tokens", e.getMessage());
   }
 }

@@ -83,6 +83,11 @@ class PretrainerTest {
       assertEquals(Math.log(64), before, 0.1);
       assertTrue(after < before / 2, "held-out loss " + before + " → " + after);
       assertFalse(r.stoppedEarly());
+      // the copy probe (span 8 of random held-out tokens, written twice) is measured with every
+      // held-out loss; ln 64 is what a model that does not copy pays per token at best
+      for (Pretrainer.EvalPoint e : r.evals()) {
+        assertTrue(e.copyLoss() != null && e.copyLoss() > 0, "copy probe at " + e);
+      }
 
       // the written directory loads again and gives the same predictions (bf16 weights)
       ObjectNode json = (ObjectNode) cfg.toJson();
@@ -96,6 +101,10 @@ class PretrainerTest {
       assertTrue(Files.isRegularFile(out.resolve("tokenizer.json")));
       JsonNode metrics = new ObjectMapper().readTree(out.resolve("pretrain-metrics.json").toFile());
       assertEquals(80, metrics.path("train").size());
+      assertEquals(
+          r.evals().get(1).copyLoss(),
+          metrics.path("heldout").path(1).path("copy_probe_loss").asDouble(),
+          1e-12);
       assertEquals(81, Files.readAllLines(out.resolve("loss-curve.csv")).size());
       try (LlamaModel loaded = LlamaLoader.load(out, LoadOptions.cpu(LoadOptions.Quant.NONE))) {
         long[] window = corpus.heldOutWindows(24, 1);
