@@ -6,6 +6,7 @@ import dev.cura.cli.engine.Archs;
 import dev.cura.cli.engine.BenchSide;
 import dev.cura.cli.engine.BenchTrainWorker;
 import dev.cura.cli.engine.CliErrors;
+import dev.cura.cli.engine.OpProfile;
 import dev.cura.cli.engine.PlanPrinter;
 import dev.cura.core.synth.LlamaShape;
 import dev.cura.engine.model.LlamaConfig;
@@ -97,6 +98,16 @@ public final class BenchTrainCommand implements Callable<Integer> {
   @Option(names = "--xmx", defaultValue = "1g", description = "Java heap of each worker JVM")
   String xmx;
 
+  @Option(
+      names = "--profile",
+      paramLabel = "DIR",
+      description =
+          "after the timed steps, run one more step of every side under libtorch's (CURA) or"
+              + " torch.profiler's (PyTorch) profiler and write it to DIR/<side>-<quant>-<dtype>.json"
+              + " (Chrome trace: chrome://tracing or ui.perfetto.dev), with a table of the ops"
+              + " that take the most time")
+  Path profile;
+
   @Option(names = "--plan", description = "print the predicted peak device memory; run nothing")
   boolean plan;
 
@@ -183,7 +194,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
             dev.name(),
             big,
             xmx,
-            python);
+            python,
+            profile);
+    if (profile != null) {
+      Files.createDirectories(profile);
+    }
     LlamaConfig cfg = BenchTrainWorker.config(arch, params); // the shape every CURA side runs
     BenchReport.header(cfg, rank, seqLen, batch, nThreads, steps, warmup, repeat, dev);
     Map<String, TrainBench.MatmulPeak> peaks = new LinkedHashMap<>();
@@ -222,8 +237,31 @@ public final class BenchTrainCommand implements Callable<Integer> {
       System.out.printf(
           "peak RSS %.2f GiB (target ≤ 8 GiB): %s%n", gib, gib <= 8 ? "met" : "NOT met");
     }
+    if (profile != null) {
+      profiles(common, ds, qs);
+    }
     BenchReport.footer();
     runs.values().forEach(l -> l.forEach(System.out::println));
     return 0;
+  }
+
+  /** Per precision and quantization, the profiled step's op table of every side. */
+  private void profiles(BenchSide.Common common, List<String> ds, List<String> qs)
+      throws java.io.IOException {
+    for (String d : ds) {
+      for (String q : qs) {
+        Map<String, OpProfile> sides = new LinkedHashMap<>();
+        for (String who : peer != null ? List.of("cura", "torch") : List.of("cura")) {
+          Path trace = common.trace(new BenchSide(who, q, d));
+          if (Files.isRegularFile(trace)) {
+            sides.put(who + " " + q + " " + d, OpProfile.read(trace));
+          }
+        }
+        System.out.println();
+        System.out.println(
+            "profiled step, " + q + " " + d + " (traces in " + profile.toAbsolutePath() + "):");
+        OpProfile.table(sides, 15).forEach(System.out::println);
+      }
+    }
   }
 }

@@ -39,7 +39,15 @@ public record BenchSide(String side, String quant, String dtype) {
       String device,
       boolean halfEmbeddings,
       String xmx,
-      String python) {}
+      String python,
+      Path profileDir) {
+    /** The Chrome trace file of a side's profiled step, or null without --profile. */
+    public Path trace(BenchSide side) {
+      return profileDir == null
+          ? null
+          : profileDir.resolve(side.side() + "-" + side.quant() + "-" + side.dtype() + ".json");
+    }
+  }
 
   public String label() {
     return side + " " + quant + " " + dtype;
@@ -111,45 +119,54 @@ public record BenchSide(String side, String quant, String dtype) {
     cmd.add("dtype=" + dtype);
     cmd.add("device=" + c.device());
     cmd.add("threads=" + c.threads());
+    if (c.trace(this) != null) {
+      cmd.add("profile=" + c.trace(this).toAbsolutePath());
+    }
     return cmd;
   }
 
   private List<String> peerCommand(Common c) throws IOException {
     LlamaShape s = c.shape();
-    return new ArrayList<>(
-        List.of(
-            c.python(),
-            peerScript().toString(),
-            "--quant",
-            quant,
-            "--dtype",
-            dtype,
-            "--hidden",
-            Integer.toString(s.hidden()),
-            "--layers",
-            Integer.toString(s.layers()),
-            "--heads",
-            Integer.toString(s.heads()),
-            "--kv-heads",
-            Integer.toString(s.kvHeads()),
-            "--intermediate",
-            Integer.toString(s.intermediate()),
-            "--vocab",
-            Integer.toString(s.vocab()),
-            "--seq-len",
-            Integer.toString(c.seqLen()),
-            "--batch",
-            Integer.toString(c.batch()),
-            "--rank",
-            Integer.toString(c.rank()),
-            "--warmup",
-            Integer.toString(c.warmup()),
-            "--steps",
-            Integer.toString(c.steps()),
-            "--threads",
-            Integer.toString(c.threads()),
-            "--device",
-            c.device()));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                c.python(),
+                peerScript().toString(),
+                "--quant",
+                quant,
+                "--dtype",
+                dtype,
+                "--hidden",
+                Integer.toString(s.hidden()),
+                "--layers",
+                Integer.toString(s.layers()),
+                "--heads",
+                Integer.toString(s.heads()),
+                "--kv-heads",
+                Integer.toString(s.kvHeads()),
+                "--intermediate",
+                Integer.toString(s.intermediate()),
+                "--vocab",
+                Integer.toString(s.vocab()),
+                "--seq-len",
+                Integer.toString(c.seqLen()),
+                "--batch",
+                Integer.toString(c.batch()),
+                "--rank",
+                Integer.toString(c.rank()),
+                "--warmup",
+                Integer.toString(c.warmup()),
+                "--steps",
+                Integer.toString(c.steps()),
+                "--threads",
+                Integer.toString(c.threads()),
+                "--device",
+                c.device()));
+    if (c.trace(this) != null) {
+      cmd.add("--profile");
+      cmd.add(c.trace(this).toAbsolutePath().toString());
+    }
+    return cmd;
   }
 
   /** The peer script, copied out of the CLI's jar (it ships as a resource). */

@@ -27,7 +27,8 @@ import java.util.Map;
  *
  * <p>Arguments, {@code key=value}: quant (nf4|none), params, seq, rank, batch, warmup, steps, half
  * (fp16 embeddings), dtype (bf16|fp32), device (cpu|cuda), threads (reported; libtorch's pool is
- * set by the launcher through {@code ai.djl.pytorch.num_threads}).
+ * set by the launcher through {@code ai.djl.pytorch.num_threads}), profile (optional: a Chrome
+ * trace file for one extra, untimed step under libtorch's profiler).
  */
 public final class BenchTrainWorker {
   private BenchTrainWorker() {}
@@ -55,7 +56,8 @@ public final class BenchTrainWorker {
       double build = (System.nanoTime() - t0) / 1e9;
       long afterBuild = MemoryStats.rssBytes();
       long weights = model.residentWeightBytes();
-      TrainBench.Result r = TrainBench.run(model, rank, seqLen, batch, warmup, steps, pages);
+      Path trace = a.containsKey("profile") ? Path.of(a.get("profile")) : null;
+      TrainBench.Result r = TrainBench.run(model, rank, seqLen, batch, warmup, steps, pages, trace);
       var o = new ObjectMapper().createObjectNode();
       o.put("side", "cura");
       o.put("quant", a.get("quant"));

@@ -262,6 +262,7 @@ def main():
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--impl", choices=["plain", "hf"], default="plain")
     ap.add_argument("--attn", default="sdpa", help="hf only: transformers attention implementation")
+    ap.add_argument("--profile", help="Chrome trace of one more, untimed step under torch.profiler")
     a = ap.parse_args()
     if a.threads > 0:
         torch.set_num_threads(a.threads)
@@ -280,21 +281,31 @@ def main():
     ids = torch.randint(0, a.vocab, (a.batch, a.seq_len), generator=gen).to(a.device)
     if cuda:
         torch.cuda.reset_peak_memory_stats()
-    times, cpu = [], []
-    for s in range(a.warmup + a.steps):
-        if cuda:
-            torch.cuda.synchronize()
-        w0, c0 = time.perf_counter(), time.process_time()
+    def step():
         logits = model(ids)
         loss = F.cross_entropy(logits[:, :-1].reshape(-1, a.vocab), ids[:, 1:].reshape(-1))
         loss.backward()
         opt.step()
         opt.zero_grad(set_to_none=True)
+        return loss
+
+    times, cpu = [], []
+    for s in range(a.warmup + a.steps):
+        if cuda:
+            torch.cuda.synchronize()
+        w0, c0 = time.perf_counter(), time.process_time()
+        loss = step()
         if cuda:
             torch.cuda.synchronize()
         if s >= a.warmup:
             times.append(time.perf_counter() - w0)
             cpu.append(time.process_time() - c0)
+    if a.profile:
+        from torch.profiler import ProfilerActivity, profile
+        acts = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if cuda else [])
+        with profile(activities=acts, record_shapes=True) as prof:
+            step()
+        prof.export_chrome_trace(a.profile)
     out = {
         "side": "torch", "impl": a.impl, "quant": a.quant, "dtype": a.dtype, "device": a.device,
         "torch_version": torch.__version__, "threads": torch.get_num_threads(),

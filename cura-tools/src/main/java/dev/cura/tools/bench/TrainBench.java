@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.cura.engine.model.LlamaConfig;
 import dev.cura.engine.model.LlamaModel;
 import dev.cura.engine.nn.ComputeDevice;
@@ -82,6 +83,25 @@ public final class TrainBench {
   public static Result run(
       LlamaModel model, int rank, int seqLen, int batch, int warmup, int steps, Path pageDir)
       throws IOException {
+    return run(model, rank, seqLen, batch, warmup, steps, pageDir, null);
+  }
+
+  /**
+   * As {@link #run(LlamaModel, int, int, int, int, int, Path)}; with a {@code trace} file, one more
+   * step after the timed ones runs under libtorch's profiler, which writes every native op of it
+   * (name, shapes, start, duration) to that file as a Chrome trace (chrome://tracing, Perfetto).
+   * The profiled step is not among the timed ones: the profiler slows each op down.
+   */
+  public static Result run(
+      LlamaModel model,
+      int rank,
+      int seqLen,
+      int batch,
+      int warmup,
+      int steps,
+      Path pageDir,
+      Path trace)
+      throws IOException {
     LoraParams.attach(model, new LoraConfig(rank, 2 * rank, 0.0, LoraConfig.ALL_LINEARS, false), 1);
     List<LoraParams.Param> params = LoraParams.params(model);
     LlamaConfig cfg = model.config();
@@ -114,6 +134,16 @@ public final class TrainBench {
           times.add((System.nanoTime() - t0) / 1e9);
           cpu.add((os.getProcessCpuTime() - c0) / 1e9);
           peaks.add(device.peakMemoryBytes());
+        }
+      }
+      if (trace != null) {
+        JniUtils.startProfile(device.isGpu(), true, false);
+        try {
+          stepper.forwardBackward(b, b.targetTokens(), 1, warmup + steps, 0, root);
+          opt.step(params, 1e-4, 1f);
+          params.forEach(p -> Nd.zeroGrad(p.value()));
+        } finally {
+          JniUtils.stopProfile(trace.toAbsolutePath().toString());
         }
       }
     }
