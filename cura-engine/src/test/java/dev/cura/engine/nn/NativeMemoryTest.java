@@ -1,5 +1,7 @@
 package dev.cura.engine.nn;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -41,5 +43,51 @@ class NativeMemoryTest {
       assertTrue(live - freed < 64 * MB, "freed heap memory stays resident: " + (live - freed));
       assertTrue(freed - released > 64 * MB, "released " + (freed - released) + " bytes");
     }
+  }
+
+  @Test
+  void theTrimmerTrimsOnlyWhenTheResidentSetGrowsPastItsCeiling() {
+    long[] rss = {0};
+    int[] trims = {0};
+    long gib = 1L << 30;
+    // a trim gives back what is above the live set; the live set is what the test says
+    long[] live = {0};
+    NativeMemory.Trimmer t =
+        new NativeMemory.Trimmer(
+            () -> rss[0],
+            () -> {
+              trims[0]++;
+              rss[0] = live[0];
+              return true;
+            });
+    rss[0] = 2 * gib;
+    live[0] = gib;
+    assertTrue(t.boundary(), "the first boundary trims what loading left");
+    assertEquals(gib, rss[0]);
+    // ceiling: 1 GiB + 10% = 1.1 GiB. The steady state stays under it: no trim, no page faults
+    for (int layer = 0; layer < 10; layer++) {
+      rss[0] = gib + 50 * MB;
+      assertFalse(t.boundary(), "steady state at layer " + layer);
+    }
+    // fragmentation creeps up 30 MB a layer: trimmed each time it passes the ceiling
+    int before = trims[0];
+    for (int layer = 0; layer < 10; layer++) {
+      rss[0] += 30 * MB;
+      t.boundary();
+      assertTrue(rss[0] <= gib + gib / 10 + 30 * MB, "bounded at layer " + layer + ": " + rss[0]);
+    }
+    // 1.05 GiB + 30 MB a layer against a 1.1 GiB ceiling: over it at layers 1, 5 and 9
+    assertEquals(before + 3, trims[0], "three trims in ten layers, not ten");
+    // the working set itself grows (a longer batch): the ceiling follows instead of trimming on
+    live[0] = 3 * gib;
+    rss[0] = 3 * gib;
+    assertTrue(t.boundary());
+    rss[0] = 3 * gib + 100 * MB;
+    assertFalse(t.boundary(), "raised ceiling: 3 GiB + 10%");
+    assertEquals(t.trims(), trims[0]);
+    // with no /proc (rss unknown) it trims at every boundary, as before
+    NativeMemory.Trimmer blind = new NativeMemory.Trimmer(() -> -1, () -> true);
+    assertTrue(blind.boundary());
+    assertTrue(blind.boundary());
   }
 }
