@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import dev.cura.engine.nn.LoraLinear;
 import dev.cura.engine.nn.Nd;
+import dev.cura.engine.nn.TorchOps;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -174,7 +175,10 @@ public final class DecoderLayer implements AutoCloseable {
         gt = gate.forward(n2, n2l, f, training);
         ut = up.forward(n2, n2l, f, training);
       }
-      NDArray act = activation(gt, arch.activation()).mul(ut);
+      NDArray act =
+          arch.activation().equals("silu")
+              ? Nd.own(f, TorchOps.get().siluMul(gt, ut))
+              : activation(gt, arch.activation()).mul(ut);
       NDArray mlp = down.forward(act, loraInput(act, f), f, training).reshape(b, t, c);
       NDArray out = hf.add(arch.gemmaNorms() ? norm(mlp, norms.postFeedforward(), f) : mlp);
       out.attach(m);

@@ -163,7 +163,8 @@ public final class LoraLinear implements AutoCloseable {
     }
     NDArray aT = Nd.own(m, loraA.transpose()); // [in, r]
     NDArray bT = Nd.own(m, loraB.transpose()); // [r, out]
-    NDArray delta = Nd.mul(xin.matMul(aT).matMul(bT), scaling); // [N, out]
+    // scaled at rank width: (x·Aᵀ·s)·Bᵀ = s·(x·Aᵀ·Bᵀ), on [N, r] instead of [N, out] elements
+    NDArray delta = Nd.mul(xin.matMul(aT), scaling).matMul(bT); // [N, out]
     return y.add(Nd.cast(m, delta, Nd.dtype(y)));
   }
 

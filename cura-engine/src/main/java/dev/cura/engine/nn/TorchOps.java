@@ -100,6 +100,15 @@ public final class TorchOps {
     }
   }
 
+  /**
+   * silu(gate)·up, the SwiGLU product, recorded by autograd: one silu kernel and libtorch's fused
+   * silu backward, where x·sigmoid(x)·up in separate ops costs a sigmoid, two products and their
+   * chain rule's three more.
+   */
+  public NDArray siluMul(NDArray gate, NDArray up) {
+    return call("silu_mul", gate, up);
+  }
+
   /** uint8 [2n] little-endian bfloat16 bit patterns → bfloat16 [n], bit-exact. */
   public NDArray bf16FromBytes(NDArray bytes) {
     return call("bf16_from_bytes", bytes);

@@ -133,21 +133,18 @@ public final class CheckpointedStep {
   /**
    * Positions per block of the loss head: about 2²² logits (16 MiB in float32) per block on the
    * CPU, 2²⁴ on a GPU, so the [B, T, V] logits and their gradients never exist whole (for Llama-3's
-   * 128K vocabulary at 2048 tokens they would be 1 GiB per float32 copy) — but at least {@value
-   * #HEAD_MIN_ROWS} rows (B·positions) per block: each block's two products stream the whole [V, C]
-   * lm_head weight, and a thin one is bound by that stream, not by arithmetic. Measured on the 100M
-   * bench shape (vocab 32000, 2 threads, 2026-12-06): blocks of 2²⁰ logits (32 rows) ran the head's
-   * [32, 768]·[768, 32000] product at 61 GFLOP/s against 154 for all 256 rows at once, and cost the
-   * step 0.25 s of its 1.30 s; 2²² (131 rows, two blocks) 1.05 s, +42 MB peak RSS.
+   * 128K vocabulary at 2048 tokens they would be 1 GiB per float32 copy). Not less: each block's
+   * two products stream the whole [V, C] lm_head weight, and a thin block is bound by that stream.
+   * Measured on the 100M bench shape (vocab 32000, 2 threads, 2026-12-06): blocks of 2²⁰ logits (32
+   * rows) ran the head's [32, 768]·[768, 32000] product at 61 GFLOP/s against 154 for all 256 rows
+   * at once and cost the step 0.25 s of its 1.30 s; 2²² (131 rows, two blocks): 1.05 s, +42 MB peak
+   * RSS. At Llama-3-8B's vocabulary a block is 32 rows (+56 MB against 2²⁰).
    */
   public static int headChunkRows(int batch, int positions, int vocab, ComputeDevice device) {
     long budget = device.isGpu() ? 1L << 24 : 1L << 22;
-    long rows = Math.max(budget / ((long) batch * vocab), (HEAD_MIN_ROWS + batch - 1) / batch);
+    long rows = Math.max(1, budget / ((long) batch * vocab));
     return (int) Math.max(1, Math.min(Math.max(positions, 1), rows));
   }
-
-  /** The fewest rows (B·positions) a block of the loss head is given, budget or not. */
-  static final int HEAD_MIN_ROWS = 128;
 
   /** Seeds libtorch's generator for the dropout masks of one layer pass. */
   static void seedDropout(long seed, long step, int micro, int layer) {

@@ -83,7 +83,9 @@ class NativeMemoryTest {
     rss[0] = 3 * gib;
     assertTrue(t.boundary());
     rss[0] = 3 * gib + 100 * MB;
-    assertFalse(t.boundary(), "raised ceiling: 3 GiB + 10%");
+    assertFalse(t.boundary(), "raised ceiling: 3 GiB + 128 MiB (10%, capped)");
+    rss[0] = 3 * gib + 130 * MB;
+    assertTrue(t.boundary(), "the slack is capped at 128 MiB");
     assertEquals(t.trims(), trims[0]);
     // with no /proc (rss unknown) it trims at every boundary, as before
     NativeMemory.Trimmer blind = new NativeMemory.Trimmer(() -> -1, () -> true);
