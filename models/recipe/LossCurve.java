@@ -45,17 +45,19 @@ public final class LossCurve {
     System.out.println();
     System.out.println("held-out loss (nats/token)");
     System.out.print(LossChart.render(heldOut, 60, 8));
-    StringBuilder row = new StringBuilder();
-    heldOut.forEach(
-        (step, loss) -> row.append(String.format(Locale.ROOT, " %d:%.3f", step, loss)));
-    System.out.println("held-out by step:" + row);
+    System.out.println("held-out by step:" + byStep(heldOut));
     if (!copy.isEmpty()) {
       System.out.println();
       System.out.println("copy probe (nats/token on a repeated span of random tokens; 0 = copies)");
       System.out.print(LossChart.render(copy, 60, 8));
-      StringBuilder c = new StringBuilder();
-      copy.forEach((step, loss) -> c.append(String.format(Locale.ROOT, " %d:%.3f", step, loss)));
-      System.out.println("copy probe by step:" + c);
+      System.out.println("copy probe by step:" + byStep(copy));
     }
+  }
+
+  /** " step:loss" for every point, for the card's text. */
+  private static String byStep(SortedMap<Long, Double> points) {
+    StringBuilder row = new StringBuilder();
+    points.forEach((step, loss) -> row.append(String.format(Locale.ROOT, " %d:%.3f", step, loss)));
+    return row.toString();
   }
 }

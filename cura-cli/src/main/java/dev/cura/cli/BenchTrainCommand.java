@@ -238,30 +238,29 @@ public final class BenchTrainCommand implements Callable<Integer> {
           "peak RSS %.2f GiB (target ≤ 8 GiB): %s%n", gib, gib <= 8 ? "met" : "NOT met");
     }
     if (profile != null) {
-      profiles(common, ds, qs);
+      profiles(common, sides);
     }
     BenchReport.footer();
     runs.values().forEach(l -> l.forEach(System.out::println));
     return 0;
   }
 
-  /** Per precision and quantization, the profiled step's op table of every side. */
-  private void profiles(BenchSide.Common common, List<String> ds, List<String> qs)
-      throws java.io.IOException {
-    for (String d : ds) {
-      for (String q : qs) {
-        Map<String, OpProfile> sides = new LinkedHashMap<>();
-        for (String who : peer != null ? List.of("cura", "torch") : List.of("cura")) {
-          Path trace = common.trace(new BenchSide(who, q, d));
-          if (Files.isRegularFile(trace)) {
-            sides.put(who + " " + q + " " + d, OpProfile.read(trace));
-          }
-        }
-        System.out.println();
-        System.out.println(
-            "profiled step, " + q + " " + d + " (traces in " + profile.toAbsolutePath() + "):");
-        OpProfile.table(sides, 15).forEach(System.out::println);
+  /** Per precision and quantization, the profiled step's op table of every side that ran. */
+  private void profiles(BenchSide.Common common, List<BenchSide> sides) throws java.io.IOException {
+    Map<String, Map<String, OpProfile>> byRun = new LinkedHashMap<>(); // "q d" → side → profile
+    for (BenchSide side : sides) {
+      Map<String, OpProfile> group =
+          byRun.computeIfAbsent(side.quant() + " " + side.dtype(), k -> new LinkedHashMap<>());
+      Path trace = common.trace(side);
+      if (Files.isRegularFile(trace)) {
+        group.put(side.label(), OpProfile.read(trace));
       }
+    }
+    for (Map.Entry<String, Map<String, OpProfile>> run : byRun.entrySet()) {
+      System.out.println();
+      System.out.println(
+          "profiled step, " + run.getKey() + " (traces in " + profile.toAbsolutePath() + "):");
+      OpProfile.table(run.getValue(), 15).forEach(System.out::println);
     }
   }
 }

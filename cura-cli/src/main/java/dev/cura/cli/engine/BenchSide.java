@@ -119,8 +119,9 @@ public record BenchSide(String side, String quant, String dtype) {
     cmd.add("dtype=" + dtype);
     cmd.add("device=" + c.device());
     cmd.add("threads=" + c.threads());
-    if (c.trace(this) != null) {
-      cmd.add("profile=" + c.trace(this).toAbsolutePath());
+    Path trace = c.trace(this);
+    if (trace != null) {
+      cmd.add("profile=" + trace.toAbsolutePath());
     }
     return cmd;
   }
@@ -162,9 +163,10 @@ public record BenchSide(String side, String quant, String dtype) {
                 Integer.toString(c.threads()),
                 "--device",
                 c.device()));
-    if (c.trace(this) != null) {
+    Path trace = c.trace(this);
+    if (trace != null) {
       cmd.add("--profile");
-      cmd.add(c.trace(this).toAbsolutePath().toString());
+      cmd.add(trace.toAbsolutePath().toString());
     }
     return cmd;
   }

@@ -175,10 +175,7 @@ public final class DecoderLayer implements AutoCloseable {
         gt = gate.forward(n2, n2l, f, training);
         ut = up.forward(n2, n2l, f, training);
       }
-      NDArray act =
-          arch.activation().equals("silu")
-              ? Nd.own(f, TorchOps.get().siluMul(gt, ut))
-              : activation(gt, arch.activation()).mul(ut);
+      NDArray act = gated(gt, ut, arch.activation(), f);
       NDArray mlp = down.forward(act, loraInput(act, f), f, training).reshape(b, t, c);
       NDArray out = hf.add(arch.gemmaNorms() ? norm(mlp, norms.postFeedforward(), f) : mlp);
       out.attach(m);
@@ -294,12 +291,23 @@ public final class DecoderLayer implements AutoCloseable {
   }
 
   /**
-   * The MLP activation, as transformers' ACT2FN computes it. Constants go through {@link Nd}'s
-   * libtorch-owned scalars (autograd saves them, see docs/engine.md).
+   * The gated MLP product act(gate)·up. silu (SwiGLU) is one scripted op ({@link TorchOps#siluMul}:
+   * one kernel forward, libtorch's silu backward); the others multiply the {@link #activation} by
+   * up.
+   */
+  static NDArray gated(NDArray gate, NDArray up, String name, NDManager m) {
+    if (name.equals("silu")) {
+      return Nd.own(m, TorchOps.get().siluMul(gate, up));
+    }
+    return activation(gate, name).mul(up);
+  }
+
+  /**
+   * A non-gated-silu MLP activation, as transformers' ACT2FN computes it. Constants go through
+   * {@link Nd}'s libtorch-owned scalars (autograd saves them, see docs/engine.md).
    */
   static NDArray activation(NDArray x, String name) {
     return switch (name) {
-      case "silu" -> x.mul(Activation.sigmoid(x));
       case "gelu" -> Activation.gelu(x); // erf form
       case "gelu_pytorch_tanh" -> {
         // 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))

@@ -98,20 +98,17 @@ public final class NativeMemory {
 
     /** At a boundary where freed tensors may be held by the allocator; true if it trimmed. */
     public boolean boundary() {
-      long now = rss.getAsLong();
-      if (now < 0) { // no /proc: trim as before
-        trim.getAsBoolean();
-        trims++;
-        return true;
-      }
-      if (ceiling >= 0 && now <= ceiling) {
+      long now = rss.getAsLong(); // −1 without /proc: trim at every boundary, as before
+      if (now >= 0 && ceiling >= 0 && now <= ceiling) {
         return false;
       }
       trim.getAsBoolean();
       trims++;
       long after = rss.getAsLong();
-      long raised = after + Math.min(MAX_SLACK, Math.max(MIN_SLACK, after / 10));
-      ceiling = Math.max(ceiling, raised);
+      if (after >= 0) {
+        long raised = after + Math.min(MAX_SLACK, Math.max(MIN_SLACK, after / 10));
+        ceiling = Math.max(ceiling, raised);
+      }
       return true;
     }
 

@@ -79,19 +79,6 @@ public final class TrainBench {
     return s.isEmpty() ? Double.NaN : s.get(s.size() / 2);
   }
 
-  /** Runs {@code warmup} untimed then {@code steps} timed steps. */
-  public static Result run(
-      LlamaModel model, int rank, int seqLen, int batch, int warmup, int steps, Path pageDir)
-      throws IOException {
-    return run(model, rank, seqLen, batch, warmup, steps, pageDir, null);
-  }
-
-  /**
-   * As {@link #run(LlamaModel, int, int, int, int, int, Path)}; with a {@code trace} file, one more
-   * step after the timed ones runs under libtorch's profiler, which writes every native op of it
-   * (name, shapes, start, duration) to that file as a Chrome trace (chrome://tracing, Perfetto).
-   * The profiled step is not among the timed ones: the profiler slows each op down.
-   */
   public static Result run(
       LlamaModel model,
       int rank,
@@ -123,13 +110,17 @@ public final class TrainBench {
     try (Optimizer opt =
             OptimizerKind.PAGED_ADAMW_32BIT.create(AdamWConfig.BNB_DEFAULTS, pageDir, 64L << 20);
         NDManager root = NDManager.newBaseManager(device.djl())) {
+      java.util.function.IntConsumer step =
+          s -> {
+            stepper.forwardBackward(b, b.targetTokens(), 1, s, 0, root);
+            opt.step(params, 1e-4, 1f);
+            params.forEach(p -> Nd.zeroGrad(p.value()));
+          };
       for (int s = 0; s < warmup + steps; s++) {
         device.resetPeakMemory();
         long c0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
-        stepper.forwardBackward(b, b.targetTokens(), 1, s, 0, root);
-        opt.step(params, 1e-4, 1f);
-        params.forEach(p -> Nd.zeroGrad(p.value()));
+        step.accept(s);
         if (s >= warmup) {
           times.add((System.nanoTime() - t0) / 1e9);
           cpu.add((os.getProcessCpuTime() - c0) / 1e9);
@@ -139,9 +130,7 @@ public final class TrainBench {
       if (trace != null) {
         JniUtils.startProfile(device.isGpu(), true, false);
         try {
-          stepper.forwardBackward(b, b.targetTokens(), 1, warmup + steps, 0, root);
-          opt.step(params, 1e-4, 1f);
-          params.forEach(p -> Nd.zeroGrad(p.value()));
+          step.accept(warmup + steps);
         } finally {
           JniUtils.stopProfile(trace.toAbsolutePath().toString());
         }
