@@ -3,6 +3,7 @@ package dev.cura.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -140,6 +141,19 @@ class KafkaAclBrokerTest {
                     AclPermissionType.ALLOW)));
       }
       admin.createAcls(bindings).all().get(60, TimeUnit.SECONDS);
+      // createAcls returns once the controller has committed the bindings; the broker's authorizer
+      // applies them from the metadata log afterwards, so a test that ran at once could be refused
+      // (seen: TopicAuthorizationException for cura-registry on cura.adapter.trained). DescribeAcls
+      // is answered by the broker from that authorizer: wait until it holds every binding.
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (!admin
+          .describeAcls(org.apache.kafka.common.acl.AclBindingFilter.ANY)
+          .values()
+          .get(60, TimeUnit.SECONDS)
+          .containsAll(bindings)) {
+        assertTrue(System.nanoTime() < end, "the broker's authorizer never showed all ACLs");
+        Thread.sleep(50);
+      }
     }
   }
 
