@@ -26,7 +26,7 @@ import java.util.Map;
  * synthetic model, times QLoRA steps, prints one line {@code RESULT {json}}.
  *
  * <p>Arguments, {@code key=value}: quant (nf4|none), params, seq, rank, batch, warmup, steps, half
- * (fp16 embeddings), dtype (bf16|fp32), device (cpu|cuda), threads (reported; libtorch's pool is
+ * (bf16 embeddings), dtype (bf16|fp32), device (cpu|cuda), threads (reported; libtorch's pool is
  * set by the launcher through {@code ai.djl.pytorch.num_threads}), profile (optional: a Chrome
  * trace file for one extra, untimed step under libtorch's profiler).
  */

@@ -31,7 +31,7 @@ public final class DenseWeight implements FrozenWeight {
   }
 
   /**
-   * y = x·Wᵀ. A weight stored in another dtype than x (the fp16 embedding/lm_head of the benches'
+   * y = x·Wᵀ. A weight stored in another dtype than x (the bf16 embedding/lm_head of the benches'
    * big synthetic models; loaded models hold every weight in the compute dtype) multiplies in its
    * own dtype: x is cast to it and the product cast back to x's. Casting W instead would make a
    * float32 copy of it per call — 2.1 GB for a 128K-vocabulary lm_head, per block of the loss head
