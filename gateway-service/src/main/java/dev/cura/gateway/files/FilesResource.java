@@ -1,5 +1,6 @@
 package dev.cura.gateway.files;
 
+import dev.cura.gateway.Ids;
 import dev.cura.rest.api.ApiException;
 import dev.cura.rest.api.OnWorker;
 import dev.cura.rest.api.Text;
@@ -21,7 +22,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
@@ -110,7 +110,7 @@ public class FilesResource {
         .flatMap(
             v -> {
               var row = new StoredFile();
-              row.id = "file-" + UUID.randomUUID().toString().replace("-", "");
+              row.id = Ids.next("file-");
               row.tenant = tenant;
               row.filename = filename.length() > 255 ? filename.substring(0, 255) : filename;
               row.purpose = purpose;

@@ -16,7 +16,11 @@ import java.time.Instant;
 @Entity
 @Table(
     name = "gw_job",
-    indexes = @Index(name = "gw_job_tenant_created", columnList = "tenant, created_at, id"))
+    indexes = @Index(name = "gw_job_tenant_created", columnList = "tenant, created_at, id"),
+    // a job row changes with every event of its job (status, progress); with a fifth of each page
+    // left free, PostgreSQL writes the new version in the same page and no index changes (a HOT
+    // update) instead of inserting into both indexes (docs/api.md, "Gateway performance")
+    options = "WITH (fillfactor = 80)")
 public class Job extends PanacheEntityBase {
   @Id
   @Column(length = 200)

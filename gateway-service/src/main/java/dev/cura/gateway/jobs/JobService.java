@@ -8,6 +8,7 @@ import dev.cura.events.EncodedEvent;
 import dev.cura.events.EventCodec;
 import dev.cura.events.EventEnvelope;
 import dev.cura.events.FineTuneRequested;
+import dev.cura.gateway.Ids;
 import dev.cura.gateway.outbox.OutboxRecord;
 import dev.cura.gateway.outbox.OutboxRelay;
 import dev.cura.rest.api.ApiException;
@@ -106,7 +107,7 @@ public class JobService {
       JobReferences.ModelRef model,
       JobReferences.FileRef train,
       JobReferences.FileRef valid) {
-    String jobId = "ftjob-" + UUID.randomUUID().toString().replace("-", "");
+    String jobId = Ids.next("ftjob-");
     var datasets = new ArrayList<DatasetRef>();
     datasets.add(new DatasetRef(train.id(), "train", train.uri(), train.sha256()));
     if (valid != null) {
