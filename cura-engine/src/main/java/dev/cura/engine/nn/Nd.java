@@ -119,6 +119,24 @@ public final class Nd {
     return m;
   }
 
+  /**
+   * The storage of a contiguous CPU tensor as a memory segment (no copy: writes through it change
+   * the tensor). Valid only while the tensor lives; the caller keeps it alive.
+   */
+  public static java.lang.foreign.MemorySegment storage(NDArray x) {
+    if (!x.getDevice().equals(ai.djl.Device.cpu())) {
+      throw new IllegalArgumentException(
+          "only a CPU tensor's storage can be viewed, got " + x.getDevice());
+    }
+    java.nio.ByteBuffer b = JniUtils.getByteBuffer((PtNDArray) x, true);
+    long bytes = x.getShape().size() * dtype(x).getNumOfBytes();
+    if (!b.isDirect() || b.capacity() != bytes) {
+      throw new IllegalStateException(
+          "libtorch gave no direct view of a " + x.getShape() + " " + dtype(x) + " tensor");
+    }
+    return java.lang.foreign.MemorySegment.ofBuffer(b);
+  }
+
   /** A uint8 array [n] holding {@code bytes}, owned by libtorch (see {@link #owned}). */
   public static NDArray uint8(NDManager m, byte[] bytes) {
     return owned(

@@ -21,8 +21,9 @@ import java.util.List;
  *       its dtype) and the norms in the compute dtype;
  *   <li>LoRA parameters and their gradients in float32 (master weights); the paged AdamW moments
  *       live in host memory, one parameter's at a time on the device during its update;
- *   <li>the reusable dequantization buffers: one layer's base weights in the compute dtype plus the
- *       scratch of the largest linear (int32 index and two float32 per byte of codes);
+ *   <li>the reusable dequantization buffers: one layer's base weights in the compute dtype, plus on
+ *       a GPU the scratch of the largest linear (int32 index and two float32 per byte of codes; the
+ *       CPU kernel, {@code Dequant4bit}, writes the weights directly);
  *   <li>activations with per-layer recompute: every layer's saved input [B·T, C], the upstream
  *       gradient, and one layer's recompute graph — what autograd saves per token (norm inputs in
  *       float32, LoRA inputs in float32, q/k/v after RoPE, the MLP's four [B·T, I] products) plus
@@ -160,12 +161,18 @@ public record MemoryPlan(List<Item> items, Settings settings) {
                     + gib(lora * 8)
                     + " GiB)")
             : new Item("AdamW moments", lora * 8, "2 × 4 bytes × LoRA parameters"));
-    if (s.nf4()) {
+    if (s.nf4() && s.gpu()) {
       items.add(
           new Item(
               "dequantized weights (one layer, reused) + scratch",
               perLayer * b + largest * 6,
               "layer's base parameters × " + b + " + 6 bytes × largest linear"));
+    } else if (s.nf4()) {
+      items.add(
+          new Item(
+              "dequantized weights (one layer, reused)",
+              perLayer * b,
+              "layer's base parameters × " + b + " (the CPU kernel needs no scratch)"));
     }
     items.add(
         new Item(

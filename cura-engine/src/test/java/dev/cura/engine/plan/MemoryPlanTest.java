@@ -63,9 +63,16 @@ class MemoryPlanTest {
     // embedding and untied lm_head in 2 bytes, 2L+1 norm weights in the 4-byte compute dtype
     assertEquals(
         2 * vocab * c * 2 + (2 * layers + 1) * c * 4, plan.bytes("embeddings + lm_head + norms"));
+    // on the CPU the kernel dequantizes into the buffers directly: no gather scratch
+    assertEquals(perLayer * 4, plan.bytes("dequantized weights (one layer, reused)"));
+    MemoryPlan onGpu =
+        MemoryPlan.estimate(
+            cfg,
+            new MemoryPlan.Settings(
+                true, true, 64, DataType.FLOAT32, 16, 1, 256, true, true, DataType.FLOAT16));
     assertEquals(
         perLayer * 4 + inter * c * 6,
-        plan.bytes("dequantized weights (one layer, reused) + scratch"));
+        onGpu.bytes("dequantized weights (one layer, reused) + scratch"));
     long lora = 16 * (2 * (c + c) + 2 * (c + kv) + 3 * (c + inter)) * layers;
     assertEquals(lora * 8, plan.bytes("LoRA parameters + gradients (fp32)"));
     // a loaded model holds them in the compute dtype: 4 bytes
