@@ -151,90 +151,76 @@ public final class Dequant4bit {
           "the output must hold " + n * type.bytes + " bytes, got " + out.byteSize());
     }
     scales.check(nb);
+    Kernel k = new Kernel(code, blocksize, packed, scales, out, type);
     int tasks = (int) Math.max(1, Math.min(threads, nb / 64));
     if (tasks == 1) {
-      range(code, blocksize, packed, scales, out, type, 0, nb);
+      k.run(0, nb);
       return;
     }
-    IntStream.range(0, tasks)
-        .parallel()
-        .forEach(
-            t ->
-                range(
-                    code,
-                    blocksize,
-                    packed,
-                    scales,
-                    out,
-                    type,
-                    nb * t / tasks,
-                    nb * (t + 1) / tasks));
+    IntStream.range(0, tasks).parallel().forEach(t -> k.run(nb * t / tasks, nb * (t + 1) / tasks));
   }
 
-  private static void range(
+  /** One dequantization's operands (checked by {@link #dequantize}); blocks [from, to) per call. */
+  record Kernel(
       float[] code,
       int blocksize,
       MemorySegment packed,
       Scales scales,
       MemorySegment out,
-      Out type,
-      long from,
-      long to) {
-    if (!VECTOR) {
-      scalar(code, blocksize, packed, scales, out, type, from, to);
-      return;
+      Out type) {
+    void run(long from, long to) {
+      if (VECTOR) {
+        vector(from, to);
+      } else {
+        scalar(from, to);
+      }
     }
-    FloatVector table = FloatVector.fromArray(F, code, 0);
-    int half = blocksize / 2;
-    for (long b = from; b < to; b++) {
-      float a = scales.at(b);
-      long p = b * half;
-      long o = b * blocksize;
-      for (int j = 0; j < half; j += 16) {
-        ByteVector bytes =
-            ByteVector.fromMemorySegment(B16, packed, p + j, ByteOrder.LITTLE_ENDIAN);
-        for (int h = 0; h < 2; h++) {
-          IntVector q =
-              (IntVector)
-                  bytes
-                      .rearrange(h == 0 ? LOW_HALF : HIGH_HALF)
-                      .lanewise(VectorOperators.LSHR, HIGH_FIRST)
-                      .and((byte) 0x0F)
-                      .convertShape(VectorOperators.B2I, I16, 0);
-          FloatVector v = table.rearrange(q.toShuffle().cast(F)).mul(a);
-          long at = o + 2L * j + 16L * h; // element index of the first of these 16
-          if (type == Out.FLOAT32) {
-            v.intoMemorySegment(out, at * 4, ByteOrder.nativeOrder());
-          } else {
-            IntVector bits = (IntVector) v.reinterpretAsInts();
-            IntVector rounded =
-                bits.add(bits.lanewise(VectorOperators.LSHR, 16).and(1).add(0x7FFF))
-                    .lanewise(VectorOperators.LSHR, 16);
-            ((ShortVector) rounded.convertShape(VectorOperators.I2S, S16, 0))
-                .intoMemorySegment(out, at * 2, ByteOrder.nativeOrder());
+
+    void vector(long from, long to) {
+      FloatVector table = FloatVector.fromArray(F, code, 0);
+      int half = blocksize / 2;
+      for (long b = from; b < to; b++) {
+        float a = scales.at(b);
+        long p = b * half;
+        long o = b * blocksize;
+        for (int j = 0; j < half; j += 16) {
+          ByteVector bytes =
+              ByteVector.fromMemorySegment(B16, packed, p + j, ByteOrder.LITTLE_ENDIAN);
+          for (int h = 0; h < 2; h++) {
+            IntVector q =
+                (IntVector)
+                    bytes
+                        .rearrange(h == 0 ? LOW_HALF : HIGH_HALF)
+                        .lanewise(VectorOperators.LSHR, HIGH_FIRST)
+                        .and((byte) 0x0F)
+                        .convertShape(VectorOperators.B2I, I16, 0);
+            FloatVector v = table.rearrange(q.toShuffle().cast(F)).mul(a);
+            long at = o + 2L * j + 16L * h; // element index of the first of these 16
+            if (type == Out.FLOAT32) {
+              v.intoMemorySegment(out, at * 4, ByteOrder.nativeOrder());
+            } else {
+              IntVector bits = (IntVector) v.reinterpretAsInts();
+              IntVector rounded =
+                  bits.add(bits.lanewise(VectorOperators.LSHR, 16).and(1).add(0x7FFF))
+                      .lanewise(VectorOperators.LSHR, 16);
+              ((ShortVector) rounded.convertShape(VectorOperators.I2S, S16, 0))
+                  .intoMemorySegment(out, at * 2, ByteOrder.nativeOrder());
+            }
           }
         }
       }
     }
-  }
 
-  static void scalar(
-      float[] code,
-      int blocksize,
-      MemorySegment packed,
-      Scales scales,
-      MemorySegment out,
-      Out type,
-      long from,
-      long to) {
-    int half = blocksize / 2;
-    for (long b = from; b < to; b++) {
-      float a = scales.at(b);
-      for (int j = 0; j < half; j++) {
-        int v = packed.get(ValueLayout.JAVA_BYTE, b * half + j) & 0xFF;
-        long at = b * blocksize + 2L * j;
-        put(out, type, at, code[v >>> 4] * a);
-        put(out, type, at + 1, code[v & 0x0F] * a);
+    void scalar(long from, long to) {
+      int half = blocksize / 2;
+      for (long b = from; b < to; b++) {
+        float a = scales.at(b);
+        for (int j = 0; j < half; j++) {
+          int v = packed.get(ValueLayout.JAVA_BYTE, b * half + j) & 0xFF;
+          long at = b * blocksize + 2L * j;
+          put(out, type, at, code[v >>> 4] * a);
+          put(out, type, at + 1, code[v & 0x0F] * a);
+        }
       }
     }
   }

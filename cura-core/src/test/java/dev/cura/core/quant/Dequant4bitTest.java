@@ -164,7 +164,8 @@ class Dequant4bitTest {
     if (vector) {
       Dequant4bit.dequantize(type.code(), blocksize, codes, scales, out, kind, n, threads);
     } else {
-      Dequant4bit.scalar(type.code(), blocksize, codes, scales, out, kind, 0, n / blocksize);
+      new Dequant4bit.Kernel(type.code(), blocksize, codes, scales, out, kind)
+          .scalar(0, n / blocksize);
     }
   }
 
