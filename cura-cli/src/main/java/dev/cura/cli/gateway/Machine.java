@@ -45,15 +45,41 @@ final class Machine {
   }
 
   /**
-   * CPU time (user + system) of a process and its descendants so far; the JDK reads it from {@code
-   * /proc/<pid>/stat}. A process that ended in between counts as nothing.
+   * CPU time (user + system) of a process tree so far: for every live process of the tree, its own
+   * time plus that of its children it has reaped ({@code /proc/<pid>/stat} utime, stime, cutime,
+   * cstime). A process that ends between two readings moves its whole time into its parent's
+   * cutime/cstime, so differences stay right when PostgreSQL backends or autovacuum workers come
+   * and go (counting live processes only, a worker that ran before the timed run and ended in it
+   * made the database's CPU per submission come out at a quarter of the truth).
    */
   static Duration cpu(ProcessHandle root) {
-    Duration total = root.info().totalCpuDuration().orElse(Duration.ZERO);
+    long ticks = ticks(root.pid());
     for (ProcessHandle h : root.descendants().toList()) {
-      total = total.plus(h.info().totalCpuDuration().orElse(Duration.ZERO));
+      ticks += ticks(h.pid());
     }
-    return total;
+    return Duration.ofMillis(ticks * 1000 / CLOCK_TICKS);
+  }
+
+  /** USER_HZ: the unit of /proc's CPU times (100 on every Linux the JDK runs on). */
+  private static final long CLOCK_TICKS = 100;
+
+  /** utime + stime + cutime + cstime of one process, 0 when it is gone. */
+  static long ticks(long pid) {
+    try {
+      return statTicks(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /** Fields 14–17 of a {@code /proc/<pid>/stat} line (after the parenthesised command name). */
+  static long statTicks(String stat) {
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+    // f[0] is field 3 (state): utime is field 14 = f[11]
+    return Long.parseLong(f[11])
+        + Long.parseLong(f[12])
+        + Long.parseLong(f[13])
+        + Long.parseLong(f[14]);
   }
 
   /** Busy and total jiffies of all CPUs ({@code /proc/stat}), for the machine's busy share. */
