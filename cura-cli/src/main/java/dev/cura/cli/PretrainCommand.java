@@ -310,12 +310,14 @@ public final class PretrainCommand implements Callable<Integer> {
                   public void onEval(Pretrainer.EvalPoint e) {
                     display.message(
                         String.format(
-                            Locale.ROOT,
-                            "step %d: held-out loss %.4f (ppl %.1f), copy probe %.3f",
-                            e.step(),
-                            e.loss(),
-                            Math.exp(e.loss()),
-                            e.copyLoss() == null ? Double.NaN : e.copyLoss()));
+                                Locale.ROOT,
+                                "step %d: held-out loss %.4f (ppl %.1f)",
+                                e.step(),
+                                e.loss(),
+                                Math.exp(e.loss()))
+                            + (e.copyLoss() == null
+                                ? ""
+                                : String.format(Locale.ROOT, ", copy probe %.3f", e.copyLoss())));
                   }
 
                   @Override

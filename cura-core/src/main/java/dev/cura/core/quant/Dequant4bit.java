@@ -92,8 +92,11 @@ public final class Dequant4bit {
       if (absmax != null) {
         return absmax.getAtIndex(FLOAT, b);
       }
-      int q = qabsmax.get(ValueLayout.JAVA_BYTE, b) & 0xFF;
-      return nestedCode[q] * nestedAbsmax[(int) (b / nestedBlocksize)] + offset;
+      return DoubleQuant.absmax(
+          nestedCode,
+          qabsmax.get(ValueLayout.JAVA_BYTE, b),
+          nestedAbsmax[(int) (b / nestedBlocksize)],
+          offset);
     }
 
     void check(long nb) {
@@ -106,8 +109,12 @@ public final class Dequant4bit {
           throw new IllegalArgumentException(
               "the nested map must hold 256 values, got " + nestedCode.length);
         }
+        if (nestedBlocksize <= 0) {
+          throw new IllegalArgumentException(
+              "the nested block size must be positive, got " + nestedBlocksize);
+        }
         long need = (nb + nestedBlocksize - 1) / nestedBlocksize;
-        if (nestedBlocksize <= 0 || nestedAbsmax.length < need) {
+        if (nestedAbsmax.length < need) {
           throw new IllegalArgumentException(
               "nested absmax must hold " + need + " values, got " + nestedAbsmax.length);
         }

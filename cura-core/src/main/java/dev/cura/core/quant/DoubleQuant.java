@@ -53,9 +53,18 @@ public final class DoubleQuant {
     float[] code = DynamicMap.signedShared();
     float[] out = new float[qabsmax.length];
     for (int b = 0; b < out.length; b++) {
-      float t = code[qabsmax[b] & 0xFF] * nestedAbsmax[b / NESTED_BLOCKSIZE];
-      out[b] = t + offset;
+      out[b] = absmax(code, qabsmax[b], nestedAbsmax[b / NESTED_BLOCKSIZE], offset);
     }
     return out;
+  }
+
+  /**
+   * One block's absmax from its 8-bit code {@code q} into {@code code8}, its nested scale and the
+   * offset: the product rounded to float32, then the sum (bitsandbytes' order; every dequantizer
+   * here goes through this, so they agree bit for bit).
+   */
+  public static float absmax(float[] code8, byte q, float nested, float offset) {
+    float t = code8[q & 0xFF] * nested;
+    return t + offset;
   }
 }

@@ -107,48 +107,45 @@ class Dequant4bitTest {
   @Test
   void refusesWhatDoesNotFitBeforeWriting() {
     try (Arena arena = Arena.ofShared()) {
-      float[] code = QuantType.NF4.code();
       MemorySegment packed = arena.allocate(32);
-      MemorySegment absmax = arena.allocate(4);
       MemorySegment out = arena.allocate(4 * 64);
-      var scales = Dequant4bit.Scales.plain(absmax);
-      var e =
-          assertThrows(
-              IllegalArgumentException.class,
-              () ->
-                  Dequant4bit.dequantize(
-                      code,
-                      64,
-                      packed,
-                      scales,
-                      arena.allocate(4 * 63),
-                      Dequant4bit.Out.FLOAT32,
-                      64,
-                      2));
-      assertEquals("the output must hold 256 bytes, got 252", e.getMessage());
-      assertThrows(
-          IllegalArgumentException.class,
-          () ->
-              Dequant4bit.dequantize(
-                  code, 64, arena.allocate(31), scales, out, Dequant4bit.Out.FLOAT32, 64, 1));
-      assertThrows(
-          IllegalArgumentException.class,
-          () ->
-              Dequant4bit.dequantize(
-                  code, 48, packed, scales, out, Dequant4bit.Out.FLOAT32, 48, 1));
-      assertThrows(
-          IllegalArgumentException.class,
-          () ->
-              Dequant4bit.dequantize(
-                  code,
-                  64,
-                  arena.allocate(64),
-                  scales,
-                  arena.allocate(512),
-                  Dequant4bit.Out.FLOAT32,
-                  128,
-                  1));
+      var scales = Dequant4bit.Scales.plain(arena.allocate(4));
+      assertEquals(
+          "the output must hold 256 bytes, got 252",
+          refusal(64, packed, scales, arena.allocate(4 * 63), 64, 2));
+      assertEquals(
+          "packed codes must hold 32 bytes, got 31",
+          refusal(64, arena.allocate(31), scales, out, 64, 1));
+      assertEquals(
+          "n (48) must be whole blocks of a multiple of 32, got blocksize 48",
+          refusal(48, packed, scales, out, 48, 1));
+      assertEquals(
+          "block constants must hold 2 blocks, got 1",
+          refusal(64, arena.allocate(64), scales, arena.allocate(512), 128, 1));
     }
+  }
+
+  /** The message of the refusal of a float32 NF4 dequantization with these operands. */
+  private static String refusal(
+      int blocksize,
+      MemorySegment packed,
+      Dequant4bit.Scales scales,
+      MemorySegment out,
+      long n,
+      int threads) {
+    return assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Dequant4bit.dequantize(
+                    QuantType.NF4.code(),
+                    blocksize,
+                    packed,
+                    scales,
+                    out,
+                    Dequant4bit.Out.FLOAT32,
+                    n,
+                    threads))
+        .getMessage();
   }
 
   private static void run(

@@ -42,7 +42,10 @@ public final class Nf4Weight implements FrozenWeight {
   private final NDArray offsetScalar; // [] float32, null without DQ
   private final DataType computeDtype;
   private final float[] code4;
-  private final Dequant4bit.Scales cpuScales; // views of the CPU tensors, null on other devices
+  // views of the CPU tensors for Dequant4bit; both null where it does not apply (another device, a
+  // block size not a multiple of 32, non-float32 absmax without DQ)
+  private final java.lang.foreign.MemorySegment cpuPacked;
+  private final Dequant4bit.Scales cpuScales;
   private WeightBuffers buffers;
   private String slot;
   private static final java.util.concurrent.atomic.AtomicLong dequantCount =
@@ -107,7 +110,7 @@ public final class Nf4Weight implements FrozenWeight {
     this.nestedBlocksize = nestedBlocksize;
     this.computeDtype = computeDtype;
     this.code4 = code4.clone();
-    if (!packed.getDevice().equals(ai.djl.Device.cpu())) {
+    if (!packed.getDevice().equals(ai.djl.Device.cpu()) || blocksize % 32 != 0) {
       this.cpuScales = null;
     } else if (dq) {
       this.cpuScales =
@@ -123,6 +126,7 @@ public final class Nf4Weight implements FrozenWeight {
               ? Dequant4bit.Scales.plain(Nd.storage(absmax))
               : null;
     }
+    this.cpuPacked = cpuScales == null ? null : Nd.storage(this.packed);
     this.offsetScalar =
         dq
             ? Nd.floats(m, new float[] {offset}, new Shape()).toDevice(packed.getDevice(), false)
@@ -260,7 +264,7 @@ public final class Nf4Weight implements FrozenWeight {
       Dequant4bit.dequantize(
           code4,
           blocksize,
-          Nd.storage(packed),
+          cpuPacked,
           cpuScales,
           Nd.storage(w),
           type,
@@ -274,7 +278,7 @@ public final class Nf4Weight implements FrozenWeight {
 
   /** The CPU kernel's output type for {@code w}, or null where the kernel does not apply. */
   private Dequant4bit.Out kernelOutput(NDArray w) {
-    if (cpuScales == null || !w.getDevice().equals(ai.djl.Device.cpu()) || blocksize % 32 != 0) {
+    if (cpuScales == null || !w.getDevice().equals(ai.djl.Device.cpu())) {
       return null;
     }
     return switch (Nd.dtype(w)) {

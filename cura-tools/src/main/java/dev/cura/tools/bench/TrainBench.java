@@ -79,6 +79,10 @@ public final class TrainBench {
     return s.isEmpty() ? Double.NaN : s.get(s.size() / 2);
   }
 
+  /**
+   * Runs {@code warmup} untimed then {@code steps} timed steps; with a {@code trace} path, one more
+   * step under libtorch's profiler, written there as a Chrome trace.
+   */
   public static Result run(
       LlamaModel model,
       int rank,

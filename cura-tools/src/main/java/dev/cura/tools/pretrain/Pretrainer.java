@@ -45,7 +45,6 @@ public final class Pretrainer {
       long tokensSeen,
       double elapsedSeconds) {}
 
-  /** A held-out evaluation. */
   /**
    * A held-out evaluation: {@code loss} over {@code tokens} next-token predictions of the held-out
    * text, and {@code copyLoss} on the copy probe ({@link PackedCorpus#copyProbe}; null in states
