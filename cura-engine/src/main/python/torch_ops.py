@@ -50,6 +50,25 @@ class CuraOps(torch.nn.Module):
         return torch.nn.functional.silu(gate) * up
 
     @torch.jit.export
+    def ce_grad_(self, logits: Tensor, target: Tensor, weight: Tensor) -> Tensor:
+        """Cross-entropy of float logits [N, V] against target int64 [N, 1] with per-row weights [N]
+        (0 where ignored): returns sum_i weight[i] * (logsumexp(logits[i]) - logits[i, target[i]])
+        and overwrites logits, in place, with that sum's gradient,
+            d/dlogits[i, j] = weight[i] * (softmax(logits[i])[j] - [j == target[i]]),
+        so a loss head holds one [N, V] buffer where log_softmax -> gather under autograd holds four
+        (logits, log-probabilities, and the gradient of each). The max is subtracted before exp,
+        as log_softmax does."""
+        mx = torch.amax(logits, dim=1, keepdim=True)
+        picked = torch.gather(logits, 1, target)
+        logits.sub_(mx).exp_()
+        total = logits.sum(dim=1, keepdim=True)
+        nll = (torch.log(total) + mx - picked).squeeze(1)
+        logits.div_(total)
+        logits.scatter_add_(1, target, torch.full_like(picked, -1.0))
+        logits.mul_(weight.unsqueeze(1))
+        return (nll * weight).sum()
+
+    @torch.jit.export
     def empty_as(self, shape: Tensor, like: Tensor) -> Tensor:
         """An uninitialized tensor of `shape` (int64 [rank], on the CPU) with like's dtype and device."""
         sizes: List[int] = shape.tolist()

@@ -109,6 +109,17 @@ public final class TorchOps {
     return call("silu_mul", gate, up);
   }
 
+  /**
+   * Cross-entropy with its gradient in place: returns Σᵢ weight[i]·(logsumexp(logits[i]) −
+   * logits[i, target[i]]) (a 0-d tensor) and overwrites {@code logits} with that sum's gradient,
+   * weight[i]·(softmax(logits[i]) − onehot(target[i])). logits [N, V] float (not recorded by
+   * autograd: a detached handle), target int64 [N, 1], weight [N] in the logits' dtype (0 where
+   * ignored).
+   */
+  public NDArray crossEntropyGradInPlace(NDArray logits, NDArray target, NDArray weight) {
+    return call("ce_grad_", logits, target, weight);
+  }
+
   /** uint8 [2n] little-endian bfloat16 bit patterns → bfloat16 [n], bit-exact. */
   public NDArray bf16FromBytes(NDArray bytes) {
     return call("bf16_from_bytes", bytes);

@@ -208,12 +208,12 @@ public record MemoryPlan(List<Item> items, Settings settings) {
     items.add(
         new Item(
             "loss head (one block of " + rows + " positions)",
-            block * (4 + 4 + 4 + 4 + eb) + n * c * b,
-            "B·rows·V × ("
-                + (16 + eb)
-                + ": logits, log-probs, 2 gradients, the lm_head's "
-                + eb
-                + "-byte product) + h's gradient"));
+            block * (4 + (eb < 4 ? eb : 0)) + n * c * b,
+            eb < 4
+                ? "B·rows·V × (4: float32 logits, then their gradient in place; "
+                    + eb
+                    + ": the lm_head's product, then the gradient in its dtype) + h's gradient"
+                : "B·rows·V × 4 (the logits, then their gradient in place) + h's gradient"));
     items.add(
         s.gpu()
             ? new Item("CUDA context + workspace", CUDA_RUNTIME_BYTES, "measured, typical")

@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.cura.engine.nn.ComputeDevice;
 import dev.cura.engine.nn.Nd;
+import dev.cura.engine.nn.TorchOps;
 
 /**
  * Causal-LM cross-entropy as transformers computes it, on labelled tokens only:
@@ -69,5 +70,28 @@ public final class CausalLmLoss {
         Nd.cast(
             m, Nd.own(m, targets.weights().get(new NDIndex(":, {}:{}", p0, p1))), Nd.dtype(logits));
     return picked.mul(w).sum().neg();
+  }
+
+  /**
+   * The same loss as {@link #loss} for positions [p0, p1), computed with its gradient: {@code
+   * logits} [B, p1−p0, V] (contiguous, float, a handle autograd does not record — e.g. {@code
+   * stopGradient()} of the head's output, which shares its storage) are overwritten with d loss / d
+   * logits, ready to be passed to the backward of the recorded head. One [B, n, V] buffer instead
+   * of the four that log-softmax and gather hold under autograd (logits, log-probabilities and a
+   * gradient of each), and two fewer passes over it.
+   */
+  public static NDArray lossWithGradientInPlace(NDArray logits, Targets targets, int p0, int p1) {
+    NDManager m = logits.getManager();
+    Shape s = logits.getShape();
+    long rows = s.get(0) * s.get(1);
+    NDArray flat =
+        Nd.own(m, logits, logits.reshape(rows, s.get(2))); // a view: writes land in logits
+    NDArray idx = Nd.own(m, targets.ids().get(new NDIndex(":, {}:{}, :", p0, p1))).reshape(rows, 1);
+    NDArray w =
+        Nd.cast(
+            m,
+            Nd.own(m, targets.weights().get(new NDIndex(":, {}:{}", p0, p1))).reshape(rows),
+            Nd.dtype(logits));
+    return TorchOps.get().crossEntropyGradInPlace(flat, idx, w);
   }
 }

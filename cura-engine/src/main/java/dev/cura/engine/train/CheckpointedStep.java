@@ -81,10 +81,19 @@ public final class CheckpointedStep {
           // for one block only; the blocks' gradients add up in h's .grad
           try (NDManager cm = hm.newSubManager()) {
             NDArray hc = Nd.adopt(cm, h).get(new NDIndex(":, {}:{}, :", p0, p1));
-            NDArray loss = CausalLmLoss.loss(model.head(hc, cm), targets, p0, p1);
-            Nd.backward(loss, cm.ones(loss.getShape()));
+            NDArray logits = model.head(hc, cm); // recorded: norm, lm_head (and softcap, cast)
+            // the loss and its gradient by hand, written over the logits' own storage; autograd
+            // takes it from there (nothing in the head saves its output, so the storage is free)
+            NDArray gradient = Nd.own(cm, logits.stopGradient());
+            NDArray value;
+            Nd.gradMode(false);
+            try {
+              value = CausalLmLoss.lossWithGradientInPlace(gradient, targets, p0, p1);
+            } finally {
+              Nd.gradMode(true);
+            }
+            Nd.backward(logits, gradient);
             device.samplePeakMemory();
-            NDArray value = loss.stopGradient();
             total = total == null ? value : total.add(value);
             total.attach(hm);
           }
@@ -131,17 +140,19 @@ public final class CheckpointedStep {
   }
 
   /**
-   * Positions per block of the loss head: about 2²² logits (16 MiB in float32) per block on the
-   * CPU, 2²⁴ on a GPU, so the [B, T, V] logits and their gradients never exist whole (for Llama-3's
-   * 128K vocabulary at 2048 tokens they would be 1 GiB per float32 copy). Not less: each block's
-   * two products stream the whole [V, C] lm_head weight, and a thin block is bound by that stream.
-   * Measured on the 100M bench shape (vocab 32000, 2 threads, 2026-12-06): blocks of 2²⁰ logits (32
-   * rows) ran the head's [32, 768]·[768, 32000] product at 61 GFLOP/s against 154 for all 256 rows
-   * at once and cost the step 0.25 s of its 1.30 s; 2²² (131 rows, two blocks): 1.05 s, +42 MB peak
-   * RSS. At Llama-3-8B's vocabulary a block is 32 rows (+56 MB against 2²⁰).
+   * Positions per block of the loss head: about 2²⁴ logits (64 MiB in float32) per block on the
+   * CPU, 2²⁵ on a GPU, so the [B, T, V] logits never exist whole (for Llama-3's 128K vocabulary at
+   * 2048 tokens they would be 1 GiB per float32 copy). A block holds one float32 [B, rows, V]
+   * buffer — the logits, overwritten by their gradient ({@link
+   * CausalLmLoss#lossWithGradientInPlace}) — plus, below float32 compute, the lm_head's product and
+   * the gradient cast back to its dtype. Not thinner: each block's two products stream the whole
+   * [V, C] lm_head weight, and a thin block is bound by that stream. Measured on the 100M bench
+   * shape (vocab 32000, 2 threads, 2026-12-06): 32-row blocks ran the head's [32, 768]·[768, 32000]
+   * product at 61 GFLOP/s, 131 rows at 117, all 256 rows at 154–163. At Llama-3-8B's vocabulary a
+   * CPU block is 130 rows.
    */
   public static int headChunkRows(int batch, int positions, int vocab, ComputeDevice device) {
-    long budget = device.isGpu() ? 1L << 24 : 1L << 22;
+    long budget = device.isGpu() ? 1L << 25 : 1L << 24;
     long rows = Math.max(1, budget / ((long) batch * vocab));
     return (int) Math.max(1, Math.min(Math.max(positions, 1), rows));
   }

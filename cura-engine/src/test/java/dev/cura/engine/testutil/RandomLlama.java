@@ -1,9 +1,12 @@
 package dev.cura.engine.testutil;
 
+import ai.djl.ndarray.types.DataType;
 import dev.cura.engine.model.Arch;
 import dev.cura.engine.model.CheckpointWriter;
 import dev.cura.engine.model.InMemoryWeights;
 import dev.cura.engine.model.LlamaConfig;
+import dev.cura.engine.model.LlamaModel;
+import dev.cura.engine.nn.LoraLinear;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -17,6 +20,23 @@ public final class RandomLlama {
    * head of width 16, eps 1e-5) with RoPE base {@code theta} and sliding window {@code window} (0
    * for none).
    */
+  /**
+   * Gives every linear of {@code model} a rank-2 LoRA branch (scaling 2, no dropout) with A and B
+   * uniform in [−0.5, 0.5)·(1, bScale) from {@code rng}, in {@code dtype}: non-zero B, so gradient
+   * checks see both factors move the loss.
+   */
+  public static void randomLora(
+      LlamaModel model, SplittableRandom rng, float bScale, DataType dtype) {
+    for (LoraLinear l : model.linears()) {
+      int r = 2;
+      float[] a = new float[r * l.base().inFeatures()];
+      float[] b = new float[l.base().outFeatures() * r];
+      for (int i = 0; i < a.length; i++) a[i] = (float) (rng.nextDouble() - 0.5);
+      for (int i = 0; i < b.length; i++) b[i] = (float) (rng.nextDouble() - 0.5) * bScale;
+      l.setLora(model.manager(), a, b, r, 2.0, 0.0, dtype);
+    }
+  }
+
   public static LlamaConfig smallMistral(double theta, boolean tied, int window) {
     return new LlamaConfig(
         "mistral",

@@ -7,7 +7,6 @@ import dev.cura.engine.model.LlamaConfig;
 import dev.cura.engine.model.LlamaLoader;
 import dev.cura.engine.model.LlamaModel;
 import dev.cura.engine.model.LoadOptions;
-import dev.cura.engine.nn.LoraLinear;
 import dev.cura.engine.nn.LoraParams;
 import dev.cura.engine.testutil.FiniteDifferences;
 import dev.cura.engine.testutil.RandomLlama;
@@ -28,14 +27,7 @@ public class GradientCheckTest {
     try (LlamaModel model = LlamaLoader.build(cfg, RandomLlama.weights(cfg, 7), opts);
         NDManager m = NDManager.newBaseManager()) {
       SplittableRandom rng = new SplittableRandom(3);
-      for (LoraLinear l : model.linears()) {
-        int r = 2;
-        float[] a = new float[r * l.base().inFeatures()];
-        float[] b = new float[l.base().outFeatures() * r];
-        for (int i = 0; i < a.length; i++) a[i] = (float) (rng.nextDouble() - 0.5);
-        for (int i = 0; i < b.length; i++) b[i] = (float) (rng.nextDouble() - 0.5);
-        l.setLora(model.manager(), a, b, r, 2.0, 0.0, DataType.FLOAT64);
-      }
+      RandomLlama.randomLora(model, rng, 1f, DataType.FLOAT64);
       long[] ids = {1, 4, 9, 16, 25, 36, 49, 3, 5, 7, 11, 13};
       long[] labels = ids.clone();
       labels[0] = labels[1] = labels[2] = Batch.IGNORE; // prompt tokens
