@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.util.cuda.CudaUtils;
 import dev.cura.engine.train.MemoryStats;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -119,6 +120,25 @@ public final class ComputeDevice {
         f.close();
       }
     }
+  }
+
+  /**
+   * A float32 tensor's values into {@code dst} (exactly its size). On the CPU they are copied
+   * straight out of the tensor's storage, with no intermediate array; elsewhere through {@link
+   * #download(NDArray)}.
+   */
+  public void download(NDArray x, float[] dst) {
+    long n = x.getShape().size();
+    if (n != dst.length) {
+      throw new IllegalArgumentException(
+          "a " + x.getShape() + " tensor does not fit " + dst.length + " floats");
+    }
+    if (isGpu() || Nd.dtype(x) != DataType.FLOAT32) {
+      System.arraycopy(download(x), 0, dst, 0, dst.length);
+      return;
+    }
+    MemorySegment.copy(Nd.storage(x), ValueLayout.JAVA_FLOAT, 0, dst, 0, dst.length);
+    count(downloads, downloadBytes, 4L * dst.length);
   }
 
   /** A one-element tensor's value on the host. */

@@ -24,7 +24,6 @@ public final class AdamWOnDevice {
   public static void step(
       NDArray value, float[] m, float[] v, AdamWKernel.Scalars s, float gradScale, boolean decay) {
     ComputeDevice device = ComputeDevice.of(value.getDevice());
-    int n = m.length;
     try (NDManager w = value.getManager().newSubManager()) {
       NDArray g = Nd.own(w, value.getGradient());
       NDArray[] mv =
@@ -36,8 +35,8 @@ public final class AdamWOnDevice {
               s,
               gradScale,
               decay);
-      System.arraycopy(device.download(mv[0]), 0, m, 0, n);
-      System.arraycopy(device.download(mv[1]), 0, v, 0, n);
+      device.download(mv[0], m);
+      device.download(mv[1], v);
     }
   }
 
