@@ -26,7 +26,7 @@ ENV LANG=C.UTF-8 \
     DJL_CACHE_DIR=/var/cache/cura/djl \
     ENGINE_CACHE_DIR=/var/cache/cura/djl \
     DJL_OFFLINE=true \
-    JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=75"
+    JDK_JAVA_OPTIONS="-XX:MaxRAMPercentage=75 -Xmn64m"
 
 USER 10001:10001
 WORKDIR /opt/cura/app

@@ -48,11 +48,19 @@ public final class BenchTrainCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "1")
   int batch;
 
-  @Option(names = "--warmup", defaultValue = "1")
-  int warmup;
+  @Option(
+      names = "--warmup",
+      description =
+          "untimed steps per run before the timed ones, the same for every side (default 3 below"
+              + " 3B parameters: CURA's JIT still compiles through the first steps; 1 from 3B up,"
+              + " where a step takes minutes)")
+  Integer warmup;
 
-  @Option(names = "--steps", defaultValue = "3", description = "timed steps per run (median)")
-  int steps;
+  @Option(
+      names = "--steps",
+      description =
+          "timed steps per run, the run's figure is their median (default 5; 3 from 3B up)")
+  Integer steps;
 
   @Option(
       names = {"--quant", "--only"},
@@ -153,6 +161,18 @@ public final class BenchTrainCommand implements Callable<Integer> {
         });
   }
 
+  /**
+   * Warm-up steps when none are asked for. A step's Java side (JNI glue, the NF4 kernel) is still
+   * being compiled by C2 through the first steps, on the same cores as libtorch's threads:
+   * 2026-12-07, 100M dense, JFR compilation events with no threshold: 450–950 ms of compilation a
+   * second during the build and first step, then 180, 135, 86, 90, 186, 51, 45, 17 ms a second over
+   * the next timed steps, which ran 1.07 → 0.97 s. So 3 below 3B; from 3B, where a step takes
+   * minutes, the first step's compilation is noise and one warm-up step is enough.
+   */
+  static int defaultWarmup(long params) {
+    return params >= 3_000_000_000L ? 1 : 3;
+  }
+
   private int bench() throws Exception {
     long p = LlamaShape.parseParams(params);
     LlamaShape s = LlamaShape.forParams(p);
@@ -180,6 +200,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
           "--peer torch needs a Python with torch; " + python + " is not executable (--python)");
     }
     int nThreads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    int warmup = this.warmup != null ? this.warmup : defaultWarmup(p);
+    int steps = this.steps != null ? this.steps : p >= 3_000_000_000L ? 3 : 5;
     BenchSide.Common common =
         new BenchSide.Common(
             params,

@@ -2,6 +2,7 @@ package dev.cura.cli.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cura.cli.stack.ServiceLauncher;
 import dev.cura.core.synth.LlamaShape;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -89,6 +90,7 @@ public record BenchSide(String side, String quant, String dtype) {
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
     cmd.add("-Xmx" + c.xmx());
+    cmd.add(ServiceLauncher.TRAINER_YOUNG_GEN); // the heap the trainer service runs with
     cmd.add("--add-modules");
     cmd.add("jdk.incubator.vector");
     cmd.add("--enable-native-access=ALL-UNNAMED");
