@@ -120,6 +120,20 @@ public final class Nd {
   }
 
   /**
+   * {@link #storage} where libtorch can give a direct view (a contiguous CPU tensor), else null.
+   */
+  public static java.lang.foreign.MemorySegment storageOrNull(NDArray x) {
+    if (!x.getDevice().equals(ai.djl.Device.cpu())) {
+      return null;
+    }
+    java.nio.ByteBuffer b = JniUtils.getByteBuffer((PtNDArray) x, true);
+    long bytes = x.getShape().size() * dtype(x).getNumOfBytes();
+    return b.isDirect() && b.capacity() == bytes
+        ? java.lang.foreign.MemorySegment.ofBuffer(b)
+        : null;
+  }
+
+  /**
    * The storage of a contiguous CPU tensor as a memory segment (no copy: writes through it change
    * the tensor). Valid only while the tensor lives; the caller keeps it alive.
    */
@@ -128,13 +142,12 @@ public final class Nd {
       throw new IllegalArgumentException(
           "only a CPU tensor's storage can be viewed, got " + x.getDevice());
     }
-    java.nio.ByteBuffer b = JniUtils.getByteBuffer((PtNDArray) x, true);
-    long bytes = x.getShape().size() * dtype(x).getNumOfBytes();
-    if (!b.isDirect() || b.capacity() != bytes) {
+    java.lang.foreign.MemorySegment s = storageOrNull(x);
+    if (s == null) {
       throw new IllegalStateException(
           "libtorch gave no direct view of a " + x.getShape() + " " + dtype(x) + " tensor");
     }
-    return java.lang.foreign.MemorySegment.ofBuffer(b);
+    return s;
   }
 
   /** A uint8 array [n] holding {@code bytes}, owned by libtorch (see {@link #owned}). */

@@ -1,12 +1,14 @@
 package dev.cura.engine.optim;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import dev.cura.core.safetensors.SafetensorsFile;
 import dev.cura.core.safetensors.SafetensorsWriter;
 import dev.cura.core.safetensors.TensorSpec;
 import dev.cura.engine.nn.LoraParams;
 import dev.cura.engine.nn.Nd;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,12 +72,38 @@ public abstract sealed class AdamW implements Optimizer permits AdamW32, AdamW8b
         float[] m = mv[0];
         float[] v = mv[1];
         readMoments(param.name(), n, m, v);
-        // the update runs on the parameter's device; only m and v travel (AdamWOnDevice)
-        AdamWOnDevice.step(value, m, v, s, gradScale, cfg.weightDecay() > 0);
+        boolean decay = cfg.weightDecay() > 0;
+        if (!onHost(value, m, v, s, gradScale, decay)) {
+          // the update runs on the parameter's device; only m and v travel (AdamWOnDevice)
+          AdamWOnDevice.step(value, m, v, s, gradScale, decay);
+        }
         writeMoments(param.name(), n, m, v);
       }
     } finally {
       Nd.gradMode(was);
+    }
+  }
+
+  /**
+   * A float32 parameter on the CPU is updated where it lives: the element-wise kernel runs over its
+   * storage and its gradient's, with the moments already in host arrays — no copies, and one pass
+   * instead of AdamWOnDevice's ~15 libtorch ops per tensor (those cost a 100M bench step ~50 ms for
+   * its 112 LoRA tensors; the results are the same bits, AdamWOnDeviceTest). False where that does
+   * not apply (a GPU, another dtype, a gradient libtorch cannot view in place).
+   */
+  private static boolean onHost(
+      NDArray value, float[] m, float[] v, AdamWKernel.Scalars s, float gradScale, boolean decay) {
+    if (value.getDevice().isGpu() || Nd.dtype(value) != DataType.FLOAT32) {
+      return false;
+    }
+    try (NDArray g = value.getGradient()) {
+      MemorySegment p = Nd.storageOrNull(value);
+      MemorySegment gs = Nd.dtype(g) == DataType.FLOAT32 ? Nd.storageOrNull(g) : null;
+      if (p == null || gs == null) {
+        return false;
+      }
+      AdamWKernel.step(p, gs, m, v, m.length, s, gradScale, decay);
+      return true;
     }
   }
 

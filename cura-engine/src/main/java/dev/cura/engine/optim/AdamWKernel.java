@@ -1,5 +1,8 @@
 package dev.cura.engine.optim;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * The 32-bit AdamW update written out element-wise: the scalar reference every optimizer here uses.
  * It follows bitsandbytes' {@code kOptimizer32bit2State} ADAM case (QLORA-SPEC §7.3), with t the
@@ -46,16 +49,34 @@ public final class AdamWKernel {
       Scalars s,
       float gnormScale,
       boolean decay) {
+    step(MemorySegment.ofArray(p), MemorySegment.ofArray(g), m, v, n, s, gnormScale, decay);
+  }
+
+  /**
+   * The same over p and g held as float32 memory in native byte order — a heap array, or a CPU
+   * tensor's own storage, so a parameter on the CPU is updated where it lives.
+   */
+  public static void step(
+      MemorySegment p,
+      MemorySegment g,
+      float[] m,
+      float[] v,
+      int n,
+      Scalars s,
+      float gnormScale,
+      boolean decay) {
     float b1 = s.beta1(), b2 = s.beta2();
     float ob1 = 1 - b1, ob2 = 1 - b2;
     for (int i = 0; i < n; i++) {
-      float gi = gnormScale * g[i];
+      float gi = gnormScale * g.getAtIndex(F32, i);
       float mi = b1 * m[i] + ob1 * gi;
       float vi = b2 * v[i] + ob2 * gi * gi;
       m[i] = mi;
       v[i] = vi;
-      float pi = p[i] + s.stepSize() * mi / ((float) Math.sqrt(vi) + s.epsC2());
-      p[i] = decay ? pi * s.decay() : pi;
+      float pi = p.getAtIndex(F32, i) + s.stepSize() * mi / ((float) Math.sqrt(vi) + s.epsC2());
+      p.setAtIndex(F32, i, decay ? pi * s.decay() : pi);
     }
   }
+
+  private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT;
 }
