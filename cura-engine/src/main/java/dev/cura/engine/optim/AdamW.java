@@ -18,10 +18,10 @@ import java.util.Map;
 
 /**
  * AdamW over a {@link StateStore}: each step brings a parameter's moments in as float32 ({@link
- * #readMoments}), runs {@link AdamWKernel}'s update on the parameter's device ({@link
- * AdamWOnDevice}, bit-identical to the element-wise kernel), and stores them back ({@link
- * #writeMoments}) — how the moments are stored (32-bit floats, 8-bit blockwise codes) is the
- * subclass's; whether they are paged is the store's.
+ * #readMoments}), runs {@link AdamWKernel}'s update where the parameter lives (the kernel itself
+ * over a CPU tensor's storage; on a GPU {@link AdamWOnDevice}, bit-identical libtorch ops), and
+ * stores them back ({@link #writeMoments}) — how the moments are stored (32-bit floats, 8-bit
+ * blockwise codes) is the subclass's; whether they are paged is the store's.
  */
 public abstract sealed class AdamW implements Optimizer permits AdamW32, AdamW8bit {
   final AdamWConfig cfg;

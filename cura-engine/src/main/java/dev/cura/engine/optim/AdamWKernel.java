@@ -39,22 +39,10 @@ public final class AdamWKernel {
     }
   }
 
-  /** Updates p, m, v over [0, n) in place. */
-  public static void step(
-      float[] p,
-      float[] g,
-      float[] m,
-      float[] v,
-      int n,
-      Scalars s,
-      float gnormScale,
-      boolean decay) {
-    step(MemorySegment.ofArray(p), MemorySegment.ofArray(g), m, v, n, s, gnormScale, decay);
-  }
-
   /**
-   * The same over p and g held as float32 memory in native byte order — a heap array, or a CPU
-   * tensor's own storage, so a parameter on the CPU is updated where it lives.
+   * Updates p, m, v over [0, n) in place; p and g are float32 memory in native byte order — a CPU
+   * tensor's own storage (a parameter is updated where it lives) or a heap array ({@code
+   * MemorySegment.ofArray}).
    */
   public static void step(
       MemorySegment p,

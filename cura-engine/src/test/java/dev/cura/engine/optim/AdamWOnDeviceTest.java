@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.cura.engine.nn.Nd;
+import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +39,8 @@ class AdamWOnDeviceTest {
           float scale = t == 2 ? 0.37f : 1f;
           float[] dm = m.clone(), dv = v.clone();
           AdamWOnDevice.step(param, dm, dv, s, scale, decay);
-          AdamWKernel.step(p, g, m, v, n, s, scale, decay);
+          AdamWKernel.step(
+              MemorySegment.ofArray(p), MemorySegment.ofArray(g), m, v, n, s, scale, decay);
           assertArrayEquals(m, dm, "m at step " + t);
           assertArrayEquals(v, dv, "v at step " + t);
           assertArrayEquals(p, param.toFloatArray(), "p at step " + t);
