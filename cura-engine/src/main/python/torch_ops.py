@@ -50,6 +50,15 @@ class CuraOps(torch.nn.Module):
         return torch.nn.functional.silu(gate) * up
 
     @torch.jit.export
+    def lora_addmm_(self, y: Tensor, xa: Tensor, b_t: Tensor, scaling: Tensor) -> Tensor:
+        """y += scaling * (xa @ b_t), in place and recorded by autograd: a LoRA branch's second
+        product accumulated straight into the base product's output (one GEMM with beta = 1), where
+        PEFT's `result + lora_B(lora_A(x)) * scaling` allocates the branch's [N, out] product and a
+        sum. y [N, out] (the base product: nothing saves it), xa [N, r], b_t [r, out], one dtype;
+        scaling a 0-d tensor (read once as a number: autograd keeps the number, not the tensor)."""
+        return y.addmm_(xa, b_t, beta=1.0, alpha=float(scaling))
+
+    @torch.jit.export
     def ce_grad_(self, logits: Tensor, target: Tensor, weight: Tensor) -> Tensor:
         """Cross-entropy of float logits [N, V] against target int64 [N, 1] with per-row weights [N]
         (0 where ignored): returns sum_i weight[i] * (logsumexp(logits[i]) - logits[i, target[i]])

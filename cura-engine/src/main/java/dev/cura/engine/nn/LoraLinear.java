@@ -163,8 +163,14 @@ public final class LoraLinear implements AutoCloseable {
     }
     NDArray aT = Nd.own(m, loraA.transpose()); // [in, r]
     NDArray bT = Nd.own(m, loraB.transpose()); // [r, out]
-    // scaled at rank width: (x·Aᵀ·s)·Bᵀ = s·(x·Aᵀ·Bᵀ), on [N, r] instead of [N, out] elements
-    NDArray delta = Nd.mul(xin.matMul(aT), scaling).matMul(bT); // [N, out]
+    NDArray xa = xin.matMul(aT); // [N, r]
+    if (Nd.dtype(y) == Nd.dtype(xa)) {
+      // y += s·(x·Aᵀ)·Bᵀ as one GEMM accumulating into the base product (nothing saves y)
+      return TorchOps.get().loraAddmmInPlace(y, xa, bT, scaling);
+    }
+    // mixed precision: the branch in the parameters' dtype, cast to y's before the sum; scaled at
+    // rank width, (x·Aᵀ·s)·Bᵀ = s·(x·Aᵀ·Bᵀ), on [N, r] instead of [N, out] elements
+    NDArray delta = Nd.mul(xa, scaling).matMul(bT); // [N, out]
     return y.add(Nd.cast(m, delta, Nd.dtype(y)));
   }
 

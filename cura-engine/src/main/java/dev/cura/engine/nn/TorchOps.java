@@ -110,6 +110,18 @@ public final class TorchOps {
   }
 
   /**
+   * y += scaling·(xa·bT) in place, recorded by autograd (libtorch's addmm_ with β = 1): a LoRA
+   * branch's second product accumulated into the base product's output. Returns y's handle (a new
+   * one, in y's manager). All three in one dtype; y must not be saved by any recorded op.
+   */
+  public NDArray loraAddmmInPlace(NDArray y, NDArray xa, NDArray bT, double scaling) {
+    try (NDManager t = manager.newSubManager()) {
+      NDArray s = t.create(scaling); // a float64 0-d tensor: TorchScript's float argument
+      return call("lora_addmm_", y, xa, bT, s);
+    }
+  }
+
+  /**
    * Cross-entropy with its gradient in place: returns Σᵢ weight[i]·(logsumexp(logits[i]) −
    * logits[i, target[i]]) (a 0-d tensor) and overwrites {@code logits} with that sum's gradient,
    * weight[i]·(softmax(logits[i]) − onehot(target[i])). logits [N, V] float (not recorded by
