@@ -76,33 +76,50 @@ public final class Nd {
    * host-to-device copy happens per call.
    */
   public static NDArray mul(NDArray x, double s) {
-    try (NDArray k = scalar(s)) {
-      return x.mul(k);
-    }
+    return withScalar(s, x::mul);
   }
 
   /** x + s with s a CPU 0-d tensor (see {@link #mul}). */
   public static NDArray add(NDArray x, double s) {
-    try (NDArray k = scalar(s)) {
-      return x.add(k);
-    }
+    return withScalar(s, x::add);
   }
 
   /** x ← x · s in place (no recording needed: parameters and optimizer states). */
   public static NDArray muli(NDArray x, double s) {
-    try (NDArray k = scalar(s)) {
-      return x.muli(k);
+    return withScalar(s, x::muli);
+  }
+
+  /**
+   * {@code op} applied to a 0-d float64 CPU tensor holding s, in libtorch memory (an op that saves
+   * it for the backward holds its own reference). The first {@link #MAX_SCALARS} distinct values
+   * are made once and shared — a model's scalars (norm epsilons, attention and LoRA scalings) are a
+   * handful, and making one per op cost four JNI calls and a staging copy ~1,000 times a 100M step;
+   * later values (per-step constants of a long run) are made for the call and closed after it.
+   */
+  static NDArray withScalar(double s, java.util.function.Function<NDArray, NDArray> op) {
+    NDArray k = SCALARS.get(s);
+    if (k == null && SCALARS.size() < MAX_SCALARS) {
+      k = SCALARS.computeIfAbsent(s, Nd::newScalar);
+    }
+    if (k != null) {
+      return op.apply(k);
+    }
+    try (NDArray t = newScalar(s)) {
+      return op.apply(t);
     }
   }
 
-  /** A 0-d float64 CPU tensor holding s, in libtorch memory; the caller closes it. */
-  static NDArray scalar(double s) {
+  private static NDArray newScalar(double s) {
     return owned(
         cpuScalars(),
         java.lang.foreign.MemorySegment.ofArray(new double[] {s}),
         new ai.djl.ndarray.types.Shape(),
         ai.djl.ndarray.types.DataType.FLOAT64);
   }
+
+  private static final int MAX_SCALARS = 1024;
+  private static final java.util.Map<Double, NDArray> SCALARS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private static volatile NDManager cpuScalars;
 

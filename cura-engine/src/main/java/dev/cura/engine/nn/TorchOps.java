@@ -115,10 +115,7 @@ public final class TorchOps {
    * one, in y's manager). All three in one dtype; y must not be saved by any recorded op.
    */
   public NDArray loraAddmmInPlace(NDArray y, NDArray xa, NDArray bT, double scaling) {
-    try (NDManager t = manager.newSubManager()) {
-      NDArray s = t.create(scaling); // a float64 0-d tensor: TorchScript's float argument
-      return call("lora_addmm_", y, xa, bT, s);
-    }
+    return Nd.withScalar(scaling, s -> call("lora_addmm_", y, xa, bT, s));
   }
 
   /**
