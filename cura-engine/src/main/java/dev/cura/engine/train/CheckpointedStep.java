@@ -82,16 +82,11 @@ public final class CheckpointedStep {
           try (NDManager cm = hm.newSubManager()) {
             NDArray hc = Nd.adopt(cm, h).get(new NDIndex(":, {}:{}, :", p0, p1));
             NDArray logits = model.head(hc, cm); // recorded: norm, lm_head (and softcap, cast)
-            // the loss and its gradient by hand, written over the logits' own storage; autograd
-            // takes it from there (nothing in the head saves its output, so the storage is free)
+            // the loss and its gradient by hand, written over the logits' own storage through a
+            // detached handle (so nothing of it is recorded); autograd takes it from there
+            // (nothing in the head saves its output, so the storage is free)
             NDArray gradient = Nd.own(cm, logits.stopGradient());
-            NDArray value;
-            Nd.gradMode(false);
-            try {
-              value = CausalLmLoss.lossWithGradientInPlace(gradient, targets, p0, p1);
-            } finally {
-              Nd.gradMode(true);
-            }
+            NDArray value = CausalLmLoss.lossWithGradientInPlace(gradient, targets, p0, p1);
             Nd.backward(logits, gradient);
             device.samplePeakMemory();
             total = total == null ? value : total.add(value);
