@@ -83,6 +83,21 @@ public record MemoryPlan(List<Item> items, Settings settings) {
     public static Settings qlora(DataType compute, int batch, int seqLen, boolean gpu) {
       return new Settings(true, true, 64, compute, 16, batch, seqLen, gpu, true, compute);
     }
+
+    /** The same on a GPU ({@code true}) or the CPU. */
+    public Settings withGpu(boolean onGpu) {
+      return new Settings(
+          nf4,
+          doubleQuant,
+          blocksize,
+          computeDtype,
+          rank,
+          batch,
+          seqLen,
+          onGpu,
+          pagedOptimizer,
+          embeddingDtype);
+    }
   }
 
   public long totalBytes() {

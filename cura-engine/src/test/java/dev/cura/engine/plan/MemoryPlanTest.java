@@ -53,6 +53,7 @@ class MemoryPlanTest {
   @Test
   void llama3With16BitEmbeddingsRowByRow() {
     LlamaConfig cfg = PublishedShapes.config("llama3", "8B");
+    // QLoRA's recipe in float32 on the CPU, with the bench's 16-bit embedding and lm_head
     MemoryPlan.Settings fp32 =
         new MemoryPlan.Settings(
             true, true, 64, DataType.FLOAT32, 16, 1, 256, false, true, DataType.FLOAT16);
@@ -65,11 +66,7 @@ class MemoryPlanTest {
         2 * vocab * c * 2 + (2 * layers + 1) * c * 4, plan.bytes("embeddings + lm_head + norms"));
     // on the CPU the kernel dequantizes into the buffers directly: no gather scratch
     assertEquals(perLayer * 4, plan.bytes("dequantized weights (one layer, reused)"));
-    MemoryPlan onGpu =
-        MemoryPlan.estimate(
-            cfg,
-            new MemoryPlan.Settings(
-                true, true, 64, DataType.FLOAT32, 16, 1, 256, true, true, DataType.FLOAT16));
+    MemoryPlan onGpu = MemoryPlan.estimate(cfg, fp32.withGpu(true));
     assertEquals(
         perLayer * 4 + inter * c * 6,
         onGpu.bytes("dequantized weights (one layer, reused) + scratch"));
@@ -77,10 +74,7 @@ class MemoryPlanTest {
     assertEquals(lora * 8, plan.bytes("LoRA parameters + gradients (fp32)"));
     // a loaded model holds them in the compute dtype: 4 bytes
     MemoryPlan loaded =
-        MemoryPlan.estimate(
-            cfg,
-            new MemoryPlan.Settings(
-                true, true, 64, DataType.FLOAT32, 16, 1, 256, false, true, DataType.FLOAT32));
+        MemoryPlan.estimate(cfg, MemoryPlan.Settings.qlora(DataType.FLOAT32, 1, 256, false));
     assertEquals(
         2 * vocab * c * 4 + (2 * layers + 1) * c * 4, loaded.bytes("embeddings + lm_head + norms"));
   }
