@@ -16,13 +16,18 @@ import java.util.List;
 /**
  * Forward + backward of one micro-batch with gradient checkpointing per decoder layer.
  *
- * <p>Forward: every layer runs without autograd recording; only its input h_i [B, T, C] is kept.
- * The head (final norm, lm_head, loss) runs recorded from h_L marked as requiring a gradient, and
- * its backward yields ∂loss/∂h_L. Backward: for i = L−1 … 0, layer i is re-run recorded from its
- * saved input (marked as requiring a gradient), libtorch back-propagates the upstream gradient
- * through it, which adds into the LoRA parameters' {@code .grad} and gives ∂loss/∂h_i for the next
- * layer down. The layer's graph — including the NF4 weights dequantized for it — dies with the
- * layer's sub-manager, so at most one layer's graph exists at a time.
+ * <p>Forward: layers 0 … L−2 run without autograd recording; only their inputs h_i [B, T, C] are
+ * kept. The last layer runs recorded and keeps its graph: its backward comes right after the head,
+ * so re-running it there would only repeat the same arithmetic. That saves one of the 2L layer
+ * forwards that per-layer recompute runs (at the 100M bench shape, 8 layers: 7 of its 500 GEMMs a
+ * step and the LoRA products with them; with NF4, one of the two dequantizations of each of the
+ * last layer's weights). The head (final norm, lm_head, loss) runs recorded from h_L marked as
+ * requiring a gradient, and its backward yields ∂loss/∂h_L. Backward: libtorch back-propagates
+ * through the kept graph of layer L−1, then for i = L−2 … 0 layer i is re-run recorded from its
+ * saved input (marked as requiring a gradient) and back-propagated; each adds into the LoRA
+ * parameters' {@code .grad} and gives ∂loss/∂h_i for the next layer down. A layer's graph —
+ * including the NF4 weights dequantized for it — dies with the layer's sub-manager, so at most one
+ * layer's graph exists at a time, plus the head's block while the last layer's graph waits for it.
  *
  * <p>Dropout masks come from libtorch's generator seeded with (seed, step, micro-batch, layer)
  * before both the forward and the recompute of a layer, so the recompute sees the same mask and a
@@ -54,15 +59,32 @@ public final class CheckpointedStep {
       NDArray mask = model.causalMask(batch.length(), m);
       List<NDArray> saved = new ArrayList<>(layers.size() + 1);
       NDArray h = model.embed(ids, m);
+      int last = layers.size() - 1;
+      // the last layer runs recorded and its graph lives in `kept` until its backward, which
+      // follows the head at once: recomputing it would redo the same arithmetic on the same
+      // input with the same dropout seed (closed in the backward loop, or with m)
+      NDManager kept = m.newSubManager();
+      NDArray keptOut = null;
       for (int i = 0; i < layers.size(); i++) {
         saved.add(h);
-        try (NDManager lm = m.newSubManager()) {
-          seedDropout(seed, step, micro, i);
-          NDArray out = layers.get(i).forward(h, rope.get(0), rope.get(1), mask, lm, true);
-          out.attach(m);
-          h = out;
-          device.samplePeakMemory();
+        seedDropout(seed, step, micro, i);
+        if (i < last) {
+          try (NDManager lm = m.newSubManager()) {
+            NDArray out = layers.get(i).forward(h, rope.get(0), rope.get(1), mask, lm, true);
+            out.attach(m);
+            h = out;
+          }
+        } else {
+          Nd.gradMode(true);
+          if (i > 0) {
+            h.setRequiresGradient(true);
+          }
+          keptOut = layers.get(i).forward(h, rope.get(0), rope.get(1), mask, kept, true);
+          // the head starts from a leaf on the same storage: its backward stops there and leaves
+          // ∂loss/∂h_L in that leaf's .grad for the kept graph's backward
+          h = Nd.own(m, keptOut.stopGradient());
         }
+        device.samplePeakMemory();
       }
       trimmer.boundary();
       // head: recorded from h_L
@@ -106,12 +128,15 @@ public final class CheckpointedStep {
       for (int i = layers.size() - 1; i >= 0; i--) {
         NDArray x = saved.get(i);
         boolean needInputGrad = i > 0;
-        try (NDManager lm = m.newSubManager()) {
-          if (needInputGrad) {
-            x.setRequiresGradient(true);
+        try (NDManager lm = i == last ? kept : m.newSubManager()) {
+          NDArray out = keptOut;
+          if (i < last) { // recompute, recorded
+            if (needInputGrad) {
+              x.setRequiresGradient(true);
+            }
+            seedDropout(seed, step, micro, i);
+            out = layers.get(i).forward(x, rope.get(0), rope.get(1), mask, lm, true);
           }
-          seedDropout(seed, step, micro, i);
-          NDArray out = layers.get(i).forward(x, rope.get(0), rope.get(1), mask, lm, true);
           Nd.backward(out, grad);
           device.samplePeakMemory();
           NDArray next = null;
