@@ -52,12 +52,20 @@ final class BenchReport {
       int steps,
       int warmup,
       int repeat,
+      boolean lockstep,
       ComputeDevice dev) {
     System.out.println(shapeLine(s, rank, seqLen, batch));
     System.out.printf(
         "device %s, %d libtorch threads per side, %d warm-up + %d timed steps per run, %d run(s)"
-            + " per side interleaved%n",
-        dev.name(), threads, warmup, steps, repeat);
+            + " per side, %s%n",
+        dev.name(),
+        threads,
+        warmup,
+        steps,
+        repeat,
+        lockstep
+            ? "sides in lockstep (one step of one side at a time, alternating)"
+            : "sides one after the other");
     System.out.printf(
         "machine: %s, %d cores, java %s%n",
         cpuModel(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
@@ -69,7 +77,10 @@ final class BenchReport {
    * The sides. "% peak" is the step's GFLOP/s against its own side's matmul peak by wall time
    * (CURA: DJL's libtorch, measured here; the peer: its own torch and BLAS, measured in its
    * process); "% peak cpu" the same by CPU seconds (the step's FLOPs / its process CPU seconds
-   * against the matmul's), the figure to read on a loaded machine.
+   * against the matmul's), the figure to read on a loaded machine. In lockstep every side measures
+   * its peak again right after each timed step, and the column is the median over steps of step k's
+   * rate against the peak measured after it: one peak measured minutes earlier, on a machine whose
+   * speed drifts, moved this column between 57% and 107% for the same build.
    */
   static void table(
       Map<BenchSide, List<JsonNode>> runs,
@@ -95,6 +106,14 @@ final class BenchReport {
       double cpu = median(rs, "cpu_seconds_per_step");
       double gflops = flops / step / 1e9;
       TrainBench.MatmulPeak peak = ownPeak(rs, peaks.get(e.getKey().dtype()));
+      double pctWall = 100 * gflops / peak.wallGflops();
+      double pctCpu = 100 * flops / cpu / 1e9 / peak.cpuGflops();
+      Paired wallByStep = paired(rs, flops, "step_seconds", "step_matmul_peak_gflops");
+      Paired cpuByStep = paired(rs, flops, "step_cpu_seconds", "step_matmul_peak_cpu_gflops");
+      if (wallByStep != null && cpuByStep != null) {
+        pctWall = 100 * wallByStep.median();
+        pctCpu = 100 * cpuByStep.median();
+      }
       String device =
           rs.get(0).has("step_peak_device_bytes") ? "step_peak_device_bytes" : "peak_device_bytes";
       System.out.printf(
@@ -106,8 +125,8 @@ final class BenchReport {
           cpu,
           tokens / step,
           gflops,
-          100 * gflops / peak.wallGflops(),
-          100 * flops / cpu / 1e9 / peak.cpuGflops(),
+          pctWall,
+          pctCpu,
           median(rs, "peak_rss_bytes") / (1L << 30),
           gib(rs, device),
           gib(rs, "resident_weight_bytes"));
@@ -165,18 +184,21 @@ final class BenchReport {
   }
 
   static void ratios(
-      Map<BenchSide, List<JsonNode>> runs, List<String> quants, List<String> dtypes, boolean peer) {
+      Map<BenchSide, List<JsonNode>> runs,
+      List<String> quants,
+      List<String> dtypes,
+      boolean peer,
+      boolean lockstep) {
     for (String d : dtypes) {
       if (quants.contains("nf4") && quants.contains("none")) {
         for (String side : peer ? List.of("cura", "torch") : List.of("cura")) {
           BenchSide a = new BenchSide(side, "nf4", d);
           BenchSide b = new BenchSide(side, "none", d);
           System.out.printf(
-              "%s %s: NF4 step / unquantized step = %.3f (by CPU seconds %.3f)%s%n",
+              "%s %s: NF4 step / unquantized step = %s%s%n",
               side,
               d,
-              ratio(runs, a, b),
-              cpuRatio(runs, a, b),
+              ratioText(runs, a, b, lockstep),
               side.equals("cura") ? " (target ≤ 1.15)" : "");
         }
       }
@@ -185,12 +207,10 @@ final class BenchReport {
           BenchSide c = new BenchSide("cura", q, d);
           BenchSide t = new BenchSide("torch", q, d);
           System.out.printf(
-              "%s %s: CURA step / PyTorch eager step = %.3f (by CPU seconds %.3f; target ≤ 1.0);"
-                  + " peak RSS ratio %.3f%n",
+              "%s %s: CURA step / PyTorch eager step = %s (target ≤ 1.0); peak RSS ratio %.3f%n",
               q,
               d,
-              ratio(runs, c, t),
-              cpuRatio(runs, c, t),
+              ratioText(runs, c, t, lockstep),
               median(runs.get(c), "peak_rss_bytes") / median(runs.get(t), "peak_rss_bytes"));
         }
       }
@@ -200,10 +220,92 @@ final class BenchReport {
         BenchSide a = new BenchSide("cura", q, "bf16");
         BenchSide b = new BenchSide("cura", q, "fp32");
         System.out.printf(
-            "cura %s: bf16 step / fp32 step = %.3f (by CPU seconds %.3f; goal ≤ 0.7)%n",
-            q, ratio(runs, a, b), cpuRatio(runs, a, b));
+            "cura %s: bf16 step / fp32 step = %s (goal ≤ 0.7)%n",
+            q, ratioText(runs, a, b, lockstep));
       }
     }
+  }
+
+  /**
+   * "r (by CPU seconds c)": the median run's ratio; in lockstep the median of the step-by-step
+   * ratios instead, with how many pairs and their middle half.
+   */
+  static String ratioText(
+      Map<BenchSide, List<JsonNode>> runs, BenchSide a, BenchSide b, boolean lockstep) {
+    Paired wall = lockstep ? paired(runs.get(a), runs.get(b), "step_seconds") : null;
+    Paired cpu = lockstep ? paired(runs.get(a), runs.get(b), "step_cpu_seconds") : null;
+    if (wall == null || cpu == null) {
+      return String.format("%.3f (by CPU seconds %.3f)", ratio(runs, a, b), cpuRatio(runs, a, b));
+    }
+    return String.format(
+        "%.3f (median of %d step pairs run in lockstep, middle half %.3f-%.3f; by CPU seconds"
+            + " %.3f)",
+        wall.median(), wall.pairs(), wall.q1(), wall.q3(), cpu.median());
+  }
+
+  /**
+   * Step-by-step ratios of a over b: their median and quartiles.
+   *
+   * @param pairs how many ratios
+   */
+  record Paired(double median, double q1, double q3, int pairs) {}
+
+  /**
+   * a's timed step k of run r over b's step k of the same run, for every run and step (in lockstep
+   * the two ran one right after the other, so slow phases of a shared machine cancel); null where a
+   * run of either side lacks {@code key} or the two ran different numbers of steps.
+   */
+  static Paired paired(List<JsonNode> a, List<JsonNode> b, String key) {
+    if (a == null || b == null || a.size() != b.size()) {
+      return null;
+    }
+    List<Double> r = new ArrayList<>();
+    for (int i = 0; i < a.size(); i++) {
+      JsonNode x = a.get(i).get(key);
+      JsonNode y = b.get(i).get(key);
+      if (x == null || y == null || !x.isArray() || x.size() != y.size()) {
+        return null;
+      }
+      for (int k = 0; k < x.size(); k++) {
+        r.add(x.get(k).asDouble() / y.get(k).asDouble());
+      }
+    }
+    if (r.isEmpty()) {
+      return null;
+    }
+    r.sort(Double::compare);
+    return new Paired(quantile(r, 0.5), quantile(r, 0.25), quantile(r, 0.75), r.size());
+  }
+
+  /**
+   * Each timed step's rate against the peak measured right after it: (flops / {@code timeKey}[k]) /
+   * {@code peakKey}[k] in GFLOP/s, over every run and step; null where the runs lack either list.
+   */
+  static Paired paired(List<JsonNode> rs, double flops, String timeKey, String peakKey) {
+    List<Double> r = new ArrayList<>();
+    for (JsonNode run : rs) {
+      JsonNode t = run.get(timeKey);
+      JsonNode p = run.get(peakKey);
+      if (t == null || p == null || !t.isArray() || t.size() != p.size()) {
+        return null;
+      }
+      for (int k = 0; k < t.size(); k++) {
+        r.add(flops / t.get(k).asDouble() / 1e9 / p.get(k).asDouble());
+      }
+    }
+    if (r.isEmpty()) {
+      return null;
+    }
+    r.sort(Double::compare);
+    return new Paired(quantile(r, 0.5), quantile(r, 0.25), quantile(r, 0.75), r.size());
+  }
+
+  /** Linear interpolation between the closest ranks of sorted {@code v}. */
+  static double quantile(List<Double> v, double q) {
+    double pos = q * (v.size() - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = Math.min(v.size() - 1, lo + 1);
+    return v.get(lo) + (pos - lo) * (v.get(hi) - v.get(lo));
   }
 
   /** Median over runs of each run's median step, a / b. */

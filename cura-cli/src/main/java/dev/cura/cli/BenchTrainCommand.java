@@ -100,6 +100,20 @@ public final class BenchTrainCommand implements Callable<Integer> {
       description = "runs of every side, interleaved (the table shows the median run)")
   int repeat;
 
+  @Option(
+      names = "--lockstep",
+      negatable = true,
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "start every side of a run at once and run them one step of one side at a time,"
+              + " alternating, so each side's step n runs right beside the others' step n and the"
+              + " ratios are medians of step-by-step ratios (default; on a shared machine whose"
+              + " speed drifts by 10-25% between minutes this is what makes a 3% difference"
+              + " visible). --no-lockstep runs the sides one after the other, for a machine that"
+              + " cannot hold all sides' memory at once")
+  boolean lockstep;
+
   @Option(names = "--device", defaultValue = "cpu", description = "cpu, cuda or auto")
   String device;
 
@@ -222,7 +236,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
       Files.createDirectories(profile);
     }
     LlamaConfig cfg = BenchTrainWorker.config(arch, params); // the shape every CURA side runs
-    BenchReport.header(cfg, rank, seqLen, batch, nThreads, steps, warmup, repeat, dev);
+    BenchReport.header(cfg, rank, seqLen, batch, nThreads, steps, warmup, repeat, lockstep, dev);
     Map<String, TrainBench.MatmulPeak> peaks = new LinkedHashMap<>();
     for (String d : ds) {
       DataType t = DtypeNames.parse(d);
@@ -244,6 +258,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
     }
     Map<BenchSide, List<JsonNode>> runs = new LinkedHashMap<>();
     for (int r = 0; r < repeat; r++) {
+      if (lockstep) {
+        int phases = warmup + steps + (profile != null ? 1 : 0);
+        lockstepRun(r, sides, common, phases, runs);
+        continue;
+      }
       for (BenchSide side : sides) {
         System.out.printf("run %d/%d: %s ...%n", r + 1, repeat, side.label());
         runs.computeIfAbsent(side, k -> new ArrayList<>()).add(side.run(common));
@@ -252,7 +271,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     double flops = TrainBench.stepFlops(cfg, (long) batch * seqLen, seqLen);
     BenchReport.table(runs, peaks, flops, (long) batch * seqLen);
     BenchReport.peer(runs, peaks).forEach(System.out::println);
-    BenchReport.ratios(runs, qs, ds, peer != null);
+    BenchReport.ratios(runs, qs, ds, peer != null, lockstep);
     if (big) {
       double gib =
           BenchReport.median(runs.values().iterator().next(), "peak_rss_bytes") / (1L << 30);
@@ -265,6 +284,50 @@ public final class BenchTrainCommand implements Callable<Integer> {
     BenchReport.footer();
     runs.values().forEach(l -> l.forEach(System.out::println));
     return 0;
+  }
+
+  /**
+   * One run of every side in lockstep: all processes start and wait; they build one after the
+   * other, then each of the {@code phases} steps (warm-up, timed, profiled) runs side after side,
+   * the order reversed every step so no side always follows the same one. Only one process computes
+   * at any time.
+   */
+  private void lockstepRun(
+      int r,
+      List<BenchSide> sides,
+      BenchSide.Common common,
+      int phases,
+      Map<BenchSide, List<JsonNode>> runs)
+      throws Exception {
+    List<BenchSide.Running> started = new ArrayList<>();
+    try {
+      for (BenchSide side : sides) {
+        started.add(side.start(common, true));
+      }
+      String what =
+          String.join(", ", sides.stream().map(BenchSide::label).toList()) + " in lockstep";
+      System.out.printf("run %d/%d: %s: building ...%n", r + 1, repeat, what);
+      for (BenchSide.Running s : started) {
+        s.advance();
+      }
+      for (int p = 0; p < phases; p++) {
+        System.out.printf(
+            "run %d/%d: step %d/%d%s%n",
+            r + 1, repeat, p + 1, phases, p < warmupSteps() ? " (warm-up)" : "");
+        for (BenchSide.Running s : p % 2 == 0 ? started : started.reversed()) {
+          s.advance();
+        }
+      }
+      for (BenchSide.Running s : started) {
+        runs.computeIfAbsent(s.side(), k -> new ArrayList<>()).add(s.result());
+      }
+    } finally {
+      started.forEach(BenchSide.Running::close);
+    }
+  }
+
+  private int warmupSteps() {
+    return warmup != null ? warmup : defaultWarmup(LlamaShape.parseParams(params));
   }
 
   /** Per precision and quantization, the profiled step's op table of every side that ran. */

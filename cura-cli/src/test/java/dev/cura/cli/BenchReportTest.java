@@ -85,4 +85,48 @@ class BenchReportTest {
         new TrainBench.MatmulPeak(100.0, 50.0),
         BenchReport.ownPeak(runs.get(new BenchSide("torch", "none", "fp32")), cura));
   }
+
+  private static JsonNode run(String json) throws Exception {
+    return new ObjectMapper().readTree(json);
+  }
+
+  @Test
+  void lockstepRatiosPairStepKOfEachRun() throws Exception {
+    // a drifting machine: run 2 is twice as slow for both sides; step by step a is 0.9x b
+    List<JsonNode> a =
+        List.of(run("{\"step_seconds\":[0.9,0.9,1.8]}"), run("{\"step_seconds\":[1.8,1.8,1.8]}"));
+    List<JsonNode> b =
+        List.of(run("{\"step_seconds\":[1.0,1.0,2.0]}"), run("{\"step_seconds\":[2.0,2.0,2.0]}"));
+    BenchReport.Paired p = BenchReport.paired(a, b, "step_seconds");
+    assertEquals(6, p.pairs());
+    assertEquals(0.9, p.median(), 1e-12);
+    assertEquals(0.9, p.q1(), 1e-12);
+    assertEquals(0.9, p.q3(), 1e-12);
+    // the median-run ratio of the same data is 1.8 / 2.0 only by luck of the drift
+    assertEquals(
+        null,
+        BenchReport.paired(a, List.of(run("{\"step_seconds\":[1.0]}")), "step_seconds"),
+        "runs that do not pair give no paired ratio");
+  }
+
+  @Test
+  void percentOfPeakIsTakenAgainstThePeakMeasuredAfterEachStep() throws Exception {
+    // 100 GFLOP per step: 1 s at a 200 GFLOP/s peak, then 2 s when the machine ran at 100
+    List<JsonNode> rs =
+        List.of(run("{\"step_seconds\":[1.0,2.0,1.25],\"step_matmul_peak_gflops\":[200,100,100]}"));
+    BenchReport.Paired p = BenchReport.paired(rs, 100e9, "step_seconds", "step_matmul_peak_gflops");
+    assertEquals(3, p.pairs());
+    assertEquals(0.5, p.median(), 1e-12); // 0.5, 0.5, 0.8
+    assertEquals(0.65, p.q3(), 1e-12);
+    assertEquals(
+        null, BenchReport.paired(List.of(run("{\"step_seconds\":[1.0]}")), 1, "step_seconds", "x"));
+  }
+
+  @Test
+  void quantilesInterpolateBetweenRanks() {
+    List<Double> v = List.of(1.0, 2.0, 3.0, 4.0);
+    assertEquals(2.5, BenchReport.quantile(v, 0.5), 1e-12);
+    assertEquals(1.75, BenchReport.quantile(v, 0.25), 1e-12);
+    assertEquals(4.0, BenchReport.quantile(v, 1.0), 1e-12);
+  }
 }

@@ -56,7 +56,22 @@ public record BenchSide(String side, String quant, String dtype) {
 
   /** Runs the side and returns its RESULT object. */
   public JsonNode run(Common c) throws IOException, InterruptedException {
+    try (Running r = start(c, false)) {
+      return r.result();
+    }
+  }
+
+  /**
+   * Starts the side's process. With {@code lockstep} it waits for {@link Running#advance} before
+   * its build and before every step (warm-up, timed and profiled), so a launcher can run several
+   * sides one step at a time, alternating: each side's step n then runs next to the others' step n
+   * under the same machine conditions, and their ratio is paired step by step.
+   */
+  public Running start(Common c, boolean lockstep) throws IOException {
     List<String> cmd = side.equals("torch") ? peerCommand(c) : curaCommand(c);
+    if (lockstep) {
+      cmd.add(side.equals("torch") ? "--lockstep" : "lockstep=true");
+    }
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
     if (c.threads() > 0) {
       // OpenMP (libtorch), and the BLAS a Python torch may be linked to (Debian's: OpenBLAS's
@@ -67,22 +82,92 @@ public record BenchSide(String side, String quant, String dtype) {
     }
     pb.environment().remove("MALLOC_MMAP_THRESHOLD_");
     pb.environment().remove("MALLOC_TRIM_THRESHOLD_");
-    Process proc = pb.start();
-    JsonNode result = null;
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(proc.getInputStream()))) {
+    return new Running(pb.start(), cmd, lockstep);
+  }
+
+  /** A started side: its process, stepped by {@link #advance} in lockstep, then its result. */
+  public final class Running implements AutoCloseable {
+    private final Process proc;
+    private final List<String> cmd;
+    private final BufferedReader out;
+    private final java.io.Writer in;
+    private final boolean lockstep;
+
+    private Running(Process proc, List<String> cmd, boolean lockstep) {
+      this.proc = proc;
+      this.cmd = cmd;
+      this.lockstep = lockstep;
+      this.out =
+          new BufferedReader(
+              new InputStreamReader(
+                  proc.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+      this.in =
+          new java.io.OutputStreamWriter(
+              proc.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    public BenchSide side() {
+      return BenchSide.this;
+    }
+
+    /**
+     * Lets the side run its next phase (the build, then one step) and waits until it reports the
+     * phase done ({@code READY} or {@code STEP n}).
+     */
+    public void advance() throws IOException {
+      in.write("go\n");
+      in.flush();
       String line;
-      while ((line = r.readLine()) != null) {
+      while ((line = out.readLine()) != null) {
+        if (line.equals("READY") || line.startsWith("STEP ")) {
+          return;
+        }
+      }
+      throw failed();
+    }
+
+    /**
+     * Whether the process is alive and has printed nothing that was not asked for (a side waiting
+     * at its gate).
+     */
+    boolean isWaiting() throws IOException {
+      return proc.isAlive() && !out.ready() && proc.getInputStream().available() == 0;
+    }
+
+    /**
+     * Returns the side's RESULT object, reading its output to the end (in lockstep, it first lets
+     * the side go on to print it and exit: an exiting process takes CPU, so it waits until no other
+     * side is stepping).
+     */
+    public JsonNode result() throws IOException, InterruptedException {
+      if (lockstep) {
+        in.write("go\n");
+        in.flush();
+      }
+      JsonNode result = null;
+      String line;
+      while ((line = out.readLine()) != null) {
         if (line.startsWith("RESULT ")) {
           result = new ObjectMapper().readTree(line.substring(7));
         }
       }
+      if (proc.waitFor() != 0 || result == null) {
+        throw failed();
+      }
+      return result;
     }
-    int rc = proc.waitFor();
-    if (rc != 0 || result == null) {
-      throw new IllegalStateException(
-          "benchmark side '" + label() + "' failed (exit " + rc + "): " + String.join(" ", cmd));
+
+    private IllegalStateException failed() {
+      String rc = proc.isAlive() ? "still running" : "exit " + proc.exitValue();
+      return new IllegalStateException(
+          "benchmark side '" + label() + "' failed (" + rc + "): " + String.join(" ", cmd));
     }
-    return result;
+
+    /** Ends the process if it is still running (a side that failed leaves the others here). */
+    @Override
+    public void close() {
+      proc.destroy();
+    }
   }
 
   private List<String> curaCommand(Common c) {
@@ -99,7 +184,13 @@ public record BenchSide(String side, String quant, String dtype) {
       cmd.add("-Dai.djl.pytorch.num_threads=" + c.threads());
       cmd.add("-Dai.djl.pytorch.num_interop_threads=1");
     }
-    for (String p : List.of("ai.djl.pytorch.graph_optimizer", "jna.library.path")) {
+    for (String p :
+        List.of(
+            "ai.djl.pytorch.graph_optimizer",
+            "jna.library.path",
+            "DJL_CACHE_DIR", // where the launcher's libtorch is, when set as a property (tests)
+            "ENGINE_CACHE_DIR",
+            "java.util.logging.manager")) {
       if (System.getProperty(p) != null) {
         cmd.add("-D" + p + "=" + System.getProperty(p));
       }

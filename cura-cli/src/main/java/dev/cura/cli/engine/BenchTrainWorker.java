@@ -15,6 +15,13 @@ import dev.cura.engine.plan.MemoryPlan;
 import dev.cura.engine.train.MemoryStats;
 import dev.cura.tools.bench.SyntheticLlama;
 import dev.cura.tools.bench.TrainBench;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -28,7 +35,8 @@ import java.util.Map;
  * <p>Arguments, {@code key=value}: quant (nf4|none), params, seq, rank, batch, warmup, steps, half
  * (bf16 embeddings), dtype (bf16|fp32), device (cpu|cuda), threads (reported; libtorch's pool is
  * set by the launcher through {@code ai.djl.pytorch.num_threads}), profile (optional: a Chrome
- * trace file for one extra, untimed step under libtorch's profiler).
+ * trace file for one extra, untimed step under libtorch's profiler), lockstep (true: run the build
+ * and each step only when the launcher says so, see {@link Lockstep}).
  */
 public final class BenchTrainWorker {
   private BenchTrainWorker() {}
@@ -49,6 +57,11 @@ public final class BenchTrainWorker {
     ComputeDevice device = ComputeDevice.parse(a.getOrDefault("device", "cpu"));
     DataType dtype = DtypeNames.resolve(a.getOrDefault("dtype", "auto"), device);
     LlamaConfig cfg = config(a.get("arch"), a.get("params"));
+    boolean lockstep = Boolean.parseBoolean(a.getOrDefault("lockstep", "false"));
+    Lockstep gate = lockstep ? new Lockstep(warmup, steps, dtype, device) : null;
+    if (gate != null) {
+      gate.await();
+    }
     long t0 = System.nanoTime();
     Path pages = Files.createTempDirectory("cura-bench-pages");
     LoadOptions options = new LoadOptions(quant, device.djl(), dtype);
@@ -57,7 +70,20 @@ public final class BenchTrainWorker {
       long afterBuild = MemoryStats.rssBytes();
       long weights = model.residentWeightBytes();
       Path trace = a.containsKey("profile") ? Path.of(a.get("profile")) : null;
-      TrainBench.Result r = TrainBench.run(model, rank, seqLen, batch, warmup, steps, pages, trace);
+      if (gate != null) {
+        gate.signal("READY");
+      }
+      TrainBench.Result r =
+          TrainBench.run(
+              model,
+              rank,
+              seqLen,
+              batch,
+              warmup,
+              steps,
+              pages,
+              trace,
+              gate != null ? gate : TrainBench.StepGate.NONE);
       var o = new ObjectMapper().createObjectNode();
       o.put("side", "cura");
       o.put("quant", a.get("quant"));
@@ -79,6 +105,16 @@ public final class BenchTrainWorker {
       o.put("median_step_seconds", r.medianStep());
       var st = o.putArray("step_seconds");
       r.stepSeconds().forEach(st::add);
+      var sc = o.putArray("step_cpu_seconds");
+      r.cpuSeconds().forEach(sc::add);
+      if (gate != null) {
+        var pw = o.putArray("step_matmul_peak_gflops");
+        var pc = o.putArray("step_matmul_peak_cpu_gflops");
+        for (TrainBench.MatmulPeak p : gate.peaks) {
+          pw.add(p.wallGflops());
+          pc.add(p.cpuGflops());
+        }
+      }
       o.put("cpu_seconds_per_step", r.medianCpu());
       o.put("tokens_per_second", r.tokensPerSecond());
       o.put("gflops", r.gflops());
@@ -102,9 +138,88 @@ public final class BenchTrainWorker {
                   true,
                   SyntheticLlama.embeddingDtype(dtype, half)));
       o.put("plan_bytes", plan.totalBytes());
+      if (gate != null) {
+        gate.await(); // exiting a JVM takes CPU: not while another side steps
+      }
       System.out.println("RESULT " + o);
     } finally {
       FileTrees.deleteQuietly(pages); // the optimizer's page file is gone; its directory too
+    }
+  }
+
+  /**
+   * The worker's half of the lockstep protocol ({@link BenchSide.Running}): it reads a line from
+   * stdin before its build, before every step and before it prints its result and exits, and
+   * answers on stdout with {@code READY} after the build and {@code STEP n} after step n. Before
+   * answering a step it waits (up to 2 s, untimed) until the JIT has compiled nothing for 100 ms,
+   * so this JVM's compiler threads do not run during another side's step; after a timed step it
+   * also measures the matmul peak (0.25 s), so each step's "% of peak" is taken against the machine
+   * as fast as it was then.
+   */
+  static final class Lockstep implements TrainBench.StepGate {
+    private final BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    private final int warmup;
+    private final int steps;
+    private final DataType dtype;
+    private final ComputeDevice device;
+    final List<TrainBench.MatmulPeak> peaks = new java.util.ArrayList<>();
+
+    Lockstep(int warmup, int steps, DataType dtype, ComputeDevice device) {
+      this.warmup = warmup;
+      this.steps = steps;
+      this.dtype = dtype;
+      this.device = device;
+    }
+
+    void await() {
+      try {
+        if (in.readLine() == null) {
+          throw new IllegalStateException("lockstep: the launcher closed this worker's stdin");
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    void signal(String marker) {
+      System.out.println(marker);
+      System.out.flush();
+    }
+
+    @Override
+    public void before(int step) {
+      await();
+    }
+
+    @Override
+    public void after(int step) {
+      if (step >= warmup && step < warmup + steps) {
+        peaks.add(TrainBench.matmulPeak(device.isGpu() ? 8192 : 1024, 0.25, dtype, device.djl()));
+      }
+      quiesceCompiler();
+      signal("STEP " + step);
+    }
+
+    private static void quiesceCompiler() {
+      CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+      if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+        return;
+      }
+      long deadline = System.nanoTime() + 2_000_000_000L;
+      long last = jit.getTotalCompilationTime();
+      int quiet = 0;
+      while (quiet < 5 && System.nanoTime() < deadline) {
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        long now = jit.getTotalCompilationTime();
+        quiet = now == last ? quiet + 1 : 0;
+        last = now;
+      }
     }
   }
 

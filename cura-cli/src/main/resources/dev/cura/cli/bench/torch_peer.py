@@ -19,7 +19,7 @@ Two builders:
 
 Usage: python3 torch_peer.py --quant nf4|none --dtype fp32|bf16 --hidden H --layers L --heads N
        --kv-heads K --intermediate I [--vocab 32000] [--seq-len 256] [--batch 1] [--rank 16]
-       [--warmup 1] [--steps 3] [--threads T] [--device cpu|cuda] [--impl plain|hf]
+       [--warmup 1] [--steps 3] [--threads T] [--device cpu|cuda] [--impl plain|hf] [--lockstep]
 """
 import argparse
 import json
@@ -27,6 +27,7 @@ import math
 import re
 import resource
 import statistics
+import sys
 import time
 
 import torch
@@ -251,6 +252,17 @@ def matmul_peak(n, seconds, dtype, device):
     return flop / wall, (flop / wall if cuda else flop / cpu)
 
 
+class Lockstep:
+    """The peer's half of the lockstep protocol (BenchSide.Running in the CLI)."""
+
+    def wait(self):
+        if not sys.stdin.readline():
+            raise SystemExit("lockstep: the launcher closed stdin")
+
+    def signal(self, marker):
+        print(marker, flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     for k, d in [("hidden", None), ("layers", None), ("heads", None), ("kv-heads", None),
@@ -263,7 +275,14 @@ def main():
     ap.add_argument("--impl", choices=["plain", "hf"], default="plain")
     ap.add_argument("--attn", default="sdpa", help="hf only: transformers attention implementation")
     ap.add_argument("--profile", help="Chrome trace of one more, untimed step under torch.profiler")
+    ap.add_argument("--lockstep", action="store_true",
+                    help="wait for a line on stdin before the build, every step and the "
+                         "result; answer READY after the build and STEP n after step n "
+                         "(./cura bench train runs its sides one step at a time this way)")
     a = ap.parse_args()
+    gate = Lockstep() if a.lockstep else None
+    if gate:
+        gate.wait()
     if a.threads > 0:
         torch.set_num_threads(a.threads)
     torch.set_num_interop_threads(1)
@@ -289,8 +308,12 @@ def main():
         opt.zero_grad(set_to_none=True)
         return loss
 
-    times, cpu = [], []
+    if gate:
+        gate.signal("READY")
+    times, cpu, step_peaks = [], [], []
     for s in range(a.warmup + a.steps):
+        if gate:
+            gate.wait()
         if cuda:
             torch.cuda.synchronize()
         w0, c0 = time.perf_counter(), time.process_time()
@@ -300,28 +323,42 @@ def main():
         if s >= a.warmup:
             times.append(time.perf_counter() - w0)
             cpu.append(time.process_time() - c0)
+        if gate:
+            if s >= a.warmup:  # the machine's speed right after this step (see BenchReport)
+                step_peaks.append(matmul_peak(peak_n, 0.25, dtype, a.device))
+            gate.signal("STEP %d" % s)
     if a.profile:
         from torch.profiler import ProfilerActivity, profile
+        if gate:
+            gate.wait()
         acts = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if cuda else [])
         with profile(activities=acts, record_shapes=True) as prof:
             step()
         prof.export_chrome_trace(a.profile)
+        if gate:
+            gate.signal("STEP %d" % (a.warmup + a.steps))
     out = {
         "side": "torch", "impl": a.impl, "quant": a.quant, "dtype": a.dtype, "device": a.device,
         "torch_version": torch.__version__, "threads": torch.get_num_threads(),
         "blas": blas_info(), "matmul_peak_n": peak_n,
         "matmul_peak_gflops": peak_wall, "matmul_peak_cpu_gflops": peak_cpu,
         "build_seconds": build, "median_step_seconds": statistics.median(times),
-        "step_seconds": times, "cpu_seconds_per_step": statistics.median(cpu),
+        "step_seconds": times, "step_cpu_seconds": cpu,
+        "cpu_seconds_per_step": statistics.median(cpu),
         "tokens_per_second": a.batch * a.seq_len / statistics.median(times),
         "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
         "trainable_params": sum(p.numel() for p in params), "loss": loss.item(),
     }
+    if gate:
+        out["step_matmul_peak_gflops"] = [p[0] for p in step_peaks]
+        out["step_matmul_peak_cpu_gflops"] = [p[1] for p in step_peaks]
     if a.impl == "hf":
         out["attn_implementation"] = a.attn
     if cuda:
         out["peak_device_bytes"] = torch.cuda.max_memory_allocated()
         out["peak_device_reserved_bytes"] = torch.cuda.max_memory_reserved()
+    if gate:
+        gate.wait()  # interpreter shutdown takes CPU: not while another side steps
     print("RESULT " + json.dumps(out), flush=True)
 
 

@@ -80,8 +80,31 @@ public final class TrainBench {
   }
 
   /**
+   * What runs around each step (warm-up, timed and profiled): {@code ./cura bench train} uses it to
+   * run the sides of a comparison in lockstep, one step of one process at a time.
+   */
+  public interface StepGate {
+    /** Does nothing. */
+    StepGate NONE =
+        new StepGate() {
+          @Override
+          public void before(int step) {}
+
+          @Override
+          public void after(int step) {}
+        };
+
+    /** Before step {@code step} starts (0-based, warm-up steps first); may block. */
+    void before(int step);
+
+    /** After step {@code step}, its time taken. */
+    void after(int step);
+  }
+
+  /**
    * Runs {@code warmup} untimed then {@code steps} timed steps; with a {@code trace} path, one more
-   * step under libtorch's profiler, written there as a Chrome trace.
+   * step under libtorch's profiler, written there as a Chrome trace. {@code gate} runs around every
+   * step ({@link StepGate#NONE}: nothing).
    */
   public static Result run(
       LlamaModel model,
@@ -91,7 +114,8 @@ public final class TrainBench {
       int warmup,
       int steps,
       Path pageDir,
-      Path trace)
+      Path trace,
+      StepGate gate)
       throws IOException {
     LoraParams.attach(model, new LoraConfig(rank, 2 * rank, 0.0, LoraConfig.ALL_LINEARS, false), 1);
     List<LoraParams.Param> params = LoraParams.params(model);
@@ -121,6 +145,7 @@ public final class TrainBench {
             params.forEach(p -> Nd.zeroGrad(p.value()));
           };
       for (int s = 0; s < warmup + steps; s++) {
+        gate.before(s);
         device.resetPeakMemory();
         long c0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
@@ -130,14 +155,17 @@ public final class TrainBench {
           cpu.add((os.getProcessCpuTime() - c0) / 1e9);
           peaks.add(device.peakMemoryBytes());
         }
+        gate.after(s);
       }
       if (trace != null) {
+        gate.before(warmup + steps);
         JniUtils.startProfile(device.isGpu(), true, false);
         try {
           step.accept(warmup + steps);
         } finally {
           JniUtils.stopProfile(trace.toAbsolutePath().toString());
         }
+        gate.after(warmup + steps);
       }
     }
     double med = median(times);
