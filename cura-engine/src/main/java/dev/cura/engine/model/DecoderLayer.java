@@ -155,32 +155,105 @@ public final class DecoderLayer implements AutoCloseable {
     Shape s = x.getShape();
     long b = s.get(0), t = s.get(1), c = s.get(2);
     Arch arch = cfg.arch();
-    NDArray h;
-    try (NDManager a = m.newSubManager()) {
-      h = attention(Nd.adopt(a, x), cos, sin, mask, a, training, cache, b, t, c);
-      h.attach(m);
-    }
+    NDArray h = attentionBlock(x, cos, sin, mask, m, training, cache);
     try (NDManager f = m.newSubManager()) {
       NDArray hf = Nd.adopt(f, h);
-      NDArray n2 =
-          norm(hf, arch.gemmaNorms() ? norms.preFeedforward() : postNorm, f).reshape(b * t, c);
-      NDArray n2l = loraInput(n2, f);
-      NDArray gt, ut;
-      if (gateUp != null) {
-        NDArray both = gateUp.forward(n2, n2l, f, training);
-        long inter = cfg.intermediate();
-        gt = both.get(new NDIndex(":, :{}", inter));
-        ut = both.get(new NDIndex(":, {}:", inter));
-      } else {
-        gt = gate.forward(n2, n2l, f, training);
-        ut = up.forward(n2, n2l, f, training);
-      }
-      NDArray act = gated(gt, ut, arch.activation(), f);
+      NDArray act = gatedProduct(hf, f, training);
       NDArray mlp = down.forward(act, loraInput(act, f), f, training).reshape(b, t, c);
       NDArray out = hf.add(arch.gemmaNorms() ? norm(mlp, norms.postFeedforward(), f) : mlp);
       out.attach(m);
       return out;
     }
+  }
+
+  /**
+   * Back-propagates {@code grad} = ∂loss/∂out [B, T, C] through this layer re-run recorded from x:
+   * what {@code Nd.backward(forward(x, …, m, training), grad)} does, without the down projection's
+   * forward product. The backward never reads the layer's output, only W_down for the gradient of
+   * the MLP's product, formed here as grad·W_down; recomputing that product (a quarter of a Llama
+   * layer's weights: 768·2304 of 6.7M at the 100M bench shape) would be thrown away. The root of
+   * the backward is one scalar, Σ h·grad + Σ act·(grad·W_down) + Σ lora(act)·grad, whose gradient
+   * reaches h as grad, the MLP's product as grad·W_down and the LoRA branch's output as grad —
+   * exactly what flows back from h + down(act) (the sums' values are never used, and the products'
+   * backward multiplies by 1). Families with a norm after the MLP (Gemma-2), whose backward reads
+   * the MLP's output, and a down projection whose base trains run the whole forward.
+   */
+  public void recomputeBackward(
+      NDArray x,
+      NDArray cos,
+      NDArray sin,
+      NDArray mask,
+      NDArray grad,
+      NDManager m,
+      boolean training) {
+    if (cfg.arch().gemmaNorms() || !down.frozenBase()) {
+      Nd.backward(forward(x, cos, sin, mask, m, training), grad);
+      return;
+    }
+    x = Nd.adopt(m, x);
+    Shape s = x.getShape();
+    long b = s.get(0), t = s.get(1), c = s.get(2);
+    NDArray h = attentionBlock(x, cos, sin, mask, m, training, null);
+    try (NDManager f = m.newSubManager()) {
+      NDArray hf = Nd.adopt(f, h);
+      NDArray act = gatedProduct(hf, f, training); // [N, I]
+      NDArray g = Nd.adopt(f, grad).reshape(b * t, c);
+      NDArray dAct = down.base().applyTransposed(g, f); // [N, I], not recorded
+      NDArray root = scalarSum(hf.mul(Nd.adopt(f, grad)), f).add(scalarSum(act.mul(dAct), f));
+      NDArray branch = down.loraBranch(act, loraInput(act, f), f, training, Nd.dtype(g));
+      if (branch != null) {
+        root = root.add(scalarSum(branch.mul(g), f));
+      }
+      Nd.backward(root, f.ones(new Shape(), DataType.FLOAT32));
+    }
+  }
+
+  /**
+   * h = x + attention(x) [B, T, C] in {@code m}; the attention's temporaries die in their own
+   * scope.
+   */
+  private NDArray attentionBlock(
+      NDArray x,
+      NDArray cos,
+      NDArray sin,
+      NDArray mask,
+      NDManager m,
+      boolean training,
+      KvCache.Layer cache) {
+    Shape s = x.getShape();
+    try (NDManager a = m.newSubManager()) {
+      NDArray h =
+          attention(
+              Nd.adopt(a, x), cos, sin, mask, a, training, cache, s.get(0), s.get(1), s.get(2));
+      h.attach(m);
+      return h;
+    }
+  }
+
+  /** Σ x as a float32 scalar (so the backward's seed can be made without a bf16 factory). */
+  private static NDArray scalarSum(NDArray x, NDManager f) {
+    return Nd.cast(f, x.sum(), DataType.FLOAT32);
+  }
+
+  /** act(gate(n2))·up(n2) [B·T, I] with n2 = the MLP's norm of h, in scope {@code f}. */
+  private NDArray gatedProduct(NDArray hf, NDManager f, boolean training) {
+    Shape s = hf.getShape();
+    long b = s.get(0), t = s.get(1), c = s.get(2);
+    Arch arch = cfg.arch();
+    NDArray n2 =
+        norm(hf, arch.gemmaNorms() ? norms.preFeedforward() : postNorm, f).reshape(b * t, c);
+    NDArray n2l = loraInput(n2, f);
+    NDArray gt, ut;
+    if (gateUp != null) {
+      NDArray both = gateUp.forward(n2, n2l, f, training);
+      long inter = cfg.intermediate();
+      gt = both.get(new NDIndex(":, :{}", inter));
+      ut = both.get(new NDIndex(":, {}:", inter));
+    } else {
+      gt = gate.forward(n2, n2l, f, training);
+      ut = up.forward(n2, n2l, f, training);
+    }
+    return gated(gt, ut, arch.activation(), f);
   }
 
   /** h = x + post_attn(o_proj(attention(norm(x)))), in scope {@code a}. */

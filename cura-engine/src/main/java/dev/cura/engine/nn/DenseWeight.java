@@ -50,6 +50,20 @@ public final class DenseWeight implements FrozenWeight {
   }
 
   @Override
+  public NDArray applyTransposed(NDArray g, NDManager m) {
+    if (Nd.dtype(weight) != Nd.dtype(g)) { // as in apply: multiply in W's own dtype
+      NDArray y = Nd.cast(m, g, Nd.dtype(weight)).matMul(weight);
+      return Nd.cast(m, y, Nd.dtype(g));
+    }
+    return g.matMul(weight);
+  }
+
+  @Override
+  public boolean trainable() {
+    return trainable;
+  }
+
+  @Override
   public NDArray dense(NDManager m) {
     return Nd.own(m, weight.duplicate());
   }

@@ -15,6 +15,18 @@ public interface FrozenWeight extends AutoCloseable {
   /** y = x · Wᵀ for x [N, in] → [N, out], with all temporaries attached to {@code m}. */
   NDArray apply(NDArray x, NDManager m);
 
+  /**
+   * g · W for g [N, out] → [N, in], with all temporaries attached to {@code m}: the input gradient
+   * of {@link #apply}, formed directly for a backward whose forward product was never computed (not
+   * recorded: neither g nor W requires a gradient).
+   */
+  NDArray applyTransposed(NDArray g, NDManager m);
+
+  /** Whether W itself receives a gradient (full-parameter training); frozen bases do not. */
+  default boolean trainable() {
+    return false;
+  }
+
   /** W [out, in] in the compute dtype, attached to {@code m} (a copy for packed weights). */
   NDArray dense(NDManager m);
 

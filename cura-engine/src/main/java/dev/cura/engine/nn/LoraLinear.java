@@ -157,13 +157,8 @@ public final class LoraLinear implements AutoCloseable {
     if (loraA == null) {
       return y;
     }
-    NDArray xin = xLora != null ? xLora : Nd.cast(m, x, Nd.dtype(loraA));
-    if (training && dropout > 0) {
-      xin = xin.getNDArrayInternal().dropout(xin, (float) dropout, true).singletonOrThrow();
-    }
-    NDArray aT = Nd.own(m, loraA.transpose()); // [in, r]
+    NDArray xa = loraDown(x, xLora, m, training); // [N, r]
     NDArray bT = Nd.own(m, loraB.transpose()); // [r, out]
-    NDArray xa = xin.matMul(aT); // [N, r]
     if (Nd.dtype(y) == Nd.dtype(xa)) {
       // y += s·(x·Aᵀ)·Bᵀ as one GEMM accumulating into the base product (nothing saves y)
       return TorchOps.get().loraAddmmInPlace(y, xa, bT, scaling);
@@ -172,6 +167,38 @@ public final class LoraLinear implements AutoCloseable {
     // rank width, (x·Aᵀ·s)·Bᵀ = s·(x·Aᵀ·Bᵀ), on [N, r] instead of [N, out] elements
     NDArray delta = Nd.mul(xa, scaling).matMul(bT); // [N, out]
     return y.add(Nd.cast(m, delta, Nd.dtype(y)));
+  }
+
+  /**
+   * The LoRA branch alone, s·(x·Aᵀ)·Bᵀ [N, out] in {@code type}, recorded, with the dropout mask
+   * {@link #forward} would draw (the base product draws none); null without LoRA. For a backward
+   * that needs the branch's graph but not the base product's value.
+   */
+  public NDArray loraBranch(
+      NDArray x, NDArray xLora, NDManager m, boolean training, DataType type) {
+    if (loraA == null) {
+      return null;
+    }
+    NDArray xa = loraDown(x, xLora, m, training);
+    NDArray delta = Nd.mul(xa, scaling).matMul(Nd.own(m, loraB.transpose()));
+    return Nd.cast(m, delta, type);
+  }
+
+  /**
+   * Whether a backward through this linear needs only its input gradient from the base: W and the
+   * bias are frozen, so g·W is all the base contributes.
+   */
+  public boolean frozenBase() {
+    return !base.trainable() && (bias == null || !bias.hasGradient());
+  }
+
+  /** dropout(x in the parameters' dtype)·Aᵀ [N, r]. */
+  private NDArray loraDown(NDArray x, NDArray xLora, NDManager m, boolean training) {
+    NDArray xin = xLora != null ? xLora : Nd.cast(m, x, Nd.dtype(loraA));
+    if (training && dropout > 0) {
+      xin = xin.getNDArrayInternal().dropout(xin, (float) dropout, true).singletonOrThrow();
+    }
+    return xin.matMul(Nd.own(m, loraA.transpose())); // [N, in]·[in, r]
   }
 
   /** ΔW = B·A·scaling [out, in], for merging and tests. */

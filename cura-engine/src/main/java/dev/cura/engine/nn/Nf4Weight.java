@@ -296,21 +296,32 @@ public final class Nf4Weight implements FrozenWeight {
    */
   @Override
   public NDArray apply(NDArray x, NDManager m) {
+    return withDequantized(m, w -> x.matMul(Nd.own(m, w.transpose())));
+  }
+
+  /** g·W, W dequantized as {@link #apply} does (into this linear's slot where it has one). */
+  @Override
+  public NDArray applyTransposed(NDArray g, NDManager m) {
+    return withDequantized(m, g::matMul);
+  }
+
+  /**
+   * {@code product} of W [out, in] in the compute dtype, its result attached to {@code m}: W in
+   * this linear's slot of the shared buffers, else a temporary freed right after the product.
+   */
+  private NDArray withDequantized(NDManager m, java.util.function.UnaryOperator<NDArray> product) {
+    dequantCount.incrementAndGet();
     if (buffers != null && fastPathFits()) {
       long half = (long) out * in / 2;
       NDArray w = buffers.weight(slot, new Shape(out, in), computeDtype);
       try (NDManager t = m.newSubManager()) {
         dequantInto(t, () -> buffers.indexScratch(half), () -> buffers.valueScratch(half), w);
       }
-      dequantCount.incrementAndGet();
-      return x.matMul(Nd.own(m, w.transpose()));
+      return Nd.own(m, product.apply(w));
     }
     try (NDManager t = m.newSubManager()) {
       NDArray w = dense(t); // [out, in]
-      dequantCount.incrementAndGet();
-      NDArray y = x.matMul(w.transpose());
-      y.attach(m);
-      return y;
+      return Nd.own(m, product.apply(w));
     }
   }
 

@@ -24,10 +24,12 @@ import java.util.List;
  * last layer's weights). The head (final norm, lm_head, loss) runs recorded from h_L marked as
  * requiring a gradient, and its backward yields ∂loss/∂h_L. Backward: libtorch back-propagates
  * through the kept graph of layer L−1, then for i = L−2 … 0 layer i is re-run recorded from its
- * saved input (marked as requiring a gradient) and back-propagated; each adds into the LoRA
- * parameters' {@code .grad} and gives ∂loss/∂h_i for the next layer down. A layer's graph —
- * including the NF4 weights dequantized for it — dies with the layer's sub-manager, so at most one
- * layer's graph exists at a time, plus the head's block while the last layer's graph waits for it.
+ * saved input (marked as requiring a gradient) and back-propagated ({@link
+ * DecoderLayer#recomputeBackward}: the re-run stops short of the down projection's product, whose
+ * value the backward never reads); each adds into the LoRA parameters' {@code .grad} and gives
+ * ∂loss/∂h_i for the next layer down. A layer's graph — including the NF4 weights dequantized for
+ * it — dies with the layer's sub-manager, so at most one layer's graph exists at a time, plus the
+ * head's block while the last layer's graph waits for it.
  *
  * <p>Dropout masks come from libtorch's generator seeded with (seed, step, micro-batch, layer)
  * before both the forward and the recompute of a layer, so the recompute sees the same mask and a
@@ -129,15 +131,15 @@ public final class CheckpointedStep {
         NDArray x = saved.get(i);
         boolean needInputGrad = i > 0;
         try (NDManager lm = i == last ? kept : m.newSubManager()) {
-          NDArray out = keptOut;
-          if (i < last) { // recompute, recorded
+          if (i == last) {
+            Nd.backward(keptOut, grad);
+          } else { // recompute, recorded (all but the down projection's product: see there)
             if (needInputGrad) {
               x.setRequiresGradient(true);
             }
             seedDropout(seed, step, micro, i);
-            out = layers.get(i).forward(x, rope.get(0), rope.get(1), mask, lm, true);
+            layers.get(i).recomputeBackward(x, rope.get(0), rope.get(1), mask, grad, lm, true);
           }
-          Nd.backward(out, grad);
           device.samplePeakMemory();
           NDArray next = null;
           if (needInputGrad) {
