@@ -186,8 +186,10 @@ public final class TrainBench {
    * input-gradient backward) at 2·P·N each, the lm_head twice (forward, backward), attention (QKᵀ
    * and PV, 4·T·d per head per token) three times; LoRA and elementwise work are ignored. This is
    * the step as per-layer recompute of every layer runs it (the PyTorch peer), the one yardstick
-   * for every side's GFLOP/s: CURA does not recompute the last layer ({@code CheckpointedStep}), so
-   * it executes 1/(3L) fewer decoder FLOPs than counted here (1/24 at the 100M shape's 8 layers).
+   * for every side's GFLOP/s. CURA executes less: it does not recompute the last layer ({@code
+   * CheckpointedStep}) and its recompute skips the down projection's product ({@code
+   * DecoderLayer.recomputeBackward}) — at the 100M shape 21.1 of the 24 layer passes counted here,
+   * about 9% fewer FLOPs in all — so its GFLOP/s column reads as the peer's work per second.
    */
   public static double stepFlops(LlamaConfig c, long tokens, int seqLen) {
     double q = (double) c.heads() * c.headDim();
