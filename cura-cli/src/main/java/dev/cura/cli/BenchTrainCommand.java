@@ -97,7 +97,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
   @Option(
       names = "--repeat",
       defaultValue = "1",
-      description = "runs of every side, interleaved (the table shows the median run)")
+      description =
+          "rounds of every side (in lockstep, or one side after the other with --no-lockstep);"
+              + " the table shows the median round")
   int repeat;
 
   @Option(
@@ -259,8 +261,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     Map<BenchSide, List<JsonNode>> runs = new LinkedHashMap<>();
     for (int r = 0; r < repeat; r++) {
       if (lockstep) {
-        int phases = warmup + steps + (profile != null ? 1 : 0);
-        lockstepRun(r, sides, common, phases, runs);
+        lockstepRun(r, sides, common, runs);
         continue;
       }
       for (BenchSide side : sides) {
@@ -288,17 +289,14 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
   /**
    * One run of every side in lockstep: all processes start and wait; they build one after the
-   * other, then each of the {@code phases} steps (warm-up, timed, profiled) runs side after side,
-   * the order reversed every step so no side always follows the same one. Only one process computes
-   * at any time.
+   * other, then each step (warm-up, timed, profiled) runs side after side, the order reversed every
+   * step so no side always follows the same one. Only one process computes at any time.
    */
   private void lockstepRun(
-      int r,
-      List<BenchSide> sides,
-      BenchSide.Common common,
-      int phases,
-      Map<BenchSide, List<JsonNode>> runs)
+      int r, List<BenchSide> sides, BenchSide.Common common, Map<BenchSide, List<JsonNode>> runs)
       throws Exception {
+    int timedEnd = common.warmup() + common.steps();
+    int phases = timedEnd + (profile != null ? 1 : 0);
     List<BenchSide.Running> started = new ArrayList<>();
     try {
       for (BenchSide side : sides) {
@@ -311,9 +309,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
         s.advance();
       }
       for (int p = 0; p < phases; p++) {
-        System.out.printf(
-            "run %d/%d: step %d/%d%s%n",
-            r + 1, repeat, p + 1, phases, p < warmupSteps() ? " (warm-up)" : "");
+        String kind = p < common.warmup() ? " (warm-up)" : p >= timedEnd ? " (profiled)" : "";
+        System.out.printf("run %d/%d: step %d/%d%s%n", r + 1, repeat, p + 1, phases, kind);
         for (BenchSide.Running s : p % 2 == 0 ? started : started.reversed()) {
           s.advance();
         }
@@ -324,10 +321,6 @@ public final class BenchTrainCommand implements Callable<Integer> {
     } finally {
       started.forEach(BenchSide.Running::close);
     }
-  }
-
-  private int warmupSteps() {
-    return warmup != null ? warmup : defaultWarmup(LlamaShape.parseParams(params));
   }
 
   /** Per precision and quantization, the profiled step's op table of every side that ran. */
