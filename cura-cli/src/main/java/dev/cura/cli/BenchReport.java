@@ -56,11 +56,13 @@ final class BenchReport {
       ComputeDevice dev) {
     System.out.println(shapeLine(s, rank, seqLen, batch));
     System.out.printf(
-        "device %s, %d libtorch threads per side, %d warm-up + %d timed steps per run, %d run(s)"
-            + " per side, %s%n",
+        "device %s, %d libtorch threads per side, %s + %d timed steps per run, %d run(s) per"
+            + " side, %s%n",
         dev.name(),
         threads,
-        warmup,
+        lockstep
+            ? "at least " + warmup + " warm-up steps (more while a JVM side's JIT compiles)"
+            : warmup + " warm-up steps",
         steps,
         repeat,
         lockstep

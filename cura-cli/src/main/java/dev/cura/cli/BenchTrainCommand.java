@@ -287,16 +287,24 @@ public final class BenchTrainCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** Warm-up steps in lockstep while a JVM side is still compiling: at most this many... */
+  static final int MAX_WARMUP_STEPS = 20;
+
+  /** ...and for at most this long beyond the warm-up asked for (at 1B a round is ~60 s). */
+  static final long MAX_EXTRA_WARMUP_NANOS = 120_000_000_000L;
+
   /**
    * One run of every side in lockstep: all processes start and wait; they build one after the
-   * other, then each step (warm-up, timed, profiled) runs side after side, the order reversed every
-   * step so no side always follows the same one. Only one process computes at any time.
+   * other, then each step runs side after side, the order reversed every step so no side always
+   * follows the same one. Only one process computes at any time. The warm-up lasts the {@code
+   * --warmup} steps and then as long as a CURA side reports its JIT still compiling (more than 2%
+   * of a step's time; up to {@link #MAX_WARMUP_STEPS} steps and {@link #MAX_EXTRA_WARMUP_NANOS}
+   * more), every side taking the same number of warm-up steps: the timed steps then measure the
+   * steady state a long training run sees.
    */
   private void lockstepRun(
       int r, List<BenchSide> sides, BenchSide.Common common, Map<BenchSide, List<JsonNode>> runs)
       throws Exception {
-    int timedEnd = common.warmup() + common.steps();
-    int phases = timedEnd + (profile != null ? 1 : 0);
     List<BenchSide.Running> started = new ArrayList<>();
     try {
       for (BenchSide side : sides) {
@@ -306,13 +314,38 @@ public final class BenchTrainCommand implements Callable<Integer> {
           String.join(", ", sides.stream().map(BenchSide::label).toList()) + " in lockstep";
       System.out.printf("run %d/%d: %s: building ...%n", r + 1, repeat, what);
       for (BenchSide.Running s : started) {
-        s.advance();
+        s.advance("build");
       }
-      for (int p = 0; p < phases; p++) {
-        String kind = p < common.warmup() ? " (warm-up)" : p >= timedEnd ? " (profiled)" : "";
-        System.out.printf("run %d/%d: step %d/%d%s%n", r + 1, repeat, p + 1, phases, kind);
-        for (BenchSide.Running s : p % 2 == 0 ? started : started.reversed()) {
-          s.advance();
+      int phase = 0;
+      int w = 0;
+      boolean stillCompiling = false;
+      long extraSince = System.nanoTime(); // when the warm-up asked for ended
+      while (w < common.warmup()
+          || (stillCompiling
+              && w < MAX_WARMUP_STEPS
+              && System.nanoTime() - extraSince < MAX_EXTRA_WARMUP_NANOS)) {
+        List<String> compiling = new ArrayList<>();
+        for (BenchSide.Running s : phase++ % 2 == 0 ? started : started.reversed()) {
+          if (s.advance("warmup").endsWith(" compiling")) {
+            compiling.add(s.side().label());
+          }
+        }
+        w++;
+        stillCompiling = !compiling.isEmpty();
+        System.out.printf(
+            "run %d/%d: warm-up step %d%s%n",
+            r + 1, repeat, w, stillCompiling ? " (JIT still compiling: " + compiling + ")" : "");
+        if (w == common.warmup()) {
+          extraSince = System.nanoTime();
+        }
+      }
+      for (int k = 0; k < common.steps() + (profile != null ? 1 : 0); k++) {
+        boolean timed = k < common.steps();
+        System.out.printf(
+            "run %d/%d: %s%n",
+            r + 1, repeat, timed ? "step " + (k + 1) + "/" + common.steps() : "profiled step");
+        for (BenchSide.Running s : phase++ % 2 == 0 ? started : started.reversed()) {
+          s.advance(timed ? "timed" : "profile");
         }
       }
       for (BenchSide.Running s : started) {

@@ -63,9 +63,10 @@ public record BenchSide(String side, String quant, String dtype) {
 
   /**
    * Starts the side's process. With {@code lockstep} it waits for {@link Running#advance} before
-   * its build and before every step (warm-up, timed and profiled), so a launcher can run several
-   * sides one step at a time, alternating: each side's step n then runs next to the others' step n
-   * under the same machine conditions, and their ratio is paired step by step.
+   * its build and before every step (warm-up, timed and profiled: the launcher says which), so a
+   * launcher can run several sides one step at a time, alternating: each side's step n then runs
+   * next to the others' step n under the same machine conditions, and their ratio is paired step by
+   * step.
    */
   public Running start(Common c, boolean lockstep) throws IOException {
     List<String> cmd = side.equals("torch") ? peerCommand(c) : curaCommand(c);
@@ -111,16 +112,18 @@ public record BenchSide(String side, String quant, String dtype) {
     }
 
     /**
-     * Lets the side run its next phase (the build, then one step) and waits until it reports the
-     * phase done ({@code READY} or {@code STEP n}).
+     * Lets the side run its next phase — {@code what}: build, warmup, timed or profile — and waits
+     * until it reports the phase done; returns that line ({@code READY}, or {@code STEP n warm} /
+     * {@code STEP n compiling}: whether its JIT still spent a noticeable share of the step
+     * compiling).
      */
-    public void advance() throws IOException {
-      in.write("go\n");
+    public String advance(String what) throws IOException {
+      in.write("go " + what + "\n");
       in.flush();
       String line;
       while ((line = out.readLine()) != null) {
         if (line.equals("READY") || line.startsWith("STEP ")) {
-          return;
+          return line;
         }
       }
       throw failed();
@@ -141,7 +144,7 @@ public record BenchSide(String side, String quant, String dtype) {
      */
     public JsonNode result() throws IOException, InterruptedException {
       if (lockstep) {
-        in.write("go\n");
+        in.write("go result\n");
         in.flush();
       }
       JsonNode result = null;

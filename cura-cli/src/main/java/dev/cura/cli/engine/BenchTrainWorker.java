@@ -58,7 +58,7 @@ public final class BenchTrainWorker {
     DataType dtype = DtypeNames.resolve(a.getOrDefault("dtype", "auto"), device);
     LlamaConfig cfg = config(a.get("arch"), a.get("params"));
     boolean lockstep = Boolean.parseBoolean(a.getOrDefault("lockstep", "false"));
-    Lockstep gate = lockstep ? new Lockstep(warmup, steps, dtype, device) : null;
+    Lockstep gate = lockstep ? new Lockstep(dtype, device) : null;
     if (gate != null) {
       gate.await();
     }
@@ -107,6 +107,7 @@ public final class BenchTrainWorker {
       r.stepSeconds().forEach(st::add);
       var sc = o.putArray("step_cpu_seconds");
       r.cpuSeconds().forEach(sc::add);
+      o.put("warmup_steps", gate != null ? gate.warmups : warmup);
       if (gate != null) {
         var pw = o.putArray("step_matmul_peak_gflops");
         var pc = o.putArray("step_matmul_peak_cpu_gflops");
@@ -150,33 +151,49 @@ public final class BenchTrainWorker {
   /**
    * The worker's half of the lockstep protocol ({@link BenchSide.Running}): it reads a line from
    * stdin before its build, before every step and before it prints its result and exits, and
-   * answers on stdout with {@code READY} after the build and {@code STEP n} after step n. Before
-   * answering a step it waits (up to 2 s, untimed) until the JIT has compiled nothing for 100 ms,
-   * so this JVM's compiler threads do not run during another side's step; after a timed step it
-   * also measures the matmul peak (0.25 s), so each step's "% of peak" is taken against the machine
-   * as fast as it was then.
+   * answers on stdout with {@code READY} after the build and {@code STEP n warm|compiling} after
+   * step n. The line before a step says what it is ({@code go warmup}, {@code go timed}, {@code go
+   * profile}): the launcher ends the warm-up when no JVM side is still compiling. "compiling" means
+   * the JIT spent more than {@link #WARM_COMPILE_SHARE} of the step's wall time compiling (C2
+   * shares the cores with libtorch's threads). Before answering, the worker waits (up to 2 s,
+   * untimed) until the JIT has compiled nothing for 100 ms, so its compiler threads do not run
+   * during another side's step; after a timed step it also measures the matmul peak (0.25 s), so
+   * each step's "% of peak" is taken against the machine as fast as it was then.
    */
   static final class Lockstep implements TrainBench.StepGate {
+    /**
+     * The share of a step's wall time spent compiling above which the JIT is still warming up: 2%.
+     * Measured at the 50M bench shape (0.5 s steps, 2026-12-07): C2 compiled 180, 135, 86, 90, 186,
+     * 51, 45, 17 ms a second through the steps after 3 warm-up steps, and the dense step ran 1.015×
+     * PyTorch's after 3 warm-up steps against 0.954× after 12.
+     */
+    static final double WARM_COMPILE_SHARE = 0.02;
+
     private final BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-    private final int warmup;
-    private final int steps;
     private final DataType dtype;
     private final ComputeDevice device;
+    private final CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
     final List<TrainBench.MatmulPeak> peaks = new java.util.ArrayList<>();
+    int warmups;
+    private boolean timed;
+    private long compiled0;
+    private long t0;
 
-    Lockstep(int warmup, int steps, DataType dtype, ComputeDevice device) {
-      this.warmup = warmup;
-      this.steps = steps;
+    Lockstep(DataType dtype, ComputeDevice device) {
       this.dtype = dtype;
       this.device = device;
     }
 
-    void await() {
+    /** Waits for the launcher's next line and returns its last word. */
+    String await() {
       try {
-        if (in.readLine() == null) {
+        String line = in.readLine();
+        if (line == null) {
           throw new IllegalStateException("lockstep: the launcher closed this worker's stdin");
         }
+        String[] words = line.trim().split(" ");
+        return words[words.length - 1];
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -188,21 +205,35 @@ public final class BenchTrainWorker {
     }
 
     @Override
-    public void before(int step) {
-      await();
+    public boolean before(int step, int warmup) {
+      String what = await();
+      timed = what.equals("timed");
+      if (what.equals("warmup")) {
+        warmups++;
+      }
+      compiled0 = compileMillis();
+      t0 = System.nanoTime();
+      return timed;
     }
 
     @Override
     public void after(int step) {
-      if (step >= warmup && step < warmup + steps) {
+      double wallMillis = (System.nanoTime() - t0) / 1e6;
+      boolean compiling = compileMillis() - compiled0 > WARM_COMPILE_SHARE * wallMillis;
+      if (timed) {
         peaks.add(TrainBench.matmulPeak(device.isGpu() ? 8192 : 1024, 0.25, dtype, device.djl()));
       }
       quiesceCompiler();
-      signal("STEP " + step);
+      signal("STEP " + step + (compiling ? " compiling" : " warm"));
     }
 
-    private static void quiesceCompiler() {
-      CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    private long compileMillis() {
+      return jit != null && jit.isCompilationTimeMonitoringSupported()
+          ? jit.getTotalCompilationTime()
+          : 0;
+    }
+
+    private void quiesceCompiler() {
       if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
         return;
       }

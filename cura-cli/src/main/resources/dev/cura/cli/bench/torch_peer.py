@@ -256,8 +256,11 @@ class Lockstep:
     """The peer's half of the lockstep protocol (BenchSide.Running in the CLI)."""
 
     def wait(self):
-        if not sys.stdin.readline():
+        """The last word of the launcher's next line (go build|warmup|timed|profile|result)."""
+        line = sys.stdin.readline()
+        if not line:
             raise SystemExit("lockstep: the launcher closed stdin")
+        return line.split()[-1] if line.split() else ""
 
     def signal(self, marker):
         print(marker, flush=True)
@@ -276,9 +279,10 @@ def main():
     ap.add_argument("--attn", default="sdpa", help="hf only: transformers attention implementation")
     ap.add_argument("--profile", help="Chrome trace of one more, untimed step under torch.profiler")
     ap.add_argument("--lockstep", action="store_true",
-                    help="wait for a line on stdin before the build, every step and the "
-                         "result; answer READY after the build and STEP n after step n "
-                         "(./cura bench train runs its sides one step at a time this way)")
+                    help="wait for a line on stdin before the build, every step (its last word: "
+                         "warmup, timed or profile) and the result; answer READY after the build "
+                         "and STEP n warm after step n (./cura bench train runs its sides one step "
+                         "at a time this way)")
     a = ap.parse_args()
     gate = Lockstep() if a.lockstep else None
     if gate:
@@ -310,23 +314,26 @@ def main():
 
     if gate:
         gate.signal("READY")
-    times, cpu, step_peaks = [], [], []
-    for s in range(a.warmup + a.steps):
-        if gate:
-            gate.wait()
+    times, cpu, step_peaks, warmups, s = [], [], [], 0, 0
+    while len(times) < a.steps:
+        # in lockstep the launcher says whether this step is timed (it ends the warm-up when no
+        # JVM side is still compiling); otherwise the first --warmup steps warm up
+        timed = gate.wait() == "timed" if gate else s >= a.warmup
+        warmups += 0 if timed else 1
         if cuda:
             torch.cuda.synchronize()
         w0, c0 = time.perf_counter(), time.process_time()
         loss = step()
         if cuda:
             torch.cuda.synchronize()
-        if s >= a.warmup:
+        if timed:
             times.append(time.perf_counter() - w0)
             cpu.append(time.process_time() - c0)
         if gate:
-            if s >= a.warmup:  # the machine's speed right after this step (see BenchReport)
+            if timed:  # the machine's speed right after this step (see BenchReport)
                 step_peaks.append(matmul_peak(peak_n, 0.25, dtype, a.device))
-            gate.signal("STEP %d" % s)
+            gate.signal("STEP %d warm" % s)
+        s += 1
     if a.profile:
         from torch.profiler import ProfilerActivity, profile
         if gate:
@@ -336,13 +343,14 @@ def main():
             step()
         prof.export_chrome_trace(a.profile)
         if gate:
-            gate.signal("STEP %d" % (a.warmup + a.steps))
+            gate.signal("STEP %d warm" % s)
     out = {
         "side": "torch", "impl": a.impl, "quant": a.quant, "dtype": a.dtype, "device": a.device,
         "torch_version": torch.__version__, "threads": torch.get_num_threads(),
         "blas": blas_info(), "matmul_peak_n": peak_n,
         "matmul_peak_gflops": peak_wall, "matmul_peak_cpu_gflops": peak_cpu,
-        "build_seconds": build, "median_step_seconds": statistics.median(times),
+        "build_seconds": build, "warmup_steps": warmups,
+        "median_step_seconds": statistics.median(times),
         "step_seconds": times, "step_cpu_seconds": cpu,
         "cpu_seconds_per_step": statistics.median(cpu),
         "tokens_per_second": a.batch * a.seq_len / statistics.median(times),

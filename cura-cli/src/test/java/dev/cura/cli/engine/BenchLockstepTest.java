@@ -45,16 +45,18 @@ class BenchLockstepTest {
         assertTrue(s.isWaiting(), s.side().label() + " ran ahead of the launcher");
       }
       for (BenchSide.Running s : started) {
-        s.advance(); // build
+        assertEquals("READY", s.advance("build"));
       }
       for (int p = 0; p < warmup + steps; p++) {
         for (BenchSide.Running s : started) {
-          s.advance();
+          String line = s.advance(p < warmup ? "warmup" : "timed");
+          assertTrue(line.matches("STEP " + p + " (warm|compiling)"), line);
         }
       }
       for (BenchSide.Running s : started) {
         JsonNode r = s.result();
         assertEquals(s.side().quant(), r.get("quant").asText());
+        assertEquals(warmup, r.get("warmup_steps").asInt(), "the launcher decides the warm-up");
         for (String key :
             List.of(
                 "step_seconds",

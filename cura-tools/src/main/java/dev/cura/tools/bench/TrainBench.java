@@ -81,30 +81,36 @@ public final class TrainBench {
 
   /**
    * What runs around each step (warm-up, timed and profiled): {@code ./cura bench train} uses it to
-   * run the sides of a comparison in lockstep, one step of one process at a time.
+   * run the sides of a comparison in lockstep, one step of one process at a time, and to decide
+   * when the warm-up is over.
    */
   public interface StepGate {
-    /** Does nothing. */
+    /** Does nothing: the first {@code warmup} steps warm up, the rest are timed. */
     StepGate NONE =
         new StepGate() {
           @Override
-          public void before(int step) {}
+          public boolean before(int step, int warmup) {
+            return step >= warmup;
+          }
 
           @Override
           public void after(int step) {}
         };
 
-    /** Before step {@code step} starts (0-based, warm-up steps first); may block. */
-    void before(int step);
+    /**
+     * Before step {@code step} starts (0-based; may block): whether it is a timed step. {@code
+     * warmup} is the warm-up asked for.
+     */
+    boolean before(int step, int warmup);
 
     /** After step {@code step}, its time taken. */
     void after(int step);
   }
 
   /**
-   * Runs {@code warmup} untimed then {@code steps} timed steps; with a {@code trace} path, one more
+   * Runs untimed warm-up steps, then {@code steps} timed ones; with a {@code trace} path, one more
    * step under libtorch's profiler, written there as a Chrome trace. {@code gate} runs around every
-   * step ({@link StepGate#NONE}: nothing).
+   * step and says which are timed ({@link StepGate#NONE}: the first {@code warmup} are not).
    */
   public static Result run(
       LlamaModel model,
@@ -144,13 +150,14 @@ public final class TrainBench {
             opt.step(params, 1e-4, 1f);
             params.forEach(p -> Nd.zeroGrad(p.value()));
           };
-      for (int s = 0; s < warmup + steps; s++) {
-        gate.before(s);
+      int s = 0;
+      for (; times.size() < steps; s++) {
+        boolean timed = gate.before(s, warmup);
         device.resetPeakMemory();
         long c0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         step.accept(s);
-        if (s >= warmup) {
+        if (timed) {
           times.add((System.nanoTime() - t0) / 1e9);
           cpu.add((os.getProcessCpuTime() - c0) / 1e9);
           peaks.add(device.peakMemoryBytes());
@@ -158,14 +165,14 @@ public final class TrainBench {
         gate.after(s);
       }
       if (trace != null) {
-        gate.before(warmup + steps);
+        gate.before(s, warmup);
         JniUtils.startProfile(device.isGpu(), true, false);
         try {
-          step.accept(warmup + steps);
+          step.accept(s);
         } finally {
           JniUtils.stopProfile(trace.toAbsolutePath().toString());
         }
-        gate.after(warmup + steps);
+        gate.after(s);
       }
     }
     double med = median(times);
