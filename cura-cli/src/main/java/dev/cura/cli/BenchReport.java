@@ -272,11 +272,7 @@ final class BenchReport {
         r.add(x.get(k).asDouble() / y.get(k).asDouble());
       }
     }
-    if (r.isEmpty()) {
-      return null;
-    }
-    r.sort(Double::compare);
-    return new Paired(quantile(r, 0.5), quantile(r, 0.25), quantile(r, 0.75), r.size());
+    return summary(r);
   }
 
   /**
@@ -295,6 +291,11 @@ final class BenchReport {
         r.add(flops / t.get(k).asDouble() / 1e9 / p.get(k).asDouble());
       }
     }
+    return summary(r);
+  }
+
+  /** The median and quartiles of {@code r} (sorted here); null when it is empty. */
+  private static Paired summary(List<Double> r) {
     if (r.isEmpty()) {
       return null;
     }

@@ -79,11 +79,10 @@ public final class BenchTrainWorker {
               rank,
               seqLen,
               batch,
-              warmup,
               steps,
               pages,
               trace,
-              gate != null ? gate : TrainBench.StepGate.NONE);
+              gate != null ? gate : TrainBench.StepGate.warmup(warmup));
       var o = new ObjectMapper().createObjectNode();
       o.put("side", "cura");
       o.put("quant", a.get("quant"));
@@ -205,7 +204,7 @@ public final class BenchTrainWorker {
     }
 
     @Override
-    public boolean before(int step, int warmup) {
+    public boolean before(int step) {
       String what = await();
       timed = what.equals("timed");
       if (what.equals("warmup")) {
@@ -238,7 +237,7 @@ public final class BenchTrainWorker {
         return;
       }
       long deadline = System.nanoTime() + 2_000_000_000L;
-      long last = jit.getTotalCompilationTime();
+      long last = compileMillis();
       int quiet = 0;
       while (quiet < 5 && System.nanoTime() < deadline) {
         try {
@@ -247,7 +246,7 @@ public final class BenchTrainWorker {
           Thread.currentThread().interrupt();
           return;
         }
-        long now = jit.getTotalCompilationTime();
+        long now = compileMillis();
         quiet = now == last ? quiet + 1 : 0;
         last = now;
       }

@@ -260,7 +260,8 @@ class Lockstep:
         line = sys.stdin.readline()
         if not line:
             raise SystemExit("lockstep: the launcher closed stdin")
-        return line.split()[-1] if line.split() else ""
+        words = line.split()
+        return words[-1] if words else ""
 
     def signal(self, marker):
         print(marker, flush=True)

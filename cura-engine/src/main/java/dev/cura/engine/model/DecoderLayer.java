@@ -197,9 +197,10 @@ public final class DecoderLayer implements AutoCloseable {
     try (NDManager f = m.newSubManager()) {
       NDArray hf = Nd.adopt(f, h);
       NDArray act = gatedProduct(hf, f, training); // [N, I]
-      NDArray g = Nd.adopt(f, grad).reshape(b * t, c);
+      NDArray gradF = Nd.adopt(f, grad); // [B, T, C]
+      NDArray g = gradF.reshape(b * t, c);
       NDArray dAct = down.base().applyTransposed(g, f); // [N, I], not recorded
-      NDArray root = scalarSum(hf.mul(Nd.adopt(f, grad)), f).add(scalarSum(act.mul(dAct), f));
+      NDArray root = scalarSum(hf.mul(gradF), f).add(scalarSum(act.mul(dAct), f));
       NDArray branch = down.loraBranch(act, loraInput(act, f), f, training, Nd.dtype(g));
       if (branch != null) {
         root = root.add(scalarSum(branch.mul(g), f));

@@ -157,16 +157,13 @@ public final class LoraLinear implements AutoCloseable {
     if (loraA == null) {
       return y;
     }
-    NDArray xa = loraDown(x, xLora, m, training); // [N, r]
-    NDArray bT = Nd.own(m, loraB.transpose()); // [r, out]
-    if (Nd.dtype(y) == Nd.dtype(xa)) {
-      // y += s·(x·Aᵀ)·Bᵀ as one GEMM accumulating into the base product (nothing saves y)
-      return TorchOps.get().loraAddmmInPlace(y, xa, bT, scaling);
+    if (Nd.dtype(y) != Nd.dtype(loraA)) {
+      // mixed precision: the branch in the parameters' dtype, cast to y's before the sum
+      return y.add(loraBranch(x, xLora, m, training, Nd.dtype(y)));
     }
-    // mixed precision: the branch in the parameters' dtype, cast to y's before the sum; scaled at
-    // rank width, (x·Aᵀ·s)·Bᵀ = s·(x·Aᵀ·Bᵀ), on [N, r] instead of [N, out] elements
-    NDArray delta = Nd.mul(xa, scaling).matMul(bT); // [N, out]
-    return y.add(Nd.cast(m, delta, Nd.dtype(y)));
+    // y += s·(x·Aᵀ)·Bᵀ as one GEMM accumulating into the base product (nothing saves y)
+    NDArray xa = loraDown(x, xLora, m, training); // [N, r], in the parameters' dtype
+    return TorchOps.get().loraAddmmInPlace(y, xa, Nd.own(m, loraB.transpose()), scaling);
   }
 
   /**
@@ -180,7 +177,8 @@ public final class LoraLinear implements AutoCloseable {
       return null;
     }
     NDArray xa = loraDown(x, xLora, m, training);
-    NDArray delta = Nd.mul(xa, scaling).matMul(Nd.own(m, loraB.transpose()));
+    // scaled at rank width, (x·Aᵀ·s)·Bᵀ = s·(x·Aᵀ·Bᵀ), on [N, r] instead of [N, out] elements
+    NDArray delta = Nd.mul(xa, scaling).matMul(Nd.own(m, loraB.transpose())); // [N, out]
     return Nd.cast(m, delta, type);
   }
 

@@ -85,23 +85,21 @@ public final class TrainBench {
    * when the warm-up is over.
    */
   public interface StepGate {
-    /** Does nothing: the first {@code warmup} steps warm up, the rest are timed. */
-    StepGate NONE =
-        new StepGate() {
-          @Override
-          public boolean before(int step, int warmup) {
-            return step >= warmup;
-          }
+    /** Does nothing but time every step from {@code warmup} on. */
+    static StepGate warmup(int warmup) {
+      return new StepGate() {
+        @Override
+        public boolean before(int step) {
+          return step >= warmup;
+        }
 
-          @Override
-          public void after(int step) {}
-        };
+        @Override
+        public void after(int step) {}
+      };
+    }
 
-    /**
-     * Before step {@code step} starts (0-based; may block): whether it is a timed step. {@code
-     * warmup} is the warm-up asked for.
-     */
-    boolean before(int step, int warmup);
+    /** Before step {@code step} starts (0-based; may block): whether it is a timed step. */
+    boolean before(int step);
 
     /** After step {@code step}, its time taken. */
     void after(int step);
@@ -110,14 +108,13 @@ public final class TrainBench {
   /**
    * Runs untimed warm-up steps, then {@code steps} timed ones; with a {@code trace} path, one more
    * step under libtorch's profiler, written there as a Chrome trace. {@code gate} runs around every
-   * step and says which are timed ({@link StepGate#NONE}: the first {@code warmup} are not).
+   * step and says which are timed ({@link StepGate#warmup}: all but the first few).
    */
   public static Result run(
       LlamaModel model,
       int rank,
       int seqLen,
       int batch,
-      int warmup,
       int steps,
       Path pageDir,
       Path trace,
@@ -152,7 +149,7 @@ public final class TrainBench {
           };
       int s = 0;
       for (; times.size() < steps; s++) {
-        boolean timed = gate.before(s, warmup);
+        boolean timed = gate.before(s);
         device.resetPeakMemory();
         long c0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
@@ -165,7 +162,7 @@ public final class TrainBench {
         gate.after(s);
       }
       if (trace != null) {
-        gate.before(s, warmup);
+        gate.before(s);
         JniUtils.startProfile(device.isGpu(), true, false);
         try {
           step.accept(s);
